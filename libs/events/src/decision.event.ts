@@ -1,0 +1,171 @@
+// The events of DESIGN §4 as readonly data. Past-tense facts; producers fill them, consumers
+// (projector, siem-exporter, any SIEM) only read them.
+
+/** Stable reason codes: SIEM rules and GraphQL filters depend on these strings. */
+export const REASON_CODES = [
+  'ok',
+  'no_credentials',
+  'malformed_credentials',
+  'unknown_token',
+  'invalid_password',
+  'token_expired',
+  'token_not_yet_valid',
+  'bad_signature',
+  'unsupported_algorithm',
+  'issuer_mismatch',
+  'audience_mismatch',
+  'missing_claim',
+  'email_not_verified',
+  'cert_untrusted',
+  'cert_expired',
+  'cert_not_client_auth',
+  'cert_revoked',
+  'bootstrap_token_expired',
+  'bootstrap_token_not_for_authentication',
+  'service_account_unknown',
+  'credential_revoked',
+  'policy_denied',
+  'throttled',
+  'bad_request',
+  'upstream_unavailable',
+  'internal_error',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export const DECISION_EVENT_TYPE = 'authtrail.authn.decision.v1';
+export const POLICY_APPLIED_EVENT_TYPE = 'authtrail.control.policy.applied.v1';
+export const CREDENTIAL_REVOKED_EVENT_TYPE = 'authtrail.control.credential.revoked.v1';
+export const REVOCATION_LIFTED_EVENT_TYPE = 'authtrail.control.revocation.lifted.v1';
+
+export const TOPICS = {
+  decisions: 'authtrail.decisions.v1',
+  control: 'authtrail.control.v1',
+  ocsf: 'authtrail.ocsf.v1',
+  ecs: 'authtrail.ecs.v1',
+  deadLetter: 'authtrail.dead-letter.v1',
+} as const;
+
+export type DecisionEndpoint = 'tokenreview' | 'selfsubjectreview' | 'authenticate' | 'forward-auth' | 'graphql';
+
+export interface DecisionAttempt {
+  readonly strategy: string;
+  readonly outcome: 'authenticated' | 'abstained' | 'rejected' | 'errored';
+  readonly reason?: ReasonCode;
+}
+
+export interface DecisionUser {
+  readonly username: string;
+  readonly uid?: string;
+  readonly groups: readonly string[];
+  readonly extra: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface DecisionCredential {
+  readonly type: string;
+  /** `hmac-sha256:<keyId>:<hex>` of the raw secret; never the secret. */
+  readonly fingerprint?: string;
+  readonly publicId?: string;
+  readonly issuer?: string;
+  readonly subject?: string;
+  readonly audiences?: readonly string[];
+  /** RFC 3339 */
+  readonly issuedAt?: string;
+  readonly expiresAt?: string;
+  readonly x509?: {
+    readonly serial: string;
+    readonly subject: string;
+    readonly issuer: string;
+    readonly notBefore: string;
+    readonly notAfter: string;
+    readonly sha256: string;
+  };
+}
+
+export interface DecisionRequest {
+  readonly endpoint: DecisionEndpoint;
+  readonly sourceIp?: string;
+  readonly forwardedFor?: readonly string[];
+  readonly userAgent?: string;
+  readonly method?: string;
+  readonly path?: string;
+  readonly tls?: boolean;
+}
+
+export interface PolicyEffect {
+  readonly rule: string;
+  readonly effect: 'warn' | 'deny';
+  readonly message: string;
+}
+
+/** `data` of an `authtrail.authn.decision.v1` event. */
+export interface DecisionData {
+  readonly decision: 'allow' | 'deny';
+  readonly httpStatus: number;
+  readonly reason: ReasonCode;
+  readonly message?: string;
+  readonly strategy?: string;
+  readonly attempts: readonly DecisionAttempt[];
+  readonly user?: DecisionUser;
+  readonly claimedUsername?: string;
+  /** HMAC fingerprint of the claimed username, for failures where the name itself is not kept. */
+  readonly claimedUsernameHash?: string;
+  readonly credential?: DecisionCredential;
+  readonly request: DecisionRequest;
+  readonly policy?: { readonly version: number; readonly effects: readonly PolicyEffect[] };
+  readonly latencyMicros?: number;
+  readonly instance: string;
+  /** Per-producer counter, starting at 1, for gap detection. */
+  readonly sequence: number;
+}
+
+/** `data` of `authtrail.control.policy.applied.v1`. */
+export interface PolicyAppliedData {
+  readonly version: number;
+  /** The YAML document as applied. */
+  readonly document: string;
+  readonly appliedBy?: string;
+  readonly comment?: string;
+}
+
+/** `data` of `authtrail.control.credential.revoked.v1`: exactly one selector is set. */
+export interface CredentialRevokedData {
+  readonly revocationId: string;
+  readonly fingerprint?: string;
+  readonly jti?: string;
+  readonly certificate?: { readonly serial: string; readonly issuer: string };
+  readonly reason?: string;
+  readonly revokedBy?: string;
+  /** RFC 3339; absent means until lifted. */
+  readonly expiresAt?: string;
+}
+
+/** `data` of `authtrail.control.revocation.lifted.v1`. */
+export interface RevocationLiftedData {
+  readonly revocationId: string;
+  readonly liftedBy?: string;
+  readonly reason?: string;
+}
+
+/** CloudEvents 1.0 structured-mode envelope (DESIGN §4). */
+export interface CloudEvent<TType extends string = string, TData = unknown> {
+  readonly specversion: '1.0';
+  /** UUIDv7: time-ordered, unique. Consumers deduplicate on it. */
+  readonly id: string;
+  /** e.g. `/authtrail/authn/<instance>` */
+  readonly source: string;
+  readonly type: TType;
+  /** RFC 3339 with milliseconds. */
+  readonly time: string;
+  readonly datacontenttype: 'application/json';
+  readonly dataschema?: string;
+  /** The partition key (DESIGN §4). */
+  readonly subject?: string;
+  readonly data: TData;
+}
+
+export type DecisionEvent = CloudEvent<typeof DECISION_EVENT_TYPE, DecisionData>;
+export type PolicyAppliedEvent = CloudEvent<typeof POLICY_APPLIED_EVENT_TYPE, PolicyAppliedData>;
+export type CredentialRevokedEvent = CloudEvent<typeof CREDENTIAL_REVOKED_EVENT_TYPE, CredentialRevokedData>;
+export type RevocationLiftedEvent = CloudEvent<typeof REVOCATION_LIFTED_EVENT_TYPE, RevocationLiftedData>;
+export type ControlEvent = PolicyAppliedEvent | CredentialRevokedEvent | RevocationLiftedEvent;
+export type AuthtrailEvent = DecisionEvent | ControlEvent;

@@ -1,0 +1,92 @@
+// The strategy contract (DESIGN §3.1). One method, a typed outcome: "not mine" is a value,
+// not an exception, and a switch over the outcome is exhaustive.
+import type { X509Certificate } from 'node:crypto';
+import type { ReasonCode } from '@authtrail/events';
+
+export type { ReasonCode };
+
+/** What a strategy may look at. Built once per request by the authn service. */
+export interface RequestView {
+  /** Lower-cased header names. Repeated headers are joined as Node does. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Peer certificate chain, leaf first (from the TLS socket or a trusted proxy header). */
+  readonly peerCertificates: readonly X509Certificate[];
+  /** Client address after resolving `trustedProxies`. */
+  readonly sourceIp: string;
+  readonly method: string;
+  readonly path: string;
+  readonly userAgent?: string;
+  /** Audiences the caller asked for (TokenReview `spec.audiences`); empty means "the service's own". */
+  readonly audiences: readonly string[];
+  /** Whether the hop that carried the credential was TLS (or a trusted proxy says it was). */
+  readonly tls: boolean;
+}
+
+export interface UserInfo {
+  readonly username: string;
+  readonly uid?: string;
+  readonly groups: readonly string[];
+  readonly extra: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * What the event may say about a credential. Never the secret: `secretForFingerprint` is the
+ * input the authn service hashes with HMAC into the fingerprint and then drops.
+ */
+export interface CredentialDescription {
+  readonly type: CredentialType;
+  readonly secretForFingerprint?: string;
+  /** A non-secret identifier: JWT jti, bootstrap token id, certificate serial, static-token uid. */
+  readonly publicId?: string;
+  readonly issuer?: string;
+  readonly subject?: string;
+  readonly audiences?: readonly string[];
+  readonly issuedAt?: Date;
+  readonly expiresAt?: Date;
+  readonly x509?: {
+    readonly serial: string;
+    readonly subject: string;
+    readonly issuer: string;
+    readonly notBefore: Date;
+    readonly notAfter: Date;
+    readonly sha256: string;
+  };
+}
+
+export type CredentialType =
+  | 'static-token'
+  | 'bootstrap-token'
+  | 'basic-auth'
+  | 'x509'
+  | 'service-account'
+  | 'oidc'
+  | 'anonymous';
+
+export type AuthOutcome =
+  | { readonly kind: 'authenticated'; readonly user: UserInfo; readonly credential: CredentialDescription; readonly audiences?: readonly string[] }
+  | { readonly kind: 'abstained' }
+  | {
+      readonly kind: 'rejected';
+      readonly reason: ReasonCode;
+      /** Safe to show the caller and to log: never contains the credential. */
+      readonly message: string;
+      readonly credential?: CredentialDescription;
+      /** The username the credential claimed (basic-auth user, JWT sub), for the failure event. */
+      readonly claimedUsername?: string;
+    }
+  | { readonly kind: 'errored'; readonly reason: ReasonCode; readonly message: string };
+
+export interface Strategy {
+  /** Strategy id as in DESIGN §3.2 (`static-token`, `oidc`, ...); a chain may hold two of one id. */
+  readonly id: string;
+  authenticate(request: RequestView): Promise<AuthOutcome>;
+  /** Releases watchers, timers and sockets. */
+  close?(): Promise<void>;
+}
+
+/** One line of the attempt trace recorded in the decision event. */
+export interface Attempt {
+  readonly strategy: string;
+  readonly outcome: AuthOutcome['kind'];
+  readonly reason?: ReasonCode;
+}

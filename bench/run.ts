@@ -1,0 +1,29 @@
+// `npm run bench [area …]`: runs every benchmark under bench/<area>/main.ts (or the named ones)
+// one after another, each in its own process so one's broker or heap does not skew the next.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const benchDir = __dirname;
+const available = readdirSync(benchDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(path.join(benchDir, entry.name, 'main.ts')))
+  .map((entry) => entry.name)
+  .sort();
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !available.includes(name));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${available.join(', ')}`);
+  process.exit(2);
+}
+
+let failed = 0;
+for (const [index, name] of (requested.length > 0 ? requested : available).entries()) {
+  console.log(`\n### bench ${index + 1}/${requested.length || available.length}: ${name}`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(benchDir, name, 'main.ts')], { stdio: 'inherit' });
+  if (run.status !== 0) {
+    failed += 1;
+    console.error(`bench ${name} exited with ${run.status ?? run.signal}`);
+  }
+}
+process.exit(failed > 0 ? 1 : 0);

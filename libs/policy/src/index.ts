@@ -1,1 +1,10 @@
-export const projectName = 'policy';
+export * from './compile-policy';
+export * from './cidr';
+export * from './duration';
+export * from './evaluate-policy';
+export * from './policy-document';
+export * from './policy-input';
+export * from './policy-schema';
+export * from './policy-state';
+export * from './revocation-set';
+export * from './throttle';

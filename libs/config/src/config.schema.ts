@@ -1,0 +1,180 @@
+// The JSON Schema of the authtrail config file (DESIGN §8): the ONE place where keys, types,
+// defaults and environment overrides are written. The loader fills defaults from here (ajv
+// `useDefaults`), the env overrides come from the `x-env` annotations, relative paths are
+// resolved for `x-path` keys, and docs/configuration.md is generated from it.
+//
+// Annotations (ignored by validation):
+//   x-env:  environment variable that overrides the key; x-envKind says how it is parsed
+//   x-path: a file or folder path, resolved against the config file's folder
+//   format: duration → `10s`, `1m`, `5m`, `1h`, `90d` (milliseconds in the typed config)
+import { DURATION_PATTERN } from './duration';
+
+export const STRATEGY_IDS = ['static-token', 'bootstrap-token', 'basic-auth', 'x509', 'service-account', 'oidc', 'anonymous'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export type EnvKind = 'string' | 'integer' | 'boolean' | 'list' | 'fingerprint-keys';
+
+const port = (def: number, env: string, description: string) =>
+  ({ type: 'integer', minimum: 0, maximum: 65535, default: def, 'x-env': env, 'x-envKind': 'integer', description }) as const;
+const duration = (def: string, description: string) => ({ type: 'string', format: 'duration', default: def, description }) as const;
+const host = { type: 'string', minLength: 1, default: '0.0.0.0', description: 'Address to listen on.' } as const;
+const groupList = (def: readonly string[], description: string) =>
+  ({ type: 'array', items: { type: 'string', minLength: 1 }, default: def, description }) as const;
+
+export const configSchema = {
+  $id: 'https://authtrail.dev/schemas/config.json',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    dataDir: {
+      type: 'string', minLength: 1, default: './.authtrail', 'x-path': true, 'x-env': 'AUTHTRAIL_DATA_DIR', 'x-envKind': 'string',
+      description: 'Embedded Postgres data, the event spool and generated keys.',
+    },
+    authn: {
+      type: 'object', additionalProperties: false, default: {}, description: 'The authentication service.',
+      properties: {
+        instance: {
+          type: 'string', minLength: 1, maxLength: 128, 'x-env': 'AUTHTRAIL_INSTANCE', 'x-envKind': 'string',
+          description: 'Instance name in every decision event (default: the host name).',
+        },
+        http: {
+          type: 'object', additionalProperties: false, default: {}, description: 'Plain HTTP listener.',
+          properties: { port: port(8080, 'AUTHTRAIL_HTTP_PORT', 'HTTP port (0: any free port).'), host },
+        },
+        https: {
+          type: 'object', additionalProperties: false, required: ['certFile', 'keyFile'],
+          description: 'HTTPS listener; client certificates are requested, not required. Absent: no HTTPS listener.',
+          properties: {
+            port: port(8443, 'AUTHTRAIL_HTTPS_PORT', 'HTTPS port (0: any free port).'),
+            host,
+            certFile: { type: 'string', minLength: 1, 'x-path': true, description: 'PEM server certificate (chain).' },
+            keyFile: { type: 'string', minLength: 1, 'x-path': true, description: 'PEM private key of the server certificate.' },
+            clientCAFile: {
+              type: 'string', minLength: 1, 'x-path': true,
+              description: 'PEM CA bundle advertised to clients in the TLS handshake (verification is the x509 strategy\'s job).',
+            },
+          },
+        },
+        trustedProxies: {
+          type: 'array', items: { type: 'string', format: 'cidr' }, default: ['127.0.0.1/32', '::1/128'],
+          'x-env': 'AUTHTRAIL_TRUSTED_PROXIES', 'x-envKind': 'list',
+          description: 'CIDRs whose X-Forwarded-* / client-certificate headers are believed.',
+        },
+        anonymous: {
+          type: 'object', additionalProperties: false, default: {}, description: 'Anonymous access, decided last.',
+          properties: {
+            enabled: { type: 'boolean', default: false, description: 'Answer requests with no credential as system:anonymous.' },
+            paths: {
+              type: 'array', items: { type: 'string', minLength: 1 },
+              description: 'Only these request paths (prefix match with a trailing `*`) may be anonymous. Absent: all.',
+            },
+          },
+        },
+        cache: {
+          type: 'object', additionalProperties: false, default: {}, description: 'Decision cache keyed by HMAC of the credential.',
+          properties: {
+            successTTL: duration('10s', 'How long an authenticated credential is remembered.'),
+            failureTTL: duration('0s', 'How long a rejected credential is remembered (0: not cached).'),
+            maxEntries: { type: 'integer', minimum: 0, default: 10000, description: 'Entries kept (least recently used go first).' },
+          },
+        },
+        strategies: {
+          type: 'array', default: [],
+          description: 'Evaluation order; each item has an `id` (DESIGN §3.2) and that strategy\'s own keys, validated by the strategy. Keys ending in `File`, `Files` or `Dir` are paths.',
+          items: {
+            type: 'object', required: ['id'],
+            properties: { id: { enum: [...STRATEGY_IDS], description: 'Strategy id.' } },
+          },
+        },
+        limits: {
+          type: 'object', additionalProperties: false, default: {}, description: 'Protection against oversized or slow requests.',
+          properties: {
+            bodyLimit: { type: 'integer', minimum: 1024, maximum: 16777216, default: 65536, description: 'Largest request body in bytes (413 above).' },
+            maxHeaderSize: { type: 'integer', minimum: 1024, maximum: 262144, default: 16384, description: 'Largest request header block in bytes (431 above).' },
+            requestTimeout: duration('10s', 'Time to receive a whole request.'),
+            keepAliveTimeout: duration('5s', 'Idle time of a kept-alive connection.'),
+            connectionTimeout: duration('30s', 'Idle time of a socket before it is closed.'),
+            shutdownGrace: duration('10s', 'How long shutdown waits for in-flight requests and the event flush.'),
+          },
+        },
+      },
+    },
+    events: {
+      type: 'object', additionalProperties: false, default: {}, description: 'Where decision events go.',
+      properties: {
+        kafka: {
+          type: 'object', additionalProperties: false, required: ['brokers'], description: 'Kafka cluster. Absent: embedded in-process bus under dataDir.',
+          properties: {
+            brokers: {
+              type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^\\s:]+:[0-9]{1,5}$' },
+              'x-env': 'KAFKA_BROKERS', 'x-envKind': 'list', description: 'Bootstrap brokers `host:port`.',
+            },
+            clientId: { type: 'string', minLength: 1, default: 'authtrail', description: 'Kafka client id.' },
+          },
+        },
+        mode: {
+          enum: ['buffered', 'strict'], default: 'buffered', 'x-env': 'AUTHTRAIL_EVENTS_MODE', 'x-envKind': 'string',
+          description: 'buffered: never wait on Kafka (memory, then disk spool); strict: answer only after Kafka acknowledged (503 otherwise).',
+        },
+        bufferSize: { type: 'integer', minimum: 1, default: 10000, description: 'Events held in memory before spooling to disk.' },
+        spoolMaxBytes: { type: 'integer', minimum: 0, default: 268435456, description: 'Disk spool size limit; above it events are dropped and counted.' },
+        strictTimeout: duration('5s', 'strict mode: how long to wait for the acknowledgement.'),
+      },
+    },
+    database: {
+      type: 'object', additionalProperties: false, default: {}, description: 'Read-model database.',
+      properties: {
+        url: {
+          type: 'string', pattern: '^postgres(ql)?://', 'x-env': 'DATABASE_URL', 'x-envKind': 'string',
+          description: 'PostgreSQL URL. Absent: embedded Postgres under dataDir.',
+        },
+      },
+    },
+    graphql: {
+      type: 'object', additionalProperties: false, default: {}, description: 'The GraphQL API.',
+      properties: {
+        port: port(4000, 'AUTHTRAIL_GRAPHQL_PORT', 'GraphQL HTTP port.'),
+        host,
+        adminGroups: groupList(['authtrail:admins'], 'Groups allowed to query and mutate.'),
+        viewerGroups: groupList(['authtrail:viewers'], 'Groups allowed to query.'),
+        auth: {
+          type: 'object', additionalProperties: false, default: {}, description: 'How the API authenticates its callers.',
+          properties: {
+            enabled: { type: 'boolean', default: true, description: 'Authenticate callers with the authn strategies (false: everyone is a viewer; development only).' },
+          },
+        },
+        introspection: { type: 'boolean', default: false, 'x-env': 'AUTHTRAIL_GRAPHQL_INTROSPECTION', 'x-envKind': 'boolean', description: 'Allow schema introspection.' },
+        playground: { type: 'boolean', default: true, 'x-env': 'AUTHTRAIL_GRAPHQL_PLAYGROUND', 'x-envKind': 'boolean', description: 'Serve the self-hosted GraphiQL playground.' },
+      },
+    },
+    policy: {
+      type: 'object', additionalProperties: false, default: {}, description: 'Policy document (DESIGN §7).',
+      properties: {
+        file: { type: 'string', minLength: 1, 'x-path': true, 'x-env': 'AUTHTRAIL_POLICY_FILE', 'x-envKind': 'string', description: 'Initial policy YAML applied at first start.' },
+      },
+    },
+    fingerprint: {
+      type: 'object', additionalProperties: false, default: {}, description: 'HMAC keys for credential fingerprints.',
+      properties: {
+        keys: {
+          type: 'array', default: [], 'x-env': 'AUTHTRAIL_FINGERPRINT_KEY', 'x-envKind': 'fingerprint-keys',
+          description: 'First key fingerprints new events; the rest are kept for rotation. Env: `id:base64,id2:base64`. Empty: a key is generated under dataDir.',
+          items: {
+            type: 'object', additionalProperties: false, required: ['id', 'secret'],
+            properties: {
+              id: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'Key id, part of every fingerprint.' },
+              secret: { type: 'string', format: 'base64key', description: 'base64 of at least 16 random bytes.' },
+            },
+          },
+        },
+      },
+    },
+    siem: { type: 'object', description: 'SIEM exporter settings (defined by services/siem-exporter).' },
+    log: {
+      type: 'object', additionalProperties: false, default: {}, description: 'Logging.',
+      properties: { level: { enum: [...LOG_LEVELS], default: 'info', 'x-env': 'AUTHTRAIL_LOG_LEVEL', 'x-envKind': 'string', description: 'pino log level.' } },
+    },
+  },
+} as const;
+
+export { DURATION_PATTERN };

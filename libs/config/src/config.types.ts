@@ -1,0 +1,72 @@
+// The typed result of loading and validating the config file. Durations are milliseconds,
+// paths are absolute. Defaults come from config.schema.ts, never from here.
+import type { FingerprintKeyConfig } from './fingerprint-keys';
+import type { LOG_LEVELS, STRATEGY_IDS } from './config.schema';
+
+export type StrategyId = (typeof STRATEGY_IDS)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One item of `authn.strategies`: its id plus that strategy's own (registry-validated) keys. */
+export type StrategyConfigEntry = Readonly<{ id: StrategyId } & Record<string, unknown>>;
+
+export interface ListenerConfig {
+  readonly port: number;
+  readonly host: string;
+}
+
+export interface HttpsListenerConfig extends ListenerConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly clientCAFile?: string;
+}
+
+export interface AuthnConfig {
+  readonly instance?: string;
+  readonly http: ListenerConfig;
+  readonly https?: HttpsListenerConfig;
+  readonly trustedProxies: readonly string[];
+  readonly anonymous: { readonly enabled: boolean; readonly paths?: readonly string[] };
+  readonly cache: { readonly successTTL: number; readonly failureTTL: number; readonly maxEntries: number };
+  readonly strategies: readonly StrategyConfigEntry[];
+  readonly limits: {
+    readonly bodyLimit: number;
+    readonly maxHeaderSize: number;
+    readonly requestTimeout: number;
+    readonly keepAliveTimeout: number;
+    readonly connectionTimeout: number;
+    readonly shutdownGrace: number;
+  };
+}
+
+export interface EventsConfig {
+  readonly kafka?: { readonly brokers: readonly string[]; readonly clientId: string };
+  readonly mode: 'buffered' | 'strict';
+  readonly bufferSize: number;
+  readonly spoolMaxBytes: number;
+  readonly strictTimeout: number;
+}
+
+export interface GraphqlConfig extends ListenerConfig {
+  readonly adminGroups: readonly string[];
+  readonly viewerGroups: readonly string[];
+  readonly auth: { readonly enabled: boolean };
+  readonly introspection: boolean;
+  readonly playground: boolean;
+}
+
+export interface AuthtrailConfig {
+  /** Absolute path of the file it was loaded from; absent when running on defaults only. */
+  readonly configFile?: string;
+  /** Folder relative paths were resolved against. */
+  readonly baseDir: string;
+  readonly dataDir: string;
+  readonly authn: AuthnConfig;
+  readonly events: EventsConfig;
+  readonly database: { readonly url?: string };
+  readonly graphql: GraphqlConfig;
+  readonly policy: { readonly file?: string };
+  readonly fingerprint: { readonly keys: readonly FingerprintKeyConfig[] };
+  /** Owned by services/siem-exporter; passed through as written. */
+  readonly siem?: Readonly<Record<string, unknown>>;
+  readonly log: { readonly level: LogLevel };
+}

@@ -1,1 +1,2 @@
 export * from './decision.event';
+export * from './siem';

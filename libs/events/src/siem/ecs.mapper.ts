@@ -1,0 +1,114 @@
+import type { ControlEvent, DecisionEvent } from '../decision.event';
+import { authProtocolOf } from './auth-protocol';
+import { summarizeControl } from './control-summary';
+import { ECS_VERSION, type EcsDocument } from './ecs.types';
+import { compact, nonEmpty, selectFields } from './field-selection';
+import { decidingStrategy, severityOf } from './severity';
+import type { SiemMapOptions } from './siem-options';
+
+/** A decision event as one ECS document (Elastic `logs-*` NDJSON). Pure. */
+export function toEcsDecision(event: DecisionEvent, options: SiemMapOptions): EcsDocument {
+  const data = event.data;
+  const fields = selectFields(data, options.drop);
+  const allowed = data.decision === 'allow';
+  const credential = data.credential;
+  const strategy = decidingStrategy(data);
+  const name = fields.username ?? fields.claimedUsername;
+  const hashes = [credential?.fingerprint, data.claimedUsernameHash, credential?.x509?.sha256].filter(isString);
+  const ips = [fields.sourceIp, ...(fields.forwardedFor ?? [])].filter(isString);
+  return compact({
+    '@timestamp': event.time,
+    message: fields.message ?? (allowed ? 'Authentication succeeded' : `Authentication failed: ${data.reason}`),
+    ecs: { version: ECS_VERSION },
+    event: compact({
+      kind: 'event' as const,
+      category: ['authentication' as const],
+      // ECS: `start` for a successful logon that begins access, `info` for a refused attempt.
+      type: [allowed ? ('start' as const) : ('info' as const)],
+      outcome: allowed ? ('success' as const) : ('failure' as const),
+      reason: data.reason,
+      id: event.id,
+      action: `authentication-${data.decision}`,
+      module: 'authtrail' as const,
+      dataset: 'authtrail.decision' as const,
+      severity: severityOf(data).id,
+      duration: data.latencyMicros !== undefined ? data.latencyMicros * 1000 : undefined,
+      provider: strategy,
+    }),
+    observer: observer(options),
+    service: { name: `${options.product.name}-authn`, node: { name: data.instance } },
+    user: emptyToUndefined(compact({ name, id: fields.uid, roles: nonEmpty(fields.groups) })),
+    source: fields.sourceIp !== undefined ? { ip: fields.sourceIp, address: fields.sourceIp } : undefined,
+    user_agent: fields.userAgent !== undefined ? { original: fields.userAgent } : undefined,
+    http: compact({
+      request: data.request.method !== undefined ? { method: data.request.method } : undefined,
+      response: { status_code: data.httpStatus },
+    }),
+    url: fields.path !== undefined ? { path: fields.path } : undefined,
+    tls: data.request.tls !== undefined ? compact({ established: data.request.tls, client: credential?.x509 ? { hash: { sha256: credential.x509.sha256 } } : undefined }) : undefined,
+    related: emptyToUndefined(compact({ user: nonEmpty(name !== undefined ? [name] : []), ip: nonEmpty(ips), hash: nonEmpty(hashes) })),
+    Authtrail: compact({
+      decision: data.decision,
+      reason: data.reason,
+      strategy,
+      authProtocol: authProtocolOf(strategy).name,
+      endpoint: data.request.endpoint,
+      httpStatus: data.httpStatus,
+      attempts: data.attempts,
+      claimedUsernameHash: data.claimedUsernameHash,
+      extra: fields.extra && Object.keys(fields.extra).length > 0 ? fields.extra : undefined,
+      credential: credential
+        ? compact({
+            type: credential.type,
+            fingerprint: credential.fingerprint,
+            publicId: credential.publicId,
+            issuer: credential.issuer,
+            subject: fields.credentialSubject,
+            audiences: nonEmpty(credential.audiences),
+            issuedAt: credential.issuedAt,
+            expiresAt: credential.expiresAt,
+            x509: credential.x509 ? compact({ ...credential.x509, subject: fields.certificateSubject }) : undefined,
+          })
+        : undefined,
+      policy: data.policy,
+      instance: data.instance,
+      sequence: data.sequence,
+    }),
+  });
+}
+
+/** A control event as an ECS `configuration` document. Pure. */
+export function toEcsControl(event: ControlEvent, options: SiemMapOptions): EcsDocument {
+  const summary = summarizeControl(event, options.drop);
+  return compact({
+    '@timestamp': event.time,
+    message: summary.message,
+    ecs: { version: ECS_VERSION },
+    event: {
+      kind: 'event' as const,
+      category: summary.action === 'policy-applied' ? ['configuration' as const] : ['iam' as const],
+      type: [summary.action === 'credential-revoked' ? ('deletion' as const) : ('change' as const)],
+      id: event.id,
+      action: summary.action,
+      module: 'authtrail' as const,
+      dataset: 'authtrail.control' as const,
+      severity: 1,
+    },
+    observer: observer(options),
+    user: summary.actor !== undefined ? { name: summary.actor } : undefined,
+    related: summary.actor !== undefined ? { user: [summary.actor] } : undefined,
+    Authtrail: { type: event.type, ...summary.details },
+  });
+}
+
+function observer(options: SiemMapOptions): EcsDocument['observer'] {
+  return { vendor: options.product.vendorName, product: options.product.name, version: options.product.version, type: 'authentication' };
+}
+
+function isString(value: string | undefined): value is string {
+  return value !== undefined;
+}
+
+function emptyToUndefined<T extends object>(value: T): T | undefined {
+  return Object.keys(value).length > 0 ? value : undefined;
+}

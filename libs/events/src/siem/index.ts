@@ -1,0 +1,11 @@
+export * from './auth-protocol';
+export * from './control-summary';
+export * from './ecs.mapper';
+export * from './ecs.types';
+export { selectFields } from './field-selection';
+export * from './ocsf-authentication.mapper';
+export * from './ocsf-control.mapper';
+export * from './ocsf.types';
+export * from './severity';
+export * from './siem-options';
+export * from './siem.mapper';

@@ -11,11 +11,14 @@ const scopeConstraints = [
   { sourceTag: 'scope:read-model', onlyDependOnLibsWithTags: ['scope:shared', 'scope:read-model'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:shared', 'scope:read-model'] },
+  { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['*'] },
 ];
 const typeConstraints = [
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib'] },
+  // The CLI (tools/cli) is the one place that runs every service in one process (`npm start`).
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:service'] },
 ];
 // Spec files may also use the test harness.
 const allowTesting = (constraints) =>

@@ -13,7 +13,10 @@ const base = {
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose|@marcbachmann/cel-js)/)'],
-  moduleNameMapper: { '^@authtrail/(.*)$': path.join(__dirname, 'libs/$1/src/index.ts') },
+  moduleNameMapper: {
+    '^@authtrail/(authn|projector|graphql-api|siem-exporter)$': path.join(__dirname, 'services/$1/src/index.ts'),
+    '^@authtrail/(.*)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+  },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['**/*.spec.ts'],
   testTimeout: 60_000,

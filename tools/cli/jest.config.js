@@ -1,0 +1,3 @@
+const { withInfrastructure } = require('../../jest.preset.js');
+
+module.exports = { ...withInfrastructure, displayName: 'cli', rootDir: __dirname };

@@ -1,0 +1,7 @@
+import type { Command } from '../cli-io';
+import { bootstrapTokenCommand } from './bootstrap-token.command';
+import { caCommand } from './ca.command';
+import { hashPasswordCommand } from './hash-password.command';
+import { saTokenCommand } from './sa-token.command';
+
+export const COMMANDS: readonly Command[] = [caCommand, bootstrapTokenCommand, saTokenCommand, hashPasswordCommand];

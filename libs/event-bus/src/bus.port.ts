@@ -97,3 +97,26 @@ export interface Subscriber {
    */
   readToEnd(topic: string, handle: (record: ConsumedRecord) => void | Promise<void>): Promise<number>;
 }
+
+/** How a topic is created when missing. */
+export interface TopicSpec {
+  readonly partitions: number;
+  /** `retention.ms`; absent: the broker default. Decision topics are never compacted (DESIGN §1). */
+  readonly retentionMs?: number;
+}
+
+export type TopicSpecs = Readonly<Record<string, TopicSpec>>;
+
+export interface BusAdmin {
+  /** Creates the topics that do not exist yet; existing topics are left as they are. */
+  ensureTopics(specs: TopicSpecs): Promise<void>;
+}
+
+/** What both adapters (Kafka, in-process) return. */
+export interface EventBus {
+  readonly publisher: Publisher;
+  readonly subscriber: Subscriber;
+  readonly admin: BusAdmin;
+  /** Flushes the publisher, stops every subscription, releases connections and files. */
+  close(): Promise<void>;
+}

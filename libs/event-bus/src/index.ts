@@ -1,1 +1,5 @@
 export * from './bus.port';
+export * from './bus.errors';
+export type { BusLogger } from './bus.logger';
+export { createKafkaBus } from './kafka/kafka-bus';
+export { PUBLISHER_DEFAULTS, type KafkaBusOptions } from './kafka/kafka-bus.config';

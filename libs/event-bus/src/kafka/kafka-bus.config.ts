@@ -1,0 +1,72 @@
+// Options of createKafkaBus and their defaults, in one place.
+import type { Registry } from 'prom-client';
+import type { BusLogger } from '../bus.logger';
+import type { PublishMode, TopicSpecs } from '../bus.port';
+
+export interface KafkaBusOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** buffered (default): publish never waits on Kafka. strict: publish resolves on Kafka's ack. */
+  readonly mode?: PublishMode;
+  /** Directory of the disk spool; one process per directory. */
+  readonly spoolDir: string;
+  /** Topics created when missing (at the first publish to them, or by admin.ensureTopics). */
+  readonly topics?: TopicSpecs;
+  readonly batch?: { readonly maxRecords?: number; readonly lingerMs?: number };
+  /** Records kept in memory before spilling to the spool. */
+  readonly memoryBufferRecords?: number;
+  /** Spool size beyond which records are dropped (and counted). */
+  readonly spoolMaxBytes?: number;
+  readonly spoolSegmentBytes?: number;
+  /** strict mode: how long publish waits for Kafka's ack before rejecting. */
+  readonly strictTimeoutMs?: number;
+  /** How long close() tries to deliver before leaving the rest in the spool. */
+  readonly closeTimeoutMs?: number;
+  readonly logger?: BusLogger;
+  readonly metrics?: Registry;
+}
+
+export interface ResolvedPublisherSettings {
+  readonly mode: PublishMode;
+  readonly maxRecords: number;
+  readonly lingerMs: number;
+  readonly memoryBufferRecords: number;
+  readonly spoolMaxBytes: number;
+  readonly spoolSegmentBytes: number;
+  readonly strictTimeoutMs: number;
+  readonly closeTimeoutMs: number;
+}
+
+export const PUBLISHER_DEFAULTS: ResolvedPublisherSettings = {
+  mode: 'buffered',
+  maxRecords: 500,
+  lingerMs: 5,
+  memoryBufferRecords: 50_000,
+  spoolMaxBytes: 512 * 1024 * 1024,
+  spoolSegmentBytes: 8 * 1024 * 1024,
+  strictTimeoutMs: 5_000,
+  closeTimeoutMs: 10_000,
+};
+
+export function resolvePublisherSettings(options: KafkaBusOptions): ResolvedPublisherSettings {
+  const settings: ResolvedPublisherSettings = {
+    mode: options.mode ?? PUBLISHER_DEFAULTS.mode,
+    maxRecords: options.batch?.maxRecords ?? PUBLISHER_DEFAULTS.maxRecords,
+    lingerMs: options.batch?.lingerMs ?? PUBLISHER_DEFAULTS.lingerMs,
+    memoryBufferRecords: options.memoryBufferRecords ?? PUBLISHER_DEFAULTS.memoryBufferRecords,
+    spoolMaxBytes: options.spoolMaxBytes ?? PUBLISHER_DEFAULTS.spoolMaxBytes,
+    spoolSegmentBytes: options.spoolSegmentBytes ?? PUBLISHER_DEFAULTS.spoolSegmentBytes,
+    strictTimeoutMs: options.strictTimeoutMs ?? PUBLISHER_DEFAULTS.strictTimeoutMs,
+    closeTimeoutMs: options.closeTimeoutMs ?? PUBLISHER_DEFAULTS.closeTimeoutMs,
+  };
+  const positive = ['maxRecords', 'memoryBufferRecords', 'spoolSegmentBytes', 'strictTimeoutMs'] as const;
+  for (const key of positive) {
+    if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new RangeError(`event bus option ${key} must be a positive integer`);
+  }
+  for (const key of ['lingerMs', 'spoolMaxBytes', 'closeTimeoutMs'] as const) {
+    if (!Number.isInteger(settings[key]) || settings[key] < 0) throw new RangeError(`event bus option ${key} must be a non-negative integer`);
+  }
+  if (settings.mode !== 'buffered' && settings.mode !== 'strict') throw new RangeError(`event bus mode must be buffered or strict`);
+  if (options.brokers.length === 0) throw new RangeError('event bus option brokers must name at least one broker');
+  return settings;
+}

@@ -1,0 +1,189 @@
+// Consumer groups over kafkajs with manual offset control: a batch's offsets are committed only
+// after handleBatch resolved; when it throws, the consumer seeks back to the batch's first record
+// so the same records come again (after a growing pause, so a poison record does not spin).
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { BusLogger } from '../bus.logger';
+import type { ConsumedRecord, SubscribeOptions, Subscriber, Subscription } from '../bus.port';
+import { errorName } from '../publisher/queued-publisher';
+
+export interface KafkaSubscriber extends Subscriber {
+  stopAll(): Promise<void>;
+}
+
+const JOIN_WAIT_MS = 30_000;
+const MAX_REDELIVERY_PAUSE_MS = 5_000;
+const FETCH_WAIT_MS = 1_000;
+
+export function createKafkaSubscriber(kafka: Kafka, clientId: string, logger: BusLogger): KafkaSubscriber {
+  const running = new Set<Subscription>();
+
+  async function subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const consumer = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: FETCH_WAIT_MS, allowAutoTopicCreation: false });
+    const failures = new Map<string, number>();
+    let stopped = false;
+    // Where the current assignment resumes; re-resolved after a failure.
+    let starting: Promise<void> = Promise.resolve();
+    let assigned: { topic: string; partition: number }[] = [];
+    let joined: () => void = () => undefined;
+    const firstJoin = new Promise<void>((resolve) => (joined = resolve));
+
+    const resolveStarts = async (): Promise<void> => {
+      if (!options.resolveStartOffsets || assigned.length === 0) return;
+      const offsets = await options.resolveStartOffsets(assigned);
+      for (const { topic, partition, offset } of offsets) consumer.seek({ topic, partition, offset });
+    };
+    const startsResolved = async (): Promise<void> => {
+      for (let attempt = 1; !stopped; attempt += 1) {
+        try {
+          await starting;
+          return;
+        } catch (error) {
+          logger.error({ error: errorName(error), groupId: options.groupId }, 'resolveStartOffsets failed; retrying');
+          await pause(Math.min(MAX_REDELIVERY_PAUSE_MS, 200 * 2 ** attempt));
+          starting = resolveStarts();
+        }
+      }
+    };
+
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
+      starting = resolveStarts();
+      starting.catch(() => undefined);
+      starting.finally(() => joined()).catch(() => undefined);
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      logger.warn({ error: errorName(payload.error), groupId: options.groupId, restart: payload.restart }, 'consumer crashed');
+    });
+
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+        await startsResolved();
+        // A seek from resolveStartOffsets makes this batch stale: it starts elsewhere.
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const { topic, partition } = batch;
+        const records = batch.messages.map((m) => toConsumedRecord(topic, partition, m));
+        const key = `${topic}/${partition}`;
+        try {
+          await options.handleBatch({ topic, partition, records, highWatermark: batch.highWatermark });
+        } catch (error) {
+          const count = (failures.get(key) ?? 0) + 1;
+          failures.set(key, count);
+          logger.warn({ error: errorName(error), groupId: options.groupId, topic, partition, offset: records[0].offset, attempt: count }, 'handleBatch failed; the batch will be delivered again');
+          consumer.seek({ topic, partition, offset: records[0].offset });
+          await pause(Math.min(MAX_REDELIVERY_PAUSE_MS, 100 * 2 ** Math.min(count, 6)));
+          return;
+        }
+        failures.delete(key);
+        const last = records[records.length - 1].offset;
+        resolveOffset(last);
+        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
+        await heartbeat();
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([firstJoin, new Promise<void>((resolve) => (timer = setTimeout(resolve, JOIN_WAIT_MS)))]);
+    clearTimeout(timer);
+
+    const subscription: Subscription = {
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        running.delete(subscription);
+        await consumer.stop().catch(() => undefined);
+        await consumer.disconnect().catch(() => undefined);
+      },
+    };
+    running.add(subscription);
+    return subscription;
+  }
+
+  async function readToEnd(topic: string, handle: (record: ConsumedRecord) => void | Promise<void>): Promise<number> {
+    const admin = kafka.admin();
+    await admin.connect();
+    let ends: Map<number, bigint>;
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      ends = new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    if (ends.size === 0) return 0;
+
+    // kafkajs has no assign-only consumer: a throwaway group that never commits stands in.
+    const consumer: Consumer = kafka.consumer({ groupId: `${clientId}.read-to-end.${randomUUID()}`, maxWaitTimeInMs: 200 });
+    let count = 0;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        let failed = false;
+        consumer.on(consumer.events.CRASH, ({ payload }) => {
+          if (!payload.restart) reject(payload.error);
+        });
+        consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              const end = ends.get(batch.partition);
+              if (end === undefined || failed) return;
+              try {
+                for (const message of batch.messages) {
+                  if (BigInt(message.offset) >= end) break;
+                  await handle(toConsumedRecord(topic, batch.partition, message));
+                  count += 1;
+                }
+              } catch (error) {
+                // The caller's handler failed: stop here and hand its error back.
+                failed = true;
+                reject(error);
+                return;
+              }
+              if (BigInt(batch.lastOffset()) + 1n >= end) {
+                ends.delete(batch.partition);
+                if (ends.size === 0) resolve();
+              }
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+    }
+    return count;
+  }
+
+  return {
+    subscribe,
+    readToEnd,
+    async stopAll() {
+      await Promise.all([...running].map((s) => s.stop()));
+    },
+  };
+}
+
+function toConsumedRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value === undefined) continue;
+    headers[name] = (Array.isArray(value) ? value[value.length - 1] : value).toString();
+  }
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key === null ? null : message.key.toString(),
+    value: message.value,
+    headers,
+    timestamp: message.timestamp,
+  };
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,71 @@
+// Sends batches with kafkajs: acks from all in-sync replicas, idempotent producer (one request
+// in flight per broker, which also keeps per-partition order through kafkajs' own retries),
+// Java-compatible murmur2 partitioning so keys land where Java clients would put them.
+// Topics are created on first use with their configured partitions.
+import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import type { BusRecord, TopicSpecs } from '../bus.port';
+import type { RecordTransport } from '../publisher/record-transport.port';
+import type { TopicAdmin } from './kafka-topic-admin';
+
+/** kafkajs' own retries stay short: the publisher's loop retries for as long as it takes. */
+const PRODUCER_RETRY = { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 };
+const SEND_TIMEOUT_MS = 10_000;
+
+export function createKafkaTransport(kafka: Kafka, admin: TopicAdmin, topics: TopicSpecs): RecordTransport {
+  let producer: Producer | undefined;
+  const ensured = new Set<string>();
+
+  async function ready(records: readonly BusRecord[]): Promise<Producer> {
+    const missing = [...new Set(records.map((r) => r.topic))].filter((t) => !ensured.has(t));
+    if (missing.length > 0) {
+      await admin.ensureTopics(Object.fromEntries(missing.map((t) => [t, topics[t] ?? { partitions: -1 }])));
+      for (const topic of missing) ensured.add(topic);
+    }
+    if (!producer) {
+      const fresh = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: PRODUCER_RETRY,
+      });
+      try {
+        await fresh.connect();
+      } catch (error) {
+        await fresh.disconnect().catch(() => undefined);
+        throw error;
+      }
+      producer = fresh;
+    }
+    return producer;
+  }
+
+  return {
+    async send(records) {
+      if (records.length === 0) return;
+      const connected = await ready(records);
+      await connected.sendBatch({ acks: -1, timeout: SEND_TIMEOUT_MS, topicMessages: toTopicMessages(records) });
+    },
+    async reset() {
+      // A fresh producer gets a fresh producer id: no idempotence sequence state survives a
+      // broker outage (kafkajs does not recover from OUT_OF_ORDER_SEQUENCE on its own).
+      const current = producer;
+      producer = undefined;
+      await current?.disconnect().catch(() => undefined);
+      await admin.disconnect();
+    },
+    async close() {
+      await this.reset();
+    },
+  };
+}
+
+function toTopicMessages(records: readonly BusRecord[]) {
+  const byTopic = new Map<string, { key: string; value: Buffer; headers?: Record<string, string> }[]>();
+  for (const record of records) {
+    const messages = byTopic.get(record.topic) ?? [];
+    messages.push(record.headers ? { key: record.key, value: record.value, headers: { ...record.headers } } : { key: record.key, value: record.value });
+    byTopic.set(record.topic, messages);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}

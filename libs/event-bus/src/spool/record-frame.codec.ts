@@ -1,0 +1,130 @@
+// The on-disk form of a BusRecord, shared by the Kafka adapter's spool and the in-process
+// adapter's persisted topics. One frame:
+//
+//   u32 BE payload length | u32 BE CRC-32 of payload | payload
+//   payload = u8 version (1) | u16 topic length | topic | u32 key length | key
+//           | u32 headers length | headers JSON | u32 value length | value
+//
+// The checksum lets a reader stop at a torn tail (a crash in the middle of a write) instead of
+// handing garbage to Kafka. Pure functions: no I/O here.
+import { crc32 } from 'node:zlib';
+import type { BusRecord } from '../bus.port';
+
+const FORMAT_VERSION = 1;
+const FRAME_HEADER_BYTES = 8;
+/** A length above this is corruption, not a record (Kafka's own default limit is ~1 MiB). */
+export const MAX_FRAME_PAYLOAD_BYTES = 64 * 1024 * 1024;
+
+export function encodeFrame(record: BusRecord): Buffer {
+  const topic = Buffer.from(record.topic, 'utf8');
+  const key = Buffer.from(record.key, 'utf8');
+  const headers = Buffer.from(JSON.stringify(record.headers ?? {}), 'utf8');
+  const payloadLength = 1 + 2 + topic.length + 4 + key.length + 4 + headers.length + 4 + record.value.length;
+  if (topic.length > 0xffff) throw new RangeError('topic name longer than 65535 bytes');
+  if (payloadLength > MAX_FRAME_PAYLOAD_BYTES) throw new RangeError(`record larger than ${MAX_FRAME_PAYLOAD_BYTES} bytes`);
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payloadLength);
+  let at = FRAME_HEADER_BYTES;
+  at = frame.writeUInt8(FORMAT_VERSION, at);
+  at = frame.writeUInt16BE(topic.length, at);
+  at += topic.copy(frame, at);
+  at = frame.writeUInt32BE(key.length, at);
+  at += key.copy(frame, at);
+  at = frame.writeUInt32BE(headers.length, at);
+  at += headers.copy(frame, at);
+  at = frame.writeUInt32BE(record.value.length, at);
+  record.value.copy(frame, at);
+  frame.writeUInt32BE(payloadLength, 0);
+  frame.writeUInt32BE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 4);
+  return frame;
+}
+
+export function encodeFrames(records: readonly BusRecord[]): Buffer {
+  return Buffer.concat(records.map(encodeFrame));
+}
+
+export type DecodeOutcome =
+  | { readonly kind: 'complete'; readonly records: readonly BusRecord[]; readonly validBytes: number }
+  /** Frames up to `validBytes` are good; what follows is torn or corrupt and must be ignored. */
+  | { readonly kind: 'truncated'; readonly records: readonly BusRecord[]; readonly validBytes: number; readonly reason: string };
+
+export function decodeFrames(buffer: Buffer): DecodeOutcome {
+  const records: BusRecord[] = [];
+  let at = 0;
+  while (at < buffer.length) {
+    const problem = frameProblem(buffer, at);
+    if (problem) return { kind: 'truncated', records, validBytes: at, reason: problem };
+    const payloadLength = buffer.readUInt32BE(at);
+    const payload = buffer.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + payloadLength);
+    const record = decodePayload(payload);
+    if (record === undefined) return { kind: 'truncated', records, validBytes: at, reason: 'malformed payload' };
+    records.push(record);
+    at += FRAME_HEADER_BYTES + payloadLength;
+  }
+  return { kind: 'complete', records, validBytes: at };
+}
+
+function frameProblem(buffer: Buffer, at: number): string | undefined {
+  if (buffer.length - at < FRAME_HEADER_BYTES) return 'torn frame header';
+  const payloadLength = buffer.readUInt32BE(at);
+  if (payloadLength > MAX_FRAME_PAYLOAD_BYTES) return 'frame length out of range';
+  if (buffer.length - at - FRAME_HEADER_BYTES < payloadLength) return 'torn frame payload';
+  const payload = buffer.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + payloadLength);
+  if (crc32(payload) !== buffer.readUInt32BE(at + 4)) return 'checksum mismatch';
+  return undefined;
+}
+
+function decodePayload(payload: Buffer): BusRecord | undefined {
+  const reader = new PayloadReader(payload);
+  if (reader.u8() !== FORMAT_VERSION) return undefined;
+  const topic = reader.bytes(reader.u16())?.toString('utf8');
+  const key = reader.bytes(reader.u32())?.toString('utf8');
+  const headersJson = reader.bytes(reader.u32())?.toString('utf8');
+  const valueBytes = reader.bytes(reader.u32());
+  if (topic === undefined || key === undefined || headersJson === undefined || valueBytes === undefined || !reader.atEnd()) {
+    return undefined;
+  }
+  const headers = parseHeaders(headersJson);
+  if (headers === undefined) return undefined;
+  // Copy: the caller may keep records long after the file buffer is gone.
+  const value = Buffer.from(valueBytes);
+  return Object.keys(headers).length > 0 ? { topic, key, value, headers } : { topic, key, value };
+}
+
+function parseHeaders(json: string): Record<string, string> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+    const entries = Object.entries(parsed);
+    return entries.every(([, v]) => typeof v === 'string') ? (Object.fromEntries(entries) as Record<string, string>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bounds-checked cursor: every read past the end yields undefined instead of throwing. */
+class PayloadReader {
+  private at = 0;
+  constructor(private readonly buffer: Buffer) {}
+  u8(): number | undefined {
+    return this.take(1, (at) => this.buffer.readUInt8(at));
+  }
+  u16(): number | undefined {
+    return this.take(2, (at) => this.buffer.readUInt16BE(at));
+  }
+  u32(): number | undefined {
+    return this.take(4, (at) => this.buffer.readUInt32BE(at));
+  }
+  bytes(length: number | undefined): Buffer | undefined {
+    if (length === undefined) return undefined;
+    return this.take(length, (at) => this.buffer.subarray(at, at + length));
+  }
+  atEnd(): boolean {
+    return this.at === this.buffer.length;
+  }
+  private take<T>(length: number, read: (at: number) => T): T | undefined {
+    if (this.buffer.length - this.at < length) return undefined;
+    const value = read(this.at);
+    this.at += length;
+    return value;
+  }
+}

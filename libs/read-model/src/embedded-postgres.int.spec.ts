@@ -1,0 +1,24 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const child = path.join(__dirname, '../testdata/embedded-postgres.child.ts');
+const tsx = path.join(__dirname, '../../../node_modules/.bin/tsx');
+
+// startEmbeddedPostgres is exercised in a tsx child: the package is ESM-only and jest (CommonJS)
+// cannot import it; `npm start` runs under tsx the same way.
+describe('startEmbeddedPostgres', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'authtrail-embedded-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('initialises a cluster under dataDir/postgres, listens on loopback only, and keeps data across restarts', async () => {
+    const first = JSON.parse((await run(tsx, [child, dataDir], { timeout: 60_000 })).stdout.trim());
+    expect(first).toEqual({ boots: 1, listen: '127.0.0.1', clusterDir: path.join(dataDir, 'postgres') });
+    expect(existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
+    const second = JSON.parse((await run(tsx, [child, dataDir], { timeout: 60_000 })).stdout.trim());
+    expect(second.boots).toBe(2);
+  }, 120_000);
+});

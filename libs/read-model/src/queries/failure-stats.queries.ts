@@ -1,0 +1,88 @@
+// Failure statistics from `failure_bucket` (per minute × source IP, reason, strategy, username,
+// credential), so a 24 h window reads at most 1440 × (distinct keys) pre-aggregated rows instead
+// of every decision. Windows count whole minutes: the minute containing `since` is included.
+import { SqlParams } from './sql-params';
+import { requireKey } from '../require-key';
+import { type QueryRunnerLike, selectRows } from './sql-runner';
+
+export type FailureDimension = 'source_ip' | 'reason' | 'strategy' | 'username' | 'credential';
+
+/** The SQL expression of each dimension; the only strings interpolated into these queries. */
+const DIMENSION_SQL: Readonly<Record<FailureDimension, string>> = {
+  source_ip: 'host(source_ip)',
+  reason: 'reason',
+  strategy: 'strategy',
+  username: 'username',
+  credential: 'credential_fingerprint',
+};
+
+export interface FailureStatsQuery {
+  readonly since: Date;
+  /** Exclusive; absent: up to now. */
+  readonly until?: Date;
+  readonly groupBy: FailureDimension;
+  readonly limit: number;
+}
+
+export interface FailureGroupView {
+  readonly key: string | null;
+  readonly count: number;
+  readonly firstSeen: Date;
+  readonly lastSeen: Date;
+}
+
+export interface FailureSeriesPoint {
+  readonly key: string | null;
+  readonly start: Date;
+  readonly count: number;
+}
+
+function windowConditions(query: Pick<FailureStatsQuery, 'since' | 'until'>, params: SqlParams): string[] {
+  const c = [`minute >= date_trunc('minute', ${params.add(requireKey('since', query.since), 'since')}::timestamptz)`];
+  if (query.until) c.push(`minute < ${params.add(query.until, 'until')}`);
+  return c;
+}
+
+function dimensionSql(groupBy: FailureDimension): string {
+  const sql = DIMENSION_SQL[groupBy];
+  if (!sql) throw new RangeError(`unknown failure dimension ${String(groupBy)}`);
+  return sql;
+}
+
+/** Largest count first; ties by key. */
+export async function failureStats(db: QueryRunnerLike, query: FailureStatsQuery): Promise<readonly FailureGroupView[]> {
+  const key = dimensionSql(query.groupBy);
+  const params = new SqlParams();
+  const conditions = windowConditions(query, params);
+  return selectRows<FailureGroupView>(
+    db,
+    `SELECT ${key} AS key, sum(count)::float8 AS count, min(first_seen) AS "firstSeen", max(last_seen) AS "lastSeen"
+     FROM failure_bucket WHERE ${conditions.join(' AND ')}
+     GROUP BY 1 ORDER BY 2 DESC, 1 ASC NULLS LAST LIMIT ${params.add(query.limit, 'limit')}`,
+    params.values,
+  );
+}
+
+/** Counts per `bucketSeconds` for the given keys (null = failures without that dimension), oldest first. */
+export async function failureSeries(
+  db: QueryRunnerLike,
+  query: Pick<FailureStatsQuery, 'since' | 'until' | 'groupBy'>,
+  keys: readonly (string | null)[],
+  bucketSeconds: number,
+): Promise<readonly FailureSeriesPoint[]> {
+  if (!Number.isInteger(bucketSeconds) || bucketSeconds < 60) throw new RangeError('bucket must be a whole number of minutes');
+  if (keys.length === 0) return [];
+  const key = dimensionSql(query.groupBy);
+  const params = new SqlParams();
+  const conditions = windowConditions(query, params);
+  const named = keys.filter((k): k is string => k !== null);
+  const keyMatch = `(${key} = ANY(${params.add(named, 'keys')}::text[])${keys.includes(null) ? ` OR ${key} IS NULL` : ''})`;
+  return selectRows<FailureSeriesPoint>(
+    db,
+    `SELECT ${key} AS key, date_bin(make_interval(secs => ${params.add(bucketSeconds, 'bucket')}), minute, timestamptz 'epoch') AS start,
+            sum(count)::float8 AS count
+     FROM failure_bucket WHERE ${conditions.join(' AND ')} AND ${keyMatch}
+     GROUP BY 1, 2 ORDER BY 1, 2`,
+    params.values,
+  );
+}

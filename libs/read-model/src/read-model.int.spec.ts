@@ -1,0 +1,231 @@
+import { createTestDatabase } from '@authtrail/testing';
+import { Client } from 'pg';
+import {
+  applyReadModelChanges,
+  createDataSource,
+  findCredential,
+  findDecision,
+  findIdentity,
+  inTransaction,
+  insertDecisions,
+  MissingKeyError,
+  openReadModel,
+  readCheckpoints,
+  readProjectorHealth,
+  revertMigrations,
+  runMigrations,
+  writeCheckpoints,
+  type DecisionRow,
+  type ReadModelChanges,
+  type ReadModelDb,
+} from './index';
+
+const EMPTY: ReadModelChanges = {
+  identities: [],
+  credentials: [],
+  failureBuckets: [],
+  policyVersions: [],
+  revocationsRevoked: [],
+  revocationsLifted: [],
+  producerSequences: [],
+};
+
+function decisionRow(id: string, time: string, overrides: Partial<DecisionRow> = {}): DecisionRow {
+  return {
+    id,
+    time,
+    decision: 'allow',
+    httpStatus: 200,
+    reason: 'ok',
+    strategy: 'static-token',
+    username: 'alice',
+    claimed: false,
+    groups: ['dev', 'system:authenticated'],
+    sourceIp: '10.0.0.1',
+    userAgent: 'curl',
+    endpoint: 'authenticate',
+    credentialFingerprint: 'hmac-sha256:k1:aa',
+    credentialType: 'static-token',
+    policyVersion: 1,
+    instance: 'authn-1',
+    sequence: 1,
+    payload: { id, hello: 'world' },
+    ...overrides,
+  };
+}
+
+const uuid = (n: number): string => `00000000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
+
+describe('read-model schema and writes', () => {
+  let url: string;
+  let db: ReadModelDb;
+
+  beforeAll(async () => {
+    url = await createTestDatabase('read_model');
+    expect(await runMigrations(url)).toEqual(['CreateReadModels1764374400000']);
+    db = await openReadModel(url);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+  });
+
+  it('running the migrations again applies nothing', async () => {
+    expect(await runMigrations(url)).toEqual([]);
+  });
+
+  it('the entities describe exactly the tables the migrations create (no drift)', async () => {
+    const sql = await db.driver.createSchemaBuilder().log();
+    expect(sql.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('a duplicated decision is inserted once and reported new only the first time', async () => {
+    const row = decisionRow(uuid(1), '2026-01-01T00:00:00.000Z');
+    expect([...(await insertDecisions(db, [row]))]).toEqual([uuid(1)]);
+    expect([...(await insertDecisions(db, [row, decisionRow(uuid(2), '2026-01-01T00:00:01.000Z')]))]).toEqual([uuid(2)]);
+    const found = await findDecision(db, uuid(1));
+    expect(found).toMatchObject({ id: uuid(1), sourceIp: '10.0.0.1', groups: ['dev', 'system:authenticated'], username: 'alice' });
+  });
+
+  it('identity changes merge commutatively: counts add, latest fields follow (time, id)', async () => {
+    const newer = {
+      username: 'bob',
+      uid: 'u-new',
+      kind: 'user',
+      groups: ['new'],
+      strategies: ['oidc'],
+      firstSeen: '2026-01-02T00:00:00.000Z',
+      lastSeen: '2026-01-02T00:00:00.000Z',
+      lastEventId: uuid(20),
+      successCount: 2,
+      failureCount: 0,
+      lastSourceIp: '10.0.0.2',
+    };
+    const older = { ...newer, uid: 'u-old', groups: ['old'], strategies: ['basic-auth'], firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-01T00:00:00.000Z', lastEventId: uuid(10), successCount: 1, failureCount: 3, lastSourceIp: '10.0.0.1' };
+    await applyReadModelChanges(db, { ...EMPTY, identities: [newer] });
+    await applyReadModelChanges(db, { ...EMPTY, identities: [older] });
+    const bob = await findIdentity(db, 'bob');
+    expect(bob).toMatchObject({ uid: 'u-new', groups: ['new'], strategies: ['basic-auth', 'oidc'], successCount: '3', failureCount: '3', lastSourceIp: '10.0.0.2' });
+    expect(bob?.firstSeen.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(bob?.lastSeen.toISOString()).toBe('2026-01-02T00:00:00.000Z');
+  });
+
+  it('a credential counts distinct source IPs exactly across batches and follows its revocation', async () => {
+    const change = {
+      fingerprint: 'hmac-sha256:k1:bb',
+      type: 'static-token',
+      strategy: 'static-token',
+      username: 'carol',
+      publicId: null,
+      issuer: null,
+      expiresAt: null,
+      firstUsed: '2026-01-01T00:00:00.000Z',
+      lastUsed: '2026-01-01T00:00:00.000Z',
+      lastEventId: uuid(30),
+      useCount: 1,
+      failureCount: 1,
+      sourceIps: ['10.0.0.1', '2001:db8::1'],
+    };
+    await applyReadModelChanges(db, { ...EMPTY, credentials: [change] });
+    await applyReadModelChanges(db, { ...EMPTY, credentials: [{ ...change, lastEventId: uuid(31), sourceIps: ['10.0.0.1', '10.0.0.9'] }] });
+    expect(await findCredential(db, 'hmac-sha256:k1:bb')).toMatchObject({ useCount: '2', failureCount: '2', distinctSourceIps: 3, revoked: false });
+    await applyReadModelChanges(db, {
+      ...EMPTY,
+      revocationsRevoked: [{ revocationId: 'r1', fingerprint: 'hmac-sha256:k1:bb', jti: null, certSerial: null, certIssuer: null, reason: 'leaked', revokedBy: 'admin', revokedAt: '2026-01-03T00:00:00.000Z', expiresAt: null }],
+    });
+    expect((await findCredential(db, 'hmac-sha256:k1:bb'))?.revoked).toBe(true);
+    await applyReadModelChanges(db, { ...EMPTY, revocationsLifted: [{ revocationId: 'r1', liftedAt: '2026-01-04T00:00:00.000Z', liftedBy: 'admin', liftReason: null }] });
+    expect((await findCredential(db, 'hmac-sha256:k1:bb'))?.revoked).toBe(false);
+  });
+
+  it('a credential first seen after its revocation is born revoked', async () => {
+    await applyReadModelChanges(db, {
+      ...EMPTY,
+      revocationsRevoked: [{ revocationId: 'r2', fingerprint: 'hmac-sha256:k1:cc', jti: null, certSerial: null, certIssuer: null, reason: null, revokedBy: null, revokedAt: '2026-01-03T00:00:00.000Z', expiresAt: null }],
+    });
+    await applyReadModelChanges(db, {
+      ...EMPTY,
+      credentials: [{ fingerprint: 'hmac-sha256:k1:cc', type: 'static-token', strategy: null, username: null, publicId: null, issuer: null, expiresAt: null, firstUsed: '2026-01-05T00:00:00.000Z', lastUsed: '2026-01-05T00:00:00.000Z', lastEventId: uuid(40), useCount: 0, failureCount: 1, sourceIps: [] }],
+    });
+    expect((await findCredential(db, 'hmac-sha256:k1:cc'))?.revoked).toBe(true);
+  });
+
+  it('failure buckets without IP or username still merge into one bucket', async () => {
+    const bucket = { minute: '2026-01-01T00:01:00.000Z', sourceIp: null, reason: 'unknown_token', strategy: null, username: null, credentialFingerprint: null, count: 2, firstSeen: '2026-01-01T00:01:05.000Z', lastSeen: '2026-01-01T00:01:06.000Z' };
+    await applyReadModelChanges(db, { ...EMPTY, failureBuckets: [bucket] });
+    await applyReadModelChanges(db, { ...EMPTY, failureBuckets: [{ ...bucket, count: 3 }] });
+    const rows = await db.query(`SELECT count::int AS count FROM failure_bucket WHERE reason = 'unknown_token'`);
+    expect(rows).toEqual([{ count: 5 }]);
+  });
+
+  it('producer sequence gaps are the numbers never received between min and max', async () => {
+    await applyReadModelChanges(db, { ...EMPTY, producerSequences: [{ instance: 'authn-9', minSequence: 1, maxSequence: 3, received: 3, firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-01T00:00:00.000Z' }] });
+    await applyReadModelChanges(db, { ...EMPTY, producerSequences: [{ instance: 'authn-9', minSequence: 7, maxSequence: 8, received: 2, firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-01T00:00:01.000Z' }] });
+    const health = await readProjectorHealth(db);
+    expect(health.producers.find((p) => p.instance === 'authn-9')).toMatchObject({ minSequence: '1', maxSequence: '8', received: '5', missing: '3' });
+  });
+
+  it('a checkpoint written in a rolled-back transaction does not exist', async () => {
+    const position = { groupId: 'g', topic: 't', partition: 0, nextOffset: '10', highWatermark: '12', lastEventTime: null, eventsProjected: 10, duplicatesSkipped: 0, deadLettered: 0 };
+    await expect(
+      inTransaction(db, async (tx) => {
+        await writeCheckpoints(tx, [position]);
+        throw new Error('crash before commit');
+      }),
+    ).rejects.toThrow('crash before commit');
+    expect(await readCheckpoints(db, 'g', [{ topic: 't', partition: 0 }])).toEqual([]);
+    await inTransaction(db, (tx) => writeCheckpoints(tx, [position]));
+    expect(await readCheckpoints(db, 'g', [{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }])).toEqual([{ groupId: 'g', topic: 't', partition: 0, nextOffset: '10' }]);
+    expect((await readProjectorHealth(db)).partitions[0]).toMatchObject({ lag: '2', eventsProjected: '10' });
+  });
+
+  it.each([
+    ['an undefined username', () => findIdentity(db, undefined)],
+    ['an empty fingerprint', () => findCredential(db, '')],
+    ['an undefined decision id', () => findDecision(db, undefined)],
+    ['an empty group id', () => readCheckpoints(db, '', [{ topic: 't', partition: 0 }])],
+  ])('a lookup with %s is refused with MissingKeyError', async (_name, call) => {
+    await expect(call()).rejects.toBeInstanceOf(MissingKeyError);
+  });
+
+  it('a decision id that is not a UUID finds nothing instead of failing', async () => {
+    expect(await findDecision(db, "x' OR 1=1 --")).toBeNull();
+  });
+});
+
+describe('migrations are reversible', () => {
+  it('down drops every table up created, and up works again after it', async () => {
+    const url = await createTestDatabase('read_model_down');
+    await runMigrations(url);
+    const tables = async (): Promise<string[]> => {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'read_model_migrations' ORDER BY 1`);
+        return rows.map((r) => r.t);
+      } finally {
+        await client.end();
+      }
+    };
+    expect(await tables()).toEqual([
+      'control_event',
+      'credential',
+      'credential_source_ip',
+      'decision',
+      'failure_bucket',
+      'identity',
+      'policy_version',
+      'producer_sequence',
+      'projector_checkpoint',
+      'projector_status',
+      'revocation',
+    ]);
+    expect(await revertMigrations(url)).toBe(1);
+    expect(await tables()).toEqual([]);
+    expect(await runMigrations(url)).toHaveLength(1);
+    expect(await tables()).toHaveLength(11);
+  });
+
+  it('createDataSource never synchronizes the schema', () => {
+    expect(createDataSource('postgres://127.0.0.1:1/none').options.synchronize).toBe(false);
+  });
+});

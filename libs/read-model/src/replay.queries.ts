@@ -1,0 +1,56 @@
+import type { SqlRunner } from './data-source';
+
+/** Tables derived from the events (rebuilt by replay from the `decision` / `control_event` tables). */
+const DERIVED = ['identity', 'credential', 'credential_source_ip', 'failure_bucket', 'policy_version', 'revocation', 'producer_sequence'];
+
+/** Empties the derived tables; the event tables and checkpoints stay. */
+export async function truncateDerivedReadModels(db: SqlRunner): Promise<void> {
+  await db.query(`TRUNCATE ${DERIVED.join(', ')}`);
+}
+
+/** Empties everything the projector wrote for `groupId`, for a replay from Kafka. */
+export async function truncateAllReadModels(db: SqlRunner, groupId: string): Promise<void> {
+  await db.query(`TRUNCATE decision, control_event, ${DERIVED.join(', ')}`);
+  await db.query(`DELETE FROM projector_checkpoint WHERE group_id = $1`, [groupId]);
+  await db.query(`DELETE FROM projector_status WHERE group_id = $1`, [groupId]);
+}
+
+export interface StoredEventCursor {
+  readonly time: string;
+  readonly id: string;
+}
+
+export interface StoredEventPage {
+  /** The stored CloudEvents, in (time, id) order. */
+  readonly events: readonly unknown[];
+  readonly next: StoredEventCursor | null;
+}
+
+async function page(db: SqlRunner, table: 'decision' | 'control_event', after: StoredEventCursor | null, limit: number): Promise<StoredEventPage> {
+  const rows = await db.query<{ t: string; id: string; payload: unknown }[]>(
+    `SELECT to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS t, id, payload FROM ${table}
+      WHERE $1::timestamptz IS NULL OR (time, id) > ($1::timestamptz, $2::uuid)
+      ORDER BY time, id LIMIT $3`,
+    [after?.time ?? null, after?.id ?? null, limit],
+  );
+  const last = rows.at(-1);
+  return { events: rows.map((r) => r.payload), next: rows.length < limit || !last ? null : { time: last.t, id: last.id } };
+}
+
+/** One page of stored decision events after `after` (keyset pagination). */
+export function readDecisionEventPage(db: SqlRunner, after: StoredEventCursor | null, limit: number): Promise<StoredEventPage> {
+  return page(db, 'decision', after, limit);
+}
+
+/** One page of stored control events after `after`. */
+export function readControlEventPage(db: SqlRunner, after: StoredEventCursor | null, limit: number): Promise<StoredEventPage> {
+  return page(db, 'control_event', after, limit);
+}
+
+/** Row counts of the event tables, for replay progress. */
+export async function countStoredEvents(db: SqlRunner): Promise<{ readonly decisions: number; readonly controls: number }> {
+  const [row] = await db.query<{ d: string; c: string }[]>(
+    `SELECT (SELECT count(*) FROM decision) AS d, (SELECT count(*) FROM control_event) AS c`,
+  );
+  return { decisions: Number(row?.d ?? 0), controls: Number(row?.c ?? 0) };
+}

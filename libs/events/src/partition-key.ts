@@ -1,0 +1,57 @@
+// The Kafka key of an event (DESIGN §4). Records with one key land on one partition, so
+// everything about one user (or one credential, or one address) is consumed in order.
+import {
+  CREDENTIAL_REVOKED_EVENT_TYPE,
+  POLICY_APPLIED_EVENT_TYPE,
+  REVOCATION_LIFTED_EVENT_TYPE,
+  type CredentialRevokedData,
+  type DecisionData,
+  type PolicyAppliedData,
+  type RevocationLiftedData,
+} from './decision.event';
+
+/**
+ * Decision events: the username when known (authenticated, else the one the credential
+ * claimed), else the credential fingerprint, else the source IP, else the producing instance
+ * (a key is never empty).
+ */
+export function partitionKeyOf(data: DecisionData): string {
+  return (
+    nonEmpty(data.user?.username) ??
+    nonEmpty(data.claimedUsername) ??
+    nonEmpty(data.credential?.fingerprint) ??
+    nonEmpty(data.request.sourceIp) ??
+    data.instance
+  );
+}
+
+/** Every policy version shares one key: versions must be applied in the order they were published. */
+export const POLICY_PARTITION_KEY = 'policy';
+
+/** The type and data of a control event, before or after it is wrapped in an envelope. */
+export type ControlPayload =
+  | { readonly type: typeof POLICY_APPLIED_EVENT_TYPE; readonly data: PolicyAppliedData }
+  | { readonly type: typeof CREDENTIAL_REVOKED_EVENT_TYPE; readonly data: CredentialRevokedData }
+  | { readonly type: typeof REVOCATION_LIFTED_EVENT_TYPE; readonly data: RevocationLiftedData };
+
+/**
+ * Control events: a revocation and the lifting of it share `revocation:<id>`, so a consumer
+ * never sees the lift before the revocation.
+ */
+export function controlPartitionKeyOf(control: ControlPayload): string {
+  switch (control.type) {
+    case POLICY_APPLIED_EVENT_TYPE:
+      return POLICY_PARTITION_KEY;
+    case CREDENTIAL_REVOKED_EVENT_TYPE:
+    case REVOCATION_LIFTED_EVENT_TYPE:
+      return `revocation:${control.data.revocationId}`;
+    default: {
+      const unreachable: never = control;
+      return unreachable;
+    }
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,60 @@
+// The schemas compiled once (lazily, on first use: importing the lib has no side effects) with
+// ajv for draft 2020-12 plus ajv-formats. Results are values, never exceptions.
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { EVENT_CATALOGUE, EVENT_TYPES, type AuthtrailEventType } from './event-catalogue';
+import { ENVELOPE_SCHEMA } from './envelope.schema';
+
+export type ValidationResult = { readonly ok: true } | { readonly ok: false; readonly detail: string };
+
+interface Validators {
+  readonly envelope: ValidateFunction;
+  readonly data: Readonly<Record<AuthtrailEventType, ValidateFunction>>;
+}
+
+let compiled: Validators | undefined;
+
+function validators(): Validators {
+  if (compiled) return compiled;
+  // strictRequired off: `then` and `oneOf` branches name properties declared one level up.
+  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: false, allowUnionTypes: true });
+  addFormats(ajv, ['date-time', 'uri', 'uri-reference', 'ipv4', 'ipv6']);
+  compiled = {
+    envelope: ajv.compile(ENVELOPE_SCHEMA),
+    data: Object.fromEntries(EVENT_TYPES.map((type) => [type, ajv.compile(EVENT_CATALOGUE[type].dataSchema)])) as Record<AuthtrailEventType, ValidateFunction>,
+  };
+  return compiled;
+}
+
+/** Checks the CloudEvents envelope (not `data`). */
+export function validateEnvelope(value: unknown): ValidationResult {
+  const validate = validators().envelope;
+  return validate(value) ? { ok: true } : { ok: false, detail: describeErrors(validate.errors, '') };
+}
+
+/** Checks `data` against the schema of `type`. */
+export function validateEventData(type: AuthtrailEventType, data: unknown): ValidationResult {
+  const validate = validators().data[type];
+  return validate(data) ? { ok: true } : { ok: false, detail: describeErrors(validate.errors, '/data') };
+}
+
+/** Envelope and data: what a producer can assert in its tests before publishing. */
+export function validateEvent(event: { readonly type: AuthtrailEventType; readonly data: unknown }): ValidationResult {
+  const envelope = validateEnvelope(event);
+  return envelope.ok ? validateEventData(event.type, event.data) : envelope;
+}
+
+// Ajv messages name the path and the rule, never the offending value; the only thing taken
+// from the input is an unexpected property name, reduced to safe characters and length.
+function describeErrors(errors: readonly ErrorObject[] | null | undefined, prefix: string): string {
+  // anyOf/oneOf report each branch's error first and their own last; the combined one reads better.
+  const first = errors?.find((error) => error.keyword === 'anyOf' || error.keyword === 'oneOf') ?? errors?.[0];
+  if (!first) return 'does not match the schema';
+  const where = `${prefix}${first.instancePath}` || '/';
+  const extra = first.keyword === 'additionalProperties' ? ` (${safeName(String(first.params['additionalProperty']))})` : '';
+  return `${where} ${first.message ?? 'is invalid'}${extra}`;
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, '?').slice(0, 64);
+}

@@ -1,0 +1,20 @@
+// The per-producer `sequence` of decision events (DESIGN §4): 1, 2, 3, … per producer instance,
+// so a consumer that sees 41 then 43 from one `instance` knows an event went missing.
+
+export interface Sequence {
+  /** The next number; the first call returns 1. */
+  next(): number;
+  /** The last number handed out (0 before the first `next`). */
+  current(): number;
+}
+
+export function createSequence(): Sequence {
+  let last = 0;
+  return {
+    next: () => {
+      last += 1;
+      return last;
+    },
+    current: () => last,
+  };
+}

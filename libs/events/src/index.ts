@@ -12,4 +12,3 @@ export * from './upcasters';
 export * from './event.builders';
 export * from './cloudevent.codec';
 export * from './fingerprint';
-export * from './siem';

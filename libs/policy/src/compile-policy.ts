@@ -1,8 +1,8 @@
+import { parseDuration as parseConfigDuration } from '@authtrail/config';
 import { parse as parseCel } from '@marcbachmann/cel-js';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import { parse as parseYaml } from 'yaml';
 import { parseCidr } from './cidr';
-import { parseDuration } from './duration';
 import type {
   CompiledPolicy,
   CompiledStrategyRules,
@@ -57,6 +57,12 @@ export function compilePolicy(yamlText: string, version: number): CompileResult 
   return { ok: true, policy: { version, document, strategies, throttle, userValidationRules } };
 }
 
+/** Milliseconds of a duration the schema has already checked. */
+function parseDuration(text: string): number {
+  const parsed = parseConfigDuration(text);
+  return parsed.ok ? parsed.ms : 0;
+}
+
 function compileStrategyRules(path: string, rules: StrategyRulesDocument, errors: string[]): CompiledStrategyRules {
   const allowedSourceCidrs = rules.allowedSourceCidrs?.map((text, index) => {
     const cidr = parseCidr(text);
@@ -76,8 +82,7 @@ function compileStrategyRules(path: string, rules: StrategyRulesDocument, errors
 }
 
 function compileThrottle(rule: ThrottleRuleDocument): CompiledThrottleRule {
-  // The schema has already checked the duration pattern, so parseDuration cannot fail here.
-  return { failures: rule.failures, windowMs: parseDuration(rule.window) ?? 0, blockMs: parseDuration(rule.block) ?? 0 };
+  return { failures: rule.failures, windowMs: parseDuration(rule.window), blockMs: parseDuration(rule.block) };
 }
 
 function compileUserValidationRule(
@@ -106,5 +111,6 @@ function describeSchemaError(error: ErrorObject): string {
   if (error.keyword === 'enum') {
     return `${where}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
   }
+  if (error.keyword === 'pattern') return `${where}: must be a duration like 30s, 5m, 1h or 90d`;
   return `${where}: ${error.message}`;
 }

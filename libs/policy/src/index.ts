@@ -1,6 +1,5 @@
 export * from './compile-policy';
 export * from './cidr';
-export * from './duration';
 export * from './evaluate-policy';
 export * from './policy-document';
 export * from './policy-input';

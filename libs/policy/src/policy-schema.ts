@@ -1,4 +1,4 @@
-import { DURATION_PATTERN } from './duration';
+import { DURATION_PATTERN } from '@authtrail/config';
 
 const duration = { type: 'string', pattern: DURATION_PATTERN };
 

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseDuration } from '@authtrail/policy';
+import { parseDuration } from '@authtrail/config';
 import { UsageError } from './cli-io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -20,8 +20,9 @@ export function required<T>(value: T | undefined, option: string): T {
 
 export function durationOption(value: string | undefined, option: string, fallback: string): number {
   const text = value ?? fallback;
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) throw new UsageError(`--${option}: "${text}" is not a duration like 30s, 15m, 24h, 90d`);
+  const parsed = parseDuration(text);
+  const ms = parsed.ok ? parsed.ms : 0;
+  if (ms <= 0) throw new UsageError(`--${option}: "${text}" is not a duration like 30s, 15m, 24h, 90d`);
   return ms;
 }
 

@@ -43,6 +43,8 @@ export interface CredentialDescription {
   readonly audiences?: readonly string[];
   readonly issuedAt?: Date;
   readonly expiresAt?: Date;
+  /** basic-auth only: how the password is stored in the file (`plaintext` is flagged by policy). */
+  readonly passwordStorage?: 'argon2id' | 'scrypt' | 'bcrypt' | 'plaintext';
   readonly x509?: {
     readonly serial: string;
     readonly subject: string;

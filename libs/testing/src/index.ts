@@ -1,3 +1,5 @@
 export * from './kafka';
 export * from './postgres';
 export * from './secrets';
+export * from './x509';
+export * from './bootstrap-tokens';

@@ -1,0 +1,144 @@
+// Kubernetes' cached token authenticator (token/cache), generalised to every credential kind.
+//
+// Why the key is an HMAC: the cache lives in memory for as long as the process, so it must not
+// hold raw credentials (a heap dump or a debugging session would show every live token and
+// password). The key is HMAC-SHA256, under a random key drawn once per process, of the
+// Authorization header, the SHA-256 of each presented certificate and the requested audiences
+// (the same token asked for another audience is another question). Without the process key the
+// cache keys cannot be tested against guessed tokens.
+//
+// Kubernetes defaults: successes 10 s, failures 0 s (not cached). `errored` and `abstained` are
+// never cached (a JWKS outage must not be remembered). A success is never kept past the
+// credential's own expiry. Concurrent misses for the same key share one evaluation
+// (single-flight), so a burst of identical requests costs one KDF or one signature check.
+// Requests that present no credential at all bypass the cache: their outcome may depend on the
+// path (anonymous allow-list), which is not part of the key.
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { RequestView, Strategy } from '../strategy';
+import { systemClock } from '../shared/strategy-deps';
+import type { ChainResult, ChainStrategy } from './first-match';
+import { traceOf } from './trace';
+
+export interface CachedOptions {
+  /** How long an `authenticated` outcome is reused (Kubernetes default 10 s). */
+  readonly successTTLms: number;
+  /** How long a `rejected` outcome is reused (Kubernetes default 0: not cached). */
+  readonly failureTTLms: number;
+  /** Bound on entries; the least recently used go first. Default 10 000. */
+  readonly maxEntries?: number;
+  readonly now?: () => Date;
+}
+
+export const CACHE_DEFAULTS = { successTTLms: 10_000, failureTTLms: 0, maxEntries: 10_000 } as const;
+
+export interface CacheStats {
+  /** Answered from a stored entry. */
+  readonly hits: number;
+  /** Evaluated by the wrapped strategy. */
+  readonly misses: number;
+  /** Joined an evaluation already in flight for the same key. */
+  readonly coalesced: number;
+  /** Presented no credential, so the cache was not consulted. */
+  readonly bypassed: number;
+  readonly size: number;
+}
+
+export interface CachedStrategy extends ChainStrategy {
+  stats(): CacheStats;
+  clear(): void;
+}
+
+interface Entry {
+  readonly result: ChainResult;
+  readonly expiresAt: number;
+}
+
+export function cached(strategy: Strategy, options: Partial<CachedOptions> = {}): CachedStrategy {
+  const successTTL = options.successTTLms ?? CACHE_DEFAULTS.successTTLms;
+  const failureTTL = options.failureTTLms ?? CACHE_DEFAULTS.failureTTLms;
+  const maxEntries = Math.max(0, options.maxEntries ?? CACHE_DEFAULTS.maxEntries);
+  const now = options.now ?? systemClock;
+  const processKey = randomBytes(32);
+  const trace = traceOf(strategy);
+  const entries = new Map<string, Entry>();
+  const inFlight = new Map<string, Promise<ChainResult>>();
+  let hits = 0;
+  let misses = 0;
+  let coalesced = 0;
+  let bypassed = 0;
+
+  const ttlFor = (result: ChainResult, at: number): number => {
+    const { outcome } = result;
+    if (outcome.kind === 'authenticated') {
+      const expires = outcome.credential.expiresAt?.getTime();
+      return expires === undefined ? successTTL : Math.min(successTTL, expires - at);
+    }
+    return outcome.kind === 'rejected' ? failureTTL : 0;
+  };
+
+  const store = (key: string, result: ChainResult): void => {
+    const at = now().getTime();
+    const ttl = ttlFor(result, at);
+    if (ttl <= 0 || maxEntries === 0) return;
+    entries.delete(key);
+    entries.set(key, { result, expiresAt: at + ttl });
+    while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+  };
+
+  const authenticateWithTrace = async (request: RequestView): Promise<ChainResult> => {
+    const key = cacheKey(processKey, request);
+    if (key === undefined) {
+      bypassed++;
+      return trace(request);
+    }
+    const entry = entries.get(key);
+    if (entry) {
+      if (entry.expiresAt > now().getTime()) {
+        hits++;
+        // Re-insert: Map order is the LRU order.
+        entries.delete(key);
+        entries.set(key, entry);
+        return entry.result;
+      }
+      entries.delete(key);
+    }
+    const pending = inFlight.get(key);
+    if (pending) {
+      coalesced++;
+      return pending;
+    }
+    misses++;
+    const evaluation = trace(request).then(
+      (result) => {
+        inFlight.delete(key);
+        store(key, result);
+        return result;
+      },
+      (error: unknown) => {
+        inFlight.delete(key);
+        throw error;
+      },
+    );
+    inFlight.set(key, evaluation);
+    return evaluation;
+  };
+
+  return {
+    id: strategy.id,
+    authenticateWithTrace,
+    authenticate: async (request) => (await authenticateWithTrace(request)).outcome,
+    stats: () => ({ hits, misses, coalesced, bypassed, size: entries.size }),
+    clear: () => entries.clear(),
+    ...(strategy.close ? { close: () => strategy.close!() } : {}),
+  };
+}
+
+/** `undefined` when the request carries no credential (nothing to key on). */
+function cacheKey(processKey: Buffer, request: RequestView): string | undefined {
+  const authorization = request.headers['authorization'];
+  if ((authorization === undefined || authorization === '') && request.peerCertificates.length === 0) return undefined;
+  const certificates = request.peerCertificates.map((c) => createHash('sha256').update(c.raw).digest('hex'));
+  // JSON of an array is unambiguous: no two different inputs give the same string.
+  const material = JSON.stringify([authorization ?? null, certificates, request.audiences]);
+  return createHmac('sha256', processKey).update(material).digest('base64');
+}

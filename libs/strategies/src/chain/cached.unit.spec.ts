@@ -1,0 +1,108 @@
+import type { AuthOutcome } from '../strategy';
+import { bearer, requestView } from '../shared/request-view.fixture';
+import { abstainedOutcome, erroredOutcome, rejectedOutcome, scripted, userOutcome } from './chain.fixture';
+import { cached } from './cached';
+import { firstMatch } from './first-match';
+
+function clock(start = Date.parse('2026-01-01T00:00:00Z')) {
+  let t = start;
+  return { now: () => new Date(t), advance: (ms: number) => void (t += ms) };
+}
+
+describe('cached', () => {
+  it.each<[string, AuthOutcome, { successTTLms: number; failureTTLms: number }, number, number]>([
+    ['a success is reused within the success TTL', userOutcome('alice'), { successTTLms: 10_000, failureTTLms: 0 }, 9_999, 1],
+    ['a success is evaluated again after the success TTL', userOutcome('alice'), { successTTLms: 10_000, failureTTLms: 0 }, 10_000, 2],
+    ['a failure is not cached with the Kubernetes default failure TTL of 0', rejectedOutcome(), { successTTLms: 10_000, failureTTLms: 0 }, 1, 2],
+    ['a failure is reused within its own failure TTL', rejectedOutcome(), { successTTLms: 10_000, failureTTLms: 5_000 }, 4_999, 1],
+    ['a failure is evaluated again after the failure TTL', rejectedOutcome(), { successTTLms: 10_000, failureTTLms: 5_000 }, 5_000, 2],
+    ['errored is never cached', erroredOutcome, { successTTLms: 10_000, failureTTLms: 10_000 }, 1, 2],
+    ['abstained is never cached', abstainedOutcome, { successTTLms: 10_000, failureTTLms: 10_000 }, 1, 2],
+    ['a success is not kept past the credential expiry', userOutcome('alice', [], new Date(Date.parse('2026-01-01T00:00:03Z'))), { successTTLms: 10_000, failureTTLms: 0 }, 3_000, 2],
+  ])('%s', async (_name, outcome, ttl, elapsed, expectedCalls) => {
+    const c = clock();
+    const inner = scripted('s', outcome);
+    const strategy = cached(inner, { ...ttl, now: c.now });
+    expect(await strategy.authenticate(requestView({ authorization: bearer('t') }))).toEqual(outcome);
+    c.advance(elapsed);
+    expect(await strategy.authenticate(requestView({ authorization: bearer('t') }))).toEqual(outcome);
+    expect(inner.calls).toBe(expectedCalls);
+  });
+
+  it('keys on the credential and the audiences: another token or audience is a miss', async () => {
+    const inner = scripted('s', userOutcome('alice'));
+    const strategy = cached(inner, { successTTLms: 10_000, failureTTLms: 0 });
+    await strategy.authenticate(requestView({ authorization: bearer('a') }));
+    await strategy.authenticate(requestView({ authorization: bearer('a') }));
+    await strategy.authenticate(requestView({ authorization: bearer('b') }));
+    await strategy.authenticate(requestView({ authorization: bearer('a'), audiences: ['api'] }));
+    expect(inner.calls).toBe(3);
+    expect(strategy.stats()).toEqual({ hits: 1, misses: 3, coalesced: 0, bypassed: 0, size: 3 });
+  });
+
+  it('bypasses the cache when no credential is presented (anonymous depends on the path)', async () => {
+    const inner = scripted('s', userOutcome('system:anonymous', ['system:unauthenticated']));
+    const strategy = cached(inner, { successTTLms: 10_000, failureTTLms: 0 });
+    await strategy.authenticate(requestView({ path: '/a' }));
+    await strategy.authenticate(requestView({ path: '/b' }));
+    expect(inner.calls).toBe(2);
+    expect(strategy.stats()).toMatchObject({ bypassed: 2, size: 0 });
+  });
+
+  it('single-flights concurrent misses for the same key', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const inner = scripted('s', async () => {
+      await gate;
+      return userOutcome('alice');
+    });
+    const strategy = cached(inner, { successTTLms: 10_000, failureTTLms: 0 });
+    const pending = Array.from({ length: 20 }, () => strategy.authenticate(requestView({ authorization: bearer('t') })));
+    release();
+    const results = await Promise.all(pending);
+    expect(results.every((r) => r.kind === 'authenticated')).toBe(true);
+    expect(inner.calls).toBe(1);
+    expect(strategy.stats()).toMatchObject({ misses: 1, coalesced: 19 });
+  });
+
+  it('single-flights an errored evaluation too, but does not keep it', async () => {
+    const inner = scripted('s', erroredOutcome);
+    const strategy = cached(inner, { successTTLms: 10_000, failureTTLms: 10_000 });
+    await Promise.all([1, 2, 3].map(() => strategy.authenticate(requestView({ authorization: bearer('t') }))));
+    expect(inner.calls).toBe(1);
+    await strategy.authenticate(requestView({ authorization: bearer('t') }));
+    expect(inner.calls).toBe(2);
+  });
+
+  it('stays within maxEntries and drops the least recently used entry first', async () => {
+    const inner = scripted('s', userOutcome('alice'));
+    const strategy = cached(inner, { successTTLms: 10_000, failureTTLms: 0, maxEntries: 2 });
+    const ask = (t: string) => strategy.authenticate(requestView({ authorization: bearer(t) }));
+    await ask('a');
+    await ask('b');
+    await ask('a'); // a is now the most recent
+    await ask('c'); // evicts b
+    expect(strategy.stats().size).toBe(2);
+    const before = inner.calls;
+    await ask('a');
+    expect(inner.calls).toBe(before);
+    await ask('b');
+    expect(inner.calls).toBe(before + 1);
+  });
+
+  it('caches a whole chain result with its attempt trace', async () => {
+    const first = scripted('one', rejectedOutcome());
+    const strategy = cached(firstMatch([first, scripted('two', userOutcome('bob'))]), { successTTLms: 10_000, failureTTLms: 0 });
+    await strategy.authenticateWithTrace(requestView({ authorization: bearer('t') }));
+    const again = await strategy.authenticateWithTrace(requestView({ authorization: bearer('t') }));
+    expect(first.calls).toBe(1);
+    expect(again.attempts.map((a) => a.strategy)).toEqual(['one', 'two']);
+    expect(again.strategy).toBe('two');
+  });
+
+  it('passes a throw through to every waiter and keeps nothing', async () => {
+    const strategy = cached({ id: 'x', authenticate: async () => { throw new Error('boom'); } });
+    await expect(strategy.authenticate(requestView({ authorization: bearer('t') }))).rejects.toThrow('boom');
+    expect(strategy.stats().size).toBe(0);
+  });
+});

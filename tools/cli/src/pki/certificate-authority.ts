@@ -53,8 +53,7 @@ export function createCertificateAuthority(request: CertificateRequest): PemPair
   return { certificatePem: forge.pki.certificateToPem(certificate), privateKeyPem: key.pem };
 }
 
-/** A client certificate as Kubernetes reads it: CN is the username, each O a group. */
-export function issueClientCertificate(ca: PemPair, request: CertificateRequest): PemPair {
+function issueLeaf(ca: PemPair, request: CertificateRequest, extensions: object[]): PemPair {
   const caCertificate = forge.pki.certificateFromPem(ca.certificatePem);
   const caKey = forge.pki.privateKeyFromPem(ca.privateKeyPem);
   const key = newRsaKey();
@@ -63,9 +62,20 @@ export function issueClientCertificate(ca: PemPair, request: CertificateRequest)
   certificate.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', clientAuth: true },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCertificate.generateSubjectKeyIdentifier().getBytes() },
+    ...extensions,
   ]);
   certificate.sign(caKey, forge.md.sha256.create());
   return { certificatePem: forge.pki.certificateToPem(certificate), privateKeyPem: key.pem };
+}
+
+/** A client certificate as Kubernetes reads it: CN is the username, each O a group. */
+export function issueClientCertificate(ca: PemPair, request: CertificateRequest): PemPair {
+  return issueLeaf(ca, request, [{ name: 'extKeyUsage', clientAuth: true }]);
+}
+
+/** A TLS server certificate for the HTTPS listener, valid for the given DNS names and IPs. */
+export function issueServerCertificate(ca: PemPair, request: CertificateRequest & { readonly dnsNames: readonly string[]; readonly ips: readonly string[] }): PemPair {
+  const altNames = [...request.dnsNames.map((value) => ({ type: 2, value })), ...request.ips.map((ip) => ({ type: 7, ip }))];
+  return issueLeaf(ca, request, [{ name: 'extKeyUsage', serverAuth: true }, { name: 'subjectAltName', altNames }]);
 }

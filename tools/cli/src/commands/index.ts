@@ -1,7 +1,8 @@
 import type { Command } from '../cli-io';
 import { bootstrapTokenCommand } from './bootstrap-token.command';
 import { caCommand } from './ca.command';
+import { demoCommand } from './demo.command';
 import { hashPasswordCommand } from './hash-password.command';
 import { saTokenCommand } from './sa-token.command';
 
-export const COMMANDS: readonly Command[] = [caCommand, bootstrapTokenCommand, saTokenCommand, hashPasswordCommand];
+export const COMMANDS: readonly Command[] = [caCommand, bootstrapTokenCommand, saTokenCommand, hashPasswordCommand, demoCommand];

@@ -49,9 +49,17 @@ function token(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** Creates the demo credentials and config under `dataDir/demo` unless they exist already. */
-export async function ensureDemoEnvironment(dataDir: string, ports: DemoPorts = DEFAULT_DEMO_PORTS): Promise<DemoEnvironment> {
-  const dir = path.join(dataDir, 'demo');
+export interface DemoEnvironmentOptions {
+  /** Where state lives (written into the generated config). */
+  readonly dataDir: string;
+  readonly ports?: DemoPorts;
+  /** Extra DNS names for the HTTPS server certificate (e.g. the compose service name). */
+  readonly hostnames?: readonly string[];
+}
+
+/** Creates the demo credentials and config in `dir` unless they exist already. */
+export async function ensureDemoEnvironment(dir: string, options: DemoEnvironmentOptions): Promise<DemoEnvironment> {
+  const { dataDir, ports = DEFAULT_DEMO_PORTS, hostnames = [] } = options;
   const file = (name: string) => path.join(dir, name);
   const oidcIssuer = `http://127.0.0.1:${ports.oidc}`;
   if (!existsSync(file('demo-secrets.json'))) {
@@ -60,7 +68,7 @@ export async function ensureDemoEnvironment(dataDir: string, ports: DemoPorts = 
     const ca = createCertificateAuthority({ commonName: 'authtrail demo CA', days: 3650, now });
     writeFileSync(file('ca.crt'), ca.certificatePem);
     writeSecret(file('ca.key'), ca.privateKeyPem);
-    const server = issueServerCertificate(ca, { commonName: 'localhost', days: 825, now, dnsNames: ['localhost', 'authn'], ips: ['127.0.0.1'] });
+    const server = issueServerCertificate(ca, { commonName: 'localhost', days: 825, now, dnsNames: ['localhost', ...hostnames], ips: ['127.0.0.1'] });
     writeFileSync(file('server.crt'), server.certificatePem);
     writeSecret(file('server.key'), server.privateKeyPem);
     const client = issueClientCertificate(ca, { commonName: 'carol', organizations: ['dev'], days: 365, now });

@@ -44,17 +44,40 @@ export function validateEvent(event: { readonly type: AuthtrailEventType; readon
   return envelope.ok ? validateEventData(event.type, event.data) : envelope;
 }
 
-// Ajv messages name the path and the rule, never the offending value; the only thing taken
-// from the input is an unexpected property name, reduced to safe characters and length.
+// Ajv messages name the path and the rule, never the offending value. Path segments that are
+// not property names of our schemas (keys of `user.extra`, an unexpected property) come from
+// the input and could be anything, a secret included: they are printed as `*`.
 function describeErrors(errors: readonly ErrorObject[] | null | undefined, prefix: string): string {
   // anyOf/oneOf report each branch's error first and their own last; the combined one reads better.
   const first = errors?.find((error) => error.keyword === 'anyOf' || error.keyword === 'oneOf') ?? errors?.[0];
   if (!first) return 'does not match the schema';
-  const where = `${prefix}${first.instancePath}` || '/';
-  const extra = first.keyword === 'additionalProperties' ? ` (${safeName(String(first.params['additionalProperty']))})` : '';
-  return `${where} ${first.message ?? 'is invalid'}${extra}`;
+  const where = `${prefix}${safePath(first.instancePath)}` || '/';
+  return `${where} ${first.message ?? 'is invalid'}`;
 }
 
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]/g, '?').slice(0, 64);
+function safePath(path: string): string {
+  const names = schemaPropertyNames();
+  return path
+    .split('/')
+    .map((segment) => (segment === '' || /^\d{1,9}$/.test(segment) || names.has(segment) ? segment : '*'))
+    .join('/');
+}
+
+let propertyNames: ReadonlySet<string> | undefined;
+
+function schemaPropertyNames(): ReadonlySet<string> {
+  if (propertyNames) return propertyNames;
+  const names = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (typeof node === 'object' && node !== null) {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'properties' && typeof value === 'object' && value !== null) Object.keys(value).forEach((name) => names.add(name));
+        walk(value);
+      }
+    }
+  };
+  walk([ENVELOPE_SCHEMA, ...EVENT_TYPES.map((type) => EVENT_CATALOGUE[type].dataSchema)]);
+  propertyNames = names;
+  return names;
 }

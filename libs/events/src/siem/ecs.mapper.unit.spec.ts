@@ -4,7 +4,7 @@ import { controlEvents, decisionEvent, everyDecision } from './testdata/decision
 
 const FP1 = `hmac-sha256:k1:${'01'.repeat(32)}`;
 const FP3 = `hmac-sha256:k1:${'03'.repeat(32)}`;
-const CLAIMED3 = `hmac-sha256:k1:${'5d'.repeat(32)}`;
+const CLAIMED3 = `hmac-sha256-username:k1:${'5d'.repeat(32)}`;
 
 describe('ECS mapper', () => {
   it('an allowed static-token decision maps field by field', () => {

@@ -76,7 +76,7 @@ describe('OCSF Authentication mapper', () => {
   it('a denial without any name uses the hash of the claimed name as user uid', () => {
     const document = map(decisionEvent('static-token', 'deny'));
     expect(document.user.name).toBeUndefined();
-    expect(document.user.uid).toMatch(/^hmac-sha256:k1:/);
+    expect(document.user.uid).toMatch(/^hmac-sha256-username:k1:/);
   });
 
   it('a request without credentials has an Unknown protocol and an unknown user', () => {

@@ -99,7 +99,7 @@ export function decisionEvent(strategy: StrategyId, decision: 'allow' | 'deny', 
       : [{ strategy, outcome: allowed ? 'authenticated' : 'rejected', ...(allowed ? {} : { reason }) }],
     user: allowed ? { username: user.username, uid: user.uid, groups: user.groups, extra: user.extra ?? {} } : undefined,
     claimedUsername: !allowed && strategy === 'basic-auth' ? 'bob' : undefined,
-    claimedUsernameHash: !allowed && strategy !== 'anonymous' ? `hmac-sha256:k1:${hex(90 + seed)}` : undefined,
+    claimedUsernameHash: !allowed && strategy !== 'anonymous' ? `hmac-sha256-username:k1:${hex(90 + seed)}` : undefined,
     credential: noCredentials ? undefined : credentialFor(strategy, seed),
     request: {
       endpoint: 'forward-auth',

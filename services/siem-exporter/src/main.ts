@@ -1,0 +1,63 @@
+// The siem-exporter as its own process: `tsx services/siem-exporter/src/main.ts --config FILE`.
+// Needs Kafka (`events.kafka.brokers` / KAFKA_BROKERS); the embedded `npm start` runs
+// startSiemExporter in-process instead. SIGTERM / SIGINT stop gracefully: the batch in flight is
+// either acknowledged by every sink and committed, or left uncommitted and delivered again.
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '@authtrail/config';
+import { createKafkaBus } from '@authtrail/event-bus';
+import pino from 'pino';
+import { createKafkaTopicWriter } from './kafka/kafka-topic-writer';
+import { parseSiemConfig } from './siem.config';
+import { startSiemExporter } from './siem-exporter';
+
+async function main(): Promise<void> {
+  const logger = pino({ name: 'siem-exporter', redact: { paths: ['token', '*.token', 'headers.authorization'], censor: '[redacted]' } });
+  const config = loadConfig({ argv: process.argv.slice(2) });
+  const parsed = parseSiemConfig(config.siem);
+  if (!parsed.ok) throw new ConfigError(parsed.errors.map((e) => `${config.configFile ?? '<defaults>'}: ${e}`));
+  const brokers = config.events.kafka?.brokers;
+  if (!brokers || brokers.length === 0) throw new ConfigError(['events.kafka.brokers: the standalone siem-exporter needs Kafka (set it or KAFKA_BROKERS)']);
+
+  const siem = parsed.config;
+  const bus = createKafkaBus({ brokers, clientId: siem.clientId, mode: 'strict', spoolDir: join(config.dataDir, 'siem-exporter-spool') });
+  const topicWriter = createKafkaTopicWriter({ brokers, clientId: siem.clientId });
+  const exporter = await startSiemExporter(siem, { subscriber: bus.subscriber, topicWriter, logger });
+
+  const server = createServer((req, res) => {
+    if (req.url === '/metrics') {
+      exporter.metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': exporter.metrics.registry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
+    } else if (req.url === '/healthz' || req.url === '/readyz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  server.listen(siem.metrics.port, siem.metrics.host, () => logger.info({ url: `http://${siem.metrics.host}:${siem.metrics.port}/metrics` }, 'metrics listening'));
+
+  let shuttingDown = false;
+  const shutdown = (signal: string): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    void (async () => {
+      await exporter.stop();
+      await topicWriter.close();
+      await bus.close();
+      server.close();
+      process.exit(0);
+    })();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  // Config errors name keys and files, never values; anything else by its message only.
+  const lines = error instanceof ConfigError ? error.errors : [(error as Error).message];
+  for (const line of lines) process.stderr.write(`siem-exporter: ${line}\n`);
+  process.exit(1);
+});

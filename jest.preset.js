@@ -12,7 +12,7 @@ const base = {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|@marcbachmann/cel-js)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@marcbachmann/cel-js|cookie)/)'],
   moduleNameMapper: {
     '^@authtrail/(authn|projector|graphql-api|siem-exporter)$': path.join(__dirname, 'services/$1/src/index.ts'),
     '^@authtrail/(.*)$': path.join(__dirname, 'libs/$1/src/index.ts'),

@@ -1,0 +1,159 @@
+// The one path every endpoint takes: request view → chain → policy hook → one decision event →
+// answer. Routes only translate HTTP to a view and the decision back to HTTP.
+import { TOPICS, toBusRecord, type DecisionEndpoint, type ReasonCode } from '@authtrail/events';
+import type { Publisher } from '@authtrail/event-bus';
+import type { AuthOutcome, CredentialDescription, RequestView, UserInfo } from '@authtrail/strategies';
+import type { Logger } from 'pino';
+import { toDecisionEvent, type DecisionRequestFacts, type DecisionResult } from './events/decision-event';
+import type { BuiltView } from './http/request-view';
+import type { AuthnMetrics } from './observability/metrics';
+import type { PolicyHook } from './policy-hook';
+
+/** The composed chain (chain.ts): first match, groups, cache; returns the attempt trace. */
+export interface AuthChain {
+  authenticateWithTrace(request: RequestView): Promise<{ readonly outcome: AuthOutcome; readonly attempts: readonly { readonly strategy: string; readonly outcome: AuthOutcome['kind']; readonly reason?: ReasonCode }[]; readonly strategy?: string }>;
+}
+
+export interface DecisionServiceDeps {
+  readonly chain: AuthChain;
+  readonly policy: PolicyHook;
+  readonly publisher: Publisher;
+  readonly eventsMode: 'buffered' | 'strict';
+  readonly fingerprint: (secret: string) => string;
+  readonly usernameHash: (username: string) => string;
+  readonly instance: string;
+  readonly nextSequence: () => number;
+  readonly newEventId: (now: Date) => string;
+  readonly now: () => Date;
+  readonly metrics: AuthnMetrics;
+  readonly logger: Logger;
+}
+
+export interface Decision {
+  readonly id: string;
+  readonly result: DecisionResult;
+  /** Audiences the credential is valid for, when the strategy knows (JWTs). */
+  readonly audiences?: readonly string[];
+  readonly retryAfterSeconds?: number;
+  /** strict mode only: Kafka did not acknowledge the event, the caller must get a 503. */
+  readonly unrecorded: boolean;
+}
+
+export interface DecisionService {
+  decide(endpoint: DecisionEndpoint, built: BuiltView, startedNs: bigint): Promise<Decision>;
+  /** A request that never reached a strategy (bad JSON, wrong type, too large): still one event. */
+  refuse(endpoint: DecisionEndpoint, facts: Omit<DecisionRequestFacts, 'endpoint'>, httpStatus: number, reason: ReasonCode, message: string, startedNs: bigint): Promise<Decision>;
+}
+
+export function createDecisionService(deps: DecisionServiceDeps): DecisionService {
+  const record = async (result: DecisionResult, facts: DecisionRequestFacts, startedNs: bigint): Promise<{ id: string; unrecorded: boolean }> => {
+    const now = deps.now();
+    const id = deps.newEventId(now);
+    const seconds = Number(process.hrtime.bigint() - startedNs) / 1e9;
+    const event = toDecisionEvent(result, facts, {
+      now,
+      id,
+      instance: deps.instance,
+      sequence: deps.nextSequence(),
+      latencyMicros: seconds * 1e6,
+      fingerprint: deps.fingerprint,
+      usernameHash: deps.usernameHash,
+    });
+    deps.metrics.recordDecision(facts.endpoint, result.decision, result.reason, result.strategy, seconds);
+    deps.metrics.recordAttempts(result.attempts);
+    try {
+      await deps.publisher.publish(toBusRecord(TOPICS.decisions, event));
+      return { id, unrecorded: false };
+    } catch (error) {
+      deps.metrics.recordPublishFailure();
+      deps.logger.error({ decisionId: id, err: error }, 'decision event not published');
+      // buffered mode never makes the caller wait for Kafka; strict mode refuses to answer unrecorded.
+      return { id, unrecorded: deps.eventsMode === 'strict' };
+    }
+  };
+
+  return {
+    async decide(endpoint, built, startedNs) {
+      const { view } = built;
+      const facts: DecisionRequestFacts = {
+        endpoint,
+        sourceIp: view.sourceIp,
+        forwardedFor: built.forwardedFor,
+        ...(view.userAgent !== undefined ? { userAgent: view.userAgent } : {}),
+        method: view.method,
+        path: view.path,
+        tls: view.tls,
+      };
+      if (built.problem) {
+        const result: DecisionResult = { decision: 'deny', httpStatus: 401, reason: built.problem.reason, message: built.problem.message, attempts: [] };
+        return { ...(await record(result, facts, startedNs)), result };
+      }
+
+      const traced = await deps.chain.authenticateWithTrace(view);
+      const { outcome } = traced;
+      const credential = outcome.kind === 'authenticated' || outcome.kind === 'rejected' ? outcome.credential : undefined;
+      const verdict = await deps.policy.evaluate({
+        endpoint,
+        request: view,
+        outcome,
+        ...(traced.strategy !== undefined ? { strategy: traced.strategy } : {}),
+        ...(credential?.secretForFingerprint ? { credentialFingerprint: deps.fingerprint(credential.secretForFingerprint) } : {}),
+      });
+      const policy = verdict.version !== undefined ? { version: verdict.version, effects: verdict.effects } : verdict.effects.length > 0 ? { version: 0, effects: verdict.effects } : undefined;
+      const base = {
+        attempts: traced.attempts,
+        ...(traced.strategy !== undefined ? { strategy: traced.strategy } : {}),
+        ...(credential ? { credential } : {}),
+        ...(policy ? { policy } : {}),
+      };
+
+      let result: DecisionResult;
+      if (outcome.kind === 'authenticated' && !verdict.deny) {
+        result = { ...base, decision: 'allow', httpStatus: 200, reason: 'ok', user: outcome.user };
+      } else if (outcome.kind === 'authenticated' && verdict.deny) {
+        result = { ...base, decision: 'deny', httpStatus: verdict.deny.httpStatus ?? 403, reason: verdict.deny.reason, message: verdict.deny.message, user: outcome.user };
+      } else {
+        const denial = denialOf(outcome);
+        const claimed = outcome.kind === 'rejected' ? outcome.claimedUsername : undefined;
+        result = {
+          ...base,
+          decision: 'deny',
+          httpStatus: verdict.deny?.httpStatus ?? 401,
+          reason: verdict.deny?.reason ?? denial.reason,
+          message: verdict.deny?.message ?? denial.message,
+          ...(claimed ? { claimedUsername: claimed } : {}),
+        };
+      }
+      const recorded = await record(result, facts, startedNs);
+      return {
+        ...recorded,
+        result,
+        ...(outcome.kind === 'authenticated' && outcome.audiences ? { audiences: outcome.audiences } : {}),
+        ...(verdict.deny?.retryAfterSeconds !== undefined ? { retryAfterSeconds: verdict.deny.retryAfterSeconds } : {}),
+      };
+    },
+
+    async refuse(endpoint, facts, httpStatus, reason, message, startedNs) {
+      const result: DecisionResult = { decision: 'deny', httpStatus, reason, message, attempts: [] };
+      return { ...(await record(result, { ...facts, endpoint }, startedNs)), result };
+    },
+  };
+}
+
+function denialOf(outcome: AuthOutcome): { reason: ReasonCode; message: string } {
+  switch (outcome.kind) {
+    case 'rejected':
+    case 'errored':
+      return { reason: outcome.reason, message: outcome.message };
+    case 'abstained':
+      return { reason: 'no_credentials', message: 'no credentials presented' };
+    case 'authenticated':
+      return { reason: 'ok', message: '' };
+    default: {
+      const unreachable: never = outcome;
+      return unreachable;
+    }
+  }
+}
+
+export type { UserInfo, CredentialDescription };

@@ -1,0 +1,104 @@
+// One decision → one `authtrail.authn.decision.v1` event. Pure: the id, the clock, the sequence
+// number and the HMAC functions are passed in, so a table of tests pins every field.
+// The raw secret is only ever handed to `fingerprint` and never copied into the event.
+import { decisionEvent, eventSource, type DecisionCredential, type DecisionData, type DecisionEndpoint, type DecisionEvent, type PolicyEffect, type ReasonCode } from '@authtrail/events';
+import type { Attempt, CredentialDescription, UserInfo } from '@authtrail/strategies';
+
+/** What the service decided, before it becomes an event. */
+export interface DecisionResult {
+  readonly decision: 'allow' | 'deny';
+  readonly httpStatus: number;
+  readonly reason: ReasonCode;
+  readonly message?: string;
+  readonly strategy?: string;
+  readonly attempts: readonly Attempt[];
+  readonly user?: UserInfo;
+  readonly credential?: CredentialDescription;
+  readonly claimedUsername?: string;
+  readonly policy?: { readonly version: number; readonly effects: readonly PolicyEffect[] };
+}
+
+export interface DecisionRequestFacts {
+  readonly endpoint: DecisionEndpoint;
+  readonly sourceIp?: string;
+  readonly forwardedFor?: readonly string[];
+  readonly userAgent?: string;
+  readonly method?: string;
+  readonly path?: string;
+  readonly tls?: boolean;
+}
+
+export interface DecisionEventContext {
+  readonly now: Date;
+  readonly id: string;
+  readonly instance: string;
+  readonly sequence: number;
+  readonly latencyMicros?: number;
+  readonly fingerprint: (secret: string) => string;
+  readonly usernameHash: (username: string) => string;
+}
+
+export function toDecisionEvent(result: DecisionResult, request: DecisionRequestFacts, context: DecisionEventContext): DecisionEvent {
+  const credential = result.credential ? describeCredential(result.credential, context.fingerprint) : undefined;
+  const data: DecisionData = {
+    decision: result.decision,
+    httpStatus: result.httpStatus,
+    reason: result.reason,
+    ...(result.message !== undefined ? { message: result.message.slice(0, 512) } : {}),
+    ...(result.strategy !== undefined ? { strategy: result.strategy } : {}),
+    attempts: result.attempts.map((a) => ({ strategy: a.strategy, outcome: a.outcome, ...(a.reason ? { reason: a.reason } : {}) })),
+    ...(result.user ? { user: { username: result.user.username, ...(result.user.uid !== undefined ? { uid: result.user.uid } : {}), groups: [...result.user.groups], extra: copyExtra(result.user.extra) } } : {}),
+    // On failures only the HMAC of the claimed name is kept: people type passwords into username fields.
+    ...(result.decision === 'deny' && result.claimedUsername ? { claimedUsernameHash: context.usernameHash(result.claimedUsername) } : {}),
+    ...(credential ? { credential } : {}),
+    request: {
+      endpoint: request.endpoint,
+      ...(request.sourceIp !== undefined ? { sourceIp: request.sourceIp } : {}),
+      ...(request.forwardedFor && request.forwardedFor.length > 0 ? { forwardedFor: [...request.forwardedFor] } : {}),
+      ...(request.userAgent !== undefined ? { userAgent: request.userAgent.slice(0, 512) } : {}),
+      ...(request.method !== undefined ? { method: request.method } : {}),
+      ...(request.path !== undefined ? { path: request.path.slice(0, 2048) } : {}),
+      ...(request.tls !== undefined ? { tls: request.tls } : {}),
+    },
+    ...(result.policy ? { policy: { version: result.policy.version, effects: result.policy.effects.map((e) => ({ ...e })) } } : {}),
+    ...(context.latencyMicros !== undefined ? { latencyMicros: Math.max(0, Math.round(context.latencyMicros)) } : {}),
+    instance: context.instance,
+    sequence: context.sequence,
+  };
+  return decisionEvent({ id: context.id, time: context.now, source: eventSource('authn', context.instance), data });
+}
+
+function describeCredential(c: CredentialDescription, fingerprint: (secret: string) => string): DecisionCredential {
+  return {
+    type: c.type,
+    ...(c.secretForFingerprint !== undefined && c.secretForFingerprint !== '' ? { fingerprint: fingerprint(c.secretForFingerprint) } : {}),
+    ...(c.publicId !== undefined ? { publicId: c.publicId } : {}),
+    ...(c.issuer !== undefined ? { issuer: c.issuer } : {}),
+    ...(c.subject !== undefined ? { subject: c.subject } : {}),
+    ...(c.audiences !== undefined ? { audiences: [...c.audiences] } : {}),
+    ...(validDate(c.issuedAt) ? { issuedAt: c.issuedAt.toISOString() } : {}),
+    ...(validDate(c.expiresAt) ? { expiresAt: c.expiresAt.toISOString() } : {}),
+    ...(c.x509
+      ? {
+          x509: {
+            serial: c.x509.serial,
+            subject: c.x509.subject,
+            issuer: c.x509.issuer,
+            notBefore: c.x509.notBefore.toISOString(),
+            notAfter: c.x509.notAfter.toISOString(),
+            sha256: c.x509.sha256,
+          },
+        }
+      : {}),
+  };
+}
+
+function validDate(d: Date | undefined): d is Date {
+  return d instanceof Date && !Number.isNaN(d.getTime());
+}
+
+function copyExtra(extra: UserInfo['extra']): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(extra)) out[k] = [...v];
+  return out;
+}

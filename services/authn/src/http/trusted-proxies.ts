@@ -1,0 +1,56 @@
+// Which peers may speak for someone else. X-Forwarded-* and client-certificate headers are
+// believed ONLY from these CIDRs: from anyone else they are forgeries and ignored, because a
+// client certificate is public and an X-Forwarded-For is free text.
+import ipaddr from 'ipaddr.js';
+
+export interface TrustedProxies {
+  isTrusted(address: string | undefined): boolean;
+}
+
+export function createTrustedProxies(cidrs: readonly string[]): TrustedProxies {
+  const ranges = cidrs.map((cidr) => ipaddr.parseCIDR(cidr));
+  return {
+    isTrusted(address) {
+      const parsed = parseAddress(address);
+      if (!parsed) return false;
+      return ranges.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits));
+    },
+  };
+}
+
+/** Parses an address; IPv4-mapped IPv6 (`::ffff:10.0.0.1`, how Node reports IPv4 on dual-stack) becomes IPv4. */
+export function parseAddress(address: string | undefined): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (!address) return undefined;
+  try {
+    const parsed = ipaddr.parse(address.trim());
+    return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Canonical text of an address (`::ffff:127.0.0.1` → `127.0.0.1`), or undefined when it is not one. */
+export function normalizeAddress(address: string | undefined): string | undefined {
+  return parseAddress(address)?.toString();
+}
+
+/**
+ * The client address behind a chain of proxies: X-Forwarded-For read from the right, skipping
+ * trusted hops, the first untrusted hop is the client (what nginx `real_ip_recursive` does).
+ * A peer that is not trusted is itself the client, whatever its headers say.
+ */
+export function resolveClientAddress(peer: string, forwardedFor: readonly string[], trusted: TrustedProxies): string {
+  if (!trusted.isTrusted(peer)) return peer;
+  for (let i = forwardedFor.length - 1; i >= 0; i--) {
+    const hop = normalizeAddress(forwardedFor[i]);
+    if (hop === undefined) return peer; // garbage in the chain: stop believing it
+    if (!trusted.isTrusted(hop) || i === 0) return hop;
+  }
+  return peer;
+}
+
+/** `X-Forwarded-For: a, b` (possibly repeated and joined by Node) → `['a', 'b']`. */
+export function splitForwardedFor(header: string | undefined): string[] {
+  if (!header) return [];
+  return header.split(',').map((s) => s.trim()).filter((s) => s.length > 0).slice(0, 32);
+}

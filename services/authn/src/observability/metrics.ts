@@ -1,0 +1,106 @@
+// Prometheus metrics of one authn app, on a Registry of its own (two apps in one process, as in
+// tests or `npm start`, do not collide). No usernames, tokens or addresses as labels: label
+// values come from closed sets (endpoints, reason codes, configured strategy ids).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Attempt } from '@authtrail/strategies';
+import type { DecisionEndpoint, ReasonCode } from '@authtrail/events';
+import type { PublisherStats } from '@authtrail/event-bus';
+
+export interface CacheCounters {
+  readonly hits: number;
+  readonly misses: number;
+  readonly coalesced?: number;
+  readonly bypassed?: number;
+  readonly size: number;
+}
+
+export interface AuthnMetrics {
+  readonly registry: Registry;
+  recordDecision(endpoint: DecisionEndpoint, decision: 'allow' | 'deny', reason: ReasonCode, strategy: string | undefined, seconds: number): void;
+  recordAttempts(attempts: readonly Attempt[]): void;
+  recordPublishFailure(): void;
+}
+
+export interface MetricsSources {
+  readonly publisherStats: () => PublisherStats;
+  readonly cacheStats?: () => CacheCounters | undefined;
+  readonly defaultMetrics?: boolean;
+}
+
+export function createAuthnMetrics(sources: MetricsSources): AuthnMetrics {
+  const registry = new Registry();
+  if (sources.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'authtrail_authn_' });
+
+  const decisions = new Counter({
+    name: 'authtrail_authn_decisions_total',
+    help: 'Authentication decisions by endpoint, decision, reason and deciding strategy.',
+    labelNames: ['endpoint', 'decision', 'reason', 'strategy'] as const,
+    registers: [registry],
+  });
+  const attempts = new Counter({
+    name: 'authtrail_authn_attempts_total',
+    help: 'Strategy attempts by strategy, result and reason.',
+    labelNames: ['strategy', 'result', 'reason'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'authtrail_authn_decision_duration_seconds',
+    help: 'Time from request to decision (event built), by endpoint and decision.',
+    labelNames: ['endpoint', 'decision'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const publishFailures = new Counter({
+    name: 'authtrail_authn_event_publish_failures_total',
+    help: 'Decision events the publisher refused (strict mode: answered 503).',
+    registers: [registry],
+  });
+
+  // Pulled from the cache and the publisher at scrape time: they own the numbers.
+  const gauge = (name: string, help: string, read: () => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const value = read();
+        if (value !== undefined) this.set(value);
+      },
+    });
+  const counterFrom = (name: string, help: string, read: () => number | undefined) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const value = read();
+        if (value !== undefined) {
+          this.reset();
+          this.inc(value);
+        }
+      },
+    });
+  counterFrom('authtrail_authn_cache_hits_total', 'Decisions answered from the credential cache.', () => sources.cacheStats?.()?.hits);
+  counterFrom('authtrail_authn_cache_misses_total', 'Decisions evaluated by the strategies (cache miss).', () => sources.cacheStats?.()?.misses);
+  gauge('authtrail_authn_cache_entries', 'Entries in the credential cache.', () => sources.cacheStats?.()?.size);
+  counterFrom('authtrail_events_published_total', 'Decision events handed to the publisher.', () => sources.publisherStats().published);
+  counterFrom('authtrail_events_acknowledged_total', 'Decision events acknowledged by Kafka.', () => sources.publisherStats().acknowledged);
+  gauge('authtrail_events_buffered', 'Events waiting in the memory buffer.', () => sources.publisherStats().buffered);
+  gauge('authtrail_events_spooled', 'Events waiting in the disk spool.', () => sources.publisherStats().spooled);
+  gauge('authtrail_events_spool_bytes', 'Size of the disk spool in bytes.', () => sources.publisherStats().spoolBytes);
+  counterFrom('authtrail_events_dropped_total', 'Events dropped because buffer and spool were full.', () => sources.publisherStats().dropped);
+
+  return {
+    registry,
+    recordDecision(endpoint, decision, reason, strategy, seconds) {
+      decisions.inc({ endpoint, decision, reason, strategy: strategy ?? 'none' });
+      latency.observe({ endpoint, decision }, seconds);
+    },
+    recordAttempts(list) {
+      for (const a of list) attempts.inc({ strategy: a.strategy, result: a.outcome, reason: a.reason ?? 'none' });
+    },
+    recordPublishFailure() {
+      publishFailures.inc();
+    },
+  };
+}

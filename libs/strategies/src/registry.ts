@@ -12,6 +12,7 @@ import * as bootstrapToken from './bootstrap-token';
 import * as staticToken from './static-token';
 import * as x509 from './x509';
 import * as serviceAccount from './service-account';
+import * as oidc from './oidc';
 
 /** What a strategy folder's `index.ts` exports. */
 export interface StrategyModule {
@@ -21,7 +22,7 @@ export interface StrategyModule {
   create(config: never, deps: StrategyDeps): Strategy | Promise<Strategy>;
 }
 
-const STRATEGY_MODULES: readonly StrategyModule[] = [staticToken, bootstrapToken, basicAuth, x509, serviceAccount, anonymous];
+const STRATEGY_MODULES: readonly StrategyModule[] = [staticToken, bootstrapToken, basicAuth, x509, serviceAccount, oidc, anonymous];
 
 /** Same shape as `ConfigIssue` of @authtrail/config, so the loader can take `validateStrategyConfig`. */
 export interface StrategyConfigIssue {
@@ -37,7 +38,6 @@ export class StrategyConfigError extends Error {
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
-ajv.addKeyword('description');
 const validators = new Map<string, ValidateFunction>();
 
 export function knownStrategyIds(): readonly string[] {

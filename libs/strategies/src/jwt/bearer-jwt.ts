@@ -1,0 +1,68 @@
+// The steps every JWT strategy takes before its own rules, as pure functions: find a Bearer
+// JWT in the request, check the algorithm against the pinned list, describe the credential for
+// the event. Routing by issuer happens in each strategy (abstain on a foreign issuer).
+import type { ReasonCode } from '@authtrail/events';
+import { authorizationOf } from '../http/authorization-header';
+import type { CredentialDescription, CredentialType } from '../strategy';
+import { parseCompactJwt, type JwtClaims, type JwtHeader } from './compact-jwt.parser';
+import { isAsymmetricAlgorithm, type JwsAlgorithm } from './jwt-algorithms';
+import { audiencesOf, bounded, dateClaim, stringClaim } from './jwt-claims';
+
+/** Longest token we look at: a header that large is not a JWT any issuer here mints. */
+export const MAX_JWT_LENGTH = 16 * 1024;
+
+export type BearerJwt =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'malformed'; readonly message: string }
+  | { readonly kind: 'jwt'; readonly token: string; readonly header: JwtHeader; readonly claims: JwtClaims };
+
+export function bearerJwt(headers: Readonly<Record<string, string | undefined>>): BearerJwt {
+  const authorization = authorizationOf(headers);
+  if (authorization.kind === 'malformed' && authorization.scheme === 'bearer') return { kind: 'malformed', message: authorization.problem };
+  if (authorization.kind !== 'bearer') return { kind: 'none' };
+  const { token } = authorization;
+  if (token.length > MAX_JWT_LENGTH) return token.startsWith('eyJ') ? { kind: 'malformed', message: 'token is too large' } : { kind: 'none' };
+  const parsed = parseCompactJwt(token);
+  switch (parsed.kind) {
+    case 'not-jwt':
+      return { kind: 'none' };
+    case 'malformed':
+      return parsed;
+    case 'jwt':
+      return { kind: 'jwt', token, header: parsed.header, claims: parsed.claims };
+    default: {
+      const _exhaustive: never = parsed;
+      return _exhaustive;
+    }
+  }
+}
+
+export type AlgorithmCheck = { readonly kind: 'ok'; readonly alg: JwsAlgorithm } | { readonly kind: 'refused'; readonly reason: ReasonCode; readonly message: string };
+
+/** `none` and HS* never pass, whatever the configuration says. */
+export function checkAlgorithm(alg: string, allowed: readonly JwsAlgorithm[]): AlgorithmCheck {
+  if (!isAsymmetricAlgorithm(alg) || !allowed.includes(alg)) {
+    return { kind: 'refused', reason: 'unsupported_algorithm', message: `algorithm ${bounded(alg, 16)} is not accepted` };
+  }
+  return { kind: 'ok', alg };
+}
+
+/** The event's view of a JWT credential; the token itself only as fingerprint input. */
+export function jwtCredential(type: CredentialType, token: string, claims: JwtClaims, audiences?: readonly string[]): CredentialDescription {
+  const jti = stringClaim(claims, 'jti');
+  const iss = stringClaim(claims, 'iss');
+  const sub = stringClaim(claims, 'sub');
+  const issuedAt = dateClaim(claims, 'iat');
+  const expiresAt = dateClaim(claims, 'exp');
+  const aud = audiences ?? audiencesOf(claims);
+  return {
+    type,
+    secretForFingerprint: token,
+    ...(jti ? { publicId: bounded(jti) } : {}),
+    ...(iss ? { issuer: bounded(iss) } : {}),
+    ...(sub ? { subject: bounded(sub) } : {}),
+    ...(aud ? { audiences: aud.slice(0, 16).map((a) => bounded(a)) } : {}),
+    ...(issuedAt ? { issuedAt } : {}),
+    ...(expiresAt ? { expiresAt } : {}),
+  };
+}

@@ -18,17 +18,25 @@ const COUNTER_BITS = 42;
 export const COUNTER_MAX = 2 ** COUNTER_BITS - 1;
 const SEED_RANGE = 2 ** (COUNTER_BITS - 1);
 const TIMESTAMP_MAX = 2 ** 48 - 1;
+const RANDOM_BYTES_PER_ID = 10;
 
 export function createEventIdFactory(randomFill: RandomFill = randomFillSync): EventIdFactory {
   let clock: IdClock | undefined;
-  const random = new Uint8Array(10);
+  // Random bytes are drawn in blocks of 64 ids: one call into the CSPRNG per block, not per id.
+  const pool = new Uint8Array(RANDOM_BYTES_PER_ID * 64);
+  let poolOffset = pool.length;
 
   return (now) => {
     const ms = typeof now === 'number' ? now : now.getTime();
     if (!Number.isSafeInteger(ms) || ms < 0 || ms > TIMESTAMP_MAX) {
       throw new RangeError('UUIDv7 timestamp must be a non-negative integer millisecond below 2^48');
     }
-    randomFill(random);
+    if (poolOffset === pool.length) {
+      randomFill(pool);
+      poolOffset = 0;
+    }
+    const random = pool.subarray(poolOffset, poolOffset + RANDOM_BYTES_PER_ID);
+    poolOffset += RANDOM_BYTES_PER_ID;
     clock = advanceIdClock(clock, ms, random);
     return formatUuidV7(clock.ms, clock.counter, random);
   };
@@ -56,29 +64,34 @@ function seedCounter(random: Uint8Array): number {
   return (high + rest) % SEED_RANGE;
 }
 
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 function formatUuidV7(ms: number, counter: number, random: Uint8Array): string {
-  const bytes = new Uint8Array(16);
   const msHigh = Math.floor(ms / 2 ** 16);
-  bytes[0] = (msHigh >>> 24) & 0xff;
-  bytes[1] = (msHigh >>> 16) & 0xff;
-  bytes[2] = (msHigh >>> 8) & 0xff;
-  bytes[3] = msHigh & 0xff;
-  bytes[4] = (ms >>> 8) & 0xff;
-  bytes[5] = ms & 0xff;
   const counterHigh = Math.floor(counter / 2 ** 24); // 18 bits: 4 in rand_a's first byte, 8, then 6 after the variant
   const counterLow = counter % 2 ** 24;
-  bytes[6] = 0x70 | ((counterHigh >>> 14) & 0x0f); // version 7
-  bytes[7] = (counterHigh >>> 6) & 0xff;
-  bytes[8] = 0x80 | (counterHigh & 0x3f); // variant 0b10
-  bytes[9] = (counterLow >>> 16) & 0xff;
-  bytes[10] = (counterLow >>> 8) & 0xff;
-  bytes[11] = counterLow & 0xff;
-  bytes[12] = random[0];
-  bytes[13] = random[1];
-  bytes[14] = random[2];
-  bytes[15] = random[3];
-  const hex = Buffer.from(bytes).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return (
+    HEX[(msHigh >>> 24) & 0xff] +
+    HEX[(msHigh >>> 16) & 0xff] +
+    HEX[(msHigh >>> 8) & 0xff] +
+    HEX[msHigh & 0xff] +
+    '-' +
+    HEX[(ms >>> 8) & 0xff] +
+    HEX[ms & 0xff] +
+    '-' +
+    HEX[0x70 | ((counterHigh >>> 14) & 0x0f)] + // version 7
+    HEX[(counterHigh >>> 6) & 0xff] +
+    '-' +
+    HEX[0x80 | (counterHigh & 0x3f)] + // variant 0b10
+    HEX[(counterLow >>> 16) & 0xff] +
+    '-' +
+    HEX[(counterLow >>> 8) & 0xff] +
+    HEX[counterLow & 0xff] +
+    HEX[random[0]] +
+    HEX[random[1]] +
+    HEX[random[2]] +
+    HEX[random[3]]
+  );
 }
 
 /** The process-wide factory: one per producer keeps its ids strictly ordered. */

@@ -1,0 +1,51 @@
+// Turns a consumed record into an event the projector can store, or says why it cannot. The
+// shared codec checks JSON, envelope, type/version and data schema; on top of it this checks
+// what PostgreSQL would refuse (NUL characters, lone surrogates, out-of-range numbers), so a
+// record that decodes here is never the reason a batch transaction fails.
+import { decodeEvent, DECISION_EVENT_TYPE, type AuthtrailEvent, type DecodeFailureReason } from '@authtrail/events';
+import type { ConsumedRecord } from '@authtrail/event-bus';
+
+export type PoisonReason = DecodeFailureReason | 'empty_value' | 'unstorable';
+
+export type RecordDecoding =
+  | { readonly ok: true; readonly event: AuthtrailEvent }
+  | { readonly ok: false; readonly reason: PoisonReason; readonly detail: string };
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INT32_MAX = 2 ** 31 - 1;
+const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function decodeRecord(record: ConsumedRecord): RecordDecoding {
+  if (record.value === null || record.value.length === 0) {
+    return { ok: false, reason: 'empty_value', detail: 'the record has no value (tombstone or empty)' };
+  }
+  const decoded = decodeEvent(record.value);
+  if (!decoded.ok) return decoded;
+  const unstorable = whyUnstorable(decoded.event);
+  return unstorable ? { ok: false, reason: 'unstorable', detail: unstorable } : decoded;
+}
+
+/** Undefined when PostgreSQL accepts the event as the projector writes it. */
+export function whyUnstorable(event: AuthtrailEvent): string | undefined {
+  if (!UUID_RE.test(event.id)) return 'the event id is not a UUID';
+  if (!Number.isFinite(Date.parse(event.time))) return 'the event time is not a timestamp';
+  if (!storableStrings(event)) return 'a string holds a NUL character or a lone surrogate';
+  if (event.type === DECISION_EVENT_TYPE) {
+    if (!Number.isSafeInteger(event.data.sequence)) return 'data.sequence is not a safe integer';
+    const version = event.data.policy?.version;
+    if (version !== undefined && version > INT32_MAX) return 'data.policy.version is out of range';
+  } else if ('version' in event.data && event.data.version > INT32_MAX) {
+    return 'data.version is out of range';
+  }
+  return undefined;
+}
+
+function storableStrings(value: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (typeof value === 'string') return !value.includes('\u0000') && !LONE_SURROGATE_RE.test(value);
+  if (Array.isArray(value)) return value.every((v) => storableStrings(v, depth + 1));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).every(([k, v]) => storableStrings(k, depth + 1) && storableStrings(v, depth + 1));
+  }
+  return true;
+}

@@ -1,0 +1,59 @@
+import { ALLOWED_DECISION } from '../testdata/decision.fixtures';
+import { decisionEvent, encodeEvent, eventSource } from '@authtrail/events';
+import type { ConsumedRecord } from '@authtrail/event-bus';
+import fc from 'fast-check';
+import { decodeRecord } from './decode-record';
+import { DEAD_LETTER_HEADERS, toDeadLetter } from './dead-letter';
+
+const record = (value: Buffer | null): ConsumedRecord => ({ topic: 't', partition: 3, offset: '42', key: 'alice', value, headers: { 'content-type': 'application/cloudevents+json' }, timestamp: '0' });
+const good = decisionEvent({ id: '019acea0-1f3b-7abc-8def-0123456789ab', time: new Date('2026-11-29T10:15:30.123Z'), source: eventSource('authn', 'pod-7'), data: ALLOWED_DECISION });
+const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+
+describe('decodeRecord', () => {
+  it('a valid decision event decodes', () => {
+    expect(decodeRecord(record(encodeEvent(good)))).toMatchObject({ ok: true, event: { id: good.id } });
+  });
+
+  it.each([
+    ['a tombstone (no value) is empty_value', null, 'empty_value'],
+    ['bytes that are not JSON are invalid_json', Buffer.from('{"id": nope'), 'invalid_json'],
+    ['a JSON array is invalid_envelope', json([1, 2]), 'invalid_envelope'],
+    ['an unknown event type is rejected', json({ ...good, type: 'authtrail.something.else.v1' }), 'unknown_type'],
+    ['a version of a known type with no upcaster is unsupported_version', json({ ...good, type: 'authtrail.authn.decision.v9' }), 'unsupported_version'],
+    ['a decision without its required data is invalid_data', json({ ...good, data: { decision: 'allow' } }), 'invalid_data'],
+    ['a NUL character PostgreSQL cannot store is unstorable', json({ ...good, data: { ...good.data, message: 'a\u0000b' } }), 'unstorable'],
+    ['a lone surrogate PostgreSQL cannot store is unstorable', Buffer.from(JSON.stringify({ ...good, data: { ...good.data, message: 'x' } }).replace('"x"', '"\\ud800"')), 'unstorable'],
+  ])('%s', (_name, value, reason) => {
+    expect(decodeRecord(record(value))).toMatchObject({ ok: false, reason });
+  });
+
+  it('never throws and never quotes the input, whatever the bytes (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.json().map((s) => new TextEncoder().encode(s))), (bytes) => {
+        const decoded = decodeRecord(record(Buffer.from(bytes)));
+        if (!decoded.ok) expect(typeof decoded.detail).toBe('string');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the detail of a JSON failure does not echo a secret from the value', () => {
+    const decoded = decodeRecord(record(Buffer.from('Bearer s3cr3t-token-value')));
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) expect(decoded.detail).not.toContain('s3cr3t');
+  });
+});
+
+describe('toDeadLetter', () => {
+  it('keeps the original bytes and key and says why and where from in headers', () => {
+    const original = record(Buffer.from('garbage'));
+    const letter = toDeadLetter(original, 'invalid_json', 'not valid JSON', 'dlq');
+    expect(letter).toMatchObject({ topic: 'dlq', key: 'alice', value: Buffer.from('garbage') });
+    expect(letter.headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.reason]: 'invalid_json',
+      [DEAD_LETTER_HEADERS.topic]: 't',
+      [DEAD_LETTER_HEADERS.partition]: '3',
+      [DEAD_LETTER_HEADERS.offset]: '42',
+    });
+  });
+});

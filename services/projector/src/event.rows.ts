@@ -1,0 +1,49 @@
+// Pure mappings from events to the rows the read model appends.
+import { isIP } from 'node:net';
+import type { ControlEvent, DecisionEvent } from '@authtrail/events';
+import type { ControlEventRow, DecisionRow } from '@authtrail/read-model';
+
+/** The event time at millisecond precision, UTC: one canonical form for keys and comparisons. */
+export function canonicalTime(time: string): string {
+  return new Date(Date.parse(time)).toISOString();
+}
+
+/** A literal Postgres `inet` accepts, else null (the raw value stays in the payload). */
+export function inetOrNull(ip: string | undefined): string | null {
+  return ip !== undefined && isIP(ip) !== 0 ? ip : null;
+}
+
+export function isoOrNull(time: string | undefined): string | null {
+  if (time === undefined) return null;
+  const ms = Date.parse(time);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+export function toDecisionRow(event: DecisionEvent): DecisionRow {
+  const d = event.data;
+  const username = d.user?.username ?? d.claimedUsername ?? null;
+  return {
+    id: event.id.toLowerCase(),
+    time: canonicalTime(event.time),
+    decision: d.decision,
+    httpStatus: d.httpStatus,
+    reason: d.reason,
+    strategy: d.strategy ?? null,
+    username,
+    claimed: d.user === undefined && username !== null,
+    groups: d.user?.groups ?? [],
+    sourceIp: inetOrNull(d.request.sourceIp),
+    userAgent: d.request.userAgent ?? null,
+    endpoint: d.request.endpoint ?? null,
+    credentialFingerprint: d.credential?.fingerprint ?? null,
+    credentialType: d.credential?.type ?? null,
+    policyVersion: d.policy?.version ?? null,
+    instance: d.instance ?? null,
+    sequence: d.sequence ?? null,
+    payload: event,
+  };
+}
+
+export function toControlEventRow(event: ControlEvent): ControlEventRow {
+  return { id: event.id.toLowerCase(), time: canonicalTime(event.time), type: event.type, payload: event };
+}

@@ -1,0 +1,95 @@
+// The projector as its own process: `tsx services/projector/src/main.ts [run]` or
+// `... replay --from=kafka|database`. Configuration from the environment (projector.config.ts).
+// SIGTERM/SIGINT: stop consuming after the batch in flight, close Kafka and Postgres, exit 0.
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { TOPICS } from '@authtrail/events';
+import { createKafkaBus } from '@authtrail/event-bus';
+import { openReadModel, runMigrations } from '@authtrail/read-model';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { publisherDeadLetters } from './bus-dead-letters';
+import { projectorConfigFromEnv } from './projector.config';
+import { startProjector } from './projector';
+import { progressLine, replayFromDatabase, replayFromKafka } from './replay';
+
+const logger = pino({ name: 'authtrail-projector', level: process.env['LOG_LEVEL'] ?? 'info', redact: ['*.password', '*.url', 'databaseUrl'] });
+
+async function waitForMigrations(url: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await runMigrations(url);
+      return;
+    } catch (error) {
+      if (attempt >= 30) throw error;
+      logger.warn({ attempt, error: error instanceof Error ? error.message : 'unknown' }, 'PostgreSQL not ready; retrying migrations');
+      await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * attempt)));
+    }
+  }
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const command = argv[0] ?? 'run';
+  const config = projectorConfigFromEnv(process.env);
+  await waitForMigrations(config.databaseUrl);
+  const db = await openReadModel(config.databaseUrl, { applicationName: 'authtrail-projector' });
+  const registry = new Registry();
+  const bus = createKafkaBus({
+    brokers: config.brokers,
+    clientId: `authtrail-projector-${process.pid}`,
+    mode: 'strict',
+    spoolDir: path.join(config.dataDir, 'spool', `projector-${process.pid}`),
+    metrics: registry,
+  });
+  await bus.admin.ensureTopics({ [TOPICS.decisions]: { partitions: 6 }, [TOPICS.control]: { partitions: 1 }, [config.deadLetterTopic]: { partitions: 1 } });
+
+  if (command === 'replay') {
+    const from = argv.find((a) => a.startsWith('--from='))?.slice('--from='.length) ?? 'database';
+    const onProgress = (p: Parameters<typeof progressLine>[0]): void => void process.stdout.write(`${progressLine(p)}\n`);
+    const started = Date.now();
+    const result = from === 'kafka' ? await replayFromKafka(db, bus.subscriber, config, { onProgress }) : await replayFromDatabase(db, { onProgress });
+    process.stdout.write(`[replay] done from ${from}: ${result.events} events projected, ${result.skipped} poison records skipped, ${Date.now() - started} ms\n`);
+    await bus.close();
+    await db.destroy();
+    return;
+  }
+  if (command !== 'run') throw new RangeError(`unknown command ${command} (run | replay --from=kafka|database)`);
+
+  const projector = await startProjector(config, { db, subscriber: bus.subscriber, deadLetters: publisherDeadLetters(bus.publisher), registry, logger });
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : createServer((req, res) => {
+          if (req.url !== '/metrics') {
+            res.writeHead(404).end();
+            return;
+          }
+          registry.metrics().then(
+            (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+            () => res.writeHead(500).end(),
+          );
+        }).listen(config.metricsPort, '127.0.0.1');
+  logger.info({ groupId: config.groupId, topics: config.topics }, 'projector running');
+  process.stdout.write('projector ready\n');
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    void (async () => {
+      await projector.stop();
+      await bus.close();
+      await db.destroy();
+      metricsServer?.close();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  logger.error({ error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown' }, 'projector failed');
+  process.exit(1);
+});

@@ -1,0 +1,132 @@
+// The projector: a consumer group over the decision and control topics that keeps the Postgres
+// read models. Exactly once in effect: per batch one transaction (events + read models +
+// checkpoint); the Kafka offset is committed by the bus only after that transaction committed;
+// on assignment the partition resumes from the checkpoint; a redelivered event hits the
+// decision table's primary key and changes nothing.
+import type { ConsumedBatch, Subscriber, Subscription, TopicPartitionOffset } from '@authtrail/event-bus';
+import { readCheckpoints, recordProjectorError, type ReadModelDb } from '@authtrail/read-model';
+import { Registry } from 'prom-client';
+import { decodeBatch, projectEvents } from './batch.handler';
+import { toDeadLetter, type DeadLetterSink } from './dead-letter';
+import type { ProjectorConfig } from './projector.config';
+import { createProjectorMetrics, type ProjectorMetrics } from './projector.metrics';
+
+export interface ProjectorLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface ProjectorDeps {
+  readonly db: ReadModelDb;
+  readonly subscriber: Subscriber;
+  readonly deadLetters: DeadLetterSink;
+  readonly registry?: Registry;
+  readonly logger?: ProjectorLogger;
+  readonly now?: () => number;
+}
+
+export interface ProjectorStats {
+  readonly projected: number;
+  readonly duplicates: number;
+  readonly deadLettered: number;
+  readonly failedBatches: number;
+}
+
+export interface RunningProjector {
+  readonly metrics: ProjectorMetrics;
+  stats(): ProjectorStats;
+  /** Stops consuming after the batch in flight; the read models stay consistent at any point. */
+  stop(): Promise<void>;
+}
+
+const silent: ProjectorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Error text safe to store: the class and message of a database or Kafka error, never record content. */
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300);
+  return 'unknown error';
+}
+
+export async function startProjector(config: ProjectorConfig, deps: ProjectorDeps): Promise<RunningProjector> {
+  const logger = deps.logger ?? silent;
+  const now = deps.now ?? Date.now;
+  const metrics = createProjectorMetrics(deps.registry ?? new Registry());
+  const stats = { projected: 0, duplicates: 0, deadLettered: 0, failedBatches: 0 };
+  // Per partition, the checkpoint found at assignment: records below it are already in Postgres.
+  const resumeAt = new Map<string, bigint>();
+  const key = (topic: string, partition: number): string => `${topic}/${partition}`;
+
+  async function resolveStartOffsets(assigned: readonly { topic: string; partition: number }[]): Promise<readonly TopicPartitionOffset[]> {
+    const checkpoints = await readCheckpoints(deps.db, config.groupId, assigned);
+    const found = new Map(checkpoints.map((c) => [key(c.topic, c.partition), c.nextOffset]));
+    // No checkpoint means nothing of this partition is in Postgres (new or emptied database):
+    // start at the beginning, whatever offset the group committed before.
+    const starts = assigned.map(({ topic, partition }) => ({ topic, partition, offset: found.get(key(topic, partition)) ?? '0' }));
+    for (const s of starts) resumeAt.set(key(s.topic, s.partition), BigInt(s.offset));
+    logger.info({ groupId: config.groupId, starts }, 'partitions assigned; resuming from the Postgres checkpoints');
+    return starts;
+  }
+
+  async function handleBatch(batch: ConsumedBatch): Promise<void> {
+    const { topic, partition } = batch;
+    const from = resumeAt.get(key(topic, partition)) ?? 0n;
+    const records = batch.records.filter((r) => BigInt(r.offset) >= from);
+    if (records.length === 0) return;
+    const started = now();
+    const decoded = decodeBatch(records);
+    try {
+      if (decoded.poison.length > 0) {
+        // Durable in the dead-letter topic before the checkpoint moves past them.
+        await deps.deadLetters(decoded.poison.map((p) => toDeadLetter(p.record, p.reason, p.detail, config.deadLetterTopic)));
+      }
+      const last = records[records.length - 1].offset;
+      const nextOffset = (BigInt(last) + 1n).toString();
+      const outcome = await projectEvents(deps.db, decoded, {
+        groupId: config.groupId,
+        topic,
+        partition,
+        nextOffset,
+        highWatermark: batch.highWatermark,
+      });
+      stats.projected += outcome.projected;
+      stats.duplicates += outcome.duplicates;
+      stats.deadLettered += outcome.deadLettered;
+      metrics.events.inc({ topic, result: 'projected' }, outcome.projected);
+      metrics.events.inc({ topic, result: 'duplicate' }, outcome.duplicates);
+      metrics.events.inc({ topic, result: 'dead_lettered' }, outcome.deadLettered);
+      for (const p of decoded.poison) metrics.deadLetters.inc({ reason: p.reason });
+      metrics.batchSize.observe(records.length);
+      metrics.batchSeconds.observe((now() - started) / 1000);
+      metrics.lag.set({ topic, partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(nextOffset))));
+      metrics.noteProjected(outcome.projected, now());
+      resumeAt.set(key(topic, partition), BigInt(nextOffset));
+      if (decoded.poison.length > 0) {
+        logger.warn({ topic, partition, reasons: decoded.poison.map((p) => p.reason) }, 'poison records sent to the dead-letter topic');
+      }
+    } catch (error) {
+      stats.failedBatches += 1;
+      metrics.errors.inc();
+      metrics.lastErrorTime.set(now() / 1000);
+      const message = describeError(error);
+      logger.error({ topic, partition, error: message }, 'projecting a batch failed; it will be delivered again');
+      // Best effort: Postgres may be the thing that is down.
+      await recordProjectorError(deps.db, { groupId: config.groupId, topic, partition }, message).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  const subscription: Subscription = await deps.subscriber.subscribe({
+    groupId: config.groupId,
+    topics: config.topics,
+    fromBeginning: true,
+    resolveStartOffsets,
+    handleBatch,
+  });
+
+  return {
+    metrics,
+    stats: () => ({ ...stats }),
+    stop: () => subscription.stop(),
+  };
+}

@@ -1,0 +1,237 @@
+// The projection as a pure function: events (already deduplicated, each applied exactly once)
+// → per-key changes. Every change merges commutatively with what the tables hold (sums,
+// min/max, latest by (time, id)), so the order of batches and partitions does not matter and a
+// replay yields the same rows. Which events are "new" is decided by the decision table's
+// primary key, before this runs.
+import {
+  CREDENTIAL_REVOKED_EVENT_TYPE,
+  DECISION_EVENT_TYPE,
+  POLICY_APPLIED_EVENT_TYPE,
+  REVOCATION_LIFTED_EVENT_TYPE,
+  type AuthtrailEvent,
+  type DecisionEvent,
+} from '@authtrail/events';
+import type {
+  CredentialChange,
+  FailureBucketChange,
+  IdentityChange,
+  PolicyVersionRow,
+  ProducerSequenceChange,
+  ReadModelChanges,
+  RevocationLifted,
+  RevocationRevoked,
+} from '@authtrail/read-model';
+import { canonicalTime, inetOrNull, isoOrNull } from './event.rows';
+
+export const NO_CHANGES: ReadModelChanges = {
+  identities: [],
+  credentials: [],
+  failureBuckets: [],
+  policyVersions: [],
+  revocationsRevoked: [],
+  revocationsLifted: [],
+  producerSequences: [],
+};
+
+/** The identity kind from the Kubernetes username conventions. */
+export function identityKind(username: string): 'user' | 'service_account' | 'bootstrap' | 'anonymous' {
+  if (username.startsWith('system:serviceaccount:')) return 'service_account';
+  if (username.startsWith('system:bootstrap:')) return 'bootstrap';
+  if (username === 'system:anonymous') return 'anonymous';
+  return 'user';
+}
+
+/** Orders events by (time, id), the tie-break the SQL merge uses too. */
+function newer(aTime: string, aId: string, bTime: string, bId: string): boolean {
+  return aTime > bTime || (aTime === bTime && aId > bId);
+}
+
+const minOf = (a: string, b: string): string => (a < b ? a : b);
+const maxOf = (a: string, b: string): string => (a > b ? a : b);
+
+export function minuteOf(time: string): string {
+  const ms = Date.parse(time);
+  return new Date(ms - (ms % 60_000)).toISOString();
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export function evolve(events: readonly AuthtrailEvent[]): ReadModelChanges {
+  if (events.length === 0) return NO_CHANGES;
+  const identities = new Map<string, Mutable<IdentityChange> & { strategySet: Set<string> }>();
+  const credentials = new Map<string, Mutable<CredentialChange> & { ipSet: Set<string> }>();
+  const buckets = new Map<string, Mutable<FailureBucketChange>>();
+  const producers = new Map<string, Mutable<ProducerSequenceChange>>();
+  const policies = new Map<number, PolicyVersionRow>();
+  const revoked = new Map<string, RevocationRevoked & { eventId: string }>();
+  const lifted = new Map<string, RevocationLifted & { eventId: string }>();
+
+  for (const event of events) {
+    const time = canonicalTime(event.time);
+    const id = event.id.toLowerCase();
+    switch (event.type) {
+      case DECISION_EVENT_TYPE:
+        addDecision(event, time, id);
+        break;
+      case POLICY_APPLIED_EVENT_TYPE: {
+        const prior = policies.get(event.data.version);
+        // A version is applied once: the earliest event claiming it wins (as in the SQL merge).
+        if (!prior || newer(prior.appliedAt, prior.eventId, time, id)) {
+          policies.set(event.data.version, {
+            version: event.data.version,
+            document: event.data.document,
+            appliedBy: event.data.appliedBy ?? null,
+            comment: event.data.comment ?? null,
+            appliedAt: time,
+            eventId: id,
+          });
+        }
+        break;
+      }
+      case CREDENTIAL_REVOKED_EVENT_TYPE: {
+        const d = event.data;
+        const prior = revoked.get(d.revocationId);
+        if (!prior || newer(time, id, prior.revokedAt, prior.eventId)) {
+          revoked.set(d.revocationId, {
+            revocationId: d.revocationId,
+            fingerprint: d.fingerprint ?? null,
+            jti: d.jti ?? null,
+            certSerial: d.certificate?.serial ?? null,
+            certIssuer: d.certificate?.issuer ?? null,
+            reason: d.reason ?? null,
+            revokedBy: d.revokedBy ?? null,
+            revokedAt: time,
+            expiresAt: isoOrNull(d.expiresAt),
+            eventId: id,
+          });
+        }
+        break;
+      }
+      case REVOCATION_LIFTED_EVENT_TYPE: {
+        const d = event.data;
+        const prior = lifted.get(d.revocationId);
+        if (!prior || newer(time, id, prior.liftedAt, prior.eventId)) {
+          lifted.set(d.revocationId, { revocationId: d.revocationId, liftedAt: time, liftedBy: d.liftedBy ?? null, liftReason: d.reason ?? null, eventId: id });
+        }
+        break;
+      }
+      default: {
+        const unknown: never = event;
+        throw new Error(`evolve: unhandled event type ${(unknown as { type: string }).type}`);
+      }
+    }
+  }
+
+  function addDecision(event: DecisionEvent, time: string, id: string): void {
+    const d = event.data;
+    const allowed = d.decision === 'allow';
+    const sourceIp = inetOrNull(d.request.sourceIp);
+
+    if (d.user) {
+      const key = d.user.username;
+      const row = identities.get(key);
+      if (!row) {
+        identities.set(key, {
+          username: key,
+          uid: d.user.uid ?? null,
+          kind: identityKind(key),
+          groups: d.user.groups,
+          strategies: [],
+          strategySet: new Set(d.strategy ? [d.strategy] : []),
+          firstSeen: time,
+          lastSeen: time,
+          lastEventId: id,
+          successCount: allowed ? 1 : 0,
+          failureCount: allowed ? 0 : 1,
+          lastSourceIp: sourceIp,
+        });
+      } else {
+        if (d.strategy) row.strategySet.add(d.strategy);
+        row.firstSeen = minOf(row.firstSeen, time);
+        if (newer(time, id, row.lastSeen, row.lastEventId)) {
+          row.uid = d.user.uid ?? null;
+          row.kind = identityKind(key);
+          row.groups = d.user.groups;
+          row.lastSourceIp = sourceIp;
+          row.lastSeen = time;
+          row.lastEventId = id;
+        }
+        if (allowed) row.successCount += 1;
+        else row.failureCount += 1;
+      }
+    }
+
+    const fingerprint = d.credential?.fingerprint;
+    if (d.credential && fingerprint) {
+      const c = d.credential;
+      const latest = {
+        type: c.type,
+        strategy: d.strategy ?? null,
+        username: d.user?.username ?? null,
+        publicId: c.publicId ?? null,
+        issuer: c.issuer ?? null,
+        expiresAt: isoOrNull(c.expiresAt),
+      };
+      const row = credentials.get(fingerprint);
+      if (!row) {
+        credentials.set(fingerprint, {
+          fingerprint,
+          ...latest,
+          firstUsed: time,
+          lastUsed: time,
+          lastEventId: id,
+          useCount: allowed ? 1 : 0,
+          failureCount: allowed ? 0 : 1,
+          sourceIps: [],
+          ipSet: new Set(sourceIp ? [sourceIp] : []),
+        });
+      } else {
+        row.firstUsed = minOf(row.firstUsed, time);
+        if (newer(time, id, row.lastUsed, row.lastEventId)) Object.assign(row, latest, { lastUsed: time, lastEventId: id });
+        if (allowed) row.useCount += 1;
+        else row.failureCount += 1;
+        if (sourceIp) row.ipSet.add(sourceIp);
+      }
+    }
+
+    if (!allowed) {
+      const bucket = {
+        minute: minuteOf(time),
+        sourceIp,
+        reason: d.reason,
+        strategy: d.strategy ?? null,
+        username: d.user?.username ?? d.claimedUsername ?? null,
+        credentialFingerprint: fingerprint ?? null,
+      };
+      const key = JSON.stringify(Object.values(bucket));
+      const row = buckets.get(key);
+      if (!row) buckets.set(key, { ...bucket, count: 1, firstSeen: time, lastSeen: time });
+      else {
+        row.count += 1;
+        row.firstSeen = minOf(row.firstSeen, time);
+        row.lastSeen = maxOf(row.lastSeen, time);
+      }
+    }
+
+    const producer = producers.get(d.instance);
+    if (!producer) {
+      producers.set(d.instance, { instance: d.instance, minSequence: d.sequence, maxSequence: d.sequence, received: 1, firstSeen: time, lastSeen: time });
+    } else {
+      producer.minSequence = Math.min(producer.minSequence, d.sequence);
+      producer.maxSequence = Math.max(producer.maxSequence, d.sequence);
+      producer.received += 1;
+      producer.firstSeen = minOf(producer.firstSeen, time);
+      producer.lastSeen = maxOf(producer.lastSeen, time);
+    }
+  }
+
+  return {
+    identities: [...identities.values()].map(({ strategySet, ...row }) => ({ ...row, strategies: [...strategySet].sort() })),
+    credentials: [...credentials.values()].map(({ ipSet, ...row }) => ({ ...row, sourceIps: [...ipSet] })),
+    failureBuckets: [...buckets.values()],
+    policyVersions: [...policies.values()],
+    revocationsRevoked: [...revoked.values()].map(({ eventId: _e, ...row }) => row),
+    revocationsLifted: [...lifted.values()].map(({ eventId: _e, ...row }) => row),
+    producerSequences: [...producers.values()],
+  };
+}

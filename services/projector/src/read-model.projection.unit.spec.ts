@@ -1,0 +1,101 @@
+import { ALLOWED_DECISION, DENIED_DECISION } from '../testdata/decision.fixtures';
+import { controlEvent, decisionEvent, eventSource, type AuthtrailEvent, type DecisionData } from '@authtrail/events';
+import fc from 'fast-check';
+import { evolve, identityKind, minuteOf } from './read-model.projection';
+
+const source = eventSource('authn', 'pod-7');
+let n = 0;
+const id = (): string => `019acea0-1f3b-7abc-8def-${(n++).toString(16).padStart(12, '0')}`;
+const decision = (data: Partial<DecisionData>, time = '2026-11-29T10:15:30.123Z'): AuthtrailEvent =>
+  decisionEvent({ id: id(), time: new Date(time), source, data: { ...ALLOWED_DECISION, ...data } });
+
+describe('evolve', () => {
+  it('no events give no changes', () => {
+    expect(evolve([])).toMatchObject({ identities: [], credentials: [], failureBuckets: [] });
+  });
+
+  it('an allowed decision counts one success for its identity and one use for its credential', () => {
+    const changes = evolve([decision({})]);
+    expect(changes.identities).toEqual([expect.objectContaining({ username: 'alice', successCount: 1, failureCount: 0, strategies: ['static-token'], lastSourceIp: '10.0.0.7', kind: 'user' })]);
+    expect(changes.credentials).toEqual([expect.objectContaining({ useCount: 1, failureCount: 0, sourceIps: ['10.0.0.7'], username: 'alice' })]);
+    expect(changes.failureBuckets).toEqual([]);
+  });
+
+  it('a denied decision with only a claimed username adds a failure bucket but no identity', () => {
+    const changes = evolve([decisionEvent({ id: id(), time: new Date('2026-11-29T10:15:30.123Z'), source, data: DENIED_DECISION })]);
+    expect(changes.identities).toEqual([]);
+    expect(changes.failureBuckets).toEqual([
+      expect.objectContaining({ minute: '2026-11-29T10:15:00.000Z', sourceIp: '2001:db8::1', reason: 'invalid_password', username: 'bob', strategy: 'basic-auth', count: 1 }),
+    ]);
+    expect(changes.credentials[0]).toMatchObject({ failureCount: 1, useCount: 0, username: null });
+  });
+
+  it('events of one key aggregate into one change whose latest fields come from the newest event', () => {
+    const older = decision({ user: { username: 'alice', uid: 'old', groups: ['a'], extra: {} } }, '2026-11-29T10:00:00.000Z');
+    const newer = decision({ user: { username: 'alice', uid: 'new', groups: ['b'], extra: {} }, strategy: 'oidc', request: { endpoint: 'authenticate', sourceIp: '10.9.9.9' } }, '2026-11-29T11:00:00.000Z');
+    for (const order of [[older, newer], [newer, older]]) {
+      const [identity] = evolve(order).identities;
+      expect(identity).toMatchObject({ uid: 'new', groups: ['b'], successCount: 2, firstSeen: '2026-11-29T10:00:00.000Z', lastSeen: '2026-11-29T11:00:00.000Z', strategies: ['oidc', 'static-token'], lastSourceIp: '10.9.9.9' });
+    }
+  });
+
+  it('a source IP that is not an address is kept out of typed columns', () => {
+    const event = decision({ request: { endpoint: 'authenticate', sourceIp: 'not-an-ip' } });
+    expect(evolve([event]).identities[0].lastSourceIp).toBeNull();
+  });
+
+  it('producer sequences report min, max and how many were received', () => {
+    const changes = evolve([decision({ sequence: 5 }), decision({ sequence: 2 }), decision({ sequence: 9, instance: 'pod-8' })]);
+    expect(changes.producerSequences).toEqual([
+      expect.objectContaining({ instance: 'pod-7', minSequence: 2, maxSequence: 5, received: 2 }),
+      expect.objectContaining({ instance: 'pod-8', minSequence: 9, maxSequence: 9, received: 1 }),
+    ]);
+  });
+
+  it('control events become policy versions, revocations and lifts', () => {
+    const time = new Date('2026-11-29T12:00:00.000Z');
+    const changes = evolve([
+      controlEvent({ id: id(), time, source, type: 'authtrail.control.policy.applied.v1', data: { version: 4, document: 'x: 1' } }),
+      controlEvent({ id: id(), time, source, type: 'authtrail.control.credential.revoked.v1', data: { revocationId: 'r1', jti: 'j-1' } }),
+      controlEvent({ id: id(), time, source, type: 'authtrail.control.revocation.lifted.v1', data: { revocationId: 'r1', liftedBy: 'admin' } }),
+    ]);
+    expect(changes.policyVersions).toEqual([expect.objectContaining({ version: 4, document: 'x: 1', appliedAt: '2026-11-29T12:00:00.000Z' })]);
+    expect(changes.revocationsRevoked).toEqual([expect.objectContaining({ revocationId: 'r1', jti: 'j-1', fingerprint: null })]);
+    expect(changes.revocationsLifted).toEqual([expect.objectContaining({ revocationId: 'r1', liftedBy: 'admin' })]);
+  });
+
+  it.each([
+    ['system:serviceaccount:ns:sa', 'service_account'],
+    ['system:bootstrap:abcdef', 'bootstrap'],
+    ['system:anonymous', 'anonymous'],
+    ['alice@example.com', 'user'],
+  ])('username %s is of kind %s', (username, kind) => {
+    expect(identityKind(username)).toBe(kind);
+  });
+
+  it('minuteOf truncates to the start of the minute in UTC', () => {
+    expect(minuteOf('2026-11-29T10:15:59.999Z')).toBe('2026-11-29T10:15:00.000Z');
+  });
+
+  it('splitting events into batches in any order sums to the same counts as one batch (property)', () => {
+    const pool = Array.from({ length: 30 }, (_, i) =>
+      decision({ user: { username: `u${i % 4}`, groups: [], extra: {} }, decision: i % 3 === 0 ? 'deny' : 'allow', reason: i % 3 === 0 ? 'policy_denied' : 'ok' }, new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString()),
+    );
+    const total = (events: AuthtrailEvent[]): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const c of evolve(events).identities) out[c.username] = (out[c.username] ?? 0) + c.successCount * 1000 + c.failureCount;
+      return out;
+    };
+    const whole = total(pool);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(pool, { minLength: pool.length, maxLength: pool.length }), fc.integer({ min: 1, max: 30 }), (shuffled, size) => {
+        const sum: Record<string, number> = {};
+        for (let i = 0; i < shuffled.length; i += size) {
+          for (const [k, v] of Object.entries(total(shuffled.slice(i, i + size)))) sum[k] = (sum[k] ?? 0) + v;
+        }
+        expect(sum).toEqual(whole);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});

@@ -18,3 +18,6 @@ export { create as createBootstrapTokenStrategy, type BootstrapTokenConfig, pars
 export { create as createBasicAuthStrategy, type BasicAuthConfig, type BasicAuthStrategy, parsePasswordColumn, scryptPhc, type PasswordStorage } from './basic-auth';
 export { create as createX509Strategy, type X509Config, CREDENTIAL_ID_EXTRA, parsePemCertificates, type PemCertificatesResult, verifyClientChain } from './x509';
 export { create as createAnonymousStrategy, type AnonymousConfig, ANONYMOUS_USERNAME, UNAUTHENTICATED_GROUP } from './anonymous';
+export { create as createServiceAccountStrategy, type ServiceAccountConfig, type ServiceAccountDeps, ServiceAccountConfigError, LEGACY_SERVICE_ACCOUNT_ISSUER, serviceAccountUsername } from './service-account';
+export { create as createOidcStrategy, type OidcConfig, type OidcDeps, OidcConfigError } from './oidc';
+export { ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from './jwt/jwt-algorithms';

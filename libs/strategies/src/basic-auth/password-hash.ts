@@ -1,6 +1,7 @@
 // The password column of the basic-auth CSV: a PHC-format hash or plaintext.
 //
 // Accepted (anything else starting with `$<id>$` is refused rather than taken as plaintext):
+// argon2id and scrypt strings contain commas: quote the CSV column (`"$argon2id$v=19$m=...",alice,1`).
 //   $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash>   m ≤ 262144 (256 MiB), t ≤ 10, p ≤ 16
 //   $scrypt$ln=<log2 N>,r=<block>,p=<par>$<salt>$<hash>         ln 1..20, r 1..32, p 1..16, 128·N·r ≤ 256 MiB,
 //                                                                salt/hash in unpadded standard base64, hash 16..64 bytes
@@ -28,18 +29,20 @@ const SCRYPT = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]{
 const BCRYPT = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
 const PHC_LIKE = /^\$[a-z0-9-]+\$/;
 const MAX_MEMORY = 256 * 1024 * 1024;
+// argon2id and scrypt PHC strings contain commas, so the CSV column must be quoted.
+const QUOTE_HINT = ' (PHC strings contain commas: quote the column, "$argon2id$...")';
 
 export function parsePasswordColumn(column: string, hasher: SecretHasher): PasswordHashResult {
   if (column.startsWith('$argon2id$')) {
     const m = ARGON2ID.exec(column);
-    if (!m) return { ok: false, problem: 'argon2id hash is not $argon2id$v=19$m=..,t=..,p=..$salt$hash' };
+    if (!m) return { ok: false, problem: `argon2id hash is not $argon2id$v=19$m=..,t=..,p=..$salt$hash${QUOTE_HINT}` };
     const [mem, t, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
     if (mem < 8 * p || mem > 262_144 || t < 1 || t > 10 || p < 1 || p > 16) return { ok: false, problem: 'argon2id parameters out of bounds (m ≤ 262144, t 1..10, p 1..16)' };
     return { ok: true, hash: { scheme: 'argon2id', phc: column, m: mem, t, p } };
   }
   if (column.startsWith('$scrypt$')) {
     const m = SCRYPT.exec(column);
-    if (!m) return { ok: false, problem: 'scrypt hash is not $scrypt$ln=..,r=..,p=..$salt$hash' };
+    if (!m) return { ok: false, problem: `scrypt hash is not $scrypt$ln=..,r=..,p=..$salt$hash${QUOTE_HINT}` };
     const [ln, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
     if (ln < 1 || ln > 20 || r < 1 || r > 32 || p < 1 || p > 16 || 128 * 2 ** ln * r > MAX_MEMORY) {
       return { ok: false, problem: 'scrypt parameters out of bounds (ln 1..20, r 1..32, p 1..16, 128·N·r ≤ 256 MiB)' };

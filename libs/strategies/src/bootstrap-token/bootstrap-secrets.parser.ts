@@ -32,7 +32,7 @@ const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
 export function parseBootstrapSecrets(text: string, hasher: SecretHasher): ParseResult<BootstrapSecretTable> {
   let documents;
   try {
-    documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+    documents = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true }) // only code and position are reported: messages quote the source;
   } catch {
     return { ok: false, errors: ['not a YAML document stream'] };
   }

@@ -14,7 +14,7 @@ export function parsePemCertificates(text: string, options: { readonly maxCertif
   const malformed = (message: string): PemCertificatesResult => ({ kind: 'malformed', reason: 'malformed_credentials', message });
   if (text.length > MAX_PEM_BYTES) return malformed('certificate PEM too large');
   let pem = text;
-  if (!pem.includes('-----BEGIN') && pem.includes('%')) {
+  if (!pem.includes('-----BEGIN CERTIFICATE-----') && pem.includes('%')) {
     try {
       pem = decodeURIComponent(pem);
     } catch {

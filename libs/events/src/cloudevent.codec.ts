@@ -54,7 +54,8 @@ export type DecodeResult =
   | { readonly ok: true; readonly event: AuthtrailEvent }
   | { readonly ok: false; readonly reason: DecodeFailureReason; readonly detail: string };
 
-export type EventDecoder = (input: Buffer | Uint8Array | string) => DecodeResult;
+/** Takes a record value as consumed; `null` (a Kafka tombstone) is `invalid_json`. */
+export type EventDecoder = (input: Buffer | Uint8Array | string | null) => DecodeResult;
 
 export interface EventDecoderOptions {
   /** Type → upcaster; defaults to the real table. Tests pass fake old versions. */
@@ -101,8 +102,9 @@ export const decodeEvent: EventDecoder = createEventDecoder();
 
 type JsonParse = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: 'invalid_json'; readonly detail: string };
 
-function parseJson(input: Buffer | Uint8Array | string): JsonParse {
+function parseJson(input: Buffer | Uint8Array | string | null): JsonParse {
   let text: string;
+  if (input === null) return { ok: false, reason: 'invalid_json', detail: 'the record has no value' };
   if (typeof input === 'string') text = input;
   else if (input instanceof Uint8Array) text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
   else return { ok: false, reason: 'invalid_json', detail: 'the record value is neither bytes nor a string' };

@@ -62,7 +62,8 @@ describe('toBusRecord', () => {
 
 describe('decodeEvent', () => {
   const json = (value: unknown) => JSON.stringify(value);
-  const cases: ReadonlyArray<readonly [string, string | Buffer, DecodeFailureReason, string]> = [
+  const cases: ReadonlyArray<readonly [string, string | Buffer | null, DecodeFailureReason, string]> = [
+    ['a record without value (a Kafka tombstone) is invalid_json', null, 'invalid_json', 'the record has no value'],
     ['bytes that are not JSON are invalid_json', Buffer.from([0xff, 0x00, 0x7b]), 'invalid_json', 'the record value (3 characters) is not valid JSON'],
     ['an empty value is invalid_json', '', 'invalid_json', 'the record value (0 characters) is not valid JSON'],
     ['a JSON array is not an envelope', '[1,2]', 'invalid_envelope', 'the event is not a JSON object'],
@@ -79,6 +80,12 @@ describe('decodeEvent', () => {
   ];
   it.each(cases)('%s', (_sentence, input, reason, detail) => {
     expect(decodeEvent(input)).toEqual({ ok: false, reason, detail });
+  });
+
+  it('a value of another type at run time (a JavaScript caller) is invalid_json, not a throw', () => {
+    for (const value of [undefined, 42, { a: 1 }]) {
+      expect(decodeEvent(value as unknown as string)).toEqual({ ok: false, reason: 'invalid_json', detail: 'the record value is neither bytes nor a string' });
+    }
   });
 
   it('a valid record decodes to the event, from a Buffer, a Uint8Array or a string', () => {

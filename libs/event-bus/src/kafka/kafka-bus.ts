@@ -21,7 +21,8 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1_000,
     requestTimeout: 10_000,
-    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
+    // Short: an unreachable broker must be noticed within a second or so to start spooling.
+    retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
   });
   const admin = createTopicAdmin(kafka);
   const spool = DiskSpool.open({ dir: options.spoolDir, maxBytes: settings.spoolMaxBytes, segmentBytes: settings.spoolSegmentBytes });

@@ -229,13 +229,14 @@ export class QueuedPublisher implements Publisher {
     this.failures = 0;
     this.counts.acknowledged += records.length;
     for (const [topic, count] of countByTopic(records)) this.deps.metrics.acknowledged(topic, count);
-    if (work.source === 'spool') {
-      this.reading!.next += records.length;
-      if (this.reading!.next >= this.reading!.records.length) {
-        this.deps.spool.release(this.reading!.id);
+    const reading = this.reading;
+    if (work.source === 'spool' && reading) {
+      reading.next += records.length;
+      if (reading.next >= reading.records.length) {
+        this.deps.spool.release(reading.id);
         this.reading = undefined;
       }
-    } else {
+    } else if (work.source === 'memory') {
       this.inFlight = 0;
       const now = performance.now();
       for (const entry of work.entries) {

@@ -23,8 +23,12 @@ class FakeTransport implements RecordTransport {
     if (this.down) throw new Error('broker down');
     this.sent.push(...records);
   }
-  async reset(): Promise<void> {}
-  async close(): Promise<void> {}
+  reset(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
   ids(): number[] {
     return this.sent.map(idOf);
   }

@@ -35,6 +35,13 @@ interface SegmentInfo {
   records: number;
 }
 
+interface ActiveSegment {
+  readonly id: number;
+  readonly fd: number;
+  readonly info: SegmentInfo;
+  dirty: boolean;
+}
+
 const SEGMENT_PATTERN = /^segment-(\d{16})\.spool$/;
 /** Fresh spools start here so that `prepend` has ids below it to use. */
 const FIRST_ID = 1_000_000_000_000;
@@ -42,7 +49,7 @@ const DEFAULT_SEGMENT_BYTES = 8 * 1024 * 1024;
 
 export class DiskSpool {
   private readonly segments = new Map<number, SegmentInfo>();
-  private active: { id: number; fd: number; dirty: boolean } | undefined;
+  private active: ActiveSegment | undefined;
   private nextId = FIRST_ID;
   private totalBytes = 0;
   private totalRecords = 0;
@@ -87,12 +94,12 @@ export class DiskSpool {
       const frames: Buffer[] = [];
       let bytes = 0;
       const segment = this.activeSegment();
-      const room = Math.min(this.options.maxBytes - this.totalBytes, this.options.segmentBytes - this.segments.get(segment.id)!.bytes);
+      const room = Math.min(this.options.maxBytes - this.totalBytes, this.options.segmentBytes - segment.info.bytes);
       for (let i = accepted; i < records.length; i += 1) {
         const frame = encodeFrame(records[i]);
         const fitsSpool = this.totalBytes + bytes + frame.length <= this.options.maxBytes;
         // A frame bigger than a whole segment still goes into an otherwise empty one.
-        const fitsSegment = bytes + frame.length <= room || (frames.length === 0 && this.segments.get(segment.id)!.bytes === 0);
+        const fitsSegment = bytes + frame.length <= room || (frames.length === 0 && segment.info.bytes === 0);
         if (!fitsSpool || !fitsSegment) break;
         frames.push(frame);
         bytes += frame.length;
@@ -104,7 +111,7 @@ export class DiskSpool {
       }
       this.write(segment, frames, bytes);
       accepted += frames.length;
-      if (this.segments.get(segment.id)!.bytes >= this.options.segmentBytes) this.seal();
+      if (segment.info.bytes >= this.options.segmentBytes) this.seal();
     }
     return accepted;
   }
@@ -160,36 +167,36 @@ export class DiskSpool {
     this.seal();
   }
 
-  private activeSegment(): { id: number; fd: number; dirty: boolean } {
+  private activeSegment(): ActiveSegment {
     if (!this.active) {
       const id = this.nextId;
       this.nextId += 1;
       const file = this.file(id);
       if (existsSync(file)) throw new Error(`spool segment ${path.basename(file)} already exists`);
-      this.active = { id, fd: openSync(file, 'a'), dirty: false };
-      this.track(id, { bytes: 0, records: 0 });
+      const info = { bytes: 0, records: 0 };
+      this.active = { id, fd: openSync(file, 'a'), info, dirty: false };
+      this.track(id, info);
     }
     return this.active;
   }
 
-  private write(segment: { fd: number; dirty: boolean; id: number }, frames: readonly Buffer[], bytes: number): void {
+  private write(segment: ActiveSegment, frames: readonly Buffer[], bytes: number): void {
     writeSync(segment.fd, frames.length === 1 ? frames[0] : Buffer.concat(frames, bytes));
     segment.dirty = true;
-    const info = this.segments.get(segment.id)!;
-    info.bytes += bytes;
-    info.records += frames.length;
+    segment.info.bytes += bytes;
+    segment.info.records += frames.length;
     this.totalBytes += bytes;
     this.totalRecords += frames.length;
   }
 
   private seal(): void {
     if (!this.active) return;
-    const { id, fd } = this.active;
+    const { id, fd, info } = this.active;
     this.active = undefined;
     fsyncSync(fd);
     closeSync(fd);
     // An empty active segment is not worth a file.
-    if (this.segments.get(id)?.records === 0) {
+    if (info.records === 0) {
       unlinkSync(this.file(id));
       this.segments.delete(id);
     }

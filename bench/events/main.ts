@@ -1,0 +1,133 @@
+// bench/events: publish throughput and enqueue latency of our buffered publisher against raw
+// kafkajs sendBatch of the same payloads and batch size, in the same run on the same broker.
+//
+//   npx tsx bench/events/main.ts                 # 200,000 events, private broker
+//   BENCH_EVENTS=1000000 KAFKA_BROKERS=host:9092 npx tsx bench/events/main.ts
+//
+// Env: BENCH_EVENTS (default 200000), BENCH_BATCH (default 500), BENCH_PAYLOAD_BYTES (default ~400),
+// BENCH_MEMORY_RECORDS (default 50000), KAFKA_BROKERS (else a private broker is started and destroyed).
+import { createKafkaBus, type BusRecord } from '@authtrail/event-bus';
+import { freePort, startKafkaBroker, type RunningKafkaBroker } from '@authtrail/testing';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const total = Number(process.env['BENCH_EVENTS'] ?? 200_000);
+const batchSize = Number(process.env['BENCH_BATCH'] ?? 500);
+const payloadBytes = Number(process.env['BENCH_PAYLOAD_BYTES'] ?? 400);
+/** Our memory buffer; below the event count, the run also exercises spilling to the spool. */
+const memoryBufferRecords = Number(process.env['BENCH_MEMORY_RECORDS'] ?? 50_000);
+const log = (line: string) => console.log(`[bench/events] ${line}`);
+
+function payloads(topic: string): BusRecord[] {
+  const filler = 'x'.repeat(Math.max(0, payloadBytes - 260));
+  return Array.from({ length: total }, (_, i) => ({
+    topic,
+    key: `user-${i % 1000}`,
+    value: Buffer.from(
+      JSON.stringify({
+        specversion: '1.0',
+        id: `0190a6f0-0000-7000-8000-${String(i).padStart(12, '0')}`,
+        type: 'authtrail.authn.decision.v1',
+        source: 'bench',
+        data: { decision: i % 5 ? 'allow' : 'deny', httpStatus: i % 5 ? 200 : 401, reason: i % 5 ? 'ok' : 'unknown_token', sequence: i, filler },
+      }),
+    ),
+    headers: { 'content-type': 'application/cloudevents+json' },
+  }));
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function ours(brokers: string[], topic: string, records: readonly BusRecord[]) {
+  const spoolDir = mkdtempSync(path.join(tmpdir(), 'bench-events-spool-'));
+  const bus = createKafkaBus({ brokers, clientId: 'bench-ours', spoolDir, topics: { [topic]: { partitions: 6 } }, batch: { maxRecords: batchSize, lingerMs: 5 }, memoryBufferRecords });
+  await bus.admin.ensureTopics({ [topic]: { partitions: 6 } });
+  const latencies = new Float64Array(records.length);
+  const started = performance.now();
+  let nextReport = started + 2_000;
+  let peakSpooled = 0;
+  for (let i = 0; i < records.length; i += 1) {
+    const t0 = performance.now();
+    await bus.publisher.publish(records[i]);
+    const t1 = performance.now();
+    latencies[i] = t1 - t0;
+    if (i % 1000 === 0) peakSpooled = Math.max(peakSpooled, bus.publisher.stats().spooled);
+    if (t1 > nextReport) {
+      const s = bus.publisher.stats();
+      log(`ours: published ${s.published}, acknowledged ${s.acknowledged}, buffered ${s.buffered}, spooled ${s.spooled}`);
+      nextReport = t1 + 2_000;
+    }
+    // Yield now and then, as a server would between requests, so the sender runs.
+    if (i % batchSize === batchSize - 1) await new Promise((r) => setImmediate(r));
+  }
+  const enqueued = performance.now();
+  await bus.publisher.flush(600_000);
+  const acked = performance.now();
+  const stats = bus.publisher.stats();
+  await bus.close();
+  rmSync(spoolDir, { recursive: true, force: true });
+  latencies.sort();
+  return { seconds: (acked - started) / 1000, enqueueSeconds: (enqueued - started) / 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99), stats, peakSpooled };
+}
+
+async function raw(brokers: string[], topic: string, records: readonly BusRecord[]) {
+  const kafka = new Kafka({ clientId: 'bench-raw', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const started = performance.now();
+  let nextReport = started + 2_000;
+  for (let i = 0; i < records.length; i += batchSize) {
+    const messages = records.slice(i, i + batchSize).map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } }));
+    await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] });
+    if (performance.now() > nextReport) {
+      log(`raw: sent ${Math.min(i + batchSize, records.length)}`);
+      nextReport = performance.now() + 2_000;
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await producer.disconnect();
+  return { seconds };
+}
+
+async function main(): Promise<void> {
+  const given = process.env['KAFKA_BROKERS'];
+  let broker: RunningKafkaBroker | undefined;
+  if (!given) log('starting a private Kafka broker');
+  if (!given) broker = await startKafkaBroker({ port: await freePort(), log });
+  const brokers = given?.split(',') ?? [broker?.brokers ?? ''];
+  try {
+    const suffix = Date.now().toString(36);
+    log(`${total} events, batch ${batchSize}, ~${payloadBytes} B each, memory buffer ${memoryBufferRecords}, brokers ${brokers.join(',')}`);
+    // Warm-up: connections, metadata, JIT.
+    await raw(brokers, `bench.warmup.${suffix}`, payloads(`bench.warmup.${suffix}`).slice(0, 5_000));
+    log('raw kafkajs sendBatch (baseline)');
+    const baseline = await raw(brokers, `bench.raw.${suffix}`, payloads(`bench.raw.${suffix}`));
+    log('our publisher (buffered)');
+    const result = await ours(brokers, `bench.ours.${suffix}`, payloads(`bench.ours.${suffix}`));
+    const rawRate = total / baseline.seconds;
+    const ourRate = total / result.seconds;
+    log('results');
+    console.log(`  raw kafkajs sendBatch:     ${Math.round(rawRate).toLocaleString('en')} events/s (${baseline.seconds.toFixed(2)} s)`);
+    console.log(`  our publisher, acked:      ${Math.round(ourRate).toLocaleString('en')} events/s (${result.seconds.toFixed(2)} s to the last ack)`);
+    console.log(`  our publisher, enqueued:   ${Math.round(total / result.enqueueSeconds).toLocaleString('en')} events/s (publish() calls, ${result.enqueueSeconds.toFixed(2)} s)`);
+    console.log(`  publish() latency:         p50 ${(result.p50 * 1000).toFixed(1)} µs, p99 ${(result.p99 * 1000).toFixed(1)} µs`);
+    console.log(`  spooled during the run:    peak ${result.peakSpooled} records, dropped ${result.stats.dropped}`);
+    console.log(`  ratio ours / raw:          ${(ourRate / rawRate).toFixed(2)}x throughput`);
+  } finally {
+    await broker?.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -68,7 +68,9 @@ export function validateStrategyConfig(id: string, raw: unknown, path: string): 
 export async function createStrategy(config: { readonly id: string } & Record<string, unknown>, deps: StrategyDeps = {}, path = 'strategy'): Promise<Strategy> {
   const issues = validateStrategyConfig(config.id, config, path);
   if (issues.length > 0) throw new StrategyConfigError(issues);
-  return strategyModule(config.id)!.create(config as never, deps);
+  const module = strategyModule(config.id);
+  if (!module) throw new StrategyConfigError([{ path: `${path}.id`, message: `unknown strategy "${config.id}"` }]);
+  return module.create(config as never, deps);
 }
 
 function issueOf(error: ErrorObject, path: string, schema: JsonSchema): StrategyConfigIssue {

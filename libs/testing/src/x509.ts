@@ -37,6 +37,7 @@ export interface MintCaOptions {
 }
 
 export interface MintCertOptions {
+  /** Common name (default `test-user`); `''` leaves CN out (RSA certificates from an RSA CA only). */
   readonly cn?: string;
   readonly orgs?: readonly string[];
   /** Validity length from notBefore (default 30). */
@@ -132,7 +133,8 @@ function issue(ca: TestCa, options: MintCertOptions, kind: 'leaf' | 'ca'): TestC
     cert.serialNumber = serialHex();
     cert.validity.notBefore = notBefore;
     cert.validity.notAfter = notAfter;
-    cert.setSubject([...orgs.map((o) => ({ name: 'organizationName', value: o, valueTagClass: forge.asn1.Type.UTF8 as never })), { name: 'commonName', value: cn, valueTagClass: forge.asn1.Type.UTF8 as never }]);
+    const cnAttribute = cn === '' ? [] : [{ name: 'commonName', value: cn, valueTagClass: forge.asn1.Type.UTF8 as never }];
+    cert.setSubject([...orgs.map((o) => ({ name: 'organizationName', value: o, valueTagClass: forge.asn1.Type.UTF8 as never })), ...cnAttribute]);
     cert.setIssuer(caCert.subject.attributes);
     const extensions: object[] = kind === 'ca'
       ? [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }]

@@ -43,7 +43,7 @@ export function parsePasswordRows(text: string, hasher: SecretHasher): ParseResu
       continue;
     }
     if (fields.length > 4) warnings.push(`line ${line}: columns after the 4th are ignored`);
-    if (users.has(username)) warnings.push(`line ${line}: duplicate user (also on line ${users.get(username)!.line}); line ${line} wins`);
+    if (users.has(username)) warnings.push(`line ${line}: duplicate user (also on line ${users.get(username)?.line}); line ${line} wins`);
     users.set(username, { username, uid, groups: (groups ?? '').split(',').filter((g) => g !== ''), password: password.hash, line });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: users, warnings };

@@ -47,8 +47,8 @@ export function parsePasswordColumn(column: string, hasher: SecretHasher): Passw
     if (ln < 1 || ln > 20 || r < 1 || r > 32 || p < 1 || p > 16 || 128 * 2 ** ln * r > MAX_MEMORY) {
       return { ok: false, problem: 'scrypt parameters out of bounds (ln 1..20, r 1..32, p 1..16, 128·N·r ≤ 256 MiB)' };
     }
-    const salt = Buffer.from(m[4]!, 'base64');
-    const hash = Buffer.from(m[5]!, 'base64');
+    const salt = Buffer.from(m[4] ?? '', 'base64');
+    const hash = Buffer.from(m[5] ?? '', 'base64');
     if (hash.length < 16 || hash.length > 64) return { ok: false, problem: 'scrypt hash length must be 16..64 bytes' };
     return { ok: true, hash: { scheme: 'scrypt', ln, r, p, salt, hash } };
   }

@@ -31,7 +31,7 @@ export async function createBootstrapTokenStrategy(config: BootstrapTokenConfig,
     if (header.kind !== 'bearer') return { kind: 'abstained' };
     const match = BOOTSTRAP_TOKEN_PATTERN.exec(header.token);
     if (!match) return { kind: 'abstained' };
-    const tokenId = match[1]!;
+    const tokenId = match[1] ?? '';
     const token = header.token;
     const username = BOOTSTRAP_USER_PREFIX + tokenId;
     const base: CredentialDescription = { type: 'bootstrap-token', secretForFingerprint: token, publicId: tokenId, subject: username };
@@ -46,7 +46,7 @@ export async function createBootstrapTokenStrategy(config: BootstrapTokenConfig,
     const secret = table.current().get(tokenId);
     if (!secret) return reject('unknown_token', `no bootstrap token with id ${tokenId}`);
     // HMAC both sides, then timingSafeEqual (shared/secret-compare.ts): constant time.
-    const presented = Buffer.from(hasher.digest(match[2]!), 'hex');
+    const presented = Buffer.from(hasher.digest(match[2] ?? ''), 'hex');
     const stored = Buffer.from(secret.secretDigest ?? hasher.digest(`\0missing:${tokenId}`), 'hex');
     if (!timingSafeEqual(presented, stored) || secret.secretDigest === undefined) {
       return reject('unknown_token', `bootstrap token ${tokenId} has a different secret`);

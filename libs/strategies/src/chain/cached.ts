@@ -129,7 +129,7 @@ export function cached(strategy: Strategy, options: Partial<CachedOptions> = {})
     authenticate: async (request) => (await authenticateWithTrace(request)).outcome,
     stats: () => ({ hits, misses, coalesced, bypassed, size: entries.size }),
     clear: () => entries.clear(),
-    ...(strategy.close ? { close: () => strategy.close!() } : {}),
+    ...(strategy.close ? { close: strategy.close.bind(strategy) } : {}),
   };
 }
 

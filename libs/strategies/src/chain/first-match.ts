@@ -11,7 +11,7 @@ export interface ChainResult {
   readonly outcome: AuthOutcome;
   /** Every strategy asked, in order, with its outcome (anonymous included when asked). */
   readonly attempts: readonly Attempt[];
-  /** The strategy that decided: the one that authenticated, or the first rejection/error. */
+  /** The strategy that decided: the one that authenticated, else the deciding rejection or error. */
   readonly strategy?: string;
 }
 
@@ -32,6 +32,7 @@ export function firstMatch(strategies: readonly Strategy[], options: FirstMatchO
   const authenticateWithTrace = async (request: RequestView): Promise<ChainResult> => {
     const attempts: Attempt[] = [];
     let firstRejected: { readonly outcome: AuthOutcome; readonly strategy: string } | undefined;
+    let firstSpecific: { readonly outcome: AuthOutcome; readonly strategy: string } | undefined;
     let firstErrored: { readonly outcome: AuthOutcome; readonly strategy: string } | undefined;
 
     for (const strategy of members) {
@@ -42,6 +43,7 @@ export function firstMatch(strategies: readonly Strategy[], options: FirstMatchO
           return { outcome, attempts, strategy: strategy.id };
         case 'rejected':
           firstRejected ??= { outcome, strategy: strategy.id };
+          if (outcome.reason !== 'unknown_token') firstSpecific ??= { outcome, strategy: strategy.id };
           break;
         case 'errored':
           firstErrored ??= { outcome, strategy: strategy.id };
@@ -55,7 +57,9 @@ export function firstMatch(strategies: readonly Strategy[], options: FirstMatchO
       }
     }
     // Fail on error: a rejection names the problem best; errors alone mean "could not decide".
-    const decided = firstRejected ?? firstErrored;
+    // `unknown_token` only says "not in my table" (a static-token file asked about a JWT), so a
+    // more specific rejection from a later strategy (`token_expired` from the JWT's owner) wins.
+    const decided = firstSpecific ?? firstRejected ?? firstErrored;
     if (decided) return { outcome: decided.outcome, attempts, strategy: decided.strategy };
 
     if (options.anonymous) {

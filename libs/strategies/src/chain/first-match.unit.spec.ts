@@ -12,6 +12,8 @@ describe('firstMatch', () => {
     ['an error does not stop the next strategy from authenticating', [erroredOutcome, userOutcome('alice')], false, 'authenticated', 's1', ['s0:errored:upstream_unavailable', 's1:authenticated:ok']],
     ['a rejection with nobody authenticating rejects, never anonymous', [abstainedOutcome, rejectedOutcome('token_expired')], true, 'rejected', 's1', ['s0:abstained', 's1:rejected:token_expired']],
     ['the first rejection decides when several reject', [rejectedOutcome('token_expired'), rejectedOutcome('unknown_token')], true, 'rejected', 's0', ['s0:rejected:token_expired', 's1:rejected:unknown_token']],
+    ['a specific rejection outranks an earlier unknown_token (the token\'s owner knows best)', [rejectedOutcome('unknown_token'), rejectedOutcome('token_expired')], true, 'rejected', 's1', ['s0:rejected:unknown_token', 's1:rejected:token_expired']],
+    ['unknown_token decides when it is the only kind of rejection', [rejectedOutcome('unknown_token'), abstainedOutcome, rejectedOutcome('unknown_token')], true, 'rejected', 's0', ['s0:rejected:unknown_token', 's1:abstained', 's2:rejected:unknown_token']],
     ['a rejection outranks an earlier error', [erroredOutcome, rejectedOutcome()], true, 'rejected', 's1', ['s0:errored:upstream_unavailable', 's1:rejected:unknown_token']],
     ['errors alone make the chain errored, never anonymous', [erroredOutcome, abstainedOutcome], true, 'errored', 's0', ['s0:errored:upstream_unavailable', 's1:abstained']],
     ['anonymous answers when every strategy abstained', [abstainedOutcome, abstainedOutcome], true, 'authenticated', 'anonymous', ['s0:abstained', 's1:abstained', 'anonymous:authenticated:ok']],

@@ -20,7 +20,7 @@ export function withGroups(strategy: Strategy, groups: readonly string[] = ['sys
     id: strategy.id,
     authenticateWithTrace,
     authenticate: async (request) => addGroups(await strategy.authenticate(request), wanted),
-    ...(strategy.close ? { close: () => strategy.close!() } : {}),
+    ...(strategy.close ? { close: strategy.close.bind(strategy) } : {}),
   };
 }
 

@@ -44,7 +44,7 @@ export function parseKubeCsv(text: string): CsvResult {
         let value = '';
         for (;;) {
           if (i >= n) return { ok: false, error: `line ${startLine}, column ${column}: quoted field not terminated` };
-          const c = input[i]!;
+          const c = input[i];
           if (c === '"') {
             if (input[i + 1] === '"') {
               value += '"';

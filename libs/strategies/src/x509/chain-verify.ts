@@ -63,8 +63,8 @@ export function verifyClientChain(presented: readonly X509Certificate[], trust: 
   }
 
   for (let i = 0; i < path.length - 1; i++) {
-    const cert = path[i]!;
-    const issuer = path[i + 1]!;
+    const cert = path[i];
+    const issuer = path[i + 1];
     const serial = normalizeSerial(cert.serialNumber);
     if (trust.crls.some((crl) => crl.issuer.raw.equals(issuer.raw) && crl.revokedSerials.has(serial))) {
       return { ok: false, reason: 'cert_revoked', message: `${i === 0 ? 'client' : 'intermediate CA'} certificate serial ${serial} is revoked` };

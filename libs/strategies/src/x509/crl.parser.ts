@@ -30,7 +30,7 @@ const SIGNATURE_DIGESTS: Readonly<Record<string, string | null>> = {
 const CRL_BLOCK = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/g;
 
 export function splitPemCrls(text: string): readonly Buffer[] {
-  return [...text.matchAll(CRL_BLOCK)].map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
+  return [...text.matchAll(CRL_BLOCK)].map((m) => Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64'));
 }
 
 /** Serial numbers compare as upper-case hex without leading zeros (as `X509Certificate.serialNumber` prints them). */

@@ -21,7 +21,7 @@ export function parsePemCertificates(text: string, options: { readonly maxCertif
       return malformed('certificate PEM is not valid URL encoding');
     }
   }
-  const blocks = [...pem.matchAll(BLOCK)].map((m) => m[1]!);
+  const blocks = [...pem.matchAll(BLOCK)].map((m) => m[1] ?? '');
   if (blocks.length === 0) return malformed('no PEM certificate found');
   if (blocks.length > (options.maxCertificates ?? 10)) return malformed('too many certificates in chain');
   const certificates: X509Certificate[] = [];

@@ -39,8 +39,9 @@ describe('x509 strategy (certificates minted by the test PKI helper)', () => {
       viaIntermediate: mintClientCert(intermediate, { cn: 'dave', orgs: ['team'] }),
       ecExpired: mintClientCert(ecCa, { cn: 'old-ec', keyType: 'ec', notBefore: new Date(Date.now() - 10 * DAY), days: 1 }),
       ecRevoked: mintClientCert(ecCa, { cn: 'revoked-ec', keyType: 'ec' }),
+      noCn: mintClientCert(rsaCa, { cn: '', orgs: ['dev'] }),
     });
-    const crl = mintCrl(rsaCa, [certs['revoked']!]) + mintCrl(ecCa, [certs['ecRevoked']!]);
+    const crl = mintCrl(rsaCa, [certs['revoked']]) + mintCrl(ecCa, [certs['ecRevoked']]);
     strategy = await createX509Strategy({
       id: 'x509',
       clientCAFile: files.file(rsaCa.certPem + ecCa.certPem, 'ca.pem'),
@@ -57,29 +58,30 @@ describe('x509 strategy (certificates minted by the test PKI helper)', () => {
   const present = (...chain: X509Certificate[]) => strategy.authenticate(requestView({ peerCertificates: chain }));
 
   it.each<[string, () => X509Certificate[], Partial<Record<string, unknown>>]>([
-    ['an RSA client certificate authenticates: CN is the user, O the groups', () => [certs['rsa']!.cert], { kind: 'authenticated', user: { username: 'alice', groups: ['dev', 'ops'] } }],
-    ['an ECDSA client certificate from an ECDSA CA authenticates', () => [certs['ec']!.cert], { kind: 'authenticated', user: { username: 'bob', groups: ['system:nodes'] } }],
-    ['an ECDSA client certificate from an RSA CA authenticates', () => [certs['ecUnderRsa']!.cert], { kind: 'authenticated', user: { username: 'carol', groups: [] } }],
-    ['a certificate via a presented intermediate CA authenticates', () => [certs['viaIntermediate']!.cert, intermediate.cert], { kind: 'authenticated', user: { username: 'dave', groups: ['team'] } }],
-    ['a certificate whose intermediate is not presented is untrusted', () => [certs['viaIntermediate']!.cert], { kind: 'rejected', reason: 'cert_untrusted' }],
-    ['an expired certificate is rejected with cert_expired', () => [certs['expired']!.cert], { kind: 'rejected', reason: 'cert_expired', claimedUsername: 'old' }],
-    ['an expired ECDSA certificate is rejected with cert_expired', () => [certs['ecExpired']!.cert], { kind: 'rejected', reason: 'cert_expired' }],
-    ['a not-yet-valid certificate is rejected with cert_expired (Go reports both alike)', () => [certs['notYetValid']!.cert], { kind: 'rejected', reason: 'cert_expired' }],
-    ['a certificate from another CA is rejected with cert_untrusted', () => [certs['otherCa']!.cert], { kind: 'rejected', reason: 'cert_untrusted', claimedUsername: 'mallory' }],
-    ['another CA presented as intermediate does not make it trusted', () => [certs['otherCa']!.cert, otherCa.cert], { kind: 'rejected', reason: 'cert_untrusted' }],
-    ['a certificate with only the serverAuth EKU is rejected with cert_not_client_auth', () => [certs['serverAuth']!.cert], { kind: 'rejected', reason: 'cert_not_client_auth' }],
-    ['a certificate without an EKU extension is rejected with cert_not_client_auth', () => [certs['noEku']!.cert], { kind: 'rejected', reason: 'cert_not_client_auth' }],
-    ['a certificate revoked by the CRL is rejected with cert_revoked', () => [certs['revoked']!.cert], { kind: 'rejected', reason: 'cert_revoked' }],
-    ['an ECDSA certificate revoked by an ECDSA-signed CRL is rejected with cert_revoked', () => [certs['ecRevoked']!.cert], { kind: 'rejected', reason: 'cert_revoked' }],
-    ['a certificate whose signed content was altered is untrusted (signature, not metadata)', () => [tamper(certs['rsa']!.cert)], { kind: 'rejected', reason: 'cert_untrusted' }],
+    ['an RSA client certificate authenticates: CN is the user, O the groups', () => [certs['rsa'].cert], { kind: 'authenticated', user: { username: 'alice', groups: ['dev', 'ops'] } }],
+    ['an ECDSA client certificate from an ECDSA CA authenticates', () => [certs['ec'].cert], { kind: 'authenticated', user: { username: 'bob', groups: ['system:nodes'] } }],
+    ['an ECDSA client certificate from an RSA CA authenticates', () => [certs['ecUnderRsa'].cert], { kind: 'authenticated', user: { username: 'carol', groups: [] } }],
+    ['a certificate via a presented intermediate CA authenticates', () => [certs['viaIntermediate'].cert, intermediate.cert], { kind: 'authenticated', user: { username: 'dave', groups: ['team'] } }],
+    ['a certificate whose intermediate is not presented is untrusted', () => [certs['viaIntermediate'].cert], { kind: 'rejected', reason: 'cert_untrusted' }],
+    ['an expired certificate is rejected with cert_expired', () => [certs['expired'].cert], { kind: 'rejected', reason: 'cert_expired', claimedUsername: 'old' }],
+    ['an expired ECDSA certificate is rejected with cert_expired', () => [certs['ecExpired'].cert], { kind: 'rejected', reason: 'cert_expired' }],
+    ['a not-yet-valid certificate is rejected with cert_expired (Go reports both alike)', () => [certs['notYetValid'].cert], { kind: 'rejected', reason: 'cert_expired' }],
+    ['a certificate from another CA is rejected with cert_untrusted', () => [certs['otherCa'].cert], { kind: 'rejected', reason: 'cert_untrusted', claimedUsername: 'mallory' }],
+    ['another CA presented as intermediate does not make it trusted', () => [certs['otherCa'].cert, otherCa.cert], { kind: 'rejected', reason: 'cert_untrusted' }],
+    ['a certificate with only the serverAuth EKU is rejected with cert_not_client_auth', () => [certs['serverAuth'].cert], { kind: 'rejected', reason: 'cert_not_client_auth' }],
+    ['a certificate without an EKU extension is rejected with cert_not_client_auth', () => [certs['noEku'].cert], { kind: 'rejected', reason: 'cert_not_client_auth' }],
+    ['a certificate revoked by the CRL is rejected with cert_revoked', () => [certs['revoked'].cert], { kind: 'rejected', reason: 'cert_revoked' }],
+    ['an ECDSA certificate revoked by an ECDSA-signed CRL is rejected with cert_revoked', () => [certs['ecRevoked'].cert], { kind: 'rejected', reason: 'cert_revoked' }],
+    ['a certificate whose signed content was altered is untrusted (signature, not metadata)', () => [tamper(certs['rsa'].cert)], { kind: 'rejected', reason: 'cert_untrusted' }],
     ['a CA certificate presented as a client certificate is not a client certificate', () => [rsaCa.cert], { kind: 'rejected', reason: 'cert_not_client_auth' }],
+    ['a valid certificate without a CN is rejected as malformed, never anonymous', () => [certs['noCn'].cert], { kind: 'rejected', reason: 'malformed_credentials' }],
     ['no client certificate: abstain', () => [], { kind: 'abstained' }],
   ])('%s', async (_name, chain, expected) => {
     expect(await present(...chain())).toMatchObject(expected);
   });
 
   it('adds the credential-id extra and describes the certificate for the event', async () => {
-    const leaf = certs['rsa']!.cert;
+    const leaf = certs['rsa'].cert;
     const sha256 = createHash('sha256').update(leaf.raw).digest('hex');
     const outcome = await present(leaf);
     expect(outcome).toMatchObject({

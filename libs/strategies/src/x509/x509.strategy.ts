@@ -50,12 +50,17 @@ export async function createX509Strategy(config: X509Config, deps: StrategyDeps 
     if (!subject.cn) return { kind: 'rejected', reason: 'malformed_credentials', message: 'client certificate has no common name (CN)', credential };
     return {
       kind: 'authenticated',
-      user: { username: subject.cn, groups: subject.organizations, extra: { [CREDENTIAL_ID_EXTRA]: [`X509SHA256=${credential.x509!.sha256}`] } },
+      user: { username: subject.cn, groups: subject.organizations, extra: { [CREDENTIAL_ID_EXTRA]: [credentialId(leaf)] } },
       credential,
     };
   };
 
   return { id: 'x509', authenticate, close: async () => crls?.close() };
+}
+
+/** Kubernetes' credential id for a client certificate: SHA-256 of the leaf's DER, lower-case hex. */
+function credentialId(leaf: X509Certificate): string {
+  return `X509SHA256=${createHash('sha256').update(leaf.raw).digest('hex')}`;
 }
 
 function describe(leaf: X509Certificate): CredentialDescription {

@@ -48,7 +48,10 @@ export function createBatchHandler(deps: BatchHandlerDeps): (batch: ConsumedBatc
         if (selected.length < items.length) deps.metrics.filtered.inc({ sink: sink.name }, items.length - selected.length);
         if (selected.length === 0) return [];
         const refused = await deliverUntilAcknowledged(sink, selected, deps.retry, deps.metrics, deps.logger, deps.signal);
-        return refused.map(({ index, detail }): DeadLetter => ({ record: batch.records[selected[index]?.index ?? 0]!, sink: sink.name, detail }));
+        return refused.flatMap(({ index, detail }): DeadLetter[] => {
+          const record = batch.records[selected[index]?.index ?? -1];
+          return record ? [{ record, sink: sink.name, detail }] : [];
+        });
       }),
     );
     letters.push(...refusals.flat());

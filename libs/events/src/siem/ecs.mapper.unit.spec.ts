@@ -127,12 +127,13 @@ describe('ECS mapper', () => {
   });
 
   it('a policy applied control event is an ECS configuration change with the actor', () => {
-    const [policy] = controlEvents();
-    expect(toEcs(policy!, DEFAULT_SIEM_MAP_OPTIONS)).toStrictEqual({
+    const policy = controlEvents()[0];
+    if (!policy) throw new Error('fixture');
+    expect(toEcs(policy, DEFAULT_SIEM_MAP_OPTIONS)).toStrictEqual({
       '@timestamp': '2026-11-29T00:31:00.000Z',
       message: 'Policy version 4 applied',
       ecs: { version: '8.17.0' },
-      event: { kind: 'event', category: ['configuration'], type: ['change'], id: policy!.id, action: 'policy-applied', module: 'authtrail', dataset: 'authtrail.control', severity: 1 },
+      event: { kind: 'event', category: ['configuration'], type: ['change'], id: policy.id, action: 'policy-applied', module: 'authtrail', dataset: 'authtrail.control', severity: 1 },
       observer: { vendor: 'authtrail', product: 'authtrail', version: '0.1.0', type: 'authentication' },
       user: { name: 'root' },
       related: { user: ['root'] },
@@ -141,7 +142,8 @@ describe('ECS mapper', () => {
   });
 
   it('a credential revocation is an ECS iam deletion carrying the fingerprint', () => {
-    const revoked = controlEvents()[1]!;
+    const revoked = controlEvents()[1];
+    if (!revoked) throw new Error('fixture');
     const document = toEcs(revoked, DEFAULT_SIEM_MAP_OPTIONS);
     expect(document.event).toMatchObject({ category: ['iam'], type: ['deletion'], action: 'credential-revoked' });
     expect(document.Authtrail).toMatchObject({ revocationId: 'r-1', fingerprint: FP1, reason: 'leaked' });

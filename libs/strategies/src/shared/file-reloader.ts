@@ -24,6 +24,8 @@ export interface FileReloaderOptions<T> {
   /** Period of the stat fallback. */
   readonly intervalMs: number;
   readonly debounceMs?: number;
+  /** Set false to rely on the stat poll alone (filesystems without watch events; tests). */
+  readonly watch?: boolean;
 }
 
 export interface ReloadingFile<T> {
@@ -91,16 +93,7 @@ export async function loadAndWatch<T>(options: FileReloaderOptions<T>): Promise<
     }, options.debounceMs ?? 50);
   };
 
-  let watcher: FSWatcher | undefined;
-  try {
-    const name = basename(file);
-    watcher = watch(dirname(file), { persistent: false }, (_event, changed) => {
-      if (changed === null || changed === name || String(changed) === name) schedule();
-    });
-    watcher.on('error', () => undefined);
-  } catch {
-    watcher = undefined; // the stat fallback still works
-  }
+  const watcher = options.watch === false ? undefined : watchFolderFor(file, schedule);
   const poll = setInterval(() => {
     void statKey(file).then((key) => {
       if (key !== lastStat) {
@@ -147,4 +140,18 @@ async function statKey(file: string): Promise<string> {
 
 function digestOf(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** A watch on the file's folder (rename-replace safe); undefined when watching is unavailable. */
+function watchFolderFor(file: string, onChange: () => void): FSWatcher | undefined {
+  const name = basename(file);
+  try {
+    const watcher = watch(dirname(file), { persistent: false }, (_event, changed) => {
+      if (changed === null || String(changed) === name) onChange();
+    });
+    watcher.on('error', () => undefined);
+    return watcher;
+  } catch {
+    return undefined; // the stat poll still works
+  }
 }

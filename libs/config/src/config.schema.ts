@@ -163,7 +163,7 @@ export const configSchema = {
             type: 'object', additionalProperties: false, required: ['id', 'secret'],
             properties: {
               id: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'Key id, part of every fingerprint.' },
-              secret: { type: 'string', format: 'base64key', description: 'base64 of at least 16 random bytes.' },
+              secret: { type: 'string', format: 'base64key', description: 'base64 of at least 32 random bytes.' },
             },
           },
         },

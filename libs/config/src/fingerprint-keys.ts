@@ -6,7 +6,7 @@
 
 export interface FingerprintKeyConfig {
   readonly id: string;
-  /** base64 of at least 16 random bytes. */
+  /** base64 of at least 32 random bytes. */
   readonly secret: string;
 }
 
@@ -32,9 +32,9 @@ export function parseFingerprintKeysEnv(value: string): FingerprintKeysParse {
   return { ok: true, keys };
 }
 
-/** Decoded key bytes, or undefined when the secret is not base64 of ≥ 16 bytes. */
+/** Decoded key bytes, or undefined when the secret is not base64 of ≥ 32 bytes. */
 export function decodeFingerprintSecret(secret: string): Buffer | undefined {
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(secret)) return undefined;
   const bytes = Buffer.from(secret, secret.includes('-') || secret.includes('_') ? 'base64url' : 'base64');
-  return bytes.length >= 16 ? bytes : undefined;
+  return bytes.length >= 32 ? bytes : undefined;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { decodeFingerprintSecret, parseFingerprintKeysEnv } from './fingerprint-keys';
 
-const K1 = Buffer.alloc(16, 1).toString('base64');
+const K1 = Buffer.alloc(32, 1).toString('base64');
 const K2 = Buffer.alloc(32, 2).toString('base64url');
 
 describe('parseFingerprintKeysEnv', () => {
@@ -21,9 +21,9 @@ describe('parseFingerprintKeysEnv', () => {
 
 describe('decodeFingerprintSecret', () => {
   it.each([
-    ['16 bytes of base64 is enough', K1, 16],
+    ['32 bytes of base64 is enough', K1, 32],
     ['base64url is accepted', K2, 32],
-    ['fewer than 16 bytes is refused', Buffer.alloc(8).toString('base64'), undefined],
+    ['fewer than 32 bytes is refused', Buffer.alloc(24).toString('base64'), undefined],
     ['non-base64 is refused', 'not base64!', undefined],
   ])('%s', (_name, text, length) => expect(decodeFingerprintSecret(text)?.length).toBe(length));
 });

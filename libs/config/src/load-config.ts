@@ -224,7 +224,7 @@ function toIssue(error: ErrorObject): ConfigIssue {
       const message =
         format === 'duration' ? 'must match duration like 10s' :
         format === 'cidr' ? 'must be a CIDR like 10.0.0.0/8' :
-        format === 'base64key' ? 'must be base64 of at least 16 bytes' : `must be a ${format}`;
+        format === 'base64key' ? 'must be base64 of at least 32 bytes' : `must be a ${format}`;
       return { path: base || '(root)', message };
     }
     case 'enum':

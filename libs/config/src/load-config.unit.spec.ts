@@ -24,7 +24,7 @@ describe('loadConfig: bad configs are refused with the key path and the file', (
     { name: 'a broker without a port fails', yaml: 'events:\n  kafka:\n    brokers: [localhost]\n', error: '/etc/authtrail.yaml: events.kafka.brokers[0]: must be host:port' },
     { name: 'an unknown strategy id fails', yaml: 'authn:\n  strategies:\n    - id: ldap\n', error: '/etc/authtrail.yaml: authn.strategies[0].id: must be one of: static-token, bootstrap-token, basic-auth, x509, service-account, oidc, anonymous' },
     { name: 'a strategy without id fails', yaml: 'authn:\n  strategies:\n    - tokenFile: x.csv\n', error: '/etc/authtrail.yaml: authn.strategies[0].id: is required' },
-    { name: 'a short fingerprint key fails', yaml: 'fingerprint:\n  keys: [{ id: k1, secret: c2hvcnQ= }]\n', error: '/etc/authtrail.yaml: fingerprint.keys[0].secret: must be base64 of at least 16 bytes' },
+    { name: 'a short fingerprint key fails', yaml: 'fingerprint:\n  keys: [{ id: k1, secret: c2hvcnQ= }]\n', error: '/etc/authtrail.yaml: fingerprint.keys[0].secret: must be base64 of at least 32 bytes' },
     { name: 'a non-postgres database URL fails', yaml: 'database:\n  url: mysql://x\n', error: '/etc/authtrail.yaml: database.url: must be a postgres:// URL' },
     { name: 'an unknown log level fails', yaml: 'log:\n  level: loud\n', error: '/etc/authtrail.yaml: log.level: must be one of: fatal, error, warn, info, debug, trace, silent' },
     { name: 'a top-level list is refused', yaml: '- a\n- b\n', error: '/etc/authtrail.yaml: the top level must be a mapping of keys' },
@@ -33,7 +33,7 @@ describe('loadConfig: bad configs are refused with the key path and the file', (
     { name: 'a bad env events mode names the variable', yaml: '', env: { AUTHTRAIL_EVENTS_MODE: 'fast' }, error: 'env AUTHTRAIL_EVENTS_MODE: events.mode: must be one of: buffered, strict' },
     { name: 'a bad env broker names the variable', yaml: '', env: { KAFKA_BROKERS: 'kafka' }, error: 'env KAFKA_BROKERS: events.kafka.brokers[0]: must be host:port' },
     { name: 'a duplicate fingerprint key id in env fails', yaml: '', env: { AUTHTRAIL_FINGERPRINT_KEY: `a:${KEY},a:${KEY}` }, error: 'env AUTHTRAIL_FINGERPRINT_KEY: fingerprint.keys: key id "a" appears twice' },
-    { name: 'a short fingerprint key in env fails without echoing it', yaml: '', env: { AUTHTRAIL_FINGERPRINT_KEY: 'k:c2VjcmV0' }, error: 'env AUTHTRAIL_FINGERPRINT_KEY: fingerprint.keys[0].secret: must be base64 of at least 16 bytes' },
+    { name: 'a short fingerprint key in env fails without echoing it', yaml: '', env: { AUTHTRAIL_FINGERPRINT_KEY: 'k:c2VjcmV0' }, error: 'env AUTHTRAIL_FINGERPRINT_KEY: fingerprint.keys[0].secret: must be base64 of at least 32 bytes' },
   ];
   it.each(cases)('$name', ({ yaml, env, error }) => {
     const result = load(yaml, env);

@@ -80,7 +80,6 @@ export function buildApp(deps: AppDeps): AuthnApp {
     keepAliveTimeout: limits.keepAliveTimeout,
     connectionTimeout: limits.connectionTimeout,
     forceCloseConnections: 'idle',
-    disableRequestLogging: false,
     // One handler, two servers: capture it so the HTTPS listener serves the same app.
     serverFactory: (h) => {
       handler = h as Handler;

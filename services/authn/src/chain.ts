@@ -1,0 +1,58 @@
+// The composition root (STYLE 2): the ONLY place that knows the order of the chain.
+//
+//   cached( withGroups( firstMatch([...configured strategies in config order], { anonymous }) ) )
+//
+// - order: exactly `authn.strategies` (a strategy id may appear twice, e.g. two OIDC issuers);
+// - firstMatch: first authenticated wins, any rejection beats anonymous (fail on error);
+// - withGroups: every authenticated user (not anonymous) also gets `system:authenticated`;
+// - cached: outermost, so a hit skips every strategy; HMAC-keyed, success/failure TTLs from
+//   `authn.cache`; requests with no credential bypass it (anonymous depends on the path);
+// - anonymous: last, only when `authn.anonymous.enabled` (or an `anonymous` item is listed).
+import type { AuthnConfig, StrategyConfigEntry } from '@authtrail/config';
+import { cached, firstMatch, withGroups, type CacheStats, type ChainStrategy, type Strategy, type StrategyDeps } from '@authtrail/strategies';
+
+/** What the chain needs from `libs/strategies`' registry (injected so tests and `npm start` can pass their own). */
+export interface StrategyRegistry {
+  createStrategy(config: StrategyConfigEntry, deps: StrategyDeps, path: string): Promise<Strategy>;
+}
+
+export interface ComposedChain {
+  readonly chain: ChainStrategy;
+  /** A basic-auth strategy is configured (401s offer `WWW-Authenticate: Basic`). */
+  readonly basicAuth: boolean;
+  readonly strategyIds: readonly string[];
+  cacheStats(): CacheStats;
+  close(): Promise<void>;
+}
+
+export async function composeChain(authn: AuthnConfig, registry: StrategyRegistry, deps: StrategyDeps): Promise<ComposedChain> {
+  const created: Strategy[] = [];
+  let anonymous: Strategy | undefined;
+  try {
+    for (const [index, entry] of authn.strategies.entries()) {
+      const strategy = await registry.createStrategy(entry, deps, `authn.strategies[${index}]`);
+      if (entry.id === 'anonymous') anonymous = strategy;
+      else created.push(strategy);
+    }
+    if (!anonymous && authn.anonymous.enabled) {
+      const entry = { id: 'anonymous' as const, ...(authn.anonymous.paths ? { paths: [...authn.anonymous.paths] } : {}) };
+      anonymous = await registry.createStrategy(entry, deps, 'authn.anonymous');
+    }
+  } catch (error) {
+    await Promise.allSettled([...created, ...(anonymous ? [anonymous] : [])].map((s) => s.close?.()));
+    throw error;
+  }
+
+  const chain = cached(withGroups(firstMatch(created, anonymous ? { anonymous } : {}), ['system:authenticated']), {
+    successTTLms: authn.cache.successTTL,
+    failureTTLms: authn.cache.failureTTL,
+    maxEntries: authn.cache.maxEntries,
+  });
+  return {
+    chain,
+    basicAuth: authn.strategies.some((s) => s.id === 'basic-auth'),
+    strategyIds: [...created.map((s) => s.id), ...(anonymous ? [anonymous.id] : [])],
+    cacheStats: () => chain.stats(),
+    close: () => chain.close?.() ?? Promise.resolve(),
+  };
+}

@@ -1,1 +1,6 @@
-export const projectName = 'graphql-api';
+// Public surface of the GraphQL API service (the all-in-one `npm start` runs it in-process).
+export { buildGraphqlServer, GRAPHQL_PATH, type GraphqlServer, type GraphqlServerDeps } from './server/build-graphql-server';
+export { startGraphqlApi, buildApiAuthenticator, apiStrategyEntries, type RunningGraphqlApi, type StartGraphqlApiDeps } from './start-graphql-api';
+export { DEFAULT_LIMITS, type GraphqlLimits, type ControlPublisher } from './services';
+export { createPollingDecisionFeed, type DecisionFeed } from './feed/decision-feed';
+export { loadTypeDefs } from './schema/type-defs';

@@ -49,7 +49,7 @@ export async function auditHealth(db: QueryRunnerLike): Promise<AuditHealthView>
     selectRows<ProducerSequenceView>(
       db,
       `SELECT instance, min_sequence::text AS "minSequence", max_sequence::text AS "maxSequence", received::float8 AS received,
-              missing::float8 AS missing, first_seen AS "firstSeen", last_seen AS "lastSeen"
+              greatest(0, max_sequence - min_sequence + 1 - received)::float8 AS missing, first_seen AS "firstSeen", last_seen AS "lastSeen"
        FROM producer_sequence ORDER BY instance`,
       [],
     ),

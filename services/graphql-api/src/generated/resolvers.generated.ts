@@ -1,0 +1,990 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { DecisionView, IdentityView, CredentialView, RevocationView, AuditHealthView, PartitionStatusView, ProducerSequenceView } from '@authtrail/read-model';
+import type { PolicyModel } from '../resolvers/policy.mapper';
+import type { FailureGroupModel } from '../resolvers/failure-stats.mapper';
+import type { ConnectionModel } from '../pagination/connection';
+import type { GraphqlContext } from '../context';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** RFC 3339 date-time with an offset, e.g. `2026-11-29T00:00:00.000Z`. Returned in UTC with milliseconds. */
+  DateTime: { input: Date; output: Date | string; }
+};
+
+export type Attempt = {
+  readonly __typename?: 'Attempt';
+  /** authenticated | abstained | rejected | errored */
+  readonly outcome: Scalars['String']['output'];
+  readonly reason: Maybe<Scalars['String']['output']>;
+  readonly strategy: Scalars['String']['output'];
+};
+
+/** Is the audit trail complete and current? */
+export type AuditHealth = {
+  readonly __typename?: 'AuditHealth';
+  /** Events the projector could not project and sent to the dead-letter topic. */
+  readonly deadLettered: Scalars['Int']['output'];
+  /** sequenceGaps + deadLettered: events that are not in the read model. */
+  readonly droppedEvents: Scalars['Int']['output'];
+  /** Time of the newest projected decision. */
+  readonly lastEventTime: Maybe<Scalars['DateTime']['output']>;
+  readonly partitions: ReadonlyArray<PartitionLag>;
+  readonly producers: ReadonlyArray<ProducerSequence>;
+  /** Sum of the per-partition lag of the projector. */
+  readonly projectorLag: Scalars['Int']['output'];
+  /** Sequence numbers missing over all producers: dropped or lost decision events. */
+  readonly sequenceGaps: Scalars['Int']['output'];
+};
+
+/** Width of one point of a failure time series. */
+export type BucketSize =
+  | 'DAY'
+  | 'FIFTEEN_MINUTES'
+  | 'FIVE_MINUTES'
+  | 'HOUR'
+  | 'MINUTE';
+
+/** Token usage: one row per credential fingerprint. */
+export type Credential = {
+  readonly __typename?: 'Credential';
+  readonly distinctSourceIps: Scalars['Int']['output'];
+  readonly expiresAt: Maybe<Scalars['DateTime']['output']>;
+  readonly failureCount: Scalars['Int']['output'];
+  /** `hmac-sha256:<keyId>:<hex>` of the secret; the secret itself is never stored. */
+  readonly fingerprint: Scalars['String']['output'];
+  readonly firstUsed: Scalars['DateTime']['output'];
+  readonly identity: Maybe<Identity>;
+  readonly issuer: Maybe<Scalars['String']['output']>;
+  readonly lastUsed: Scalars['DateTime']['output'];
+  /** Non-secret id: JWT jti, bootstrap token id, certificate serial, static-token uid. */
+  readonly publicId: Maybe<Scalars['String']['output']>;
+  readonly revoked: Scalars['Boolean']['output'];
+  readonly strategy: Maybe<Scalars['String']['output']>;
+  readonly type: Scalars['String']['output'];
+  readonly useCount: Scalars['Int']['output'];
+  readonly username: Maybe<Scalars['String']['output']>;
+};
+
+export type CredentialConnection = {
+  readonly __typename?: 'CredentialConnection';
+  readonly edges: ReadonlyArray<CredentialEdge>;
+  readonly pageInfo: PageInfo;
+  readonly totalCount: Scalars['Int']['output'];
+};
+
+export type CredentialEdge = {
+  readonly __typename?: 'CredentialEdge';
+  readonly cursor: Scalars['String']['output'];
+  readonly node: Credential;
+};
+
+export type CredentialFilter = {
+  /** Expiring within this many seconds from now (already expired ones included). */
+  readonly expiringWithinSeconds?: InputMaybe<Scalars['Int']['input']>;
+  readonly fingerprint?: InputMaybe<Scalars['String']['input']>;
+  /** Used from more than this many distinct source IPs (a lifted token shows up here). */
+  readonly minDistinctSourceIpsExclusive?: InputMaybe<Scalars['Int']['input']>;
+  /** Stale: not used since this time. */
+  readonly notUsedSince?: InputMaybe<Scalars['DateTime']['input']>;
+  readonly publicId?: InputMaybe<Scalars['String']['input']>;
+  readonly revoked?: InputMaybe<Scalars['Boolean']['input']>;
+  readonly strategies?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
+  readonly types?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
+  readonly username?: InputMaybe<Scalars['String']['input']>;
+  readonly usernamePrefix?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One authentication decision (one `authtrail.authn.decision.v1` event). */
+export type Decision = {
+  readonly __typename?: 'Decision';
+  readonly attempts: ReadonlyArray<Attempt>;
+  /** The credential read model row of `credentialFingerprint` (batched). */
+  readonly credential: Maybe<Credential>;
+  readonly credentialFingerprint: Maybe<Scalars['String']['output']>;
+  readonly credentialPublicId: Maybe<Scalars['String']['output']>;
+  readonly credentialType: Maybe<Scalars['String']['output']>;
+  readonly decision: DecisionOutcome;
+  /** tokenreview | selfsubjectreview | authenticate | forward-auth | graphql */
+  readonly endpoint: Maybe<Scalars['String']['output']>;
+  readonly forwardedFor: ReadonlyArray<Scalars['String']['output']>;
+  readonly groups: ReadonlyArray<Scalars['String']['output']>;
+  readonly httpStatus: Scalars['Int']['output'];
+  readonly id: Scalars['ID']['output'];
+  /** The identity read model row of `username` (batched). */
+  readonly identity: Maybe<Identity>;
+  /** The authn instance that made the decision. */
+  readonly instance: Maybe<Scalars['String']['output']>;
+  readonly latencyMicros: Maybe<Scalars['Int']['output']>;
+  /** Safe message; never contains a credential. */
+  readonly message: Maybe<Scalars['String']['output']>;
+  readonly method: Maybe<Scalars['String']['output']>;
+  readonly path: Maybe<Scalars['String']['output']>;
+  readonly policyEffects: ReadonlyArray<PolicyEffect>;
+  readonly policyVersion: Maybe<Scalars['Int']['output']>;
+  /** Stable reason code: ok, unknown_token, invalid_password, token_expired, ... (libs/events REASON_CODES). */
+  readonly reason: Scalars['String']['output'];
+  readonly sourceIp: Maybe<Scalars['String']['output']>;
+  /** The strategy that decided. */
+  readonly strategy: Maybe<Scalars['String']['output']>;
+  readonly time: Scalars['DateTime']['output'];
+  readonly tls: Maybe<Scalars['Boolean']['output']>;
+  readonly uid: Maybe<Scalars['String']['output']>;
+  readonly userAgent: Maybe<Scalars['String']['output']>;
+  /** The authenticated user, or on failures the claimed username when the strategy knew one. */
+  readonly username: Maybe<Scalars['String']['output']>;
+  /** True when `username` was only claimed by a rejected credential. */
+  readonly usernameClaimed: Scalars['Boolean']['output'];
+};
+
+export type DecisionConnection = {
+  readonly __typename?: 'DecisionConnection';
+  readonly edges: ReadonlyArray<DecisionEdge>;
+  readonly pageInfo: PageInfo;
+  /** Exact number of decisions matching the filter (one extra COUNT query, only when selected). */
+  readonly totalCount: Scalars['Int']['output'];
+};
+
+export type DecisionEdge = {
+  readonly __typename?: 'DecisionEdge';
+  readonly cursor: Scalars['String']['output'];
+  readonly node: Decision;
+};
+
+/** Every field narrows the result (AND). List fields match any of their values (OR). */
+export type DecisionFilter = {
+  readonly credentialFingerprint?: InputMaybe<Scalars['String']['input']>;
+  readonly credentialTypes?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
+  readonly decision?: InputMaybe<DecisionOutcome>;
+  readonly endpoint?: InputMaybe<Scalars['String']['input']>;
+  readonly reasons?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
+  /** Exact address, or a CIDR such as `10.0.0.0/8` (matched with Postgres inet `<<=`). */
+  readonly sourceIp?: InputMaybe<Scalars['String']['input']>;
+  readonly strategies?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
+  readonly time?: InputMaybe<TimeRange>;
+  /** Exact username. */
+  readonly username?: InputMaybe<Scalars['String']['input']>;
+  /** Usernames starting with this text (e.g. `system:serviceaccount:kube-system:`). */
+  readonly usernamePrefix?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type DecisionOutcome =
+  | 'ALLOW'
+  | 'DENY';
+
+/** Stable codes in `errors[].extensions.code`. Clients branch on these, never on messages. */
+export type ErrorCode =
+  /** An argument has a valid type but an invalid value (bad CIDR, empty key, inverted time range...). */
+  | 'BAD_USER_INPUT'
+  /** Authenticated, but not in a group allowed to call this field. */
+  | 'FORBIDDEN'
+  | 'GRAPHQL_PARSE_FAILED'
+  /** Syntax or schema validation failure. */
+  | 'GRAPHQL_VALIDATION_FAILED'
+  /** Anything else; details are in the server log, never in the response. */
+  | 'INTERNAL_SERVER_ERROR'
+  /** `after` is not a cursor this field handed out. */
+  | 'INVALID_CURSOR'
+  /** A feature this server was started without (e.g. no fingerprint key configured). */
+  | 'NOT_CONFIGURED'
+  /** `first` is above the page size cap (see `extensions.maxPageSize`). */
+  | 'PAGE_SIZE_TOO_LARGE'
+  /** The event bus refused or dropped the control event; nothing was applied. */
+  | 'PUBLISH_FAILED'
+  /** The database query ran longer than `graphql.queryTimeout`. */
+  | 'QUERY_TIMEOUT'
+  /** Estimated cost above the configured maximum. */
+  | 'QUERY_TOO_COMPLEX'
+  /** Selection nesting deeper than the configured maximum. */
+  | 'QUERY_TOO_DEEP'
+  /** More aliases in one operation than allowed. */
+  | 'TOO_MANY_ALIASES'
+  /** No or invalid credentials (HTTP 401). */
+  | 'UNAUTHENTICATED';
+
+export type FailureBucket = {
+  readonly __typename?: 'FailureBucket';
+  readonly count: Scalars['Int']['output'];
+  /** Start of the bucket. */
+  readonly start: Scalars['DateTime']['output'];
+};
+
+export type FailureGroup = {
+  readonly __typename?: 'FailureGroup';
+  readonly count: Scalars['Int']['output'];
+  readonly firstSeen: Scalars['DateTime']['output'];
+  /** The grouped value (an IP, a reason code, ...); null when the failures had none (e.g. no username). */
+  readonly key: Maybe<Scalars['String']['output']>;
+  readonly lastSeen: Scalars['DateTime']['output'];
+  /** Counts per bucket of `failureStats(bucket:)`, oldest first, empty buckets left out. Empty without `bucket`. */
+  readonly series: ReadonlyArray<FailureBucket>;
+};
+
+/** Groupings of `failureStats`. */
+export type FailureGroupBy =
+  | 'CREDENTIAL'
+  | 'REASON'
+  | 'SOURCE_IP'
+  | 'STRATEGY'
+  | 'USERNAME';
+
+/** Everyone who authenticated (or claimed a name), per username. */
+export type Identity = {
+  readonly __typename?: 'Identity';
+  /** Credentials used by this identity (batched: one query per page, not per identity). */
+  readonly credentials: ReadonlyArray<Credential>;
+  readonly failureCount: Scalars['Int']['output'];
+  readonly firstSeen: Scalars['DateTime']['output'];
+  readonly groups: ReadonlyArray<Scalars['String']['output']>;
+  readonly kind: IdentityKind;
+  readonly lastSeen: Scalars['DateTime']['output'];
+  readonly lastSourceIp: Maybe<Scalars['String']['output']>;
+  readonly strategies: ReadonlyArray<Scalars['String']['output']>;
+  readonly successCount: Scalars['Int']['output'];
+  readonly uid: Maybe<Scalars['String']['output']>;
+  readonly username: Scalars['String']['output'];
+};
+
+export type IdentityConnection = {
+  readonly __typename?: 'IdentityConnection';
+  readonly edges: ReadonlyArray<IdentityEdge>;
+  readonly pageInfo: PageInfo;
+  readonly totalCount: Scalars['Int']['output'];
+};
+
+export type IdentityEdge = {
+  readonly __typename?: 'IdentityEdge';
+  readonly cursor: Scalars['String']['output'];
+  readonly node: Identity;
+};
+
+export type IdentityFilter = {
+  /** Identities in this group. */
+  readonly group?: InputMaybe<Scalars['String']['input']>;
+  /** Only identities with at least one failure. */
+  readonly hasFailures?: InputMaybe<Scalars['Boolean']['input']>;
+  readonly kinds?: InputMaybe<ReadonlyArray<IdentityKind>>;
+  /** lastSeen within this window. */
+  readonly lastSeen?: InputMaybe<TimeRange>;
+  /** Identities that used any of these strategies. */
+  readonly strategies?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
+  readonly username?: InputMaybe<Scalars['String']['input']>;
+  readonly usernamePrefix?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type IdentityKind =
+  | 'ANONYMOUS'
+  | 'BOOTSTRAP'
+  | 'SERVICE_ACCOUNT'
+  | 'USER';
+
+export type Mutation = {
+  readonly __typename?: 'Mutation';
+  /**
+   * Validates the YAML document and publishes a policy-applied control event with the next version.
+   * Returns the published version; `policy` shows it once the projector consumed it.
+   */
+  readonly applyPolicy: Policy;
+  /** Publishes a revocation-lifted control event. */
+  readonly liftRevocation: Revocation;
+  /** Publishes a credential-revoked control event. */
+  readonly revokeCredential: Revocation;
+};
+
+
+export type MutationApplyPolicyArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  document: Scalars['String']['input'];
+};
+
+
+export type MutationLiftRevocationArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationRevokeCredentialArgs = {
+  input: RevokeInput;
+};
+
+export type PageInfo = {
+  readonly __typename?: 'PageInfo';
+  /** Opaque keyset cursor of the last edge; pass it as `after`. */
+  readonly endCursor: Maybe<Scalars['String']['output']>;
+  readonly hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type PartitionLag = {
+  readonly __typename?: 'PartitionLag';
+  readonly deadLettered: Scalars['Int']['output'];
+  readonly duplicatesSkipped: Scalars['Int']['output'];
+  readonly eventsProjected: Scalars['Int']['output'];
+  readonly groupId: Scalars['String']['output'];
+  readonly highWatermark: Scalars['String']['output'];
+  readonly lag: Scalars['Int']['output'];
+  readonly lastError: Maybe<Scalars['String']['output']>;
+  readonly lastErrorAt: Maybe<Scalars['DateTime']['output']>;
+  readonly lastEventTime: Maybe<Scalars['DateTime']['output']>;
+  readonly nextOffset: Scalars['String']['output'];
+  readonly partition: Scalars['Int']['output'];
+  readonly topic: Scalars['String']['output'];
+  readonly updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A policy version as applied through the control topic. */
+export type Policy = {
+  readonly __typename?: 'Policy';
+  readonly appliedAt: Maybe<Scalars['DateTime']['output']>;
+  readonly appliedBy: Maybe<Scalars['String']['output']>;
+  readonly comment: Maybe<Scalars['String']['output']>;
+  /** The YAML document; empty when no policy was ever applied. */
+  readonly document: Scalars['String']['output'];
+  /** 0 when no policy was ever applied. */
+  readonly version: Scalars['Int']['output'];
+};
+
+export type PolicyConnection = {
+  readonly __typename?: 'PolicyConnection';
+  readonly edges: ReadonlyArray<PolicyEdge>;
+  readonly pageInfo: PageInfo;
+  readonly totalCount: Scalars['Int']['output'];
+};
+
+export type PolicyEdge = {
+  readonly __typename?: 'PolicyEdge';
+  readonly cursor: Scalars['String']['output'];
+  readonly node: Policy;
+};
+
+export type PolicyEffect = {
+  readonly __typename?: 'PolicyEffect';
+  /** warn | deny */
+  readonly effect: Scalars['String']['output'];
+  readonly message: Scalars['String']['output'];
+  readonly rule: Scalars['String']['output'];
+};
+
+/** Per authn instance: the `sequence` numbers seen. Missing numbers are events that never arrived (dropped or lost). */
+export type ProducerSequence = {
+  readonly __typename?: 'ProducerSequence';
+  readonly firstSeen: Scalars['DateTime']['output'];
+  readonly instance: Scalars['String']['output'];
+  readonly lastSeen: Scalars['DateTime']['output'];
+  readonly maxSequence: Scalars['String']['output'];
+  readonly minSequence: Scalars['String']['output'];
+  readonly missing: Scalars['Int']['output'];
+  readonly received: Scalars['Int']['output'];
+};
+
+export type Query = {
+  readonly __typename?: 'Query';
+  readonly auditHealth: AuditHealth;
+  /** Refused requests (decision = DENY), newest first. */
+  readonly authFailures: DecisionConnection;
+  readonly credential: Maybe<Credential>;
+  /** The fingerprint of a secret you hold, to look up its usage. The secret is neither stored nor logged. */
+  readonly credentialFingerprint: Scalars['String']['output'];
+  /** Token usage, most recently used first. */
+  readonly credentials: CredentialConnection;
+  readonly decision: Maybe<Decision>;
+  /** Every decision, newest first. */
+  readonly decisions: DecisionConnection;
+  /**
+   * Failures in [since, until) grouped by one dimension, largest count first. With `bucket`, each
+   * group carries its time series.
+   */
+  readonly failureStats: ReadonlyArray<FailureGroup>;
+  /** Everyone seen, most recently seen first. */
+  readonly identities: IdentityConnection;
+  readonly identity: Maybe<Identity>;
+  /** The newest applied policy. */
+  readonly policy: Policy;
+  /** Every policy version, newest first. */
+  readonly policyHistory: PolicyConnection;
+  /** Revocations, newest first. */
+  readonly revocations: RevocationConnection;
+};
+
+
+export type QueryAuthFailuresArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DecisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCredentialArgs = {
+  fingerprint: Scalars['String']['input'];
+};
+
+
+export type QueryCredentialFingerprintArgs = {
+  secret: Scalars['String']['input'];
+};
+
+
+export type QueryCredentialsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CredentialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDecisionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryDecisionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DecisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryFailureStatsArgs = {
+  bucket?: InputMaybe<BucketSize>;
+  groupBy: FailureGroupBy;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  since: Scalars['DateTime']['input'];
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryIdentitiesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<IdentityFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryIdentityArgs = {
+  username: Scalars['String']['input'];
+};
+
+
+export type QueryPolicyHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRevocationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<RevocationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A revocation control event and whether it was lifted. */
+export type Revocation = {
+  readonly __typename?: 'Revocation';
+  /** Not lifted and not expired. */
+  readonly active: Scalars['Boolean']['output'];
+  readonly certificateIssuer: Maybe<Scalars['String']['output']>;
+  readonly certificateSerial: Maybe<Scalars['String']['output']>;
+  readonly expiresAt: Maybe<Scalars['DateTime']['output']>;
+  readonly fingerprint: Maybe<Scalars['String']['output']>;
+  readonly id: Scalars['ID']['output'];
+  readonly jti: Maybe<Scalars['String']['output']>;
+  readonly liftReason: Maybe<Scalars['String']['output']>;
+  readonly liftedAt: Maybe<Scalars['DateTime']['output']>;
+  readonly liftedBy: Maybe<Scalars['String']['output']>;
+  readonly reason: Maybe<Scalars['String']['output']>;
+  readonly revokedAt: Maybe<Scalars['DateTime']['output']>;
+  readonly revokedBy: Maybe<Scalars['String']['output']>;
+};
+
+export type RevocationConnection = {
+  readonly __typename?: 'RevocationConnection';
+  readonly edges: ReadonlyArray<RevocationEdge>;
+  readonly pageInfo: PageInfo;
+  readonly totalCount: Scalars['Int']['output'];
+};
+
+export type RevocationEdge = {
+  readonly __typename?: 'RevocationEdge';
+  readonly cursor: Scalars['String']['output'];
+  readonly node: Revocation;
+};
+
+export type RevocationFilter = {
+  readonly active?: InputMaybe<Scalars['Boolean']['input']>;
+  readonly fingerprint?: InputMaybe<Scalars['String']['input']>;
+  readonly jti?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Exactly one selector: fingerprint, jti, or certificate (serial + issuer). */
+export type RevokeInput = {
+  readonly certificateIssuer?: InputMaybe<Scalars['String']['input']>;
+  readonly certificateSerial?: InputMaybe<Scalars['String']['input']>;
+  /** Absent: until lifted. */
+  readonly expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  readonly fingerprint?: InputMaybe<Scalars['String']['input']>;
+  readonly jti?: InputMaybe<Scalars['String']['input']>;
+  readonly reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Role =
+  | 'ADMIN'
+  | 'VIEWER';
+
+export type Subscription = {
+  readonly __typename?: 'Subscription';
+  /** Decisions as they are projected into the read model. */
+  readonly decisions: Decision;
+};
+
+
+export type SubscriptionDecisionsArgs = {
+  filter?: InputMaybe<DecisionFilter>;
+};
+
+/** A closed-open time window. Either bound may be absent. */
+export type TimeRange = {
+  readonly from?: InputMaybe<Scalars['DateTime']['input']>;
+  readonly to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  Attempt: ResolverTypeWrapper<Attempt>;
+  AuditHealth: ResolverTypeWrapper<AuditHealthView>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  BucketSize: BucketSize;
+  Credential: ResolverTypeWrapper<CredentialView>;
+  CredentialConnection: ResolverTypeWrapper<ConnectionModel<CredentialView>>;
+  CredentialEdge: ResolverTypeWrapper<Omit<CredentialEdge, 'node'> & { node: ResolversTypes['Credential'] }>;
+  CredentialFilter: CredentialFilter;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Decision: ResolverTypeWrapper<DecisionView>;
+  DecisionConnection: ResolverTypeWrapper<ConnectionModel<DecisionView>>;
+  DecisionEdge: ResolverTypeWrapper<Omit<DecisionEdge, 'node'> & { node: ResolversTypes['Decision'] }>;
+  DecisionFilter: DecisionFilter;
+  DecisionOutcome: DecisionOutcome;
+  ErrorCode: ErrorCode;
+  FailureBucket: ResolverTypeWrapper<FailureBucket>;
+  FailureGroup: ResolverTypeWrapper<FailureGroupModel>;
+  FailureGroupBy: FailureGroupBy;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Identity: ResolverTypeWrapper<IdentityView>;
+  IdentityConnection: ResolverTypeWrapper<ConnectionModel<IdentityView>>;
+  IdentityEdge: ResolverTypeWrapper<Omit<IdentityEdge, 'node'> & { node: ResolversTypes['Identity'] }>;
+  IdentityFilter: IdentityFilter;
+  IdentityKind: IdentityKind;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  PartitionLag: ResolverTypeWrapper<PartitionStatusView>;
+  Policy: ResolverTypeWrapper<PolicyModel>;
+  PolicyConnection: ResolverTypeWrapper<ConnectionModel<PolicyModel>>;
+  PolicyEdge: ResolverTypeWrapper<Omit<PolicyEdge, 'node'> & { node: ResolversTypes['Policy'] }>;
+  PolicyEffect: ResolverTypeWrapper<PolicyEffect>;
+  ProducerSequence: ResolverTypeWrapper<ProducerSequenceView>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Revocation: ResolverTypeWrapper<RevocationView>;
+  RevocationConnection: ResolverTypeWrapper<ConnectionModel<RevocationView>>;
+  RevocationEdge: ResolverTypeWrapper<Omit<RevocationEdge, 'node'> & { node: ResolversTypes['Revocation'] }>;
+  RevocationFilter: RevocationFilter;
+  RevokeInput: RevokeInput;
+  Role: Role;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TimeRange: TimeRange;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Attempt: Attempt;
+  AuditHealth: AuditHealthView;
+  Boolean: Scalars['Boolean']['output'];
+  Credential: CredentialView;
+  CredentialConnection: ConnectionModel<CredentialView>;
+  CredentialEdge: Omit<CredentialEdge, 'node'> & { node: ResolversParentTypes['Credential'] };
+  CredentialFilter: CredentialFilter;
+  DateTime: Scalars['DateTime']['output'];
+  Decision: DecisionView;
+  DecisionConnection: ConnectionModel<DecisionView>;
+  DecisionEdge: Omit<DecisionEdge, 'node'> & { node: ResolversParentTypes['Decision'] };
+  DecisionFilter: DecisionFilter;
+  FailureBucket: FailureBucket;
+  FailureGroup: FailureGroupModel;
+  ID: Scalars['ID']['output'];
+  Identity: IdentityView;
+  IdentityConnection: ConnectionModel<IdentityView>;
+  IdentityEdge: Omit<IdentityEdge, 'node'> & { node: ResolversParentTypes['Identity'] };
+  IdentityFilter: IdentityFilter;
+  Int: Scalars['Int']['output'];
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  PartitionLag: PartitionStatusView;
+  Policy: PolicyModel;
+  PolicyConnection: ConnectionModel<PolicyModel>;
+  PolicyEdge: Omit<PolicyEdge, 'node'> & { node: ResolversParentTypes['Policy'] };
+  PolicyEffect: PolicyEffect;
+  ProducerSequence: ProducerSequenceView;
+  Query: Record<PropertyKey, never>;
+  Revocation: RevocationView;
+  RevocationConnection: ConnectionModel<RevocationView>;
+  RevocationEdge: Omit<RevocationEdge, 'node'> & { node: ResolversParentTypes['Revocation'] };
+  RevocationFilter: RevocationFilter;
+  RevokeInput: RevokeInput;
+  String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
+  TimeRange: TimeRange;
+};
+
+export type RequiresDirectiveArgs = {
+  role: Role;
+};
+
+export type RequiresDirectiveResolver<Result, Parent, ContextType = GraphqlContext, Args = RequiresDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AttemptResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Attempt'] = ResolversParentTypes['Attempt']> = {
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  strategy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditHealthResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['AuditHealth'] = ResolversParentTypes['AuditHealth']> = {
+  deadLettered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  droppedEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastEventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  partitions?: Resolver<ReadonlyArray<ResolversTypes['PartitionLag']>, ParentType, ContextType>;
+  producers?: Resolver<ReadonlyArray<ResolversTypes['ProducerSequence']>, ParentType, ContextType>;
+  projectorLag?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sequenceGaps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CredentialResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Credential'] = ResolversParentTypes['Credential']> = {
+  distinctSourceIps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  failureCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  fingerprint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firstUsed?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  identity?: Resolver<Maybe<ResolversTypes['Identity']>, ParentType, ContextType>;
+  issuer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastUsed?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  publicId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  revoked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  strategy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  useCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CredentialConnectionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['CredentialConnection'] = ResolversParentTypes['CredentialConnection']> = {
+  edges?: Resolver<ReadonlyArray<ResolversTypes['CredentialEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CredentialEdgeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['CredentialEdge'] = ResolversParentTypes['CredentialEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Credential'], ParentType, ContextType>;
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type DecisionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Decision'] = ResolversParentTypes['Decision']> = {
+  attempts?: Resolver<ReadonlyArray<ResolversTypes['Attempt']>, ParentType, ContextType>;
+  credential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType>;
+  credentialFingerprint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  credentialPublicId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  credentialType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  decision?: Resolver<ResolversTypes['DecisionOutcome'], ParentType, ContextType>;
+  endpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  forwardedFor?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
+  groups?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
+  httpStatus?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  identity?: Resolver<Maybe<ResolversTypes['Identity']>, ParentType, ContextType>;
+  instance?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  latencyMicros?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  method?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  path?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  policyEffects?: Resolver<ReadonlyArray<ResolversTypes['PolicyEffect']>, ParentType, ContextType>;
+  policyVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sourceIp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  strategy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  tls?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  uid?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  usernameClaimed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type DecisionConnectionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['DecisionConnection'] = ResolversParentTypes['DecisionConnection']> = {
+  edges?: Resolver<ReadonlyArray<ResolversTypes['DecisionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DecisionEdgeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['DecisionEdge'] = ResolversParentTypes['DecisionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Decision'], ParentType, ContextType>;
+};
+
+export type FailureBucketResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['FailureBucket'] = ResolversParentTypes['FailureBucket']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type FailureGroupResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['FailureGroup'] = ResolversParentTypes['FailureGroup']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  series?: Resolver<ReadonlyArray<ResolversTypes['FailureBucket']>, ParentType, ContextType>;
+};
+
+export type IdentityResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Identity'] = ResolversParentTypes['Identity']> = {
+  credentials?: Resolver<ReadonlyArray<ResolversTypes['Credential']>, ParentType, ContextType>;
+  failureCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  groups?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['IdentityKind'], ParentType, ContextType>;
+  lastSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastSourceIp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  strategies?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
+  successCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  uid?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type IdentityConnectionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['IdentityConnection'] = ResolversParentTypes['IdentityConnection']> = {
+  edges?: Resolver<ReadonlyArray<ResolversTypes['IdentityEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type IdentityEdgeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['IdentityEdge'] = ResolversParentTypes['IdentityEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Identity'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  applyPolicy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationApplyPolicyArgs, 'document'>>;
+  liftRevocation?: Resolver<ResolversTypes['Revocation'], ParentType, ContextType, RequireFields<MutationLiftRevocationArgs, 'id'>>;
+  revokeCredential?: Resolver<ResolversTypes['Revocation'], ParentType, ContextType, RequireFields<MutationRevokeCredentialArgs, 'input'>>;
+};
+
+export type PageInfoResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type PartitionLagResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PartitionLag'] = ResolversParentTypes['PartitionLag']> = {
+  deadLettered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  duplicatesSkipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  eventsProjected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  groupId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  highWatermark?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lag?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastErrorAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastEventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  nextOffset?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partition?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type PolicyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Policy'] = ResolversParentTypes['Policy']> = {
+  appliedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  appliedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  document?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PolicyConnectionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PolicyConnection'] = ResolversParentTypes['PolicyConnection']> = {
+  edges?: Resolver<ReadonlyArray<ResolversTypes['PolicyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PolicyEdgeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PolicyEdge'] = ResolversParentTypes['PolicyEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Policy'], ParentType, ContextType>;
+};
+
+export type PolicyEffectResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PolicyEffect'] = ResolversParentTypes['PolicyEffect']> = {
+  effect?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ProducerSequenceResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ProducerSequence'] = ResolversParentTypes['ProducerSequence']> = {
+  firstSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  instance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  maxSequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  minSequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  missing?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  received?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  auditHealth?: Resolver<ResolversTypes['AuditHealth'], ParentType, ContextType>;
+  authFailures?: Resolver<ResolversTypes['DecisionConnection'], ParentType, ContextType, RequireFields<QueryAuthFailuresArgs, 'first'>>;
+  credential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType, RequireFields<QueryCredentialArgs, 'fingerprint'>>;
+  credentialFingerprint?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryCredentialFingerprintArgs, 'secret'>>;
+  credentials?: Resolver<ResolversTypes['CredentialConnection'], ParentType, ContextType, RequireFields<QueryCredentialsArgs, 'first'>>;
+  decision?: Resolver<Maybe<ResolversTypes['Decision']>, ParentType, ContextType, RequireFields<QueryDecisionArgs, 'id'>>;
+  decisions?: Resolver<ResolversTypes['DecisionConnection'], ParentType, ContextType, RequireFields<QueryDecisionsArgs, 'first'>>;
+  failureStats?: Resolver<ReadonlyArray<ResolversTypes['FailureGroup']>, ParentType, ContextType, RequireFields<QueryFailureStatsArgs, 'groupBy' | 'limit' | 'since'>>;
+  identities?: Resolver<ResolversTypes['IdentityConnection'], ParentType, ContextType, RequireFields<QueryIdentitiesArgs, 'first'>>;
+  identity?: Resolver<Maybe<ResolversTypes['Identity']>, ParentType, ContextType, RequireFields<QueryIdentityArgs, 'username'>>;
+  policy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType>;
+  policyHistory?: Resolver<ResolversTypes['PolicyConnection'], ParentType, ContextType, RequireFields<QueryPolicyHistoryArgs, 'first'>>;
+  revocations?: Resolver<ResolversTypes['RevocationConnection'], ParentType, ContextType, RequireFields<QueryRevocationsArgs, 'first'>>;
+};
+
+export type RevocationResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Revocation'] = ResolversParentTypes['Revocation']> = {
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  certificateIssuer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  certificateSerial?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  fingerprint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  jti?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  liftReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  liftedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  liftedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type RevocationConnectionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['RevocationConnection'] = ResolversParentTypes['RevocationConnection']> = {
+  edges?: Resolver<ReadonlyArray<ResolversTypes['RevocationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RevocationEdgeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['RevocationEdge'] = ResolversParentTypes['RevocationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Revocation'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  decisions?: SubscriptionResolver<ResolversTypes['Decision'], "decisions", ParentType, ContextType, Partial<SubscriptionDecisionsArgs>>;
+};
+
+export type Resolvers<ContextType = GraphqlContext> = {
+  Attempt?: AttemptResolvers<ContextType>;
+  AuditHealth?: AuditHealthResolvers<ContextType>;
+  Credential?: CredentialResolvers<ContextType>;
+  CredentialConnection?: CredentialConnectionResolvers<ContextType>;
+  CredentialEdge?: CredentialEdgeResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Decision?: DecisionResolvers<ContextType>;
+  DecisionConnection?: DecisionConnectionResolvers<ContextType>;
+  DecisionEdge?: DecisionEdgeResolvers<ContextType>;
+  FailureBucket?: FailureBucketResolvers<ContextType>;
+  FailureGroup?: FailureGroupResolvers<ContextType>;
+  Identity?: IdentityResolvers<ContextType>;
+  IdentityConnection?: IdentityConnectionResolvers<ContextType>;
+  IdentityEdge?: IdentityEdgeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  PartitionLag?: PartitionLagResolvers<ContextType>;
+  Policy?: PolicyResolvers<ContextType>;
+  PolicyConnection?: PolicyConnectionResolvers<ContextType>;
+  PolicyEdge?: PolicyEdgeResolvers<ContextType>;
+  PolicyEffect?: PolicyEffectResolvers<ContextType>;
+  ProducerSequence?: ProducerSequenceResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Revocation?: RevocationResolvers<ContextType>;
+  RevocationConnection?: RevocationConnectionResolvers<ContextType>;
+  RevocationEdge?: RevocationEdgeResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+};
+
+export type DirectiveResolvers<ContextType = GraphqlContext> = {
+  requires?: RequiresDirectiveResolver<any, any, ContextType>;
+};

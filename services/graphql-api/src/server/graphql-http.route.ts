@@ -1,0 +1,102 @@
+// POST/GET /graphql: authenticate in onRequest (before the body is even parsed: an anonymous
+// caller gets 401, not a JSON parse error), then hand the request to Apollo with a per-operation
+// read session and DataLoaders.
+import { type ApolloServer, HeaderMap } from '@apollo/server';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { DataSource } from 'typeorm';
+import { openReadSession, type ReadSession } from '@authtrail/read-model';
+import type { Strategy } from '@authtrail/strategies';
+import { type AccessGroups, type Caller, type CallerResolution, authenticateCaller } from '../auth/caller';
+import { toRequestView } from '../auth/request-view';
+import type { GraphqlContext } from '../context';
+import type { ErrorCode } from '../generated/resolvers.generated';
+import { createLoaders } from '../loaders';
+import type { GraphqlServices } from '../services';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    authtrailCaller?: Caller;
+  }
+}
+
+export interface GraphqlRouteOptions {
+  readonly apollo: ApolloServer<GraphqlContext>;
+  readonly dataSource: DataSource;
+  readonly authenticator: Strategy | null;
+  readonly access: AccessGroups;
+  readonly services: GraphqlServices;
+  /** Sees every SQL statement of an operation (metrics, slow-query logs, tests counting queries). */
+  readonly onQuery?: (sql: string) => void;
+}
+
+const REFUSAL: Readonly<Record<Exclude<CallerResolution['kind'], 'caller'>, { code: ErrorCode; message: string }>> = {
+  unauthenticated: { code: 'UNAUTHENTICATED', message: 'authentication required' },
+  'no-role': { code: 'FORBIDDEN', message: 'not in a viewer or admin group of this API' },
+  unavailable: { code: 'INTERNAL_SERVER_ERROR', message: 'authentication is unavailable, try again' },
+};
+
+export function sendRefusal(reply: FastifyReply, resolution: Exclude<CallerResolution, { kind: 'caller' }>): FastifyReply {
+  const { code, message } = REFUSAL[resolution.kind];
+  if (resolution.kind === 'unauthenticated') reply.header('www-authenticate', 'Bearer realm="authtrail", charset="UTF-8"');
+  return reply.code(resolution.status).header('cache-control', 'no-store').send({ errors: [{ message, extensions: { code } }] });
+}
+
+export async function graphqlRoutes(app: FastifyInstance, options: GraphqlRouteOptions): Promise<void> {
+  const { apollo, dataSource, services } = options;
+
+  app.addHook('onRequest', async (request, reply) => {
+    const resolution = await authenticateCaller(
+      options.authenticator,
+      toRequestView({ headers: request.headers, sourceIp: request.ip, method: request.method, path: request.url.split('?')[0] ?? '/' }),
+      options.access,
+    );
+    if (resolution.kind !== 'caller') return sendRefusal(reply, resolution);
+    request.authtrailCaller = resolution.caller;
+    return undefined;
+  });
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/graphql',
+    handler: async (request, reply) => {
+      const caller = request.authtrailCaller!;
+      const headers = new HeaderMap();
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const session = observed(openReadSession(dataSource, { statementTimeoutMs: services.limits.queryTimeoutMs }), options.onQuery);
+      try {
+        const response = await apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: {
+            method: request.method.toUpperCase(),
+            headers,
+            search: request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '',
+            body: request.body,
+          },
+          context: async () => ({ caller, db: session, loaders: createLoaders(session), services }),
+        });
+        for (const [name, value] of response.headers) reply.header(name, value);
+        reply.header('cache-control', 'no-store');
+        reply.code(response.status ?? 200);
+        if (response.body.kind === 'complete') return reply.send(response.body.string);
+        // Incremental delivery is not enabled; collect defensively.
+        let body = '';
+        for await (const chunk of response.body.asyncIterator) body += chunk;
+        return reply.send(body);
+      } finally {
+        await session.release();
+      }
+    },
+  });
+}
+
+function observed(session: ReadSession, onQuery: ((sql: string) => void) | undefined): ReadSession {
+  if (!onQuery) return session;
+  return {
+    query: (sql, parameters) => {
+      onQuery(sql);
+      return session.query(sql, parameters);
+    },
+    release: () => session.release(),
+  };
+}

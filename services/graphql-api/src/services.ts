@@ -1,0 +1,55 @@
+// What the resolvers use besides the read session: limits, clock, and the optional write side
+// (publisher, fingerprinter). Built once per server by buildGraphqlServer.
+import type { Publisher } from '@authtrail/event-bus';
+import type { DecisionFeed } from './feed/decision-feed';
+
+export interface GraphqlLimits {
+  /** Cap of `first` on every connection; above it → PAGE_SIZE_TOO_LARGE. */
+  readonly maxPageSize: number;
+  /** `first` when the client gives none (also the complexity multiplier then). */
+  readonly defaultPageSize: number;
+  /** Maximum selection depth → QUERY_TOO_DEEP. */
+  readonly maxDepth: number;
+  /** Maximum aliases per document → TOO_MANY_ALIASES. */
+  readonly maxAliases: number;
+  /** Maximum estimated cost (fields × page sizes) → QUERY_TOO_COMPLEX. */
+  readonly maxComplexity: number;
+  /** Postgres statement_timeout of every query of an operation → QUERY_TIMEOUT. */
+  readonly queryTimeoutMs: number;
+  /** `failureStats(limit:)` cap. */
+  readonly maxFailureGroups: number;
+  /** Largest `failureStats` window with a per-minute series (points = window / bucket). */
+  readonly maxSeriesPoints: number;
+  /** Request body cap in bytes. */
+  readonly bodyLimitBytes: number;
+}
+
+/** The one place the API's limits default. */
+export const DEFAULT_LIMITS: GraphqlLimits = {
+  maxPageSize: 500,
+  defaultPageSize: 50,
+  maxDepth: 8,
+  maxAliases: 15,
+  maxComplexity: 20_000,
+  queryTimeoutMs: 5_000,
+  maxFailureGroups: 500,
+  maxSeriesPoints: 10_080,
+  bodyLimitBytes: 256 * 1024,
+};
+
+/** Mutations publish control events through this (absent: mutations answer NOT_CONFIGURED). */
+export interface ControlPublisher {
+  readonly publisher: Publisher;
+  /** The CloudEvents `source` of this API instance, e.g. `/authtrail/graphql-api/<host>`. */
+  readonly source: string;
+}
+
+export interface GraphqlServices {
+  readonly limits: GraphqlLimits;
+  readonly now: () => Date;
+  readonly newEventId: (time: Date) => string;
+  /** `credentialFingerprint`; absent when no fingerprint key is configured. */
+  readonly fingerprint?: (secret: string) => string;
+  readonly control?: ControlPublisher;
+  readonly feed: DecisionFeed;
+}

@@ -26,6 +26,8 @@ export interface TrustAnchors {
 export function verifyClientChain(presented: readonly X509Certificate[], trust: TrustAnchors, now: Date, maxLength = 10): ChainCheck {
   const leaf = presented[0];
   if (!leaf) return { ok: false, reason: 'no_credentials', message: 'no client certificate' };
+  // Each presented certificate may cost a signature check per link: bound the work.
+  if (presented.length > maxLength) return { ok: false, reason: 'malformed_credentials', message: `more than ${maxLength} certificates presented` };
   const window = validity(leaf, now, 'client certificate');
   if (window) return window;
 

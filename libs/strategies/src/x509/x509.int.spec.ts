@@ -75,6 +75,7 @@ describe('x509 strategy (certificates minted by the test PKI helper)', () => {
     ['a certificate whose signed content was altered is untrusted (signature, not metadata)', () => [tamper(certs['rsa'].cert)], { kind: 'rejected', reason: 'cert_untrusted' }],
     ['a CA certificate presented as a client certificate is not a client certificate', () => [rsaCa.cert], { kind: 'rejected', reason: 'cert_not_client_auth' }],
     ['a valid certificate without a CN is rejected as malformed, never anonymous', () => [certs['noCn'].cert], { kind: 'rejected', reason: 'malformed_credentials' }],
+    ['a chain longer than ten certificates is refused before any signature work', () => [certs['rsa'].cert, ...Array.from({ length: 10 }, () => rsaCa.cert)], { kind: 'rejected', reason: 'malformed_credentials', message: 'more than 10 certificates presented' }],
     ['no client certificate: abstain', () => [], { kind: 'abstained' }],
   ])('%s', async (_name, chain, expected) => {
     expect(await present(...chain())).toMatchObject(expected);

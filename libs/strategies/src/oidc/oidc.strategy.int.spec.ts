@@ -18,6 +18,7 @@ import {
 } from '@authtrail/testing';
 import type { AuthOutcome, RequestView, Strategy } from '../strategy';
 import { validateStrategyConfig } from '../registry';
+import { firstMatch } from '../chain/first-match';
 import { createOidcStrategy, type OidcDeps } from './oidc.strategy';
 import type { OidcConfig } from './oidc.config';
 
@@ -281,6 +282,15 @@ describe('oidc strategy against a real oidc-provider', () => {
       const fromSecond = await second.issueIdToken({ sub: 'bob' });
       expect(summary(await first.authenticate(request(fromSecond)))).toEqual({ kind: 'abstained' });
       expect(await other.authenticate(request(fromSecond))).toMatchObject({ kind: 'authenticated', user: { username: 'second:bob' } });
+      // The same id twice in one chain: the first abstains, the second decides.
+      const chain = firstMatch([first, other]);
+      expect(await chain.authenticateWithTrace(request(fromSecond))).toMatchObject({
+        outcome: { kind: 'authenticated', user: { username: 'second:bob' } },
+        attempts: [
+          { strategy: 'oidc', outcome: 'abstained' },
+          { strategy: 'oidc', outcome: 'authenticated' },
+        ],
+      });
     } finally {
       await second.stop();
     }

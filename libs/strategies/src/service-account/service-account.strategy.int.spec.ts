@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import fc from 'fast-check';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -296,6 +297,27 @@ describe('service-account strategy', () => {
       outcome = await subject.authenticate(request(token));
     }
     expect(summary(outcome)).toEqual({ kind: 'rejected', reason: 'service_account_unknown' });
+  });
+});
+
+describe('service-account strategy on arbitrary input', () => {
+  it('never throws and never authenticates random or JWT-shaped garbage', async () => {
+    const subject = await strategy();
+    const segment = fc.oneof(fc.string({ maxLength: 60 }), fc.json().map((j) => Buffer.from(j).toString('base64url')));
+    const token = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.tuple(segment, segment, segment).map(([h, p, sig]) => `eyJ${h}.${p}.${sig}`),
+      fc.record({ alg: fc.constantFrom('RS256', 'ES256', 'none', 'HS256', 'PS512', 'x'), kid: fc.string() }).map(
+        (header) => `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(bound())).toString('base64url')}.c2ln`,
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(token, async (raw) => {
+        const outcome = await subject.authenticate(request(undefined, { headers: { authorization: `Bearer ${raw}` } }));
+        return outcome.kind === 'abstained' || outcome.kind === 'rejected';
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

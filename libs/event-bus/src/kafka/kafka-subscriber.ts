@@ -108,6 +108,8 @@ export function createKafkaSubscriber(kafka: Kafka, clientId: string, logger: Bu
     await admin.connect();
     let ends: Map<number, bigint>;
     try {
+      // A topic nobody wrote to yet (a fresh cluster's control topic) reads as empty.
+      if (!(await admin.listTopics()).includes(topic)) return 0;
       const offsets = await admin.fetchTopicOffsets(topic);
       ends = new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
     } finally {

@@ -124,7 +124,7 @@ export class DiskSpool {
   prepend(records: readonly BusRecord[]): void {
     if (records.length === 0) return;
     const id = Math.min(this.nextId, ...this.segments.keys()) - 1;
-    const frames = records.map(encodeFrame);
+    const frames = records.map((record) => encodeFrame(record));
     const fd = openSync(this.file(id), 'wx');
     try {
       writeSync(fd, Buffer.concat(frames));

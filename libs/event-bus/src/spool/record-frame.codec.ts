@@ -2,29 +2,37 @@
 // adapter's persisted topics. One frame:
 //
 //   u32 BE payload length | u32 BE CRC-32 of payload | payload
-//   payload = u8 version (1) | u16 topic length | topic | u32 key length | key
-//           | u32 headers length | headers JSON | u32 value length | value
+//   payload = u8 version | [version 2: f64 BE timestamp ms] | u16 topic length | topic
+//           | u32 key length | key | u32 headers length | headers JSON | u32 value length | value
+//
+// Version 1 (the spool) carries no timestamp; version 2 (the in-process adapter's persisted
+// topics) keeps the append time so that a reloaded record has the timestamp it was given.
 //
 // The checksum lets a reader stop at a torn tail (a crash in the middle of a write) instead of
 // handing garbage to Kafka. Pure functions: no I/O here.
 import { crc32 } from 'node:zlib';
 import type { BusRecord } from '../bus.port';
 
-const FORMAT_VERSION = 1;
+const PLAIN = 1;
+const TIMED = 2;
 const FRAME_HEADER_BYTES = 8;
 /** A length above this is corruption, not a record (Kafka's own default limit is ~1 MiB). */
 export const MAX_FRAME_PAYLOAD_BYTES = 64 * 1024 * 1024;
 
-export function encodeFrame(record: BusRecord): Buffer {
+/** A decoded record, with its append time when the frame carried one. */
+export type FramedRecord = BusRecord & { readonly timestamp?: number };
+
+export function encodeFrame(record: BusRecord, timestamp?: number): Buffer {
   const topic = Buffer.from(record.topic, 'utf8');
   const key = Buffer.from(record.key, 'utf8');
   const headers = Buffer.from(JSON.stringify(record.headers ?? {}), 'utf8');
-  const payloadLength = 1 + 2 + topic.length + 4 + key.length + 4 + headers.length + 4 + record.value.length;
+  const payloadLength = 1 + (timestamp === undefined ? 0 : 8) + 2 + topic.length + 4 + key.length + 4 + headers.length + 4 + record.value.length;
   if (topic.length > 0xffff) throw new RangeError('topic name longer than 65535 bytes');
   if (payloadLength > MAX_FRAME_PAYLOAD_BYTES) throw new RangeError(`record larger than ${MAX_FRAME_PAYLOAD_BYTES} bytes`);
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payloadLength);
   let at = FRAME_HEADER_BYTES;
-  at = frame.writeUInt8(FORMAT_VERSION, at);
+  at = frame.writeUInt8(timestamp === undefined ? PLAIN : TIMED, at);
+  if (timestamp !== undefined) at = frame.writeDoubleBE(timestamp, at);
   at = frame.writeUInt16BE(topic.length, at);
   at += topic.copy(frame, at);
   at = frame.writeUInt32BE(key.length, at);
@@ -39,16 +47,16 @@ export function encodeFrame(record: BusRecord): Buffer {
 }
 
 export function encodeFrames(records: readonly BusRecord[]): Buffer {
-  return Buffer.concat(records.map(encodeFrame));
+  return Buffer.concat(records.map((record) => encodeFrame(record)));
 }
 
 export type DecodeOutcome =
-  | { readonly kind: 'complete'; readonly records: readonly BusRecord[]; readonly validBytes: number }
+  | { readonly kind: 'complete'; readonly records: readonly FramedRecord[]; readonly validBytes: number }
   /** Frames up to `validBytes` are good; what follows is torn or corrupt and must be ignored. */
-  | { readonly kind: 'truncated'; readonly records: readonly BusRecord[]; readonly validBytes: number; readonly reason: string };
+  | { readonly kind: 'truncated'; readonly records: readonly FramedRecord[]; readonly validBytes: number; readonly reason: string };
 
 export function decodeFrames(buffer: Buffer): DecodeOutcome {
-  const records: BusRecord[] = [];
+  const records: FramedRecord[] = [];
   let at = 0;
   while (at < buffer.length) {
     const problem = frameProblem(buffer, at);
@@ -73,9 +81,12 @@ function frameProblem(buffer: Buffer, at: number): string | undefined {
   return undefined;
 }
 
-function decodePayload(payload: Buffer): BusRecord | undefined {
+function decodePayload(payload: Buffer): FramedRecord | undefined {
   const reader = new PayloadReader(payload);
-  if (reader.u8() !== FORMAT_VERSION) return undefined;
+  const version = reader.u8();
+  if (version !== PLAIN && version !== TIMED) return undefined;
+  const timestamp = version === TIMED ? reader.f64() : undefined;
+  if (version === TIMED && timestamp === undefined) return undefined;
   const topic = reader.bytes(reader.u16())?.toString('utf8');
   const key = reader.bytes(reader.u32())?.toString('utf8');
   const headersJson = reader.bytes(reader.u32())?.toString('utf8');
@@ -87,7 +98,8 @@ function decodePayload(payload: Buffer): BusRecord | undefined {
   if (headers === undefined) return undefined;
   // Copy: the caller may keep records long after the file buffer is gone.
   const value = Buffer.from(valueBytes);
-  return Object.keys(headers).length > 0 ? { topic, key, value, headers } : { topic, key, value };
+  const record: BusRecord = Object.keys(headers).length > 0 ? { topic, key, value, headers } : { topic, key, value };
+  return timestamp === undefined ? record : { ...record, timestamp };
 }
 
 function parseHeaders(json: string): Record<string, string> | undefined {
@@ -107,6 +119,9 @@ class PayloadReader {
   constructor(private readonly buffer: Buffer) {}
   u8(): number | undefined {
     return this.take(1, (at) => this.buffer.readUInt8(at));
+  }
+  f64(): number | undefined {
+    return this.take(8, (at) => this.buffer.readDoubleBE(at));
   }
   u16(): number | undefined {
     return this.take(2, (at) => this.buffer.readUInt16BE(at));

@@ -23,6 +23,14 @@ describe('record frame codec', () => {
     );
   });
 
+  it('a frame with a timestamp gives the record back with that timestamp', () => {
+    fc.assert(
+      fc.property(recordArbitrary, fc.integer({ min: 0, max: 2 ** 47 }), (record, timestamp) => {
+        expect(decodeFrames(encodeFrame(record, timestamp)).records).toEqual([{ ...record, timestamp }]);
+      }),
+    );
+  });
+
   it('decoding arbitrary bytes never throws and never yields more bytes than it was given', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 500 }), (bytes) => {
@@ -50,6 +58,7 @@ describe('record frame codec', () => {
     ['a flipped payload byte fails the checksum', (f) => flip(f, f.length - 1), 'checksum mismatch'],
     ['a length beyond the 64 MiB limit is refused before allocating', (f) => withU32(f, 0, 0xffffffff), 'frame length out of range'],
     ['an unknown format version is refused', (f) => resum(flip(f, 8)), 'malformed payload'],
+    ['a timed frame too short for its timestamp is refused', (f) => resum(withU8(f.subarray(0, 8 + 5), 8, 2, 5)), 'malformed payload'],
     ['headers that are not a string map are refused', (f) => resum(Buffer.from(f.toString('latin1').replace('"application/cloudevents+json"', '7'.padEnd(30)), 'latin1')), 'malformed payload'],
   ];
   it.each(corruptions)('%s', (_name, corrupt, reason) => {
@@ -67,6 +76,12 @@ function flip(frame: Buffer, at: number): Buffer {
 function withU32(frame: Buffer, at: number, value: number): Buffer {
   const copy = Buffer.from(frame);
   copy.writeUInt32BE(value, at);
+  return copy;
+}
+function withU8(frame: Buffer, at: number, value: number, payloadLength: number): Buffer {
+  const copy = Buffer.from(frame);
+  copy[at] = value;
+  copy.writeUInt32BE(payloadLength, 0);
   return copy;
 }
 /** Recomputes the checksum so that the payload check, not the CRC, is what refuses the frame. */

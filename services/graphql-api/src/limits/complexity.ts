@@ -7,6 +7,8 @@ export interface ComplexityOptions {
   readonly maxComplexity: number;
   /** Multiplier when a paginated field gives no page size (the schema default). */
   readonly defaultPageSize: number;
+  /** Larger pages are refused by the page cap (PAGE_SIZE_TOO_LARGE), so they count as this. */
+  readonly maxPageSize: number;
 }
 
 const PAGE_ARGUMENTS = ['first', 'limit'];
@@ -38,7 +40,7 @@ export function selectionCost(
       if (selection.name.value.startsWith('__')) continue;
       const inner = selectionCost(selection.selectionSet, fragments, options, variables, visited);
       const size = pageSize(selection, variables, options.defaultPageSize);
-      cost += 1 + (size === undefined ? inner : Math.max(1, size) * inner);
+      cost += 1 + (size === undefined ? inner : Math.max(1, Math.min(size, options.maxPageSize)) * inner);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       cost += selectionCost(selection.selectionSet, fragments, options, variables, visited);
     } else {

@@ -83,7 +83,7 @@ export async function buildGraphqlServer(deps: GraphqlServerDeps): Promise<Graph
     stopOnTerminationSignals: false,
     hideSchemaDetailsFromClientErrors: !introspection,
     formatError: (formatted, error) => formatError(formatted, error, log),
-    plugins: [ApolloServerPluginLandingPageDisabled(), complexityPlugin({ maxComplexity: limits.maxComplexity, defaultPageSize: limits.defaultPageSize })],
+    plugins: [ApolloServerPluginLandingPageDisabled(), complexityPlugin({ maxComplexity: limits.maxComplexity, defaultPageSize: limits.defaultPageSize, maxPageSize: limits.maxPageSize })],
   });
   await apollo.start();
 

@@ -1,0 +1,144 @@
+// The live parts: Subscription.decisions over a real graphql-ws WebSocket, and mutations that
+// publish control events to the real Kafka broker of the test run.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createKafkaBus, type EventBus } from '@authtrail/event-bus';
+import { CREDENTIAL_REVOKED_EVENT_TYPE, decodeEvent, POLICY_APPLIED_EVENT_TYPE, TOPICS } from '@authtrail/events';
+import { createTestDatabase, testKafkaBrokers } from '@authtrail/testing';
+import { insertSeedDecisions, type SeedDecision } from './testdata/read-model.seed';
+import { startTestApi, type TestApi } from './testdata/test-api.fixture';
+
+let api: TestApi;
+let bus: EventBus;
+let spoolDir: string;
+
+beforeAll(async () => {
+  spoolDir = mkdtempSync(join(tmpdir(), 'authtrail-graphql-spool-'));
+  bus = createKafkaBus({ brokers: testKafkaBrokers(), clientId: 'graphql-api-test', mode: 'strict', spoolDir, strictTimeoutMs: 15_000 });
+  api = await startTestApi(await createTestDatabase('graphql_live'), { control: { publisher: bus.publisher, source: '/authtrail/graphql-api/test' } });
+});
+
+afterAll(async () => {
+  await api?.close();
+  await bus?.close();
+  rmSync(spoolDir, { recursive: true, force: true });
+});
+
+const decisionAt = (time: Date, decision: 'allow' | 'deny', sourceIp: string): SeedDecision => ({
+  time,
+  decision,
+  reason: decision === 'allow' ? 'ok' : 'unknown_token',
+  strategy: 'static-token',
+  username: decision === 'allow' ? 'bob' : null,
+  sourceIp,
+  credentialType: 'static-token',
+  credentialFingerprint: null,
+});
+
+function wsClient(token: string | null): Client {
+  return createClient({
+    url: `${api.url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    lazy: false,
+    retryAttempts: 0,
+    connectionParams: token ? { Authorization: `Bearer ${token}` } : {},
+  });
+}
+
+describe('Subscription.decisions', () => {
+  it('receives DENY decisions projected after it subscribed, filtered, and not older ones', async () => {
+    const before = await insertSeedDecisions(api.db, [decisionAt(new Date(), 'deny', '10.9.9.9')]);
+    const client = wsClient(api.tokens.viewer);
+    const received: { id: string; decision: string; sourceIp: string }[] = [];
+    const dispose = client.subscribe<{ decisions: { id: string; decision: string; sourceIp: string } }>(
+      { query: 'subscription { decisions(filter: { decision: DENY, sourceIp: "10.9.0.0/16" }) { id decision sourceIp } }' },
+      { next: (message) => message.data && received.push(message.data.decisions), error: () => undefined, complete: () => undefined },
+    );
+    const inserted: string[] = [];
+    try {
+      // The server primes its feed when the first subscriber arrives; keep inserting until one
+      // arrives (bounded), each time one matching deny and one allow that the filter must drop.
+      for (let attempt = 0; attempt < 40 && received.length === 0; attempt += 1) {
+        const ids = await insertSeedDecisions(api.db, [decisionAt(new Date(), 'deny', '10.9.1.1'), decisionAt(new Date(), 'allow', '10.9.1.2')]);
+        inserted.push(ids[0]!);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(received.length).toBeGreaterThan(0);
+      for (const decision of received) {
+        expect(decision.decision).toBe('DENY');
+        expect(decision.sourceIp).toBe('10.9.1.1');
+        expect(inserted).toContain(decision.id);
+      }
+      expect(received.map((d) => d.id)).not.toContain(before[0]);
+    } finally {
+      dispose();
+      await client.dispose();
+    }
+  });
+
+  it('refuses a WebSocket connection without credentials (close code 4403)', async () => {
+    const client = wsClient(null);
+    const closed = await new Promise<number>((resolve) => {
+      client.on('closed', (event) => resolve((event as { code: number }).code));
+      client.subscribe({ query: 'subscription { decisions { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    });
+    await client.dispose();
+    expect(closed).toBe(4403);
+  });
+});
+
+describe('mutations publish control events to Kafka', () => {
+  async function controlEvents(): Promise<ReturnType<typeof decodeEvent>[]> {
+    const events: ReturnType<typeof decodeEvent>[] = [];
+    await bus.subscriber.readToEnd(TOPICS.control, (record) => {
+      if (record.value) events.push(decodeEvent(record.value));
+    });
+    return events;
+  }
+
+  it('revokeCredential publishes a credential-revoked event with the admin as revokedBy', async () => {
+    const response = await api.gql<{ revokeCredential: { id: string; jti: string; revokedBy: string; active: boolean } }>(
+      'mutation { revokeCredential(input: { jti: "jti-live-1", reason: "lifted from a pod" }) { id jti revokedBy active } }',
+      {},
+      api.tokens.admin,
+    );
+    expect(response.body.errors).toBeUndefined();
+    const revocation = response.body.data!.revokeCredential;
+    expect(revocation).toMatchObject({ jti: 'jti-live-1', revokedBy: 'ada', active: true });
+    const events = await controlEvents();
+    const published = events.find((e) => e.ok && e.event.type === CREDENTIAL_REVOKED_EVENT_TYPE && (e.event.data as { revocationId: string }).revocationId === revocation.id);
+    expect(published).toMatchObject({ ok: true, event: { data: { jti: 'jti-live-1', revokedBy: 'ada', reason: 'lifted from a pod' } } });
+  });
+
+  it('applyPolicy validates the document and publishes the next version', async () => {
+    const bad = await api.gql('mutation { applyPolicy(document: "strategies: { static-token: { mode: sometimes } }") { version } }', {}, api.tokens.admin);
+    expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const good = await api.gql<{ applyPolicy: { version: number; appliedBy: string } }>(
+      'mutation($d: String!) { applyPolicy(document: $d, comment: "warn on static tokens") { version appliedBy } }',
+      { d: 'strategies:\n  static-token: { mode: warn }\n' },
+      api.tokens.admin,
+    );
+    expect(good.body.errors).toBeUndefined();
+    expect(good.body.data?.applyPolicy).toEqual({ version: 1, appliedBy: 'ada' });
+    const events = await controlEvents();
+    expect(events.some((e) => e.ok && e.event.type === POLICY_APPLIED_EVENT_TYPE && (e.event.data as { comment?: string }).comment === 'warn on static tokens')).toBe(true);
+  });
+
+  it.each([
+    ['no selector', '{ reason: "x" }'],
+    ['two selectors', '{ jti: "a", fingerprint: "b" }'],
+    ['a certificate serial without issuer', '{ certificateSerial: "01" }'],
+    ['an expiry in the past', '{ jti: "a", expiresAt: "2000-01-01T00:00:00Z" }'],
+  ])('revokeCredential with %s is BAD_USER_INPUT and publishes nothing', async (_name, input) => {
+    const response = await api.gql(`mutation { revokeCredential(input: ${input}) { id } }`, {}, api.tokens.admin);
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('liftRevocation of an unknown id is BAD_USER_INPUT', async () => {
+    const response = await api.gql('mutation { liftRevocation(id: "no-such-revocation") { id } }', {}, api.tokens.admin);
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});

@@ -66,6 +66,10 @@ const credential = {
     issuedAt: timestamp,
     expiresAt: timestamp,
     x509,
+    passwordStorage: {
+      description: 'basic-auth: how the matched password is stored (plaintext is flagged by policy).',
+      enum: ['argon2id', 'scrypt', 'bcrypt', 'plaintext'],
+    },
   },
   additionalProperties: false,
 } as const;

@@ -79,6 +79,8 @@ export interface DecisionCredential {
     readonly notAfter: string;
     readonly sha256: string;
   };
+  /** basic-auth: how the matched password is stored; policy flags `plaintext`. */
+  readonly passwordStorage?: 'argon2id' | 'scrypt' | 'bcrypt' | 'plaintext';
 }
 
 export interface DecisionRequest {

@@ -13,19 +13,22 @@ export interface RunningRsyslog {
 }
 
 export async function startRsyslog(dir: string, port: number): Promise<RunningRsyslog> {
-  const conf = join(dir, 'rsyslog.conf');
   const outFile = join(dir, 'received.log');
-  writeFileSync(
-    conf,
-    [
-      `global(workDirectory="${dir}")`,
-      'module(load="imtcp")',
-      `input(type="imtcp" port="${port}" address="127.0.0.1")`,
-      'template(name="raw" type="string" string="%rawmsg%\\n")',
-      `action(type="omfile" file="${outFile}" template="raw")`,
-      '',
-    ].join('\n'),
-  );
+  const config = [
+    `global(workDirectory="${dir}")`,
+    'module(load="imtcp")',
+    `input(type="imtcp" port="${port}" address="127.0.0.1")`,
+    'template(name="raw" type="string" string="%rawmsg%\\n")',
+    `action(type="omfile" file="${outFile}" template="raw")`,
+    '',
+  ].join('\n');
+  return startRsyslogWithConfig(dir, port, config, outFile);
+}
+
+/** rsyslogd with a given config text (which must listen on `port` and write `outFile`). */
+export async function startRsyslogWithConfig(dir: string, port: number, config: string, outFile: string): Promise<RunningRsyslog> {
+  const conf = join(dir, 'rsyslog.conf');
+  writeFileSync(conf, config);
   const child: ChildProcess = spawn('/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));

@@ -78,6 +78,7 @@ function compileStrategyRules(path: string, rules: StrategyRulesDocument, errors
     allowedSourceCidrs: allowedSourceCidrs?.filter((c) => c !== undefined),
     denyGroups: new Set(rules.denyGroups ?? []),
     denyUsernames: new Set(rules.denyUsernames ?? []),
+    rejectPlaintextPasswords: rules.rejectPlaintextPasswords ?? false,
   };
 }
 

@@ -35,6 +35,10 @@ export function evaluatePolicy(input: PolicyInput, context: PolicyContext): Poli
   if (revocation) {
     effects.push({ rule: `revocation:${revocation.revocationId}`, effect: 'deny', message: 'credential revoked' });
   }
+  if (input.credential?.passwordStorage === 'plaintext') {
+    // Always flagged: a leaked password file gives every such password away.
+    effects.push({ rule: 'basic-auth.plaintextPassword', effect: 'warn', message: 'password is stored in plaintext' });
+  }
   const rules = input.strategy ? policy.strategies.get(input.strategy) : undefined;
   if (rules && input.strategy) effects.push(...strategyEffects(input.strategy, rules, input, context.now));
   effects.push(...userValidationEffects(input, policy));
@@ -90,6 +94,9 @@ function strategyEffects(strategy: string, rules: CompiledStrategyRules, input: 
     if (!rules.allowedSourceCidrs.some((cidr) => cidr.contains(sourceIp))) {
       violations.push({ rule: rule('allowedSourceCidrs'), message: `${strategy} credentials are not accepted from this source address` });
     }
+  }
+  if (rules.rejectPlaintextPasswords && credential?.passwordStorage === 'plaintext') {
+    violations.push({ rule: rule('rejectPlaintextPasswords'), message: 'passwords stored in plaintext are refused' });
   }
   const user = input.user;
   if (user && rules.denyUsernames.has(user.username)) {

@@ -190,6 +190,28 @@ describe('evaluatePolicy', () => {
       deny: 'policy_denied',
     },
     {
+      name: 'a plaintext password is always flagged with a warning',
+      policy: '',
+      input: allow({ strategy: 'basic-auth', credential: { type: 'basic-auth', passwordStorage: 'plaintext' } }),
+      effects: [{ rule: 'basic-auth.plaintextPassword', effect: 'warn' }],
+    },
+    {
+      name: 'a plaintext password is refused when the policy says so',
+      policy: 'strategies: { basic-auth: { rejectPlaintextPasswords: true } }',
+      input: allow({ strategy: 'basic-auth', credential: { type: 'basic-auth', passwordStorage: 'plaintext' } }),
+      effects: [
+        { rule: 'basic-auth.plaintextPassword', effect: 'warn' },
+        { rule: 'strategies.basic-auth.rejectPlaintextPasswords', effect: 'deny' },
+      ],
+      deny: 'policy_denied',
+    },
+    {
+      name: 'an argon2id password passes rejectPlaintextPasswords',
+      policy: 'strategies: { basic-auth: { rejectPlaintextPasswords: true } }',
+      input: allow({ strategy: 'basic-auth', credential: { type: 'basic-auth', passwordStorage: 'argon2id' } }),
+      effects: [],
+    },
+    {
       name: 'a refused decision is not judged by allow rules',
       policy: 'strategies: { static-token: { mode: disabled } }',
       input: allow({ decision: 'deny' }),

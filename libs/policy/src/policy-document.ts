@@ -17,6 +17,8 @@ export interface StrategyRulesDocument {
   readonly allowedSourceCidrs?: readonly string[];
   readonly denyGroups?: readonly string[];
   readonly denyUsernames?: readonly string[];
+  /** basic-auth: refuse passwords stored in plaintext (they are always flagged with a warning). */
+  readonly rejectPlaintextPasswords?: boolean;
 }
 
 export interface ThrottleRuleDocument {
@@ -50,6 +52,7 @@ export interface CompiledStrategyRules {
   readonly allowedSourceCidrs?: readonly ParsedCidr[];
   readonly denyGroups: ReadonlySet<string>;
   readonly denyUsernames: ReadonlySet<string>;
+  readonly rejectPlaintextPasswords: boolean;
 }
 
 export interface CompiledThrottleRule {

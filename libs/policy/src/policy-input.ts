@@ -19,6 +19,7 @@ export interface PolicyInput {
     readonly issuedAt?: Date;
     readonly expiresAt?: Date;
     readonly x509?: { readonly serial: string; readonly issuer: string; readonly notBefore: Date; readonly notAfter: Date };
+    readonly passwordStorage?: 'argon2id' | 'scrypt' | 'bcrypt' | 'plaintext';
   };
   readonly request: { readonly endpoint: string; readonly sourceIp?: string; readonly tls?: boolean };
 }

@@ -14,6 +14,7 @@ const strategyRules = {
     allowedSourceCidrs: { type: 'array', items: { type: 'string' } },
     denyGroups: { type: 'array', items: { type: 'string' } },
     denyUsernames: { type: 'array', items: { type: 'string' } },
+    rejectPlaintextPasswords: { type: 'boolean' },
   },
 };
 

@@ -57,7 +57,7 @@ export interface ConsumedBatch {
   readonly topic: string;
   readonly partition: number;
   readonly records: readonly ConsumedRecord[];
-  /** Offset of the last record in the partition at fetch time, for lag. */
+  /** The partition's high-water mark at fetch time (the offset the next record will get), for lag. */
   readonly highWatermark: string;
 }
 

@@ -1,0 +1,28 @@
+import { Registry } from 'prom-client';
+import { createBusMetrics } from './bus.metrics';
+
+describe('bus metrics', () => {
+  it('two buses share one registry, each under its own client_id', async () => {
+    const registry = new Registry();
+    const a = createBusMetrics(registry, 'authn-a');
+    const b = createBusMetrics(registry, 'authn-b');
+    a.published('t.v1');
+    a.acknowledged('t.v1', 3);
+    b.dropped('t.v1');
+    b.queued(5, 7, 700);
+    a.latency(0.004);
+    const text = await registry.metrics();
+    expect(text).toContain('authtrail_events_published_total{client_id="authn-a",topic="t.v1"} 1');
+    expect(text).toContain('authtrail_events_acknowledged_total{client_id="authn-a",topic="t.v1"} 3');
+    expect(text).toContain('authtrail_events_dropped_total{client_id="authn-b",topic="t.v1"} 1');
+    expect(text).toContain('authtrail_events_buffered{client_id="authn-b"} 5');
+    expect(text).toContain('authtrail_events_spooled{client_id="authn-b"} 7');
+    expect(text).toContain('authtrail_events_spool_bytes{client_id="authn-b"} 700');
+    expect(text).toContain('authtrail_events_publish_latency_seconds_count{client_id="authn-a"} 1');
+  });
+
+  it('without a registry nothing is registered and calls are harmless', () => {
+    const metrics = createBusMetrics(undefined, 'x');
+    expect(() => metrics.published('t')).not.toThrow();
+  });
+});

@@ -1,6 +1,7 @@
 // One decision → one `authtrail.authn.decision.v1` event. Pure: the id, the clock, the sequence
 // number and the HMAC functions are passed in, so a table of tests pins every field.
 // The raw secret is only ever handed to `fingerprint` and never copied into the event.
+import { isIP } from 'node:net';
 import { decisionEvent, eventSource, type DecisionCredential, type DecisionData, type DecisionEndpoint, type DecisionEvent, type PolicyEffect, type ReasonCode } from '@authtrail/events';
 import type { Attempt, CredentialDescription, UserInfo } from '@authtrail/strategies';
 
@@ -53,7 +54,8 @@ export function toDecisionEvent(result: DecisionResult, request: DecisionRequest
     ...(credential ? { credential } : {}),
     request: {
       endpoint: request.endpoint,
-      ...(request.sourceIp !== undefined ? { sourceIp: request.sourceIp } : {}),
+      // Only a real address: the field is typed ipv4/ipv6 for consumers.
+      ...(request.sourceIp !== undefined && isIP(request.sourceIp) !== 0 ? { sourceIp: request.sourceIp } : {}),
       ...(request.forwardedFor && request.forwardedFor.length > 0 ? { forwardedFor: [...request.forwardedFor] } : {}),
       ...(request.userAgent !== undefined ? { userAgent: request.userAgent.slice(0, 512) } : {}),
       ...(request.method !== undefined ? { method: request.method } : {}),

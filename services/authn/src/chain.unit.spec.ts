@@ -1,0 +1,82 @@
+import type { AuthnConfig, StrategyConfigEntry } from '@authtrail/config';
+import type { AuthOutcome, RequestView, Strategy } from '@authtrail/strategies';
+import { composeChain, type StrategyRegistry } from './chain';
+
+const view = (authorization?: string, path = '/'): RequestView => ({ headers: authorization ? { authorization } : {}, peerCertificates: [], sourceIp: '127.0.0.1', method: 'GET', path, audiences: [], tls: false });
+
+/** Strategies that answer from a table keyed by the Authorization header, counting calls. */
+function fakeRegistry(calls: string[]): StrategyRegistry {
+  return {
+    async createStrategy(config: StrategyConfigEntry): Promise<Strategy> {
+      const answers = (config['answers'] ?? {}) as Record<string, AuthOutcome>;
+      return {
+        id: config.id,
+        async authenticate(request) {
+          calls.push(config.id);
+          if (config.id === 'anonymous') return { kind: 'authenticated', user: { username: 'system:anonymous', groups: ['system:unauthenticated'], extra: {} }, credential: { type: 'anonymous' } };
+          return answers[request.headers['authorization'] ?? ''] ?? { kind: 'abstained' };
+        },
+      };
+    },
+  };
+}
+
+const user = (username: string): AuthOutcome => ({ kind: 'authenticated', user: { username, groups: ['g'], extra: {} }, credential: { type: 'static-token', secretForFingerprint: 'x' } });
+const authn = (strategies: StrategyConfigEntry[], anonymous = false): AuthnConfig => ({
+  http: { port: 0, host: '127.0.0.1' },
+  trustedProxies: [],
+  anonymous: { enabled: anonymous },
+  cache: { successTTL: 10_000, failureTTL: 0, maxEntries: 10 },
+  strategies,
+  limits: { bodyLimit: 1, maxHeaderSize: 1, requestTimeout: 1, keepAliveTimeout: 1, connectionTimeout: 1, shutdownGrace: 1 },
+});
+
+describe('composeChain', () => {
+  it('asks strategies in config order and the first authenticated wins, with system:authenticated added', async () => {
+    const calls: string[] = [];
+    const { chain } = await composeChain(authn([{ id: 'static-token', answers: {} }, { id: 'oidc', answers: { 'Bearer t': user('jane') } }, { id: 'x509', answers: { 'Bearer t': user('other') } }]), fakeRegistry(calls), {});
+    const result = await chain.authenticateWithTrace(view('Bearer t'));
+    expect(calls).toEqual(['static-token', 'oidc']);
+    expect(result.strategy).toBe('oidc');
+    expect(result.outcome.kind === 'authenticated' && result.outcome.user.groups).toEqual(['g', 'system:authenticated']);
+    expect(result.attempts.map((a) => `${a.strategy}:${a.outcome}`)).toEqual(['static-token:abstained', 'oidc:authenticated']);
+  });
+
+  it('successes are cached for successTTL: the second request asks no strategy', async () => {
+    const calls: string[] = [];
+    const composed = await composeChain(authn([{ id: 'static-token', answers: { 'Bearer t': user('alice') } }]), fakeRegistry(calls), {});
+    await composed.chain.authenticateWithTrace(view('Bearer t'));
+    await composed.chain.authenticateWithTrace(view('Bearer t'));
+    expect(calls).toEqual(['static-token']);
+    expect(composed.cacheStats()).toMatchObject({ hits: 1, misses: 1 });
+  });
+
+  it('anonymous comes last and only when every strategy abstained; a rejected credential is never anonymous', async () => {
+    const calls: string[] = [];
+    const rejected: AuthOutcome = { kind: 'rejected', reason: 'unknown_token', message: 'no' };
+    const { chain, strategyIds } = await composeChain(authn([{ id: 'static-token', answers: { 'Bearer bad': rejected } }], true), fakeRegistry(calls), {});
+    expect(strategyIds).toEqual(['static-token', 'anonymous']);
+    const none = await chain.authenticateWithTrace(view());
+    expect(none.outcome.kind === 'authenticated' && none.outcome.user.username).toBe('system:anonymous');
+    expect(none.outcome.kind === 'authenticated' && none.outcome.user.groups).toEqual(['system:unauthenticated']);
+    const bad = await chain.authenticateWithTrace(view('Bearer bad'));
+    expect(bad.outcome).toEqual(rejected);
+  });
+
+  it('basic-auth in the list is reported (for WWW-Authenticate: Basic)', async () => {
+    expect((await composeChain(authn([{ id: 'basic-auth' }]), fakeRegistry([]), {})).basicAuth).toBe(true);
+    expect((await composeChain(authn([{ id: 'oidc' }]), fakeRegistry([]), {})).basicAuth).toBe(false);
+  });
+
+  it('a strategy that fails to start closes the ones already created and rethrows', async () => {
+    const closed: string[] = [];
+    const registry: StrategyRegistry = {
+      async createStrategy(config) {
+        if (config.id === 'oidc') throw new Error('cannot start');
+        return { id: config.id, authenticate: async () => ({ kind: 'abstained' }), close: async () => void closed.push(config.id) };
+      },
+    };
+    await expect(composeChain(authn([{ id: 'static-token' }, { id: 'oidc' }]), registry, {})).rejects.toThrow('cannot start');
+    expect(closed).toEqual(['static-token']);
+  });
+});

@@ -1,0 +1,76 @@
+import { decodeEvent } from '@authtrail/events';
+import { toDecisionEvent, type DecisionEventContext, type DecisionRequestFacts, type DecisionResult } from './decision-event';
+
+const context: DecisionEventContext = {
+  now: new Date('2026-01-02T03:04:05.678Z'),
+  id: '0194a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+  instance: 'authn-0',
+  sequence: 41,
+  latencyMicros: 1234.6,
+  fingerprint: (s) => `hmac-sha256:k1:${Buffer.from(s).toString('hex').padEnd(64, '0').slice(0, 64)}`,
+  usernameHash: (u) => `hmac-sha256-username:k1:${u.length.toString(16).padStart(64, '0')}`,
+};
+const request: DecisionRequestFacts = { endpoint: 'forward-auth', sourceIp: '203.0.113.9', forwardedFor: ['203.0.113.9'], userAgent: 'curl/8', method: 'GET', path: '/x', tls: true };
+
+describe('toDecisionEvent', () => {
+  const cases: ReadonlyArray<{ name: string; result: DecisionResult; expected: Record<string, unknown>; absent?: string[] }> = [
+    {
+      name: 'an allow carries the user, the strategy, the attempts and the credential fingerprint, never the secret',
+      result: {
+        decision: 'allow', httpStatus: 200, reason: 'ok', strategy: 'static-token',
+        attempts: [{ strategy: 'static-token', outcome: 'authenticated', reason: 'ok' }],
+        user: { username: 'alice', uid: 'u1', groups: ['g'], extra: { k: ['v'] } },
+        credential: { type: 'static-token', secretForFingerprint: 'TOPSECRET', publicId: 'u1', expiresAt: new Date('2027-01-01T00:00:00Z') },
+      },
+      expected: {
+        decision: 'allow', httpStatus: 200, reason: 'ok', strategy: 'static-token', user: { username: 'alice', uid: 'u1', groups: ['g'], extra: { k: ['v'] } },
+        credential: { type: 'static-token', fingerprint: context.fingerprint('TOPSECRET'), publicId: 'u1', expiresAt: '2027-01-01T00:00:00.000Z' },
+      },
+      absent: ['TOPSECRET', 'claimedUsernameHash'],
+    },
+    {
+      name: 'a failure keeps the claimed username only as its hash',
+      result: { decision: 'deny', httpStatus: 401, reason: 'invalid_password', message: 'wrong password', strategy: 'basic-auth', attempts: [{ strategy: 'basic-auth', outcome: 'rejected', reason: 'invalid_password' }], claimedUsername: 'bob', credential: { type: 'basic-auth', secretForFingerprint: 'bob:pw' } },
+      expected: { decision: 'deny', httpStatus: 401, reason: 'invalid_password', message: 'wrong password', claimedUsernameHash: context.usernameHash('bob') },
+      absent: ['"bob"', 'bob:pw', 'claimedUsername"'],
+    },
+    {
+      name: 'a refused malformed request has no attempts, no strategy and no credential',
+      result: { decision: 'deny', httpStatus: 413, reason: 'bad_request', message: 'request body too large', attempts: [] },
+      expected: { decision: 'deny', httpStatus: 413, reason: 'bad_request', attempts: [] },
+      absent: ['"strategy"', '"credential"', '"user"'],
+    },
+    {
+      name: 'policy effects and version are recorded',
+      result: { decision: 'deny', httpStatus: 403, reason: 'policy_denied', attempts: [], policy: { version: 7, effects: [{ rule: 'x509.denyGroups', effect: 'deny', message: 'system:masters via certificate' }] } },
+      expected: { policy: { version: 7, effects: [{ rule: 'x509.denyGroups', effect: 'deny', message: 'system:masters via certificate' }] } },
+    },
+    {
+      name: 'x509 credentials carry their certificate facts with RFC 3339 dates',
+      result: {
+        decision: 'allow', httpStatus: 200, reason: 'ok', strategy: 'x509', attempts: [], user: { username: 'jane', groups: [], extra: {} },
+        credential: { type: 'x509', x509: { serial: '01', subject: 'CN=jane', issuer: 'CN=ca', notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2026-02-01T00:00:00Z'), sha256: 'ab'.repeat(32) } },
+      },
+      expected: { credential: { type: 'x509', x509: { serial: '01', subject: 'CN=jane', issuer: 'CN=ca', notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2026-02-01T00:00:00.000Z', sha256: 'ab'.repeat(32) } } },
+    },
+  ];
+
+  it.each(cases)('$name', ({ result, expected, absent }) => {
+    const event = toDecisionEvent(result, request, context);
+    expect(event).toMatchObject({ specversion: '1.0', id: context.id, type: 'authtrail.authn.decision.v1', time: '2026-01-02T03:04:05.678Z', source: '/authtrail/authn/authn-0' });
+    expect(event.data).toMatchObject({ ...expected, request, instance: 'authn-0', sequence: 41, latencyMicros: 1235 });
+    const text = JSON.stringify(event);
+    for (const s of absent ?? []) expect(text).not.toContain(s);
+    // The events library's own decoder (JSON Schemas) accepts what we produce.
+    expect(decodeEvent(text)).toMatchObject({ ok: true });
+  });
+
+  it('the partition key is the username when known, else the fingerprint, else the source IP', () => {
+    const allow = toDecisionEvent({ decision: 'allow', httpStatus: 200, reason: 'ok', attempts: [], user: { username: 'alice', groups: [], extra: {} } }, request, context);
+    expect(allow.subject).toBe('alice');
+    const anonymousFailure = toDecisionEvent({ decision: 'deny', httpStatus: 401, reason: 'unknown_token', attempts: [], credential: { type: 'static-token', secretForFingerprint: 'x' } }, request, context);
+    expect(anonymousFailure.subject).toBe(context.fingerprint('x'));
+    const bare = toDecisionEvent({ decision: 'deny', httpStatus: 401, reason: 'no_credentials', attempts: [] }, request, context);
+    expect(bare.subject).toBe('203.0.113.9');
+  });
+});

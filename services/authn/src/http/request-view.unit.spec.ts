@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readForwardedCertificates } from './forwarded-client-cert';
+import { directView, forwardAuthView, tokenReviewView, type IncomingHop } from './request-view';
+import { escapeExtraKey, headerValue, remoteUserHeaders } from './reply-headers';
+import { createTrustedProxies, resolveClientAddress } from './trusted-proxies';
+
+const trusted = createTrustedProxies(['10.0.0.0/8', '::1/128']);
+const hop = (over: Partial<IncomingHop> = {}): IncomingHop => ({ peerAddress: '10.1.2.3', headers: {}, method: 'GET', url: '/v1/forward-auth', tls: false, peerCertificates: [], ...over });
+
+describe('trusted proxies and the client address', () => {
+  it.each([
+    ['an untrusted peer is the client whatever X-Forwarded-For says', '192.0.2.1', ['1.1.1.1'], '192.0.2.1'],
+    ['a trusted peer: the right-most untrusted hop is the client', '10.0.0.1', ['1.1.1.1', '2.2.2.2', '10.0.0.9'], '2.2.2.2'],
+    ['a trusted peer with only trusted hops: the left-most hop', '10.0.0.1', ['10.0.0.7'], '10.0.0.7'],
+    ['garbage in the chain stops the walk at the peer', '10.0.0.1', ['1.1.1.1', 'not-an-ip'], '10.0.0.1'],
+    ['an IPv4-mapped IPv6 peer is matched as IPv4', '::ffff:10.0.0.1', ['198.51.100.1'], '198.51.100.1'],
+  ])('%s', (_name, peer, xff, expected) => {
+    expect(resolveClientAddress(peer.replace('::ffff:', ''), xff, trusted)).toBe(expected);
+  });
+  it('::ffff:-mapped peers are trusted by their IPv4 range', () => expect(trusted.isTrusted('::ffff:10.0.0.1')).toBe(true));
+});
+
+describe('forwardAuthView', () => {
+  it('uses X-Forwarded-Method/Uri/Proto from a trusted proxy, strips the query string', () => {
+    const { view } = forwardAuthView(hop({ headers: { 'x-forwarded-method': 'post', 'x-forwarded-uri': '/a?token=t', 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.7' } }), trusted);
+    expect(view).toMatchObject({ method: 'POST', path: '/a', tls: true, sourceIp: '198.51.100.7' });
+  });
+  it('nginx X-Original-URI is understood', () => {
+    expect(forwardAuthView(hop({ headers: { 'x-original-uri': '/orig' } }), trusted).view.path).toBe('/orig');
+  });
+  it('ignores all of them from an untrusted peer, and never shows certificate headers to strategies', () => {
+    const built = forwardAuthView(hop({ peerAddress: '192.0.2.5', headers: { 'x-forwarded-uri': '/a', 'x-forwarded-proto': 'https', 'ssl-client-cert': 'x', 'x-forwarded-for': '1.1.1.1' } }), trusted);
+    expect(built.view).toMatchObject({ method: 'GET', path: '/v1/forward-auth', tls: false, sourceIp: '192.0.2.5', peerCertificates: [] });
+    expect(built.view.headers['ssl-client-cert']).toBeUndefined();
+    expect(built.forwardedFor).toEqual([]);
+    expect(built.problem).toBeUndefined();
+  });
+});
+
+describe('tokenReviewView and directView', () => {
+  it('TokenReview turns the token into a bearer header and passes the audiences', () => {
+    expect(tokenReviewView(hop({ method: 'POST' }), trusted, 'abc', ['api']).view).toMatchObject({ headers: { authorization: 'Bearer abc' }, audiences: ['api'] });
+    expect(tokenReviewView(hop(), trusted, '', []).view.headers).toEqual({});
+  });
+  it('directView lower-cases header names and joins repeated values', () => {
+    expect(directView(hop(), trusted, { headers: { 'X-A': ['1', '2'], Authorization: 'Bearer t' } }).view.headers).toEqual({ 'x-a': '1, 2', authorization: 'Bearer t' });
+  });
+});
+
+describe('forwarded client certificates', () => {
+  // A real certificate, made by the openssl CLI for this test.
+  const pem = (() => {
+    const dir = mkdtempSync(join(tmpdir(), 'xfcc-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=jane', '-days', '1'], { stdio: 'ignore' });
+    const text = readFileSync(join(dir, 'c.pem'), 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+    return text;
+  })();
+
+  it.each([
+    ['no header is none', {}, 'none'],
+    ['a URL-encoded garbage value is malformed', { 'ssl-client-cert': '%E0%A4%A' }, 'malformed'],
+    ['a value without PEM is malformed', { 'ssl-client-cert': 'hello' }, 'malformed'],
+    ['XFCC without a Cert element is malformed', { 'x-forwarded-client-cert': 'Hash=abc;Subject="CN=x"' }, 'malformed'],
+    ['Traefik base64 that is not DER is malformed', { 'x-forwarded-tls-client-cert': 'AAAA' }, 'malformed'],
+  ])('%s', (_name, headers, kind) => expect(readForwardedCertificates(headers).kind).toBe(kind));
+
+  it('a real certificate parses in the nginx, Envoy and Traefik formats', () => {
+    const der = new X509Certificate(pem).raw.toString('base64');
+    for (const headers of [{ 'ssl-client-cert': encodeURIComponent(pem) }, { 'x-forwarded-client-cert': `By=spiffe://a;Hash=1;Cert="${encodeURIComponent(pem)}"` }, { 'x-forwarded-tls-client-cert': encodeURIComponent(der) }]) {
+      const parsed = readForwardedCertificates(headers);
+      expect(parsed.kind === 'certificates' && parsed.chain[0]?.subject).toBe('CN=jane');
+    }
+  });
+
+  it('never throws on any header value (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('ssl-client-cert', 'x-forwarded-client-cert', 'x-forwarded-tls-client-cert'), fc.string({ maxLength: 300 }), (name, value) => {
+        const parsed = readForwardedCertificates({ [name]: value });
+        expect(['none', 'malformed', 'certificates']).toContain(parsed.kind);
+      }),
+    );
+  });
+});
+
+describe('front-proxy headers', () => {
+  it.each([
+    ['a domain-prefixed key escapes the slash as kube does', 'authentication.kubernetes.io/credential-id', 'authentication.kubernetes.io%2Fcredential-id'],
+    ['a colon (not legal in header names) is escaped', 'a:b', 'a%3Ab'],
+    ['upper case is folded (header names are case-insensitive)', 'Team', 'team'],
+    ['a percent sign is escaped so unescaping is exact', '50%', '50%25'],
+  ])('%s', (_name, key, expected) => expect(escapeExtraKey(key)).toBe(expected));
+
+  it('non-ASCII values are percent-encoded, ASCII is kept', () => {
+    expect(headerValue('jöe')).toBe('j%C3%B6e');
+    expect(headerValue('joe@example.com')).toBe('joe@example.com');
+    expect(remoteUserHeaders({ username: 'u', groups: [], extra: { e: [] } })).toEqual({ 'x-remote-user': 'u' });
+  });
+});

@@ -28,8 +28,12 @@ export class SyslogConnection {
   }
 
   async send(payload: Buffer, abort: AbortSignal): Promise<WriteOutcome> {
-    const socket = await this.connected().catch((error: Error) => error);
-    if (socket instanceof Error) return { ok: false, detail: `connect to ${this.config.host}:${this.config.port} failed: ${socket.message}` };
+    const connection = await this.connected().then(
+      (socket) => ({ ok: true as const, socket }),
+      (error: Error) => ({ ok: false as const, detail: error.message }),
+    );
+    if (!connection.ok) return { ok: false, detail: `connect to ${this.config.host}:${this.config.port} failed: ${connection.detail}` };
+    const socket = connection.socket;
     const written = await new Promise<WriteOutcome>((resolve) => {
       socket.write(payload, (error) => resolve(error ? { ok: false, detail: error.message } : { ok: true }));
     });

@@ -1,4 +1,8 @@
-import { DataSource } from 'typeorm';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DataSource, EntityManager } from 'typeorm';
 import { ENTITIES } from './entities';
 import { CreateReadModels1764374400000 } from './migrations/1764374400000-CreateReadModels';
 
@@ -46,7 +50,35 @@ export async function openReadModel(url: string, options: DataSourceOptions = {}
   return dataSource;
 }
 
+export interface TransactionOptions {
+  /**
+   * `synchronous_commit = off` for this transaction: COMMIT returns before the WAL is flushed.
+   * A server crash may then lose the last transactions, never part of one. Safe only where the
+   * transaction carries its own checkpoint (the projector): what is lost is re-read from Kafka.
+   */
+  readonly asyncCommit?: boolean;
+}
+
 /** Runs `work` in one transaction: all of it commits, or none of it does. */
-export async function inTransaction<T>(db: ReadModelDb, work: (tx: SqlRunner) => Promise<T>): Promise<T> {
-  return db.transaction((manager) => work(manager as unknown as SqlRunner));
+export async function inTransaction<T>(db: ReadModelDb, work: (tx: SqlRunner) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  return db.transaction(async (manager) => {
+    if (options.asyncCommit) await manager.query('SET LOCAL synchronous_commit TO off');
+    return work(manager as unknown as SqlRunner);
+  });
+}
+
+export type CopyIn = (sql: string, text: string) => Promise<void>;
+
+/**
+ * Runs `work` with a COPY … FROM STDIN function on the connection of `db`: the transaction's
+ * own connection when `db` is one, else a new transaction. TypeORM has no COPY, so this reaches
+ * the pg client under the query runner; it stays inside this lib.
+ */
+export async function withCopy<T>(db: SqlRunner, work: (tx: SqlRunner, copy: CopyIn) => Promise<T>): Promise<T> {
+  if (db instanceof DataSource) return db.transaction((manager) => withCopy(manager as unknown as SqlRunner, work));
+  const runner = db instanceof EntityManager ? db.queryRunner : undefined;
+  if (!runner) throw new TypeError('withCopy needs a data source or a transaction from inTransaction');
+  const client = (await runner.connect()) as PoolClient;
+  const copy: CopyIn = (sql, text) => pipeline(Readable.from([text]), client.query(copyFrom(sql)));
+  return work(db, copy);
 }

@@ -1,7 +1,7 @@
 // Public surface of the read models: a data source, migrations, and narrow query functions.
 // TypeORM stays inside this lib; no Repository is exported.
 export { createDataSource, inTransaction, openReadModel } from './data-source';
-export type { DataSourceOptions, ReadModelDb, SqlRunner } from './data-source';
+export type { DataSourceOptions, ReadModelDb, SqlRunner, TransactionOptions } from './data-source';
 export { revertMigrations, runMigrations } from './migrate';
 export { startEmbeddedPostgres } from './embedded-postgres';
 export type { EmbeddedPostgresOptions, RunningEmbeddedPostgres } from './embedded-postgres';

@@ -1,4 +1,5 @@
-import type { SqlRunner } from './data-source';
+import { withCopy, type SqlRunner } from './data-source';
+import { copyText } from './copy-text';
 import type {
   ControlEventRow,
   CredentialChange,
@@ -20,24 +21,31 @@ const json = (rows: readonly unknown[]): string => JSON.stringify(rows);
 const byKey = <T>(rows: readonly T[], key: (row: T) => string): T[] =>
   [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 
-/** Appends decision events; returns the ids that were new (duplicates are left untouched). */
+const DECISION_COLUMNS: readonly (keyof DecisionRow)[] = [
+  'id', 'time', 'decision', 'httpStatus', 'reason', 'strategy', 'username', 'claimed', 'groups', 'sourceIp',
+  'userAgent', 'endpoint', 'credentialFingerprint', 'credentialType', 'policyVersion', 'instance', 'sequence', 'payload',
+];
+const DECISION_SQL_COLUMNS =
+  'id, time, decision, http_status, reason, strategy, username, claimed, groups, source_ip, user_agent, endpoint, ' +
+  'credential_fingerprint, credential_type, policy_version, instance, sequence, payload';
+
+/**
+ * Appends decision events; returns the ids that were new (duplicates are left untouched). The rows
+ * are COPYed into a session-local staging table (no indexes, no WAL), then moved with one
+ * INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING id.
+ */
 export async function insertDecisions(db: SqlRunner, rows: readonly DecisionRow[]): Promise<ReadonlySet<string>> {
   if (rows.length === 0) return new Set();
-  const inserted = await db.query<{ id: string }[]>(
-    `INSERT INTO decision (id, time, decision, http_status, reason, strategy, username, claimed, groups, source_ip,
-                           user_agent, endpoint, credential_fingerprint, credential_type, policy_version, instance,
-                           sequence, payload)
-     SELECT x.id, x.time, x.decision, x."httpStatus", x.reason, x.strategy, x.username, x.claimed, coalesce(x.groups, '{}'),
-            x."sourceIp", x."userAgent", x.endpoint, x."credentialFingerprint", x."credentialType", x."policyVersion",
-            x.instance, x.sequence, x.payload
-       FROM json_to_recordset($1::json) AS x(id uuid, time timestamptz, decision text, "httpStatus" smallint, reason text,
-            strategy text, username text, claimed boolean, groups text[], "sourceIp" inet, "userAgent" text,
-            endpoint text, "credentialFingerprint" text, "credentialType" text, "policyVersion" integer,
-            instance text, sequence bigint, payload jsonb)
-     ON CONFLICT (time, id) DO NOTHING
-     RETURNING id`,
-    [json(rows)],
-  );
+  const inserted = await withCopy(db, async (tx, copy) => {
+    await tx.query(`CREATE TEMP TABLE IF NOT EXISTS decision_stage (LIKE decision INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
+    await copy(`COPY decision_stage (${DECISION_SQL_COLUMNS}) FROM STDIN`, copyText(rows, DECISION_COLUMNS));
+    return tx.query<{ id: string }[]>(
+      `INSERT INTO decision (${DECISION_SQL_COLUMNS})
+       SELECT ${DECISION_SQL_COLUMNS} FROM decision_stage
+       ON CONFLICT (time, id) DO NOTHING
+       RETURNING id`,
+    );
+  });
   return new Set(inserted.map((r) => r.id));
 }
 

@@ -1,6 +1,9 @@
 // One batch of one partition → one PostgreSQL transaction: append the events (the primary key
 // drops duplicates), evolve the read models from the events that were new, write the checkpoint.
-// All or nothing; the caller commits the Kafka offset only after this resolves.
+// All or nothing; the caller commits the Kafka offset only after this resolves. The commit is
+// asynchronous (no WAL flush wait): if PostgreSQL crashes and loses the last transactions, it
+// loses their checkpoints with them, and the partition resumes from the older checkpoint (the
+// Postgres checkpoint, not the Kafka offset, decides where a partition resumes).
 import { CONTROL_EVENT_TYPES_SET, isDecisionEvent } from './event-kinds';
 import type { AuthtrailEvent, ControlEvent, DecisionEvent } from '@authtrail/events';
 import type { ConsumedRecord } from '@authtrail/event-bus';
@@ -97,5 +100,5 @@ export async function projectEvents(
       ]);
     }
     return outcome;
-  });
+  }, { asyncCommit: true });
 }

@@ -21,15 +21,20 @@ export function decodeRecord(record: ConsumedRecord): RecordDecoding {
   }
   const decoded = decodeEvent(record.value);
   if (!decoded.ok) return decoded;
-  const unstorable = whyUnstorable(decoded.event);
+  const unstorable = whyUnstorable(decoded.event, record.value);
   return unstorable ? { ok: false, reason: 'unstorable', detail: unstorable } : decoded;
 }
 
-/** Undefined when PostgreSQL accepts the event as the projector writes it. */
-export function whyUnstorable(event: AuthtrailEvent): string | undefined {
+/**
+ * Undefined when PostgreSQL accepts the event as the projector writes it. With the raw JSON
+ * given, the string walk is skipped when it has no `\u` escape: valid UTF-8 JSON can carry a NUL
+ * or a lone surrogate only as an escape.
+ */
+export function whyUnstorable(event: AuthtrailEvent, raw?: Buffer): string | undefined {
   if (!UUID_RE.test(event.id)) return 'the event id is not a UUID';
   if (!Number.isFinite(Date.parse(event.time))) return 'the event time is not a timestamp';
-  if (!storableStrings(event)) return 'a string holds a NUL character or a lone surrogate';
+  const mayHoldEscapes = raw === undefined || raw.includes('\\u');
+  if (mayHoldEscapes && !storableStrings(event)) return 'a string holds a NUL character or a lone surrogate';
   if (event.type === DECISION_EVENT_TYPE) {
     if (!Number.isSafeInteger(event.data.sequence)) return 'data.sequence is not a safe integer';
     const version = event.data.policy?.version;

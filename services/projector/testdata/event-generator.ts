@@ -86,10 +86,11 @@ export function generateEvents(count: number, options: GeneratorOptions = {}): A
     const instance = pick(instances);
     sequences[instance] += random() < gapRate ? 2 : 1;
     const allowed = random() < 0.7;
-    const userN = pick(users);
+    // A credential belongs to one user and is mostly used from its own few addresses.
     const credN = pick(credentials);
-    const addrN = pick(addresses);
-    const sourceIp = addrN % 9 === 0 ? `2001:db8::${addrN.toString(16)}` : `10.${(addrN >> 8) & 255}.${addrN & 255}.${1 + (addrN % 200)}`;
+    const userN = random() < 0.9 ? credN % users : pick(users);
+    const addrN = random() < 0.9 ? (credN * 7 + pick(3)) % addresses : pick(addresses);
+    const sourceIp = addrN % 9 === 0 ? `2001:db8::1:${addrN.toString(16)}` : `10.${(addrN >> 8) & 255}.${addrN & 255}.${1 + (addrN % 200)}`;
     const strategy = STRATEGIES[credN % STRATEGIES.length];
     const reason: ReasonCode = allowed ? 'ok' : DENY_REASONS[pick(DENY_REASONS.length)];
     const hasUser = allowed || reason === 'policy_denied' || reason === 'credential_revoked';

@@ -1,0 +1,25 @@
+// PostgreSQL COPY text format, for bulk loads into a staging table (the cheapest input path).
+
+function escapeCopy(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/** A text[] literal: every element double-quoted, `"` and `\` backslash-escaped. */
+function arrayLiteral(values: readonly unknown[]): string {
+  return `{${values.map((v) => `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+/** One COPY field: NULL as `\N`, arrays as text[] literals, objects as JSON. */
+export function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (Array.isArray(value)) return escapeCopy(arrayLiteral(value));
+  if (typeof value === 'object') return escapeCopy(JSON.stringify(value));
+  return escapeCopy(String(value));
+}
+
+/** Rows as COPY text, one line per row, columns in `columns` order. */
+export function copyText<T>(rows: readonly T[], columns: readonly (keyof T)[]): string {
+  let out = '';
+  for (const row of rows) out += `${columns.map((c) => copyField(row[c])).join('\t')}\n`;
+  return out;
+}

@@ -7,3 +7,15 @@ export interface BusLogger {
 }
 
 export const silentLogger: BusLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * What a log line says about an error: its class and kafkajs type, or its message. Never the
+ * record: the bus does not put record content into errors.
+ */
+export function errorName(error: unknown): string {
+  if (error instanceof Error) {
+    const type = (error as { type?: unknown }).type;
+    return typeof type === 'string' ? `${error.name}:${type}` : `${error.name}: ${error.message}`;
+  }
+  return 'unknown error';
+}

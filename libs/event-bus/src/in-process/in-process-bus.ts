@@ -45,11 +45,12 @@ export function createInProcessBus(options: InProcessBusOptions = {}): EventBus 
   const subscriptions = new Set<Subscription>();
   topics.onTopicCreated(() => groups.forEach((g) => g.topicsChanged()));
   let closed = false;
+  let publisherClosed = false;
   let published = 0;
 
   const publisher: Publisher = {
     publish(record: BusRecord): Promise<PublishResult> {
-      if (closed) return Promise.reject(new PublishError('publisher_closed', 'the event publisher is closed'));
+      if (closed || publisherClosed) return Promise.reject(new PublishError('publisher_closed', 'the event publisher is closed'));
       try {
         topics.partitionFor(record.topic, record.key).append(record, Date.now());
       } catch (error) {
@@ -62,7 +63,10 @@ export function createInProcessBus(options: InProcessBusOptions = {}): EventBus 
       return ACCEPTED;
     },
     flush: () => Promise.resolve(),
-    close: () => Promise.resolve(),
+    close: () => {
+      publisherClosed = true;
+      return Promise.resolve();
+    },
     stats: () => ({ published, acknowledged: published, buffered: 0, spooled: 0, spoolBytes: 0, dropped: 0 }),
   };
 

@@ -3,9 +3,8 @@
 // Offsets are committed (in memory) only after handleBatch resolved; a failed batch is offered
 // again after a growing pause. Partitions are spread round-robin over the members that
 // subscribed to their topic, in join order.
-import type { BusLogger } from '../bus.logger';
+import { type BusLogger, errorName } from '../bus.logger';
 import type { SubscribeOptions } from '../bus.port';
-import { errorName } from '../publisher/queued-publisher';
 import type { InProcessTopics } from './in-process-topics';
 
 interface TopicPartition {

@@ -212,6 +212,18 @@ describe('Kafka bus on a real broker', () => {
     await expect(b.subscriber.readToEnd(uniqueTopic('event-bus.never-created'), () => undefined)).resolves.toBe(0);
   });
 
+  it('subscribing to a topic that does not exist yet creates it, and the group then receives what is published', async () => {
+    const name = topic('created-by-subscribe');
+    const b = bus({ topics: { [name]: { partitions: 2 } } });
+    let done: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const subscription = await b.subscriber.subscribe({ groupId: `${name}.group`, topics: [name], fromBeginning: true, handleBatch: async () => done() });
+    await b.publisher.publish(testRecord(name, 'created', 0, 'k', secret));
+    await finished;
+    await subscription.stop();
+    expect(await readAll(b, name)).toHaveLength(1);
+  });
+
   it('a group that starts without fromBeginning sees only records published after it joined', async () => {
     const name = topic('latest');
     const b = bus({ topics: { [name]: { partitions: 1 } } });

@@ -33,7 +33,10 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
     metrics: createBusMetrics(options.metrics, options.clientId),
     logger,
   });
-  const subscriber = createKafkaSubscriber(kafka, options.clientId, logger);
+  const topicSpecs = options.topics ?? {};
+  const subscriber = createKafkaSubscriber(kafka, options.clientId, logger, (names) =>
+    admin.ensureTopics(Object.fromEntries(names.map((name) => [name, topicSpecs[name] ?? { partitions: -1 }]))),
+  );
   let closing: Promise<void> | undefined;
   return {
     publisher,

@@ -3,9 +3,8 @@
 // so the same records come again (after a growing pause, so a poison record does not spin).
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import type { BusLogger } from '../bus.logger';
+import { type BusLogger, errorName } from '../bus.logger';
 import type { ConsumedRecord, SubscribeOptions, Subscriber, Subscription } from '../bus.port';
-import { errorName } from '../publisher/queued-publisher';
 
 export interface KafkaSubscriber extends Subscriber {
   stopAll(): Promise<void>;
@@ -15,7 +14,11 @@ const JOIN_WAIT_MS = 30_000;
 const MAX_REDELIVERY_PAUSE_MS = 5_000;
 const FETCH_WAIT_MS = 1_000;
 
-export function createKafkaSubscriber(kafka: Kafka, clientId: string, logger: BusLogger): KafkaSubscriber {
+/**
+ * `ensureTopics` creates subscribed topics that do not exist yet (a projector may start before
+ * the first decision was published; kafkajs refuses to subscribe to a missing topic).
+ */
+export function createKafkaSubscriber(kafka: Kafka, clientId: string, logger: BusLogger, ensureTopics: (topics: readonly string[]) => Promise<void>): KafkaSubscriber {
   const running = new Set<Subscription>();
 
   async function subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -56,8 +59,14 @@ export function createKafkaSubscriber(kafka: Kafka, clientId: string, logger: Bu
       logger.warn({ error: errorName(payload.error), groupId: options.groupId, restart: payload.restart }, 'consumer crashed');
     });
 
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
+    try {
+      await ensureTopics(options.topics);
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

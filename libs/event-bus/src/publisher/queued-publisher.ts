@@ -16,7 +16,7 @@
 // crash replays a spool segment from its start. Consumers deduplicate on the event id.
 import { performance } from 'node:perf_hooks';
 import { PublishError } from '../bus.errors';
-import type { BusLogger } from '../bus.logger';
+import { type BusLogger, errorName } from '../bus.logger';
 import type { BusMetrics } from '../bus.metrics';
 import type { BusRecord, Publisher, PublisherStats, PublishResult } from '../bus.port';
 import type { ResolvedPublisherSettings } from '../kafka/kafka-bus.config';
@@ -380,13 +380,4 @@ function countByTopic(records: readonly BusRecord[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const record of records) counts.set(record.topic, (counts.get(record.topic) ?? 0) + 1);
   return counts;
-}
-
-/** Error class and code only: kafkajs messages are safe, but nothing here needs more. */
-export function errorName(error: unknown): string {
-  if (error instanceof Error) {
-    const type = (error as { type?: unknown }).type;
-    return typeof type === 'string' ? `${error.name}:${type}` : `${error.name}: ${error.message}`;
-  }
-  return 'unknown error';
 }

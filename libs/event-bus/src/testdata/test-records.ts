@@ -38,9 +38,3 @@ export function parseTestRecord(value: Buffer | null): TestPayload {
   if (value === null) throw new Error('record without a value');
   return JSON.parse(value.toString('utf8')) as TestPayload;
 }
-
-/** The raw secret, or its base64 (as in a Basic header or a JWT), anywhere in the bytes. */
-export function containsSecret(haystack: Buffer | string, secret: string): boolean {
-  const text = typeof haystack === 'string' ? haystack : haystack.toString('latin1');
-  return [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url')].some((needle) => text.includes(needle));
-}

@@ -1,7 +1,7 @@
 import { decodeEvent } from '@authtrail/events';
 import { backoffDelay } from './backoff';
 import { passesFilter } from './event-filter';
-import { chunks } from './sinks/splunk-hec.sink';
+import { chunks } from './sinks/chunking';
 import { outputHeaders } from './sinks/output-headers';
 import { decisionAt, policyAppliedAt } from './testdata/decision-stream.fixture';
 
@@ -35,7 +35,7 @@ describe('sink filters', () => {
   });
 });
 
-describe('HEC batching', () => {
+describe('batching by count and bytes', () => {
   const cases: readonly [string, string[], number, number, { start: number; end: number }[]][] = [
     ['lines are grouped by count', ['a', 'b', 'c'], 2, 1000, [{ start: 0, end: 2 }, { start: 2, end: 3 }]],
     ['lines are grouped by bytes', ['aaaa', 'bbbb', 'cccc'], 10, 11, [{ start: 0, end: 2 }, { start: 2, end: 3 }]],

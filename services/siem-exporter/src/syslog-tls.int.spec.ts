@@ -47,7 +47,7 @@ describe('syslog sink over TLS', () => {
     dir = mkdtempSync(join(tmpdir(), 'siem-tls-'));
     mintCertificates(dir);
     server = createServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, (socket) => {
-      let pending = Buffer.alloc(0);
+      let pending: Buffer = Buffer.alloc(0);
       socket.on('data', (chunk: Buffer) => {
         const { messages, rest } = readFrames(Buffer.concat([pending, chunk]));
         received.push(...messages);

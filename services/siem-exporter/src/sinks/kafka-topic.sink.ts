@@ -2,9 +2,12 @@ import { DEFAULT_SIEM_PRODUCT, partitionKeyOfEvent, toEcs, toOcsf, type SiemMapO
 import type { BusRecord } from '@authtrail/event-bus';
 import type { TopicWriter } from '../kafka/topic-writer.port';
 import type { KafkaSinkConfig } from '../siem.config';
+import { chunks } from './chunking';
 import { outputHeaders } from './output-headers';
 import { splitOnRefusal } from './refusal-split';
 import { ACKNOWLEDGED, type DeliveryOutcome, type Sink, type SinkItem } from './sink.port';
+
+const MAX_WRITE_BYTES = 512 * 1024;
 
 /** `kafka-ocsf` / `kafka-ecs`: one JSON document per record (NDJSON when read line by line), keyed like the source. */
 export function createKafkaTopicSink(config: KafkaSinkConfig, writer: TopicWriter, productVersion: string): Sink {
@@ -35,8 +38,17 @@ export function createKafkaTopicSink(config: KafkaSinkConfig, writer: TopicWrite
     async deliver(items) {
       if (items.length === 0) return ACKNOWLEDGED;
       const records = items.map(toRecord);
-      const outcome = await send(records);
-      return outcome.kind === 'refused' && records.length > 1 ? splitOnRefusal(records, (r) => send([r])) : outcome;
+      const refused: { index: number; detail: string }[] = [];
+      // The broker refuses a record batch above message.max.bytes (default 1 MB) per partition:
+      // write slices well below it rather than discover the limit by refusals.
+      for (const slice of chunks(records.map((r) => r.value), Number.MAX_SAFE_INTEGER, MAX_WRITE_BYTES)) {
+        const part = records.slice(slice.start, slice.end);
+        const first = await send(part);
+        const outcome = first.kind === 'refused' && part.length > 1 ? await splitOnRefusal(part, (r) => send([r])) : first;
+        if (outcome.kind === 'unavailable') return outcome;
+        if (outcome.kind === 'refused') refused.push(...outcome.refused.map((r) => ({ index: slice.start + r.index, detail: r.detail })));
+      }
+      return refused.length > 0 ? { kind: 'refused', refused } : ACKNOWLEDGED;
     },
     async close() {
       // The writer is shared with the dead-letter topic; the exporter closes it.

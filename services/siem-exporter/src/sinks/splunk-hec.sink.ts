@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { DEFAULT_SIEM_PRODUCT, toEcs, toOcsf, type SiemMapOptions } from '@authtrail/events';
 import type { SplunkHecSinkConfig } from '../siem.config';
+import { chunks } from './chunking';
 import { splitOnRefusal } from './refusal-split';
 import { ACKNOWLEDGED, type DeliveryOutcome, type Sink, type SinkItem } from './sink.port';
 
@@ -97,24 +98,6 @@ function classify(status: number, body: string): DeliveryOutcome {
   const detail = `HEC answered ${status}${body ? `: ${body}` : ''}`;
   if (status === 400 || status === 413) return { kind: 'refused', refused: [{ index: 0, detail }] };
   return { kind: 'unavailable', detail };
-}
-
-/** Consecutive slices of at most `count` lines and `maxBytes` bytes (a single larger line goes alone). */
-export function chunks(lines: readonly string[], count: number, maxBytes: number): { start: number; end: number }[] {
-  const result: { start: number; end: number }[] = [];
-  let start = 0;
-  let bytes = 0;
-  lines.forEach((line, index) => {
-    const size = Buffer.byteLength(line) + 1;
-    if (index > start && (index - start >= count || bytes + size > maxBytes)) {
-      result.push({ start, end: index });
-      start = index;
-      bytes = 0;
-    }
-    bytes += size;
-  });
-  if (start < lines.length) result.push({ start, end: lines.length });
-  return result;
 }
 
 function resolveToken(config: SplunkHecSinkConfig, env: Readonly<Record<string, string | undefined>>): string {

@@ -56,10 +56,13 @@ export class DiskSpool {
 
   private constructor(private readonly options: Required<DiskSpoolOptions>) {}
 
-  /** Opens (creating if needed) a spool directory and accounts for segments a previous process left. */
+  /**
+   * Accounts for segments a previous process left in `dir`. The directory itself is created at
+   * the first write (a strict-mode publisher never makes one).
+   */
   static open(options: DiskSpoolOptions): DiskSpool {
     const spool = new DiskSpool({ segmentBytes: DEFAULT_SEGMENT_BYTES, ...options });
-    mkdirSync(options.dir, { recursive: true });
+    if (!existsSync(options.dir)) return spool;
     for (const name of readdirSync(options.dir)) {
       const match = SEGMENT_PATTERN.exec(name);
       if (!match) continue;
@@ -125,6 +128,7 @@ export class DiskSpool {
     if (records.length === 0) return;
     const id = Math.min(this.nextId, ...this.segments.keys()) - 1;
     const frames = records.map((record) => encodeFrame(record));
+    mkdirSync(this.options.dir, { recursive: true });
     const fd = openSync(this.file(id), 'wx');
     try {
       writeSync(fd, Buffer.concat(frames));
@@ -172,6 +176,7 @@ export class DiskSpool {
       const id = this.nextId;
       this.nextId += 1;
       const file = this.file(id);
+      mkdirSync(this.options.dir, { recursive: true });
       if (existsSync(file)) throw new Error(`spool segment ${path.basename(file)} already exists`);
       const info = { bytes: 0, records: 0 };
       this.active = { id, fd: openSync(file, 'a'), info, dirty: false };

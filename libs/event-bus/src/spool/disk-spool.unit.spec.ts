@@ -76,6 +76,14 @@ describe('disk spool', () => {
     expect(segment?.records.map((r) => r.key)).toEqual(['k0', 'k1', 'k2']);
   });
 
+  it('the directory is created at the first write, not at open', () => {
+    const nested = path.join(dir, 'spool', 'authn-1');
+    const spool = DiskSpool.open({ dir: nested, maxBytes: 1 << 20 });
+    expect(readdirSync(dir)).toEqual([]);
+    spool.append(records(0, 1));
+    expect(readdirSync(nested)).toHaveLength(1);
+  });
+
   it('files that are not segments are left alone', () => {
     appendFileSync(path.join(dir, 'notes.txt'), 'hello');
     const spool = DiskSpool.open({ dir, maxBytes: 1 << 20 });

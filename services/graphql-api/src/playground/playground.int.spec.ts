@@ -10,6 +10,9 @@ import { deriveReadModels, insertSeedDecisions } from '../testdata/read-model.se
 import { standardDecisions } from '../testdata/standard-dataset';
 import { startTestApi, type TestApi } from '../testdata/test-api.fixture';
 
+// Runs inside the page (playwright evaluate); jest's tsconfig has no DOM lib.
+declare const document: { querySelector(selector: string): unknown };
+
 const ARTIFACTS = join(__dirname, '../../../../artifacts/graphql-api');
 
 let api: TestApi;

@@ -11,6 +11,7 @@ import type { GraphqlContext } from '../context';
 import { formatError } from '../errors/format-error';
 import { createPollingDecisionFeed, type DecisionFeed } from '../feed/decision-feed';
 import { aliasLimitRule } from '../limits/alias-limit.rule';
+import { paginatedRootFields } from '../limits/complexity';
 import { complexityPlugin } from '../limits/complexity.plugin';
 import { depthLimitRule } from '../limits/depth-limit.rule';
 import { playgroundRoutes } from '../playground/playground.route';
@@ -83,7 +84,7 @@ export async function buildGraphqlServer(deps: GraphqlServerDeps): Promise<Graph
     stopOnTerminationSignals: false,
     hideSchemaDetailsFromClientErrors: !introspection,
     formatError: (formatted, error) => formatError(formatted, error, log),
-    plugins: [ApolloServerPluginLandingPageDisabled(), complexityPlugin({ maxComplexity: limits.maxComplexity, defaultPageSize: limits.defaultPageSize, maxPageSize: limits.maxPageSize })],
+    plugins: [ApolloServerPluginLandingPageDisabled(), complexityPlugin({ maxComplexity: limits.maxComplexity, defaultPageSize: limits.defaultPageSize, maxPageSize: limits.maxPageSize, paginatedFields: paginatedRootFields(schema) })],
   });
   await apollo.start();
 

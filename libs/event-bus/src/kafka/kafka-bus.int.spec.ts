@@ -230,23 +230,23 @@ describe('Kafka bus on a real broker', () => {
     await b.publisher.publish(testRecord(name, 'latest', 0, 'k', secret));
     await b.publisher.flush(10_000);
     const delivered: number[] = [];
-    let done: () => void = () => undefined;
-    const finished = new Promise<void>((resolve) => (done = resolve));
     const subscription = await b.subscriber.subscribe({
       groupId: `${name}.group`,
       topics: [name],
       handleBatch: async ({ records }) => {
         delivered.push(...records.map((r) => parseTestRecord(r.value).seq));
-        if (delivered.includes(2)) done();
       },
     });
-    // The first fetch resolves "latest"; give it a moment before publishing the new records.
-    await new Promise((r) => setTimeout(r, 1_500));
-    await b.publisher.publish(testRecord(name, 'latest', 1, 'k', secret));
-    await b.publisher.publish(testRecord(name, 'latest', 2, 'k', secret));
-    await finished;
+    // "Latest" is resolved at the group's first fetch: publish probes until one arrives.
+    for (let seq = 1; delivered.length === 0 && seq < 100; seq += 1) {
+      await b.publisher.publish(testRecord(name, 'latest', seq, 'k', secret));
+      await b.publisher.flush(10_000);
+      await new Promise((r) => setTimeout(r, 200));
+    }
     await subscription.stop();
-    expect(delivered).toEqual([1, 2]);
+    expect(delivered.length).toBeGreaterThan(0);
+    expect(delivered).not.toContain(0);
+    expect(delivered).toEqual([...delivered].sort((x, y) => x - y));
   });
 
   it('a spool left by a crashed process (killed, never flushed) is replayed by the next bus on that directory, before newer records', async () => {

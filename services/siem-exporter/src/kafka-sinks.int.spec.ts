@@ -107,3 +107,39 @@ describe('kafka-ocsf and kafka-ecs sinks on a real broker', () => {
     expect(lag.values.every((v) => v.value === 0)).toBe(true);
   });
 });
+
+describe('kafka-ocsf sink and a broker that refuses a record', () => {
+  it('a record above the topic max.message.bytes is dead-lettered and the rest of the batch is delivered', async () => {
+    const topics = { decisions: uniqueTopic('siem-big-dec'), control: uniqueTopic('siem-big-ctl'), deadLetter: uniqueTopic('siem-big-dlq') };
+    const ocsfTopic = uniqueTopic('siem-big-ocsf');
+    const admin = testKafka().admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [
+        { topic: topics.decisions }, { topic: topics.control }, { topic: topics.deadLetter },
+        // Room for ordinary OCSF records (~2 KB), not for one with a 6 KB user agent.
+        { topic: ocsfTopic, configEntries: [{ name: 'max.message.bytes', value: '4096' }] },
+      ],
+      waitForLeaders: true,
+    });
+    await admin.disconnect();
+    const events: AuthtrailEvent[] = Array.from({ length: 8 }, (_, n) => decisionAt(n));
+    const big = decisionAt(8, { request: { endpoint: 'authenticate', sourceIp: '10.0.8.1', userAgent: 'x'.repeat(6000), method: 'GET', path: '/', tls: true } });
+    await publishEvents(testKafka(), topics.decisions, [...events.slice(0, 4), big, ...events.slice(4)]);
+
+    const running = await startTestExporter(testKafkaBrokers(), { groupId: uniqueTopic('siem-big-group'), topics, sinks: [{ type: 'kafka-ocsf', name: 'ocsf', topic: ocsfTopic }] });
+    try {
+      const metrics = running.exporter.metrics;
+      await waitUntil(async () => (await counterValue(metrics.deadLettered, 'ocsf')) >= 1 && (await counterValue(metrics.delivered, 'ocsf')) >= 8, 45_000, 'one dead letter and eight deliveries');
+      const delivered = (await kcat(ocsfTopic)).map((line) => (JSON.parse(line) as { metadata: { uid: string } }).metadata.uid);
+      expect(new Set(delivered)).toEqual(new Set(events.map((e) => e.id)));
+      const letters = (await kcat(topics.deadLetter, true)).map((line) => JSON.parse(line) as { headers: string[] });
+      expect(letters).toHaveLength(1);
+      const headers = letters[0]?.headers ?? [];
+      expect(headers[headers.indexOf('ce_id') + 1]).toBe(big.id);
+      expect(headers[headers.indexOf('authtrail_dlq_sink') + 1]).toBe('ocsf');
+    } finally {
+      await running.stop();
+    }
+  });
+});

@@ -12,3 +12,4 @@ export * from './upcasters';
 export * from './event.builders';
 export * from './cloudevent.codec';
 export * from './fingerprint';
+export * from './siem';

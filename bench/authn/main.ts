@@ -1,0 +1,175 @@
+// Benchmark of services/authn (`npx tsx bench/authn/main.ts`). autocannon, in-process, against
+// servers listening on loopback. Each authtrail figure is printed beside a bare fastify handler
+// measured in the same run; the ratio is the figure that matters (target: cached ≥ 0.5×).
+// Decision events flow to a real Kafka broker in buffered mode (a private broker is started
+// unless KAFKA_BROKERS is set).
+//
+//   BENCH_SECONDS=4 (per measurement)  BENCH_ROUNDS=2  BENCH_CONNECTIONS=16
+import { createVerify, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { loadConfig } from '@authtrail/config';
+import { createKafkaBus } from '@authtrail/event-bus';
+import { TOPICS } from '@authtrail/events';
+import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
+import { boundServiceAccountClaims, rsaKeyPair, signJwt, startKafkaBroker, waitForKafka, type RunningKafkaBroker } from '@authtrail/testing';
+import { createLogger, startAuthn, type RunningAuthn } from '../../services/authn/src/index';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
+/** Measurements alternate bare / authtrail this many times; the best of each is kept (noisy neighbours). */
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
+const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+const log = (line: string) => console.log(`[bench/authn] ${line}`);
+
+interface Measured {
+  readonly rps: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+async function measure(name: string, options: autocannon.Options): Promise<Measured> {
+  log(`${name}: ${SECONDS}s, ${CONNECTIONS} connections …`);
+  const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options });
+  const measured = { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  log(`${name}: ${measured.rps.toFixed(0)} req/s, p99 ${measured.p99} ms${measured.non2xx || measured.errors ? `, non-2xx ${measured.non2xx}, errors ${measured.errors}` : ''}`);
+  return measured;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-authn-'));
+  let broker: RunningKafkaBroker | undefined;
+  let brokers = process.env['KAFKA_BROKERS'];
+  if (!brokers) {
+    log('starting a private Kafka broker …');
+    broker = await startKafkaBroker({ dataDir: join(dir, 'kafka') });
+    brokers = broker.brokers;
+  }
+  await waitForKafka(brokers);
+  log(`Kafka at ${brokers}`);
+
+  const staticToken = randomBytes(24).toString('hex');
+  const saKey = rsaKeyPair({ alg: 'RS256' });
+  writeFileSync(join(dir, 'tokens.csv'), `${staticToken},bench-user,uid-1,"bench,devs"\n`);
+  writeFileSync(join(dir, 'sa.pub'), saKey.publicPem);
+  const configFor = (name: string, successTTL: string) => {
+    writeFileSync(
+      join(dir, `${name}.yaml`),
+      [
+        'dataDir: ./data',
+        'authn:',
+        `  instance: bench-${name}`,
+        '  http: { port: 0, host: 127.0.0.1 }',
+        `  cache: { successTTL: ${successTTL}, failureTTL: 0s }`,
+        '  strategies:',
+        '    - { id: static-token, tokenFile: tokens.csv }',
+        `    - { id: service-account, issuers: ["${SA_ISSUER}"], keyFiles: [sa.pub], audiences: ["${SA_ISSUER}"] }`,
+        'events: { mode: buffered }',
+        'log: { level: warn }',
+      ].join('\n'),
+    );
+    return loadConfig({ argv: ['--config', join(dir, `${name}.yaml`)], env: { KAFKA_BROKERS: brokers, AUTHTRAIL_FINGERPRINT_KEY: `bench:${randomBytes(32).toString('base64')}` }, validateStrategy: validateStrategyConfig });
+  };
+
+  const bus = createKafkaBus({ brokers: brokers.split(','), clientId: 'bench-authn', mode: 'buffered', spoolDir: join(dir, 'spool'), topics: { [TOPICS.decisions]: { partitions: 3 } } });
+  const logger = createLogger('warn');
+  const registry = { createStrategy };
+  // Two instances: the default cache (10 s) and no cache at all, so every service-account
+  // request pays the RS256 verification.
+  const cachedAuthn: RunningAuthn = await startAuthn(configFor('cached', '10s'), { publisher: bus.publisher, logger, registry });
+  const uncachedAuthn: RunningAuthn = await startAuthn(configFor('uncached', '0s'), { publisher: bus.publisher, logger, registry });
+
+  // The baseline: bare fastify handlers doing the same HTTP work (JSON in, JSON out / headers out).
+  const bare = Fastify({ logger: false });
+  bare.post('/tokenreviews', async (request) => {
+    const body = request.body as { spec?: { token?: string } };
+    return { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', status: { authenticated: typeof body.spec?.token === 'string', user: { username: 'bench-user', groups: ['bench'] } } };
+  });
+  bare.get('/forward-auth', async (_request, reply) => {
+    reply.header('x-remote-user', 'bench-user').header('x-remote-group', ['bench', 'devs']);
+    return { authenticated: true };
+  });
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+
+  const reviewBody = (token: string) => JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } });
+  const json = { 'content-type': 'application/json' };
+
+  // Pre-minted service-account tokens, all different (so nothing could be cached anyway).
+  const mintCount = 2_000;
+  log(`minting ${mintCount} RS256 service-account tokens …`);
+  const saBodies = Array.from({ length: mintCount }, (_, i) => reviewBody(signJwt(boundServiceAccountClaims({ issuer: SA_ISSUER, audiences: [SA_ISSUER], name: `sa-${i}` }), saKey)));
+  let next = 0;
+
+  // Raw crypto.verify of one RS256 signature: the floor of the uncached path.
+  const token = signJwt(boundServiceAccountClaims({ issuer: SA_ISSUER, audiences: [SA_ISSUER] }), saKey);
+  const [h, p, s] = token.split('.') as [string, string, string];
+  const signature = Buffer.from(s, 'base64url');
+  const verifyStart = process.hrtime.bigint();
+  let verified = 0;
+  while (process.hrtime.bigint() - verifyStart < 1_000_000_000n) {
+    const v = createVerify('RSA-SHA256');
+    v.update(`${h}.${p}`);
+    if (v.verify(saKey.publicKey, signature)) verified++;
+  }
+  log(`raw crypto.verify RS256: ${verified} verifications/s (one core)`);
+
+  const warm = (url: string, options: Partial<autocannon.Options>) => autocannon({ url, connections: 4, duration: 1, ...options });
+  log('warming up …');
+  await warm(`${bareUrl}/tokenreviews`, { method: 'POST', headers: json, body: reviewBody(staticToken) });
+  await warm(`${cachedAuthn.http.url}/apis/authentication.k8s.io/v1/tokenreviews`, { method: 'POST', headers: json, body: reviewBody(staticToken) });
+
+  const best = (runs: readonly Measured[]): Measured => runs.reduce((a, b) => (b.rps > a.rps ? b : a));
+  const pair = async (name: string, bareOptions: autocannon.Options, authOptions: autocannon.Options) => {
+    const bareRuns: Measured[] = [];
+    const authRuns: Measured[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      bareRuns.push(await measure(`bare fastify [${name}] round ${round}`, bareOptions));
+      authRuns.push(await measure(`authtrail [${name}] round ${round}`, authOptions));
+    }
+    return { name, authtrail: best(authRuns), bare: best(bareRuns) };
+  };
+  const bareReview: autocannon.Options = { url: `${bareUrl}/tokenreviews`, method: 'POST', headers: json, body: reviewBody(staticToken) };
+  const results = [
+    await pair('TokenReview cached static token', bareReview, { url: `${cachedAuthn.http.url}/apis/authentication.k8s.io/v1/tokenreviews`, method: 'POST', headers: json, body: reviewBody(staticToken) }),
+    await pair('TokenReview uncached RS256 SA token', bareReview, {
+      url: `${uncachedAuthn.http.url}/apis/authentication.k8s.io/v1/tokenreviews`,
+      method: 'POST',
+      headers: json,
+      requests: [{ setupRequest: (req) => ({ ...req, body: saBodies[next++ % saBodies.length] }) }],
+    }),
+    await pair('forward-auth cached static token', { url: `${bareUrl}/forward-auth`, method: 'GET' }, { url: `${cachedAuthn.http.url}/v1/forward-auth`, method: 'GET', headers: { authorization: `Bearer ${staticToken}` } }),
+  ];
+  for (const r of results) if (r.authtrail.non2xx > 0 || r.authtrail.errors > 0) log(`WARNING ${r.name}: ${r.authtrail.non2xx} non-2xx, ${r.authtrail.errors} errors`);
+
+  await bus.publisher.flush(15_000);
+  const stats = bus.publisher.stats();
+  log(`events: published ${stats.published}, acknowledged by Kafka ${stats.acknowledged}, buffered ${stats.buffered}, spooled ${stats.spooled}, dropped ${stats.dropped}`);
+
+  console.log('\n| scenario | authtrail req/s | p99 ms | bare fastify req/s | p99 ms | ratio |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(`| ${r.name} | ${r.authtrail.rps.toFixed(0)} | ${r.authtrail.p99} | ${r.bare.rps.toFixed(0)} | ${r.bare.p99} | ${(r.authtrail.rps / r.bare.rps).toFixed(2)}× |`);
+  }
+  console.log(`| raw crypto.verify RS256 (1 core) | ${verified} /s | | | | uncached TokenReview / verify = ${((results[1]?.authtrail.rps ?? 0) / verified).toFixed(2)}× |`);
+  const cachedRatio = (results[0]?.authtrail.rps ?? 0) / (results[0]?.bare.rps ?? 1);
+  log(`cached TokenReview ratio ${cachedRatio.toFixed(2)}× (target ≥ 0.5×) — ${cachedRatio >= 0.5 ? 'met' : 'NOT met'}`);
+
+  await cachedAuthn.close();
+  await uncachedAuthn.close();
+  await bare.close();
+  await bus.close();
+  if (broker) await broker.destroy();
+  rmSync(dir, { recursive: true, force: true });
+  log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

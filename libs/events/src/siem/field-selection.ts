@@ -26,7 +26,12 @@ export function selectFields(data: DecisionData, drop: readonly DroppableField[]
 
 /** Drops `undefined` members so mapped documents carry only what is known (golden tests compare exactly). */
 export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const result: Record<string, unknown> = {};
+  for (const key in value) {
+    const member = value[key];
+    if (member !== undefined) result[key] = member;
+  }
+  return result as T;
 }
 
 /** `undefined` for an empty list, so absent and empty look the same in the output. */

@@ -246,6 +246,20 @@ describe('authn service, listening, with real strategies and Kafka', () => {
     expect(eventOf(authenticate)?.data).toMatchObject({ decision: 'deny', httpStatus: 400, reason: 'bad_request', attempts: [], request: { endpoint: 'authenticate' } });
   });
 
+  it('an oversized header block is refused by the HTTP parser (431) and the service keeps answering', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ hostname: '127.0.0.1', port: running.http.port, path: '/v1/forward-auth', headers: { 'x-filler': 'a'.repeat(20_000) }, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(431);
+    const health = await fetch(`${running.http.url}/healthz`);
+    expect(health.status).toBe(200);
+  });
+
   it('every request made above left exactly one decision event on Kafka, with the right outcome and no raw secret', async () => {
     const events = await consumeOwnEvents();
     expect(events).toHaveLength(sent.length);

@@ -19,6 +19,7 @@ import {
 import type { AuthOutcome, RequestView, Strategy } from '../strategy';
 import { validateStrategyConfig } from '../registry';
 import { firstMatch } from '../chain/first-match';
+import { cached } from '../chain/cached';
 import { createOidcStrategy, type OidcDeps } from './oidc.strategy';
 import type { OidcConfig } from './oidc.config';
 
@@ -330,6 +331,11 @@ describe('oidc strategy when the issuer is unreachable', () => {
 
     const fresh = await strategy(configFor(idp));
     expect(summary(await fresh.authenticate(request(token)))).toEqual({ kind: 'errored', reason: 'upstream_unavailable' });
+
+    // The cache decorator must not remember "could not decide": every request asks again.
+    const memo = cached(await strategy(configFor(idp)), { successTTLms: 60_000, failureTTLms: 60_000 });
+    for (let i = 0; i < 3; i++) expect(summary(await memo.authenticate(request(token)))).toEqual({ kind: 'errored', reason: 'upstream_unavailable' });
+    expect(memo.stats()).toMatchObject({ hits: 0, misses: 3, size: 0 });
   });
 });
 

@@ -35,8 +35,10 @@ export function createTopicAdmin(kafka: Kafka): TopicAdmin {
       }));
       if (topics.length === 0) return;
       try {
+        const client = await connected();
         // Resolves false when they all existed; throws for anything else.
-        await (await connected()).createTopics({ topics, waitForLeaders: true });
+        await client.createTopics({ topics, waitForLeaders: false });
+        await leadersElected(client, topics.map((t) => t.topic));
       } catch (error) {
         // A broken connection is not reused: the next call starts a fresh admin client.
         await this.disconnect();
@@ -49,4 +51,25 @@ export function createTopicAdmin(kafka: Kafka): TopicAdmin {
       await current?.disconnect().catch(() => undefined);
     },
   };
+}
+
+const LEADER_WAIT_MS = 15_000;
+
+/**
+ * Waits (bounded) until every partition of `topics` has a leader, so that a publish right after
+ * does not race the controller. kafkajs' own `waitForLeaders` gives up with
+ * UNKNOWN_TOPIC_OR_PARTITION on a slow broker; past the bound the producer's retries take over.
+ */
+async function leadersElected(admin: Admin, topics: readonly string[]): Promise<void> {
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const ready = metadata.topics.length === topics.length && metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (ready) return;
+    } catch {
+      // Metadata not propagated yet: ask again.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

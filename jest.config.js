@@ -3,4 +3,6 @@
 module.exports = {
   projects: ['<rootDir>/services/*/jest.config.js', '<rootDir>/libs/*/jest.config.js', '<rootDir>/tools/*/jest.config.js'],
   maxWorkers: 2,
+  // testTimeout is a global option: the projects' own value only counts when run alone.
+  testTimeout: 60_000,
 };

@@ -11,6 +11,9 @@ import { createKafkaTopicWriter } from './kafka/kafka-topic-writer';
 import { parseSiemConfig } from './siem.config';
 import { startSiemExporter } from './siem-exporter';
 
+/** Partitions of output topics the exporter creates; records keep their source key either way. */
+const OUTPUT_TOPIC_PARTITIONS = 3;
+
 async function main(): Promise<void> {
   const logger = pino({ name: 'siem-exporter', redact: { paths: ['token', '*.token', 'headers.authorization'], censor: '[redacted]' } });
   const config = loadConfig({ argv: process.argv.slice(2) });
@@ -22,6 +25,12 @@ async function main(): Promise<void> {
   const siem = parsed.config;
   const bus = createKafkaBus({ brokers, clientId: siem.clientId, mode: 'strict', spoolDir: join(config.dataDir, 'siem-exporter-spool') });
   const topicWriter = createKafkaTopicWriter({ brokers, clientId: siem.clientId });
+  // The output topics, created when missing (brokers often disable auto-creation). A cluster
+  // where the exporter may not create topics needs them created beforehand: say so, go on.
+  const outputTopics = [siem.topics.deadLetter, ...siem.sinks.flatMap((s) => (s.type === 'kafka-ocsf' || s.type === 'kafka-ecs' ? [s.topic] : []))];
+  await bus.admin.ensureTopics(Object.fromEntries(outputTopics.map((t) => [t, { partitions: OUTPUT_TOPIC_PARTITIONS }]))).catch((error: Error) => {
+    logger.warn({ topics: outputTopics, error: error.message }, 'could not create the output topics; they must exist');
+  });
   const exporter = await startSiemExporter(siem, { subscriber: bus.subscriber, topicWriter, logger });
 
   const server = createServer((req, res) => {

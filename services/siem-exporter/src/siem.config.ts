@@ -218,12 +218,12 @@ export type SiemConfigResult = { readonly ok: true; readonly config: SiemConfig 
 /** Validates the raw `siem` section (absent: no sinks). Never throws; errors name `siem.<path>`. */
 export function parseSiemConfig(raw: unknown): SiemConfigResult {
   const input: unknown = structuredClone(raw ?? {});
-  if (!validateTop(input)) return { ok: false, errors: (validateTop.errors ?? []).map((e) => describe('siem', e)) };
+  if (!validateTop(input)) return { ok: false, errors: (validateTop.errors ?? []).map((e) => describeError('siem', e)) };
   const section = input as Record<string, unknown> & { sinks: Record<string, unknown>[] };
   const errors: string[] = [];
   section.sinks.forEach((sink, index) => {
     const validate = validateSink[sink['type'] as SinkType];
-    if (!validate(sink)) errors.push(...(validate.errors ?? []).map((e) => describe(`siem.sinks[${index}]`, e)));
+    if (!validate(sink)) errors.push(...(validate.errors ?? []).map((e) => describeError(`siem.sinks[${index}]`, e)));
   });
   const names = section.sinks.map((sink, index) => (sink['name'] as string | undefined) ?? `${sink['type'] as string}-${index}`);
   names.forEach((name, index) => {
@@ -262,7 +262,7 @@ function toTyped(section: Record<string, unknown> & { sinks: Record<string, unkn
 }
 
 /** `/sinks/1/port` → `siem.sinks[1].port: must be <= 65535`. */
-function describe(prefix: string, error: ErrorObject): string {
+function describeError(prefix: string, error: ErrorObject): string {
   const segments = error.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`));
   let path = prefix + segments.join('');
   if (error.keyword === 'additionalProperties') path += `.${String(error.params['additionalProperty'])}`;

@@ -7,9 +7,9 @@ import { type QueryRunnerLike, selectRows } from './sql-runner';
 
 export type FailureDimension = 'source_ip' | 'reason' | 'strategy' | 'username' | 'credential';
 
-/** The SQL expression of each dimension; the only strings interpolated into these queries. */
+/** The column of each dimension; the only strings interpolated into these queries. */
 const DIMENSION_SQL: Readonly<Record<FailureDimension, string>> = {
-  source_ip: 'host(source_ip)',
+  source_ip: 'source_ip',
   reason: 'reason',
   strategy: 'strategy',
   username: 'username',
@@ -41,6 +41,11 @@ function windowConditions(query: Pick<FailureStatsQuery, 'since' | 'until'>, par
   const c = [`minute >= date_trunc('minute', ${params.add(requireKey('since', query.since), 'since')}::timestamptz)`];
   if (query.until) c.push(`minute < ${params.add(query.until, 'until')}`);
   return c;
+}
+
+/** The key as text for the API: inet through host() (no /32 suffix), the rest as they are. */
+function keyText(groupBy: FailureDimension, expression: string): string {
+  return groupBy === 'source_ip' ? `host(${expression})` : expression;
 }
 
 function dimensionSql(groupBy: FailureDimension): string {
@@ -76,10 +81,11 @@ export async function failureSeries(
   const params = new SqlParams();
   const conditions = windowConditions(query, params);
   const named = keys.filter((k): k is string => k !== null);
-  const keyMatch = `(${key} = ANY(${params.add(named, 'keys')}::text[])${keys.includes(null) ? ` OR ${key} IS NULL` : ''})`;
+  const keyType = query.groupBy === 'source_ip' ? 'inet' : 'text';
+  const keyMatch = `(${key} = ANY(${params.add(named, 'keys')}::${keyType}[])${keys.includes(null) ? ` OR ${key} IS NULL` : ''})`;
   return selectRows<FailureSeriesPoint>(
     db,
-    `SELECT ${key} AS key, date_bin(make_interval(secs => ${params.add(bucketSeconds, 'bucket')}), minute, timestamptz 'epoch') AS start,
+    `SELECT ${keyText(query.groupBy, key)} AS key, date_bin(make_interval(secs => ${params.add(bucketSeconds, 'bucket')}), minute, timestamptz 'epoch') AS start,
             sum(count)::float8 AS count
      FROM failure_bucket WHERE ${conditions.join(' AND ')} AND ${keyMatch}
      GROUP BY 1, 2 ORDER BY 1, 2`,

@@ -28,7 +28,7 @@ export async function readCheckpoints(
 export async function writeCheckpoints(db: SqlRunner, changes: readonly PartitionStatusChange[]): Promise<void> {
   if (changes.length === 0) return;
   for (const c of changes) requireKey('groupId', c.groupId);
-  const rows = JSON.stringify(changes);
+  const rows = JSON.stringify(changes.map((c) => ({ ...c, lastErrorMessage: c.lastError?.message.slice(0, 500) ?? null, lastErrorAt: c.lastError?.at ?? null })));
   await db.query(
     `INSERT INTO projector_checkpoint AS t (group_id, topic, partition, next_offset, updated_at)
      SELECT x."groupId", x.topic, x.partition, x."nextOffset", now()
@@ -38,13 +38,13 @@ export async function writeCheckpoints(db: SqlRunner, changes: readonly Partitio
   );
   await db.query(
     `INSERT INTO projector_status AS t (group_id, topic, partition, next_offset, high_watermark, lag, last_event_time,
-                                        events_projected, duplicates_skipped, dead_lettered, updated_at)
+                                        events_projected, duplicates_skipped, dead_lettered, last_error, last_error_at, updated_at)
      SELECT x."groupId", x.topic, x.partition, x."nextOffset", x."highWatermark",
             greatest(0, x."highWatermark" - x."nextOffset"), x."lastEventTime", x."eventsProjected",
-            x."duplicatesSkipped", x."deadLettered", now()
+            x."duplicatesSkipped", x."deadLettered", x."lastErrorMessage", x."lastErrorAt", now()
        FROM json_to_recordset($1::json) AS x("groupId" text, topic text, partition integer, "nextOffset" bigint,
             "highWatermark" bigint, "lastEventTime" timestamptz, "eventsProjected" bigint, "duplicatesSkipped" bigint,
-            "deadLettered" bigint)
+            "deadLettered" bigint, "lastErrorMessage" text, "lastErrorAt" timestamptz)
      ON CONFLICT (group_id, topic, partition) DO UPDATE SET
        next_offset = excluded.next_offset,
        high_watermark = greatest(t.high_watermark, excluded.high_watermark),
@@ -53,6 +53,8 @@ export async function writeCheckpoints(db: SqlRunner, changes: readonly Partitio
        events_projected = t.events_projected + excluded.events_projected,
        duplicates_skipped = t.duplicates_skipped + excluded.duplicates_skipped,
        dead_lettered = t.dead_lettered + excluded.dead_lettered,
+       last_error = coalesce(excluded.last_error, t.last_error),
+       last_error_at = coalesce(excluded.last_error_at, t.last_error_at),
        updated_at = now()`,
     [rows],
   );

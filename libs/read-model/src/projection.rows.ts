@@ -139,4 +139,6 @@ export interface PartitionStatusChange extends PartitionPosition {
   readonly eventsProjected: number;
   readonly duplicatesSkipped: number;
   readonly deadLettered: number;
+  /** An error met since the last checkpoint (e.g. while Postgres was down), recorded now. */
+  readonly lastError?: { readonly message: string; readonly at: string };
 }

@@ -62,6 +62,7 @@ export interface BatchPosition {
   /** Offset after the batch's last record. */
   readonly nextOffset: string;
   readonly highWatermark: string;
+  readonly lastError?: { readonly message: string; readonly at: string };
 }
 
 export interface BatchOutcome {

@@ -41,7 +41,11 @@ async function main(argv: readonly string[]): Promise<void> {
     spoolDir: path.join(config.dataDir, 'spool', `projector-${process.pid}`),
     metrics: registry,
   });
-  await bus.admin.ensureTopics({ [TOPICS.decisions]: { partitions: 6 }, [TOPICS.control]: { partitions: 1 }, [config.deadLetterTopic]: { partitions: 1 } });
+  // Existing topics are left as they are; missing ones get these partition counts.
+  await bus.admin.ensureTopics({
+    ...Object.fromEntries(config.topics.map((topic) => [topic, { partitions: topic === TOPICS.control ? 1 : 6 }])),
+    [config.deadLetterTopic]: { partitions: 1 },
+  });
 
   if (command === 'replay') {
     const from = argv.find((a) => a.startsWith('--from='))?.slice('--from='.length) ?? 'database';

@@ -55,6 +55,8 @@ export async function startProjector(config: ProjectorConfig, deps: ProjectorDep
   const stats = { projected: 0, duplicates: 0, deadLettered: 0, failedBatches: 0 };
   // Per partition, the checkpoint found at assignment: records below it are already in Postgres.
   const resumeAt = new Map<string, bigint>();
+  // Errors not yet in the status table (Postgres was what failed): written with the next checkpoint.
+  const unrecordedErrors = new Map<string, { message: string; at: string }>();
   const key = (topic: string, partition: number): string => `${topic}/${partition}`;
 
   async function resolveStartOffsets(assigned: readonly { topic: string; partition: number }[]): Promise<readonly TopicPartitionOffset[]> {
@@ -88,7 +90,9 @@ export async function startProjector(config: ProjectorConfig, deps: ProjectorDep
         partition,
         nextOffset,
         highWatermark: batch.highWatermark,
+        ...(unrecordedErrors.has(key(topic, partition)) ? { lastError: unrecordedErrors.get(key(topic, partition)) } : {}),
       });
+      unrecordedErrors.delete(key(topic, partition));
       stats.projected += outcome.projected;
       stats.duplicates += outcome.duplicates;
       stats.deadLettered += outcome.deadLettered;
@@ -110,8 +114,13 @@ export async function startProjector(config: ProjectorConfig, deps: ProjectorDep
       metrics.lastErrorTime.set(now() / 1000);
       const message = describeError(error);
       logger.error({ topic, partition, error: message }, 'projecting a batch failed; it will be delivered again');
-      // Best effort: Postgres may be the thing that is down.
-      await recordProjectorError(deps.db, { groupId: config.groupId, topic, partition }, message).catch(() => undefined);
+      // Postgres may be the thing that is down: then the next checkpoint records the error.
+      const recorded = await recordProjectorError(deps.db, { groupId: config.groupId, topic, partition }, message).then(
+        () => true,
+        () => false,
+      );
+      if (recorded) unrecordedErrors.delete(key(topic, partition));
+      else unrecordedErrors.set(key(topic, partition), { message, at: new Date(now()).toISOString() });
       throw error;
     }
   }

@@ -5,4 +5,4 @@ export { composeChain, type StrategyRegistry, type ComposedChain } from './chain
 export { noopPolicyHook, type PolicyHook, type PolicyInput, type PolicyVerdict, type PolicyDenial } from './policy-hook';
 export { toDecisionEvent, type DecisionResult, type DecisionRequestFacts, type DecisionEventContext } from './events/decision-event';
 export { createLogger, REDACT_PATHS } from './observability/logger';
-export { fingerprinterFor } from './fingerprint-key';
+export { fingerprinterFor, GENERATED_KEY_FILE } from './fingerprint-key';

@@ -4,5 +4,6 @@ import { caCommand } from './ca.command';
 import { demoCommand } from './demo.command';
 import { hashPasswordCommand } from './hash-password.command';
 import { saTokenCommand } from './sa-token.command';
+import { startCommand } from './start.command';
 
-export const COMMANDS: readonly Command[] = [caCommand, bootstrapTokenCommand, saTokenCommand, hashPasswordCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [startCommand, caCommand, bootstrapTokenCommand, saTokenCommand, hashPasswordCommand, demoCommand];

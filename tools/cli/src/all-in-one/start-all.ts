@@ -72,9 +72,10 @@ export async function startAllInOne(loaded: AuthtrailConfig, progress: (line: st
     let databaseUrl = config.database.url;
     if (!databaseUrl) {
       progress(`starting embedded PostgreSQL under ${join(config.dataDir, 'postgres')}`);
-      embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
-      stops.push(() => embedded!.stop());
-      databaseUrl = embedded.url;
+      const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir });
+      embedded = postgres;
+      stops.push(() => postgres.stop());
+      databaseUrl = postgres.url;
     }
     progress('applying read-model migrations');
     await runMigrations(databaseUrl);

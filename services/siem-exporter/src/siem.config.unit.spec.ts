@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { parseSiemConfig } from './siem.config';
 
 describe('siem config', () => {
@@ -68,5 +69,16 @@ describe('siem config', () => {
     const result = parseSiemConfig({ sinks: [{ type: 'splunk-hec', url: 'ftp://nope', token: 'hec-secret-value-123' }] });
     expect(result.ok).toBe(false);
     expect(JSON.stringify(result)).not.toContain('hec-secret-value-123');
+  });
+
+  it('any JSON value is either a config or a list of errors that each name a siem key; it never throws', () => {
+    const sinkLike = fc.record({ type: fc.constantFrom('kafka-ocsf', 'kafka-ecs', 'syslog', 'splunk-hec', 'other'), host: fc.string(), port: fc.integer(), url: fc.string(), token: fc.string(), filter: fc.jsonValue() }, { requiredKeys: ['type'] });
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.record({ sinks: fc.array(fc.oneof(sinkLike, fc.jsonValue()), { maxLength: 4 }), retry: fc.jsonValue() }, { requiredKeys: [] })), (raw) => {
+        const result = parseSiemConfig(raw);
+        if (!result.ok) for (const error of result.errors) expect(error).toMatch(/^siem(\.|\[|:)/);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -86,7 +86,7 @@ export function tourText(context: TourContext): string {
     'authtrail is running (demo mode: embedded PostgreSQL, in-process bus)',
     '',
     `  authn        ${context.authn.http.url}   ${context.authn.https?.url ?? ''}`,
-    `  GraphQL      ${context.graphqlUrl}/graphql   playground: ${context.graphqlUrl}/`,
+    `  GraphQL      ${context.graphqlUrl}/graphql   playground: ${context.graphqlUrl}/playground`,
     `  admin token  ${env['ADMIN_TOKEN']}   (paste "Bearer <token>" as the playground's Authorization header)`,
     '',
     'Paste these to get the demo credentials into your shell (demo only: they are secrets):',

@@ -9,7 +9,7 @@
 // Uses DATABASE_URL's server when set (a fresh database is created on it), else an embedded
 // PostgreSQL in a temporary directory.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -128,6 +128,9 @@ async function measure(name: string, run: () => Promise<unknown>): Promise<{ p50
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // Latencies are only comparable on a quiet machine; the ratios to the raw-SQL baseline of the
+  // same run are the robust figure when other work shares the CPUs.
+  log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
   const database = await privateDatabase();
   let api: TestApi | undefined;
   try {
@@ -183,6 +186,14 @@ async function main(): Promise<void> {
       },
     ];
 
+    if (process.env['BENCH_EXPLAIN']) {
+      const plan = await api.db.query<{ 'QUERY PLAN': string }[]>(
+        `EXPLAIN (ANALYZE, BUFFERS) SELECT source_ip AS key, sum(count)::float8 AS count, min(first_seen), max(last_seen)
+         FROM failure_bucket WHERE minute >= date_trunc('minute', $1::timestamptz) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20`,
+        [dayAgo],
+      );
+      for (const row of plan) log(`  plan: ${row['QUERY PLAN']}`);
+    }
     log(`measuring ${ITERATIONS} sequential requests per query after ${WARMUP} warm-up runs`);
     const rows: string[] = [];
     for (const c of cases) {

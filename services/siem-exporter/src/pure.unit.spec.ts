@@ -3,6 +3,8 @@ import { backoffDelay } from './backoff';
 import { passesFilter } from './event-filter';
 import { chunks } from './sinks/chunking';
 import { outputHeaders } from './sinks/output-headers';
+import { splitOnRefusal } from './sinks/refusal-split';
+import { toDeadLetterRecord } from './dead-letter';
 import { decisionAt, policyAppliedAt } from './testdata/decision-stream.fixture';
 
 describe('backoff with jitter', () => {
@@ -68,5 +70,43 @@ describe('test fixtures', () => {
       const decoded = decodeEvent(JSON.stringify(event));
       expect(decoded.ok ? 'ok' : decoded.detail).toBe('ok');
     }
+  });
+});
+
+describe('refusal split', () => {
+  it('sends one by one and reports the refused indexes of the batch', async () => {
+    const outcome = await splitOnRefusal(['a', 'bad', 'c', 'bad'], async (item) =>
+      item === 'bad' ? { kind: 'refused', refused: [{ index: 0, detail: `no ${item}` }] } : { kind: 'acknowledged' },
+    );
+    expect(outcome).toEqual({ kind: 'refused', refused: [{ index: 1, detail: 'no bad' }, { index: 3, detail: 'no bad' }] });
+  });
+
+  it('stops at the first unavailable answer so the whole batch is tried again', async () => {
+    const sent: string[] = [];
+    const outcome = await splitOnRefusal(['a', 'b', 'c'], async (item) => {
+      sent.push(item);
+      return item === 'b' ? { kind: 'unavailable', detail: 'down' } : { kind: 'acknowledged' };
+    });
+    expect([outcome, sent]).toEqual([{ kind: 'unavailable', detail: 'down' }, ['a', 'b']]);
+  });
+});
+
+describe('dead-letter records', () => {
+  it('keep the original key, value and headers and say where they came from and why', () => {
+    const record = { topic: 'authtrail.decisions.v1', partition: 2, offset: '41', key: 'alice', value: Buffer.from('{"x":1}'), headers: { ce_id: 'id-1' }, timestamp: '0' };
+    expect(toDeadLetterRecord('dlq', { record, sink: 'splunk', detail: 'HEC answered 400' }, new Date('2026-11-29T00:00:00.000Z'))).toEqual({
+      topic: 'dlq',
+      key: 'alice',
+      value: Buffer.from('{"x":1}'),
+      headers: {
+        ce_id: 'id-1',
+        authtrail_dlq_sink: 'splunk',
+        authtrail_dlq_reason: 'HEC answered 400',
+        authtrail_dlq_topic: 'authtrail.decisions.v1',
+        authtrail_dlq_partition: '2',
+        authtrail_dlq_offset: '41',
+        authtrail_dlq_time: '2026-11-29T00:00:00.000Z',
+      },
+    });
   });
 });

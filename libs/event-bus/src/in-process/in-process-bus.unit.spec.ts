@@ -145,6 +145,41 @@ describe('in-process bus', () => {
     expect(run.seqs).toEqual([15, 16, 17, 18, 19]);
   });
 
+  it('a resolveStartOffsets that fails is asked again, and consumption starts where it then says', async () => {
+    const b = bus({ topics: { [DECISIONS]: { partitions: 1 } } });
+    await publish(b, DECISIONS, 0, 10);
+    const [first] = (await collect(b, DECISIONS)).map((r) => Number(r.offset));
+    let calls = 0;
+    const run = await consume(
+      b,
+      {
+        groupId: 'flaky-checkpoint',
+        topics: [DECISIONS],
+        fromBeginning: true,
+        resolveStartOffsets: async () => {
+          calls += 1;
+          if (calls === 1) throw new Error('database not ready');
+          return [{ topic: DECISIONS, partition: 0, offset: String(first + 8) }];
+        },
+      },
+      (s) => s.includes(9),
+    );
+    await run.finished;
+    await run.subscription.stop();
+    expect(calls).toBe(2);
+    expect(run.seqs).toEqual([8, 9]);
+  });
+
+  it('readToEnd hands back the error of a handler that throws', async () => {
+    const b = bus();
+    await publish(b, CONTROL, 0, 2, () => 'policy');
+    await expect(
+      b.subscriber.readToEnd(CONTROL, () => {
+        throw new Error('control event rejected');
+      }),
+    ).rejects.toThrow('control event rejected');
+  });
+
   it('a group without fromBeginning sees only records published after subscribe resolved', async () => {
     const b = bus();
     await publish(b, DECISIONS, 0, 5);

@@ -210,6 +210,11 @@ describe('Kafka bus on a real broker', () => {
     expect([...seqsByKey(records).values()].every(ascending)).toBe(true);
     await expect(b.subscriber.readToEnd(empty, () => undefined)).resolves.toBe(0);
     await expect(b.subscriber.readToEnd(uniqueTopic('event-bus.never-created'), () => undefined)).resolves.toBe(0);
+    await expect(
+      b.subscriber.readToEnd(name, () => {
+        throw new Error('control event rejected');
+      }),
+    ).rejects.toThrow('control event rejected');
   });
 
   it('subscribing to a topic that does not exist yet creates it, and the group then receives what is published', async () => {

@@ -57,8 +57,9 @@ function fingerprinterOf(config: AuthtrailConfig): ((secret: string) => string) 
 
 export async function startGraphqlApi(config: AuthtrailConfig, deps: StartGraphqlApiDeps = {}): Promise<RunningGraphqlApi> {
   const ownDataSource = deps.dataSource === undefined;
-  if (ownDataSource && !config.database.url) throw new Error('database.url is required to start the GraphQL API on its own');
-  const dataSource = deps.dataSource ?? (await openReadModel(config.database.url!, { applicationName: 'authtrail-graphql-api' }));
+  const url = config.database.url;
+  if (ownDataSource && !url) throw new Error('database.url is required to start the GraphQL API on its own');
+  const dataSource = deps.dataSource ?? (await openReadModel(url ?? '', { applicationName: 'authtrail-graphql-api' }));
   const authenticator = await buildApiAuthenticator(config, deps.strategyDeps);
   const fingerprint = fingerprinterOf(config);
   const server = await buildGraphqlServer({

@@ -49,7 +49,8 @@ export function createPollingDecisionFeed(options: PollingFeedOptions): Decision
         if (deliver) for (const listener of listeners) listener(row);
       }
       if (rows.length < batchSize || fresh.length === 0) break;
-      since.setTime(rows[rows.length - 1]!.time.getTime());
+      const last = rows.at(-1);
+      if (last) since.setTime(last.time.getTime());
     }
     for (const [id, time] of seen) if (time < watermark - lookbackMs) seen.delete(id);
     primed = true;

@@ -1,3 +1,5 @@
+// GENERATED from src/schema/*.graphql by graphql-codegen (services/graphql-api/codegen.yml). Do not edit.
+/* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { DecisionView, IdentityView, CredentialView, RevocationView, AuditHealthView, PartitionStatusView, ProducerSequenceView } from '@authtrail/read-model';
 import type { PolicyModel } from '../resolvers/policy.mapper';

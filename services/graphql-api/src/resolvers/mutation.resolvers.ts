@@ -54,7 +54,8 @@ export const mutationResolvers: MutationResolvers<GraphqlContext> = {
     if (!compiled.ok) throw badInput(`invalid policy: ${compiled.errors.slice(0, 5).join('; ')}`, 'document');
     const time = context.services.now();
     const appliedBy = context.caller.username;
-    const data = { version, document, appliedBy, ...(optionalText(comment, 'comment') ? { comment: comment! } : {}) };
+    const note = optionalText(comment, 'comment');
+    const data = { version, document, appliedBy, ...(note ? { comment: note } : {}) };
     await publish(control, controlEvent({ id: context.services.newEventId(time), time, source: control.source, type: POLICY_APPLIED_EVENT_TYPE, data }));
     return { version, document, appliedBy, comment: data.comment ?? null, appliedAt: time };
   },

@@ -29,8 +29,9 @@ export function feedIterator(feed: DecisionFeed, accept: (row: DecisionView) => 
     async next() {
       while (!done && queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
-      if (done) return { done: true, value: undefined };
-      return { done: false, value: { decisions: queue.shift()! } };
+      const next = queue.shift();
+      if (done || !next) return { done: true, value: undefined };
+      return { done: false, value: { decisions: next } };
     },
     async return() {
       return finish();

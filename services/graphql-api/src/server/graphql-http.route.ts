@@ -59,7 +59,9 @@ export async function graphqlRoutes(app: FastifyInstance, options: GraphqlRouteO
     method: ['GET', 'POST'],
     url: '/graphql',
     handler: async (request, reply) => {
-      const caller = request.authtrailCaller!;
+      const caller = request.authtrailCaller;
+      // The onRequest hook either set the caller or already answered 401/403/503.
+      if (!caller) return sendRefusal(reply, { kind: 'unauthenticated', status: 401, reason: 'no_credentials' });
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(request.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);

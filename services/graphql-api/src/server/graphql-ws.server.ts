@@ -65,7 +65,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         return true;
       },
       context: (ctx): GraphqlContext => ({
-        caller: callers.get(ctx.extra)!,
+        // onConnect refused every connection without a caller; fall back to no roles at all.
+        caller: callers.get(ctx.extra) ?? { username: '', groups: [], roles: new Set() },
         db: options.db,
         // A subscription lives long: batch, but do not cache rows that keep changing.
         loaders: createLoaders(options.db, { cache: false }),

@@ -51,8 +51,9 @@ export function evaluatePolicy(input: PolicyInput, context: PolicyContext): Poli
 
 function throttleDenial(input: PolicyInput, context: PolicyContext): { effect: PolicyEffect; denial: PolicyDenial } | undefined {
   const now = context.now.getTime();
+  const sourceIp = throttledSourceIp(input);
   const checks = [
-    { rule: 'throttle.perSourceIp', until: input.request.sourceIp && context.throttle.blockedUntil('sourceIp', input.request.sourceIp, now) },
+    { rule: 'throttle.perSourceIp', until: sourceIp && context.throttle.blockedUntil('sourceIp', sourceIp, now) },
     { rule: 'throttle.perCredential', until: input.credential?.fingerprint && context.throttle.blockedUntil('credential', input.credential.fingerprint, now) },
   ];
   const blocked = checks.find((c) => typeof c.until === 'number');
@@ -62,6 +63,14 @@ function throttleDenial(input: PolicyInput, context: PolicyContext): { effect: P
     effect: { rule: blocked.rule, effect: 'deny', message },
     denial: { reason: 'throttled', message, httpStatus: 429, retryAfterSeconds: Math.max(1, Math.ceil((blocked.until - now) / 1000)) },
   };
+}
+
+/**
+ * The address source-IP throttling counts, if any. A TokenReview's address is the API server's:
+ * blocking it would lock the whole cluster out, so only the credential is throttled there.
+ */
+export function throttledSourceIp(input: Pick<PolicyInput, 'request'>): string | undefined {
+  return input.request.endpoint === 'tokenreview' ? undefined : input.request.sourceIp;
 }
 
 /** Violations of a strategy's rules: deny when enforced, recorded as warnings in warn mode. */

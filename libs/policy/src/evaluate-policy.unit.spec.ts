@@ -284,6 +284,13 @@ describe('evaluatePolicy', () => {
       expect(verdict.effects).toEqual([expect.objectContaining({ rule: 'throttle.perSourceIp', effect: 'deny' })]);
     });
 
+    it('a TokenReview is not throttled by source address: it is the API server’s', () => {
+      const throttle = new FailureThrottle(() => rules.throttle);
+      for (const offset of [0, 1, 2]) throttle.recordFailure({ sourceIp: '10.0.0.9' }, now.getTime() - offset);
+      const verdict = evaluatePolicy(allow({ request: { endpoint: 'tokenreview', sourceIp: '10.0.0.9' } }), { ...context(rules), throttle });
+      expect(verdict.deny).toBeUndefined();
+    });
+
     it('failures spread wider than the window do not block', () => {
       const throttle = new FailureThrottle(() => rules.throttle);
       for (const offset of [0, 30_000, 60_000]) throttle.recordFailure({ sourceIp: '10.0.0.9' }, now.getTime() - 120_000 + offset);

@@ -13,6 +13,8 @@ import { buildApp, type AuthnApp } from './app';
 import { composeChain, type StrategyRegistry } from './chain';
 import { fingerprinterFor } from './fingerprint-key';
 import type { PolicyHook } from './policy-hook';
+import { createPolicyControl, type PolicyControl } from './policy/policy-control';
+import { eventSource } from '@authtrail/events';
 
 export interface StartAuthnDeps {
   readonly publisher: Publisher;
@@ -47,6 +49,22 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
   const instance = authn.instance ?? hostname();
   const fingerprinter = deps.fingerprinter ?? fingerprinterFor(config);
   const composed = await composeChain(authn, deps.registry, { logger: logger.child({ component: 'strategies' }), ...(deps.now ? { now: deps.now } : {}) });
+  // With a subscriber, policy and revocations come from the control topic (DESIGN §7); /readyz
+  // stays false until it has been replayed.
+  const control: PolicyControl | undefined =
+    deps.policy || !deps.subscriber
+      ? undefined
+      : createPolicyControl({
+          subscriber: deps.subscriber,
+          publisher: deps.publisher,
+          ...(config.policy.file ? { initialPolicyFile: config.policy.file } : {}),
+          instance,
+          source: eventSource('authn', instance),
+          logger,
+          ...(deps.now ? { now: deps.now } : {}),
+        });
+  const policy = deps.policy ?? control;
+  const ready = deps.ready ?? (control ? () => control.ready() : undefined);
 
   const app = buildApp({
     chain: composed.chain,
@@ -57,8 +75,8 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
     instance,
     trustedProxies: authn.trustedProxies,
     eventsMode: config.events.mode,
-    ...(deps.policy ? { policy: deps.policy } : {}),
-    ...(deps.ready ? { ready: deps.ready } : {}),
+    ...(policy ? { policy } : {}),
+    ...(ready ? { ready } : {}),
     ...(deps.now ? { now: deps.now } : {}),
     basicAuth: composed.basicAuth,
     limits: authn.limits,
@@ -104,6 +122,8 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
   const http = address(app.server.address(), 'http', authn.http.host);
   const https = httpsServer && authn.https ? address(httpsServer.address(), 'https', authn.https.host) : undefined;
   logger.info({ http: http.url, https: https?.url, strategies: composed.strategyIds, instance }, 'authn listening');
+  // Serve (not ready) while the control topic is replayed; a failure here is fatal to readiness only.
+  const controlLoaded = control?.start().catch((error: unknown) => logger.error({ err: error }, 'control state could not be loaded; /readyz stays false'));
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -125,6 +145,8 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
       await Promise.all([app.close(), httpsClosed]);
       clearTimeout(grace);
       await deps.publisher.flush(authn.limits.shutdownGrace).catch((error: unknown) => logger.warn({ err: error }, 'event flush incomplete'));
+      await controlLoaded;
+      await control?.stop();
       await composed.close();
       logger.info('authn stopped');
     })());

@@ -1,0 +1,142 @@
+// Policy and revocations for one authn instance (DESIGN §7): the control topic is replayed at
+// start (readiness waits for it), the initial policy file becomes version 1 when the topic has
+// none, and new control events are applied live. Evaluation itself is libs/policy's pure function.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Publisher, Subscriber, Subscription } from '@authtrail/event-bus';
+import {
+  controlEvent,
+  decodeEvent,
+  DECISION_EVENT_TYPE,
+  newEventId,
+  POLICY_APPLIED_EVENT_TYPE,
+  toBusRecord,
+  TOPICS,
+  type AuthtrailEvent,
+  type ControlEvent,
+} from '@authtrail/events';
+import { compilePolicy, evaluatePolicy, FailureThrottle, PolicyState, throttledSourceIp } from '@authtrail/policy';
+import type { Logger } from 'pino';
+import type { PolicyHook, PolicyInput, PolicyVerdict } from '../policy-hook';
+import { toPolicyInput } from './policy-input.adapter';
+
+export interface PolicyControlDeps {
+  readonly subscriber: Subscriber;
+  readonly publisher: Publisher;
+  /** The config's `policy.file`: applied as version 1 when the control topic holds no policy. */
+  readonly initialPolicyFile?: string;
+  readonly instance: string;
+  /** CloudEvents source for the initial policy event. */
+  readonly source: string;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}
+
+export interface PolicyControl extends PolicyHook {
+  readonly state: PolicyState;
+  /** True once the control topic has been replayed. */
+  ready(): boolean;
+  /** Replays the control topic, seeds the initial policy, then follows the topic live. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
+  const now = deps.now ?? (() => new Date());
+  const logger = deps.logger.child({ component: 'policy' });
+  const state = new PolicyState();
+  const throttle = new FailureThrottle(() => state.policy.throttle);
+  // Ids applied during the replay: the live subscription starts from the beginning too (so no
+  // event between the replay and the subscription is missed) and must not apply them twice —
+  // a revocation re-applied after its lift would refuse a credential for a moment.
+  const replayed = new Set<string>();
+  let loaded = false;
+  let subscription: Subscription | undefined;
+
+  const apply = (event: ControlEvent, live: boolean) => {
+    const outcome = state.apply(event);
+    if (outcome.applied) {
+      if (live) logger.info({ type: event.type, id: event.id, policyVersion: state.policy.version, revocations: state.revocations.size }, 'control event applied');
+    } else {
+      logger.warn({ type: event.type, id: event.id, error: outcome.error }, 'control event not applied');
+    }
+  };
+
+  const controlEventOf = (value: Buffer | null): ControlEvent | undefined => {
+    const decoded = decodeEvent(value);
+    if (!decoded.ok) {
+      logger.warn({ reason: decoded.reason }, 'undecodable record on the control topic skipped');
+      return undefined;
+    }
+    return isControlEvent(decoded.event) ? decoded.event : undefined;
+  };
+
+  async function seedInitialPolicy(file: string): Promise<void> {
+    const document = readFileSync(file, 'utf8');
+    const compiled = compilePolicy(document, 1);
+    if (!compiled.ok) throw new Error(`policy.file ${file}: ${compiled.errors.join('; ')}`);
+    const time = now();
+    const event = controlEvent({
+      id: newEventId(time),
+      time,
+      source: deps.source,
+      type: POLICY_APPLIED_EVENT_TYPE,
+      data: { version: 1, document, appliedBy: `authn/${deps.instance}`, comment: `initial policy from ${file}` },
+    });
+    // Two instances starting on an empty topic may both publish version 1: the second is
+    // ignored everywhere (versions only move forward), so the race is harmless.
+    await deps.publisher.publish(toBusRecord(TOPICS.control, event));
+    replayed.add(event.id);
+    apply(event, false);
+    logger.info({ file }, 'initial policy applied as version 1');
+  }
+
+  return {
+    state,
+    ready: () => loaded,
+
+    evaluate(input: PolicyInput): PolicyVerdict {
+      const at = now();
+      const policyInput = toPolicyInput(input);
+      const verdict = evaluatePolicy(policyInput, { policy: state.policy, revocations: state.revocations, throttle, now: at });
+      // Failed credentials feed the throttle; "no credentials" does not (probes are not attacks).
+      if (input.outcome.kind === 'rejected') {
+        throttle.recordFailure({ sourceIp: throttledSourceIp(policyInput), fingerprint: input.credentialFingerprint }, at.getTime());
+      }
+      return { version: verdict.version, effects: verdict.effects, ...(verdict.deny ? { deny: verdict.deny } : {}) };
+    },
+
+    async start() {
+      const count = await deps.subscriber.readToEnd(TOPICS.control, (record) => {
+        const event = controlEventOf(record.value);
+        if (!event) return;
+        replayed.add(event.id);
+        apply(event, false);
+      });
+      if (state.policy.version === 0 && deps.initialPolicyFile) await seedInitialPolicy(deps.initialPolicyFile);
+      subscription = await deps.subscriber.subscribe({
+        // One group per instance and start: every instance must see every control event.
+        groupId: `authtrail-authn-control.${deps.instance}.${randomUUID()}`,
+        topics: [TOPICS.control],
+        fromBeginning: true,
+        handleBatch: async (batch) => {
+          for (const record of batch.records) {
+            const event = controlEventOf(record.value);
+            if (!event || replayed.has(event.id)) continue;
+            apply(event, true);
+          }
+        },
+      });
+      loaded = true;
+      logger.info({ replayed: count, policyVersion: state.policy.version, revocations: state.revocations.size }, 'control state loaded');
+    },
+
+    async stop() {
+      await subscription?.stop();
+    },
+  };
+}
+
+function isControlEvent(event: AuthtrailEvent): event is ControlEvent {
+  return event.type !== DECISION_EVENT_TYPE;
+}

@@ -125,7 +125,8 @@ async function startKafkaBroker({ dataDir, port, controllerPort, log = console.l
   fs.writeFileSync(propsFile, brokerProperties({ port, controllerPort, logDir }));
 
   if (!fs.existsSync(path.join(logDir, 'meta.properties'))) {
-    const clusterId = crypto.randomBytes(16).toString('base64url');
+    // base64url may start with '-', which the storage tool would read as an option.
+    const clusterId = crypto.randomBytes(16).toString('base64url').replace(/^-/, 'A');
     await runToEnd(java(['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile], {}), 'storage format');
   }
 

@@ -161,3 +161,28 @@ describe('query limits', () => {
     expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
   });
 });
+
+describe('secrets stay out of the logs', () => {
+  it('a secret sent to credentialFingerprint (POST variables, inline, or a GET query string) is in no log line, at trace level', async () => {
+    const { Writable } = await import('node:stream');
+    const pino = (await import('pino')).default;
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
+    const logged = await startTestApi(await createTestDatabase('graphql_logs'), { logger: pino({ level: 'trace' }, sink), fingerprint: () => 'hmac-sha256:test:00' });
+    try {
+      const secret = `tok-${Math.random().toString(36).slice(2)}-secret`;
+      await logged.gql('query($s: String!) { credentialFingerprint(secret: $s) }', { s: secret }, logged.tokens.admin);
+      await logged.gql(`{ credentialFingerprint(secret: "${secret}") }`, {}, logged.tokens.viewer);
+      await logged.gql(`{ credentialFingerprint(secret: "${secret}") nope }`, {}, logged.tokens.admin);
+      await fetch(`${logged.url}/graphql?query=${encodeURIComponent(`{ credentialFingerprint(secret: "${secret}") }`)}`, {
+        headers: { authorization: `Bearer ${logged.tokens.admin}`, 'apollo-require-preflight': '1' },
+      });
+      await logged.gql('{ policy { version } }', {}, secret);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.join('\n')).not.toContain(secret);
+      expect(lines.join('\n')).not.toContain(logged.tokens.admin);
+    } finally {
+      await logged.close();
+    }
+  });
+});

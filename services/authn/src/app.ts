@@ -12,6 +12,7 @@ import { hopOf } from './http/hop';
 import { DECISION_ID_HEADER } from './http/reply-headers';
 import { normalizeAddress, resolveClientAddress, splitForwardedFor, createTrustedProxies } from './http/trusted-proxies';
 import { stripQuery } from './http/request-view';
+import { lazyChildLoggerFactory } from './observability/lazy-child-logger';
 import { createAuthnMetrics, type AuthnMetrics, type CacheCounters } from './observability/metrics';
 import { noopPolicyHook, type PolicyHook } from './policy-hook';
 import { authenticateRoutes } from './routes/authenticate.route';
@@ -75,6 +76,7 @@ export function buildApp(deps: AppDeps): AuthnApp {
 
   const app = Fastify({
     loggerInstance: deps.logger,
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: limits.bodyLimit,
     requestTimeout: limits.requestTimeout,
     keepAliveTimeout: limits.keepAliveTimeout,

@@ -90,14 +90,32 @@ export function createAuthnMetrics(sources: MetricsSources): AuthnMetrics {
   gauge('authtrail_events_spool_bytes', 'Size of the disk spool in bytes.', () => sources.publisherStats().spoolBytes);
   counterFrom('authtrail_events_dropped_total', 'Events dropped because buffer and spool were full.', () => sources.publisherStats().dropped);
 
+  // Labelled children are looked up once per label combination (the sets are closed and small):
+  // hashing label objects on every request costs more than the rest of the metrics work.
+  const memo = <T>(cache: Map<string, T>, key: string, make: () => T): T => {
+    let child = cache.get(key);
+    if (child === undefined) {
+      child = make();
+      cache.set(key, child);
+    }
+    return child;
+  };
+  const decisionChildren = new Map<string, ReturnType<typeof decisions.labels>>();
+  const latencyChildren = new Map<string, ReturnType<typeof latency.labels>>();
+  const attemptChildren = new Map<string, ReturnType<typeof attempts.labels>>();
+
   return {
     registry,
     recordDecision(endpoint, decision, reason, strategy, seconds) {
-      decisions.inc({ endpoint, decision, reason, strategy: strategy ?? 'none' });
-      latency.observe({ endpoint, decision }, seconds);
+      const s = strategy ?? 'none';
+      memo(decisionChildren, `${endpoint}|${decision}|${reason}|${s}`, () => decisions.labels(endpoint, decision, reason, s)).inc();
+      memo(latencyChildren, `${endpoint}|${decision}`, () => latency.labels(endpoint, decision)).observe(seconds);
     },
     recordAttempts(list) {
-      for (const a of list) attempts.inc({ strategy: a.strategy, result: a.outcome, reason: a.reason ?? 'none' });
+      for (const a of list) {
+        const reason = a.reason ?? 'none';
+        memo(attemptChildren, `${a.strategy}|${a.outcome}|${reason}`, () => attempts.labels(a.strategy, a.outcome, reason)).inc();
+      }
     },
     recordPublishFailure() {
       publishFailures.inc();

@@ -29,9 +29,17 @@ const buses: EventBus[] = [];
 let projector: RunningProjector;
 let graphql: RunningGraphqlApi;
 const instances = new Map<string, RunningAuthn>();
+const ignore = (): void => undefined;
+const silentBusLogger = { debug: ignore, info: ignore, warn: ignore, error: ignore };
+
+function instance(name: string): RunningAuthn {
+  const running = instances.get(name);
+  if (!running) throw new Error(`no authn instance ${name}`);
+  return running;
+}
 
 function openBus(name: string): EventBus {
-  const bus = createKafkaBus({ brokers: [broker.brokers], clientId: `policy-e2e-${name}`, mode: 'buffered', spoolDir: path.join(dir, 'spool', name), logger: { debug() {}, info() {}, warn() {}, error() {} } });
+  const bus = createKafkaBus({ brokers: [broker.brokers], clientId: `policy-e2e-${name}`, mode: 'buffered', spoolDir: path.join(dir, 'spool', name), logger: silentBusLogger });
   buses.push(bus);
   return bus;
 }
@@ -140,25 +148,25 @@ describe('event-sourced policy and revocation across authn instances', () => {
   it('the policy file became version 1 on the control topic and both instances run it', async () => {
     const events = await decisionEvents();
     expect(events).toEqual([]);
-    await forwardAuth(instances.get('a')!, bobToken);
+    await forwardAuth(instance('a'), bobToken);
     await until('decision recorded', async () => (await decisionEvents()).length === 1, 10_000);
     const [event] = await decisionEvents();
     expect(event.data.policy?.version).toBe(1);
   });
 
   it('a revocation made through GraphQL makes both instances refuse the credential within 2 seconds', async () => {
-    for (const name of ['a', 'b']) expect(await forwardAuth(instances.get(name)!, carolToken)).toEqual({ status: 200 });
+    for (const name of ['a', 'b']) expect(await forwardAuth(instance(name), carolToken)).toEqual({ status: 200 });
     const { credentialFingerprint } = await gql<{ credentialFingerprint: string }>('query($s: String!) { credentialFingerprint(secret: $s) }', { s: carolToken });
     expect(credentialFingerprint).toMatch(/^hmac-sha256:e2e:[0-9a-f]{64}$/);
     await gql('mutation($fp: String!) { revokeCredential(input: { fingerprint: $fp, reason: "leaked in a ticket" }) { id } }', { fp: credentialFingerprint });
-    const refused = async (name: string) => (await forwardAuth(instances.get(name)!, carolToken)).reason === 'credential_revoked';
+    const refused = async (name: string) => (await forwardAuth(instance(name), carolToken)).reason === 'credential_revoked';
     // Both instances follow the control topic live; the acceptance bound is 2 s.
     await Promise.all([until('a refuses', () => refused('a'), 2_000), until('b refuses', () => refused('b'), 2_000)]);
-    expect(await forwardAuth(instances.get('a')!, bobToken)).toEqual({ status: 200 });
+    expect(await forwardAuth(instance('a'), bobToken)).toEqual({ status: 200 });
   });
 
   it('a restarted instance still refuses the revoked credential', async () => {
-    await instances.get('b')!.close();
+    await instance('b').close();
     const restarted = await startInstance('b');
     expect(await forwardAuth(restarted, carolToken)).toEqual({ status: 401, reason: 'credential_revoked' });
   });
@@ -169,7 +177,7 @@ describe('event-sourced policy and revocation across authn instances', () => {
       { d: 'strategies:\n  static-token: { denyUsernames: [bob] }\nthrottle:\n  perSourceIp: { failures: 5, window: 1m, block: 1m }\n' },
     );
     expect(applyPolicy.version).toBe(2);
-    await until('bob refused', async () => (await forwardAuth(instances.get('a')!, bobToken)).reason === 'policy_denied', 10_000);
+    await until('bob refused', async () => (await forwardAuth(instance('a'), bobToken)).reason === 'policy_denied', 10_000);
     const events = await decisionEvents();
     const denied = events.filter((e) => e.data.reason === 'policy_denied');
     expect(denied.length).toBeGreaterThan(0);
@@ -180,10 +188,10 @@ describe('event-sourced policy and revocation across authn instances', () => {
   it('a brute-force run from one address is throttled with 429, and the throttling shows in failureStats', async () => {
     const attacker = '203.0.113.66';
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i += 1) statuses.push((await forwardAuth(instances.get('a')!, `guess-${i}`, attacker)).status);
+    for (let i = 0; i < 8; i += 1) statuses.push((await forwardAuth(instance('a'), `guess-${i}`, attacker)).status);
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual([429, 429, 429]);
-    const retryAfter = (await fetch(`${instances.get('a')!.http.url}/v1/forward-auth`, { headers: { authorization: `Bearer ${adminToken}`, 'x-forwarded-for': attacker } })).headers.get('retry-after');
+    const retryAfter = (await fetch(`${instance('a').http.url}/v1/forward-auth`, { headers: { authorization: `Bearer ${adminToken}`, 'x-forwarded-for': attacker } })).headers.get('retry-after');
     expect(Number(retryAfter)).toBeGreaterThan(0);
 
     const since = new Date(Date.now() - 3_600_000).toISOString();

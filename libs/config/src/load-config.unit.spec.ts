@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,5 +158,24 @@ describe('loadConfig: defaults, environment and paths', () => {
   it('siem is passed through as an open object', () => {
     const result = load('siem:\n  syslog: { host: x, port: 514 }\n');
     expect(result.ok && result.config.siem).toEqual({ syslog: { host: 'x', port: 514 } });
+  });
+});
+
+describe('loadConfig: any input gives a result, never a throw (property)', () => {
+  it('arbitrary YAML text and environment values are accepted or refused with messages', () => {
+    const yamlish = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.dictionary(fc.constantFrom('dataDir', 'authn', 'events', 'log', 'graphql', 'x'), fc.jsonValue({ maxDepth: 3 })).map((o) => JSON.stringify(o)),
+    );
+    fc.assert(
+      fc.property(yamlish, fc.dictionary(fc.constantFrom('KAFKA_BROKERS', 'AUTHTRAIL_HTTP_PORT', 'AUTHTRAIL_FINGERPRINT_KEY', 'AUTHTRAIL_EVENTS_MODE', 'AUTHTRAIL_TRUSTED_PROXIES'), fc.string({ maxLength: 40 })), (text, env) => {
+        const result = load(text, env);
+        if (!result.ok) {
+          expect(result.errors.length).toBeGreaterThan(0);
+          for (const e of result.errors) expect(e).toMatch(/^(\/etc\/authtrail\.yaml|env [A-Z_]+)/);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

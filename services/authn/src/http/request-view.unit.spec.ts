@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { readForwardedCertificates } from './forwarded-client-cert';
 import { directView, forwardAuthView, tokenReviewView, type IncomingHop } from './request-view';
 import { escapeExtraKey, headerValue, remoteUserHeaders } from './reply-headers';
-import { createTrustedProxies, resolveClientAddress } from './trusted-proxies';
+import { createTrustedProxies, normalizeAddress, resolveClientAddress } from './trusted-proxies';
 
 const trusted = createTrustedProxies(['10.0.0.0/8', '::1/128']);
 const hop = (over: Partial<IncomingHop> = {}): IncomingHop => ({ peerAddress: '10.1.2.3', headers: {}, method: 'GET', url: '/v1/forward-auth', tls: false, peerCertificates: [], ...over });
@@ -23,6 +23,15 @@ describe('trusted proxies and the client address', () => {
     expect(resolveClientAddress(peer.replace('::ffff:', ''), xff, trusted)).toBe(expected);
   });
   it('::ffff:-mapped peers are trusted by their IPv4 range', () => expect(trusted.isTrusted('::ffff:10.0.0.1')).toBe(true));
+
+  it('never throws and always answers the peer or an address from the chain (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('10.0.0.1', '192.0.2.1', '::1'), fc.array(fc.oneof(fc.ipV4(), fc.ipV6(), fc.string({ maxLength: 20 })), { maxLength: 6 }), (peer, chain) => {
+        const client = resolveClientAddress(peer, chain, trusted);
+        expect([peer, ...chain.map((h) => normalizeAddress(h))]).toContain(client);
+      }),
+    );
+  });
 });
 
 describe('forwardAuthView', () => {

@@ -59,14 +59,17 @@ describe('projector process killed with SIGKILL while events flow', () => {
   it('after three kills and a restart, the read models equal a single clean run', async () => {
     const producer = kafka.producer();
     await producer.connect();
-    // Events flow the whole time the kills happen (150 every ~300 ms); the rest goes after.
+    // Events flow while the kills happen (120 every ~300 ms, keeping the last 2,000 back); the
+    // rest is sent after the last kill.
     let produced = 0;
     let killing = true;
     const flowing = (async () => {
       while (produced < events.length) {
-        const size = killing ? 150 : events.length - produced;
-        await produceEvents(producer, topics, events.slice(produced, produced + size));
-        produced += size;
+        const size = killing ? Math.min(120, events.length - 2_000 - produced) : events.length - produced;
+        if (size > 0) {
+          await produceEvents(producer, topics, events.slice(produced, produced + size));
+          produced += size;
+        }
         if (killing) await new Promise((r) => setTimeout(r, 300));
       }
     })();

@@ -3,7 +3,6 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 
 export const REPO_ROOT = path.join(__dirname, '../../..');
-const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
 
 export interface Child {
   readonly process: ChildProcessWithoutNullStreams;
@@ -14,8 +13,12 @@ export interface Child {
   exited: Promise<number | NodeJS.Signals | null>;
 }
 
+/**
+ * `node --import tsx <script>`: ONE process, so a signal sent to it reaches the code under test
+ * (the `tsx` binary would put a wrapper process in between, and SIGKILL would only kill that).
+ */
 export function spawnTsx(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Child {
-  const child = spawn(TSX, [script, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
   const output: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void; from: number }[] = [];
   let partial = '';

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeJwt, decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
 import { parseAllDocuments } from 'yaml';
+import { createFingerprinter } from '@authtrail/events';
+import { randomBytes } from 'node:crypto';
 import { captureIo } from './cli-test-io';
 import { runCli } from './run-cli';
 
@@ -163,6 +165,69 @@ describe('authtrail CLI', () => {
       expect(await runCli(args, io)).toBe(2);
       expect(stderr()).toContain(error);
     });
+  });
+
+  describe('fingerprint', () => {
+    const key = randomBytes(32);
+    const configDir = () => {
+      const dir = tmp();
+      writeFileSync(path.join(dir, 'authtrail.yaml'), `fingerprint: { keys: [{ id: k1, secret: ${key.toString('base64')} }] }\n`);
+      return dir;
+    };
+
+    it('prints the fingerprint events record for the secret on standard input', async () => {
+      const { io, stdout } = captureIo(configDir(), 'the-token\n');
+      expect(await runCli(['fingerprint', '--config', 'authtrail.yaml'], io)).toBe(0);
+      expect(stdout().trim()).toBe(createFingerprinter({ keys: [{ id: 'k1', secret: key }] }).fingerprint('the-token'));
+      expect(stdout()).not.toContain('the-token');
+    });
+
+    it.each([
+      { stdin: '', args: ['fingerprint', '--config', 'authtrail.yaml'], error: 'no secret on standard input' },
+      { stdin: 'x', args: ['fingerprint', '--config', 'missing.yaml'], error: 'missing.yaml' },
+    ])('refuses $args with exit 2 ($error)', async ({ stdin, args, error }) => {
+      const { io, stderr } = captureIo(configDir(), stdin);
+      expect(await runCli(args, io)).toBe(2);
+      expect(stderr()).toContain(error);
+    });
+  });
+
+  describe('config validate', () => {
+    const write = (files: Record<string, string>) => {
+      const dir = tmp();
+      for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+      return dir;
+    };
+
+    it('accepts a valid file with its strategies and policy', async () => {
+      const dir = write({
+        'authtrail.yaml': 'authn:\n  strategies: [{ id: static-token, tokenFile: ./tokens.csv }]\npolicy: { file: ./policy.yaml }\n',
+        'tokens.csv': 't0ken,alice,1,"dev"\n',
+        'policy.yaml': 'strategies: { static-token: { mode: warn } }\n',
+      });
+      const { io, stdout } = captureIo(dir);
+      expect(await runCli(['config', 'validate', '--config', 'authtrail.yaml'], io)).toBe(0);
+      expect(stdout()).toContain('valid (static-token)');
+    });
+
+    it.each([
+      { name: 'an unknown key, named with the file', files: { 'a.yaml': 'authn: { htp: { port: 1 } }\n' }, error: 'authn.htp' },
+      { name: 'a strategy key typo', files: { 'a.yaml': 'authn: { strategies: [{ id: static-token, tokenfile: x }] }\n' }, error: 'authn.strategies[0]' },
+      { name: 'a broken policy file', files: { 'a.yaml': 'policy: { file: ./p.yaml }\n', 'p.yaml': 'strategies: { x509: { maxValidity: soon } }\n' }, error: 'strategies.x509.maxValidity' },
+      { name: 'a broken siem section', files: { 'a.yaml': 'siem: { sinks: [{ type: carrier-pigeon }] }\n' }, error: 'siem.sinks[0]' },
+    ])('refuses $name with exit 2', async ({ files, error }) => {
+      const { io, stderr } = captureIo(write(files));
+      expect(await runCli(['config', 'validate', '--config', 'a.yaml'], io)).toBe(2);
+      expect(stderr()).toContain(error);
+    });
+  });
+
+  it('replay refuses an unknown source before touching any database', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'a.yaml'), 'dataDir: ./data\n');
+    const { io, stderr } = captureIo(dir);
+    expect(await runCli(['replay', '--config', 'a.yaml', '--from', 'tape'], io)).toBe(2);
+    expect(stderr()).toContain('--from: "tape" is not one of database, kafka');
   });
 
   it('the installed bin runs from any directory and returns the exit code', () => {

@@ -5,6 +5,7 @@
 // unless KAFKA_BROKERS is set).
 //
 //   BENCH_SECONDS=3 (per measurement)  BENCH_ROUNDS=2  BENCH_CONNECTIONS=16
+//   BENCH_LINGER_MS (publisher batch linger; default: the event bus default, as main.ts runs it)
 import { createVerify, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     return loadConfig({ argv: ['--config', join(dir, `${name}.yaml`)], env: { KAFKA_BROKERS: brokers, AUTHTRAIL_FINGERPRINT_KEY: `bench:${randomBytes(32).toString('base64')}` }, validateStrategy: validateStrategyConfig });
   };
 
-  const bus = createKafkaBus({ brokers: brokers.split(','), clientId: 'bench-authn', mode: 'buffered', spoolDir: join(dir, 'spool'), topics: { [TOPICS.decisions]: { partitions: 3 } }, batch: { lingerMs: Number(process.env['BENCH_LINGER_MS'] ?? 50), maxRecords: 1000 } });
+  const bus = createKafkaBus({ brokers: brokers.split(','), clientId: 'bench-authn', mode: 'buffered', spoolDir: join(dir, 'spool'), topics: { [TOPICS.decisions]: { partitions: 3 } }, ...(process.env['BENCH_LINGER_MS'] ? { batch: { lingerMs: Number(process.env['BENCH_LINGER_MS']) } } : {}) });
   const logger = createLogger('warn');
   const registry = { createStrategy };
   // Two instances: the default cache (10 s) and no cache at all, so every service-account

@@ -193,9 +193,9 @@ describe('authtrail CLI', () => {
   });
 
   describe('config validate', () => {
-    const write = (files: Record<string, string>) => {
+    const write = (files: Record<string, string | undefined>) => {
       const dir = tmp();
-      for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+      for (const [name, content] of Object.entries(files)) if (content !== undefined) writeFileSync(path.join(dir, name), content);
       return dir;
     };
 

@@ -2,7 +2,7 @@
 // listening (tests use real sockets via listen on 127.0.0.1:0; `startGraphqlApi` listens).
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { newEventId } from '@authtrail/events';
 import type { Strategy } from '@authtrail/strategies';
@@ -60,7 +60,7 @@ export async function buildGraphqlServer(deps: GraphqlServerDeps): Promise<Graph
     bodyLimit: limits.bodyLimitBytes,
     // fastify's own request log prints the URL with its query string, and a GET operation carries
     // its variables there (credentialFingerprint's secret). We log our own line without it.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.trustProxy && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false,
   });
   const log = (error: unknown) => app.log.error({ err: error }, 'graphql resolver failed');

@@ -146,7 +146,13 @@ function readYaml(file: string, readFile: (path: string) => string): { ok: true;
       }),
     };
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // Unresolved aliases, alias bombs: the parser accepted the text, building values did not.
+    return { ok: false, errors: [`${file}: invalid YAML: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 200) ?? ''}`] };
+  }
   if (value === null || value === undefined) return { ok: true, value: {} };
   if (typeof value !== 'object' || Array.isArray(value)) return { ok: false, errors: [`${file}: the top level must be a mapping of keys`] };
   return { ok: true, value: value as Json };

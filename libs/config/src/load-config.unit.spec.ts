@@ -30,6 +30,7 @@ describe('loadConfig: bad configs are refused with the key path and the file', (
     { name: 'an unknown log level fails', yaml: 'log:\n  level: loud\n', error: '/etc/authtrail.yaml: log.level: must be one of: fatal, error, warn, info, debug, trace, silent' },
     { name: 'a top-level list is refused', yaml: '- a\n- b\n', error: '/etc/authtrail.yaml: the top level must be a mapping of keys' },
     { name: 'a duplicate key is invalid YAML with its position', yaml: 'dataDir: a\ndataDir: b\n', error: '/etc/authtrail.yaml:2:1: invalid YAML: Map keys must be unique' },
+    { name: 'an unresolved YAML alias is invalid YAML, not a crash', yaml: 'dataDir: *nowhere\n', error: '/etc/authtrail.yaml: invalid YAML: Unresolved alias (the anchor must be set before the alias): nowhere' },
     { name: 'a bad env port names the variable', yaml: '', env: { AUTHTRAIL_HTTP_PORT: 'eighty' }, error: 'env AUTHTRAIL_HTTP_PORT: authn.http.port: must be integer' },
     { name: 'a bad env events mode names the variable', yaml: '', env: { AUTHTRAIL_EVENTS_MODE: 'fast' }, error: 'env AUTHTRAIL_EVENTS_MODE: events.mode: must be one of: buffered, strict' },
     { name: 'a bad env broker names the variable', yaml: '', env: { KAFKA_BROKERS: 'kafka' }, error: 'env KAFKA_BROKERS: events.kafka.brokers[0]: must be host:port' },

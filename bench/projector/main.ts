@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     await client.query('CREATE TABLE decision_copy (LIKE decision INCLUDING ALL)');
     // Same commit mode as the projector's transactions (see batch.handler.ts).
     await client.query('SET synchronous_commit TO off');
-    log('[bench] baseline: COPY decision rows (text prepared beforehand) ...');
+    log('[bench] baseline: raw COPY of the same decision rows, one COPY + COMMIT per batch ...');
     let started = performance.now();
     for (let i = 0; i < rows.length; i += BATCH) {
       const part = rows.slice(i, i + BATCH).map((r) => COLUMNS.map((c) => copyField(r[c])).join('\t')).join('\n') + '\n';

@@ -52,6 +52,6 @@ export const decisionEntity = new EntitySchema<DecisionEntity>({
     { name: 'decision_username_time_idx', columns: ['username', 'time'] },
     { name: 'decision_source_ip_time_idx', columns: ['sourceIp', 'time'] },
     { name: 'decision_credential_fingerprint_time_idx', columns: ['credentialFingerprint', 'time'] },
-    { name: 'decision_decision_time_idx', columns: ['decision', 'time'] },
+    { name: 'decision_denied_time_idx', columns: ['time'], where: "decision = 'deny'" },
   ],
 });

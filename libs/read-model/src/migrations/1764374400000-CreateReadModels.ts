@@ -35,7 +35,9 @@ export class CreateReadModels1764374400000 implements MigrationInterface {
     await q.query(`CREATE INDEX decision_username_time_idx ON decision (username, time)`);
     await q.query(`CREATE INDEX decision_source_ip_time_idx ON decision (source_ip, time)`);
     await q.query(`CREATE INDEX decision_credential_fingerprint_time_idx ON decision (credential_fingerprint, time)`);
-    await q.query(`CREATE INDEX decision_decision_time_idx ON decision (decision, time)`);
+    // "By decision" means the failures (authFailures); allowed ones are read through the primary
+    // key's time order. A partial index is a third of the size and of the write cost.
+    await q.query(`CREATE INDEX decision_denied_time_idx ON decision (time) WHERE decision = 'deny'`);
 
     await q.query(`
       CREATE TABLE control_event (

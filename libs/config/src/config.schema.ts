@@ -21,6 +21,11 @@ const host = { type: 'string', minLength: 1, default: '0.0.0.0', description: 'A
 const groupList = (def: readonly string[], description: string) =>
   ({ type: 'array', items: { type: 'string', minLength: 1 }, default: def, description }) as const;
 
+const strategyEntry = {
+  type: 'object', required: ['id'],
+  properties: { id: { enum: [...STRATEGY_IDS], description: 'Strategy id.' } },
+} as const;
+
 export const configSchema = {
   $id: 'https://authtrail.dev/schemas/config.json',
   type: 'object',
@@ -81,10 +86,7 @@ export const configSchema = {
         strategies: {
           type: 'array', default: [],
           description: 'Evaluation order; each item has an `id` (DESIGN §3.2) and that strategy\'s own keys, validated by the strategy. Keys ending in `File`, `Files` or `Dir` are paths.',
-          items: {
-            type: 'object', required: ['id'],
-            properties: { id: { enum: [...STRATEGY_IDS], description: 'Strategy id.' } },
-          },
+          items: strategyEntry,
         },
         limits: {
           type: 'object', additionalProperties: false, default: {}, description: 'Protection against oversized or slow requests.',
@@ -141,6 +143,20 @@ export const configSchema = {
           type: 'object', additionalProperties: false, default: {}, description: 'How the API authenticates its callers.',
           properties: {
             enabled: { type: 'boolean', default: true, description: 'Authenticate callers with the authn strategies (false: everyone is a viewer; development only).' },
+            strategies: {
+              type: 'array', items: strategyEntry,
+              description: 'Strategies for API callers, as `authn.strategies` (absent: the authn strategies; anonymous never authenticates API callers).',
+            },
+          },
+        },
+        limits: {
+          type: 'object', additionalProperties: false, default: {}, description: 'Protection against abusive queries.',
+          properties: {
+            maxPageSize: { type: 'integer', minimum: 1, maximum: 10000, default: 500, description: 'Largest `first:` of a connection (coded error above).' },
+            maxDepth: { type: 'integer', minimum: 1, maximum: 64, default: 8, description: 'Deepest selection, fragments included.' },
+            maxAliases: { type: 'integer', minimum: 1, maximum: 1000, default: 15, description: 'Aliases per operation.' },
+            maxComplexity: { type: 'integer', minimum: 1, default: 20000, description: 'Estimated rows an operation may touch.' },
+            queryTimeout: duration('5s', 'Postgres statement_timeout of one query.'),
           },
         },
         introspection: { type: 'boolean', default: false, 'x-env': 'AUTHTRAIL_GRAPHQL_INTROSPECTION', 'x-envKind': 'boolean', description: 'Allow schema introspection.' },

@@ -49,7 +49,14 @@ export interface EventsConfig {
 export interface GraphqlConfig extends ListenerConfig {
   readonly adminGroups: readonly string[];
   readonly viewerGroups: readonly string[];
-  readonly auth: { readonly enabled: boolean };
+  readonly auth: { readonly enabled: boolean; readonly strategies?: readonly StrategyConfigEntry[] };
+  readonly limits: {
+    readonly maxPageSize: number;
+    readonly maxDepth: number;
+    readonly maxAliases: number;
+    readonly maxComplexity: number;
+    readonly queryTimeout: number;
+  };
   readonly introspection: boolean;
   readonly playground: boolean;
 }

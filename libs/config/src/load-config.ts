@@ -100,19 +100,24 @@ export function readConfig(options: LoadConfigOptions = {}): ConfigResult {
   }
 
   const strategies = ((raw['authn'] as Json)['strategies'] as Json[]) ?? [];
+  const apiAuth = (raw['graphql'] as Json)['auth'] as Json;
+  const apiStrategies = apiAuth['strategies'] as Json[] | undefined;
   const validateStrategy = options.validateStrategy;
   if (validateStrategy) {
-    strategies.forEach((section, index) => {
-      const path = `authn.strategies[${index}]`;
-      for (const issue of validateStrategy(String(section['id']), section, path)) {
-        errors.push(`${label}: ${issue.path}: ${issue.message}`);
-      }
-    });
+    const check = (sections: readonly Json[], prefix: string) =>
+      sections.forEach((section, index) => {
+        for (const issue of validateStrategy(String(section['id']), section, `${prefix}[${index}]`)) {
+          errors.push(`${label}: ${issue.path}: ${issue.message}`);
+        }
+      });
+    check(strategies, 'authn.strategies');
+    check(apiStrategies ?? [], 'graphql.auth.strategies');
   }
   if (errors.length > 0) return { ok: false, errors };
 
   const typed = convert(raw, configSchema as unknown as SchemaNode, baseDir) as Json;
   (typed['authn'] as Json)['strategies'] = strategies.map((s) => resolveStrategyPaths(s, baseDir));
+  if (apiStrategies) ((typed['graphql'] as Json)['auth'] as Json)['strategies'] = apiStrategies.map((s) => resolveStrategyPaths(s, baseDir));
   return { ok: true, config: { ...(typed as unknown as AuthtrailConfig), ...(configFile ? { configFile } : {}), baseDir } };
 }
 

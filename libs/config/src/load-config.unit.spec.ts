@@ -72,6 +72,19 @@ describe('loadConfig: strategy sections are validated by the strategies registry
     expect(seen).toEqual(['oidc@authn.strategies[0]', 'static-token@authn.strategies[1]']);
     expect(result).toEqual({ ok: false, errors: ['/etc/authtrail.yaml: authn.strategies[1].tokenFile: is required'] });
   });
+
+  it('the API’s own strategies are validated too, and their paths resolved against the file', () => {
+    const seen: string[] = [];
+    const validator: StrategyConfigValidator = (id, _raw, path) => (seen.push(`${id}@${path}`), []);
+    const result = load('graphql:\n  auth:\n    strategies: [{ id: static-token, tokenFile: api-tokens.csv }]\n', {}, validator);
+    expect(seen).toEqual(['static-token@graphql.auth.strategies[0]']);
+    expect(result.ok && result.config.graphql.auth.strategies).toEqual([{ id: 'static-token', tokenFile: '/etc/api-tokens.csv' }]);
+  });
+
+  it('graphql limits default to the documented values and take durations', () => {
+    const result = load('graphql: { limits: { maxDepth: 5, queryTimeout: 2s } }\n');
+    expect(result.ok && result.config.graphql.limits).toEqual({ maxPageSize: 500, maxDepth: 5, maxAliases: 15, maxComplexity: 20_000, queryTimeout: 2_000 });
+  });
 });
 
 describe('loadConfig: defaults, environment and paths', () => {

@@ -34,7 +34,7 @@ export interface RunningGraphqlApi {
 
 /** `graphql.auth.strategies` when the config has it, else `authn.strategies`; anonymous never authenticates API callers. */
 export function apiStrategyEntries(config: AuthtrailConfig): readonly StrategyConfigEntry[] {
-  const own = (config.graphql.auth as { readonly strategies?: readonly StrategyConfigEntry[] }).strategies;
+  const own = config.graphql.auth.strategies;
   return (own && own.length > 0 ? own : config.authn.strategies).filter((s) => s.id !== 'anonymous');
 }
 
@@ -55,6 +55,12 @@ function fingerprinterOf(config: AuthtrailConfig): ((secret: string) => string) 
   return (secret) => fingerprinter.fingerprint(secret);
 }
 
+/** The config's `graphql.limits` in the server's terms; the rest keep DEFAULT_LIMITS. */
+function limitsOf(config: AuthtrailConfig): Partial<GraphqlLimits> {
+  const { maxPageSize, maxDepth, maxAliases, maxComplexity, queryTimeout } = config.graphql.limits;
+  return { maxPageSize, maxDepth, maxAliases, maxComplexity, queryTimeoutMs: queryTimeout };
+}
+
 export async function startGraphqlApi(config: AuthtrailConfig, deps: StartGraphqlApiDeps = {}): Promise<RunningGraphqlApi> {
   const ownDataSource = deps.dataSource === undefined;
   const url = config.database.url;
@@ -68,7 +74,7 @@ export async function startGraphqlApi(config: AuthtrailConfig, deps: StartGraphq
     access: { viewerGroups: config.graphql.viewerGroups, adminGroups: config.graphql.adminGroups },
     introspection: config.graphql.introspection,
     playground: config.graphql.playground,
-    ...(deps.limits ? { limits: deps.limits } : {}),
+    limits: { ...limitsOf(config), ...deps.limits },
     ...(fingerprint ? { fingerprint } : {}),
     ...(deps.publisher ? { control: { publisher: deps.publisher, source: eventSource('graphql-api', hostname()) } } : {}),
     ...(deps.logger ? { logger: deps.logger } : {}),

@@ -230,8 +230,16 @@ async function upsertProducerSequences(db: SqlRunner, rows: readonly ProducerSeq
   );
 }
 
+/**
+ * Key of the transaction-scoped advisory lock between projection (shared: projectors do not
+ * block each other) and rebuilds (exclusive). Without it a replay's TRUNCATE and a projector's
+ * upserts lock the same tables in different orders and may deadlock.
+ */
+export const READ_MODEL_LOCK_KEY = 0x6175746872; // "authr"
+
 /** Merges one batch of changes into every derived table (call inside the batch's transaction). */
 export async function applyReadModelChanges(db: SqlRunner, changes: ReadModelChanges): Promise<void> {
+  await db.query('SELECT pg_advisory_xact_lock_shared($1)', [READ_MODEL_LOCK_KEY]);
   // Revocations before credentials: a credential first seen in this batch sees its revocation.
   await insertPolicyVersions(db, changes.policyVersions);
   await upsertRevocations(db, changes.revocationsRevoked, changes.revocationsLifted);

@@ -14,6 +14,7 @@ import {
   readProjectorHealth,
   revertMigrations,
   runMigrations,
+  truncateDerivedReadModels,
   writeCheckpoints,
   type DecisionRow,
   type ReadModelChanges,
@@ -176,6 +177,25 @@ describe('read-model schema and writes', () => {
     await inTransaction(db, (tx) => writeCheckpoints(tx, [position]));
     expect(await readCheckpoints(db, 'g', [{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }])).toEqual([{ groupId: 'g', topic: 't', partition: 0, nextOffset: '10' }]);
     expect((await readProjectorHealth(db)).partitions[0]).toMatchObject({ lag: '2', eventsProjected: '10' });
+  });
+
+  it('a projection waits for a rebuild in progress and lands on top of it (no deadlock, nothing lost)', async () => {
+    const identity = { username: 'dora', uid: null, kind: 'user', groups: [], strategies: ['oidc'], firstSeen: '2026-02-01T00:00:00.000Z', lastSeen: '2026-02-01T00:00:00.000Z', lastEventId: uuid(50), successCount: 1, failureCount: 0, lastSourceIp: null };
+    let applying: Promise<void> | undefined;
+    await inTransaction(db, async (tx) => {
+      await truncateDerivedReadModels(tx);
+      applying = inTransaction(db, (other) => applyReadModelChanges(other, { ...EMPTY, identities: [identity] }));
+      // Bounded wait until the projection's backend is blocked on the advisory lock.
+      for (let i = 0; i < 100; i += 1) {
+        const [row] = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND datname = current_database()`);
+        if (row.n > 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const [waiting] = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND datname = current_database()`);
+      expect(waiting.n).toBe(1);
+    });
+    await applying;
+    expect(await findIdentity(db, 'dora')).toMatchObject({ successCount: '1' });
   });
 
   it.each([

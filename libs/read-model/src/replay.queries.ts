@@ -1,15 +1,19 @@
 import type { SqlRunner } from './data-source';
+import { READ_MODEL_LOCK_KEY } from './projection.queries';
 
 /** Tables derived from the events (rebuilt by replay from the `decision` / `control_event` tables). */
 const DERIVED = ['identity', 'credential', 'credential_source_ip', 'failure_bucket', 'policy_version', 'revocation', 'producer_sequence'];
 
 /** Empties the derived tables; the event tables and checkpoints stay. */
 export async function truncateDerivedReadModels(db: SqlRunner): Promise<void> {
+  // Waits for projector transactions in flight; new ones wait until this transaction ends.
+  await db.query('SELECT pg_advisory_xact_lock($1)', [READ_MODEL_LOCK_KEY]);
   await db.query(`TRUNCATE ${DERIVED.join(', ')}`);
 }
 
 /** Empties everything the projector wrote for `groupId`, for a replay from Kafka. */
 export async function truncateAllReadModels(db: SqlRunner, groupId: string): Promise<void> {
+  await db.query('SELECT pg_advisory_xact_lock($1)', [READ_MODEL_LOCK_KEY]);
   await db.query(`TRUNCATE decision, control_event, ${DERIVED.join(', ')}`);
   await db.query(`DELETE FROM projector_checkpoint WHERE group_id = $1`, [groupId]);
   await db.query(`DELETE FROM projector_status WHERE group_id = $1`, [groupId]);

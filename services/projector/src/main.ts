@@ -1,6 +1,7 @@
 // The projector as its own process: `tsx services/projector/src/main.ts [run]` or
 // `... replay --from=kafka|database`. Configuration from the environment (projector.config.ts).
 // SIGTERM/SIGINT: stop consuming after the batch in flight, close Kafka and Postgres, exit 0.
+import { readdirSync, rmdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { TOPICS } from '@authtrail/events';
@@ -34,13 +35,17 @@ async function main(argv: readonly string[]): Promise<void> {
   await waitForMigrations(config.databaseUrl);
   const db = await openReadModel(config.databaseUrl, { applicationName: 'authtrail-projector' });
   const registry = new Registry();
-  const bus = createKafkaBus({
-    brokers: config.brokers,
-    clientId: `authtrail-projector-${process.pid}`,
-    mode: 'strict',
-    spoolDir: path.join(config.dataDir, 'spool', `projector-${process.pid}`),
-    metrics: registry,
-  });
+  // Strict mode (dead letters acked by Kafka before the offset moves) never spools, but the bus
+  // wants a directory of its own: one per process, removed again when left empty.
+  const spoolDir = path.join(config.dataDir, 'spool', `projector-${process.pid}`);
+  const removeSpoolIfEmpty = (): void => {
+    try {
+      if (readdirSync(spoolDir).length === 0) rmdirSync(spoolDir);
+    } catch {
+      // already gone
+    }
+  };
+  const bus = createKafkaBus({ brokers: config.brokers, clientId: `authtrail-projector-${process.pid}`, mode: 'strict', spoolDir, metrics: registry });
   // Existing topics are left as they are; missing ones get these partition counts.
   await bus.admin.ensureTopics({
     ...Object.fromEntries(config.topics.map((topic) => [topic, { partitions: topic === TOPICS.control ? 1 : 6 }])),
@@ -55,6 +60,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`[replay] done from ${from}: ${result.events} events projected, ${result.skipped} poison records skipped, ${Date.now() - started} ms\n`);
     await bus.close();
     await db.destroy();
+    removeSpoolIfEmpty();
     return;
   }
   if (command !== 'run') throw new RangeError(`unknown command ${command} (run | replay --from=kafka|database)`);
@@ -86,6 +92,7 @@ async function main(argv: readonly string[]): Promise<void> {
       await bus.close();
       await db.destroy();
       metricsServer?.close();
+      removeSpoolIfEmpty();
       process.exit(0);
     })();
   };

@@ -4,7 +4,6 @@
 // asynchronous (no WAL flush wait): if PostgreSQL crashes and loses the last transactions, it
 // loses their checkpoints with them, and the partition resumes from the older checkpoint (the
 // Postgres checkpoint, not the Kafka offset, decides where a partition resumes).
-import { CONTROL_EVENT_TYPES_SET, isDecisionEvent } from './event-kinds';
 import type { AuthtrailEvent, ControlEvent, DecisionEvent } from '@authtrail/events';
 import type { ConsumedRecord } from '@authtrail/event-bus';
 import {
@@ -16,6 +15,7 @@ import {
   type ReadModelDb,
 } from '@authtrail/read-model';
 import { decodeRecord, type PoisonReason } from './decode-record';
+import { CONTROL_EVENT_TYPES_SET, isDecisionEvent } from './event-kinds';
 import { canonicalTime, toControlEventRow, toDecisionRow } from './event.rows';
 import { evolve } from './read-model.projection';
 

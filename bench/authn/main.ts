@@ -4,7 +4,7 @@
 // Decision events flow to a real Kafka broker in buffered mode (a private broker is started
 // unless KAFKA_BROKERS is set).
 //
-//   BENCH_SECONDS=3 (per measurement)  BENCH_ROUNDS=2  BENCH_CONNECTIONS=16
+//   BENCH_SECONDS=5 (per measurement)  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16
 //   BENCH_LINGER_MS (publisher batch linger; default: the event bus default, as main.ts runs it)
 import { spawn } from 'node:child_process';
 import { createVerify, randomBytes } from 'node:crypto';
@@ -19,9 +19,9 @@ import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
 import { boundServiceAccountClaims, rsaKeyPair, signJwt, startKafkaBroker, waitForKafka, type RunningKafkaBroker } from '@authtrail/testing';
 import { createLogger, startAuthn, type RunningAuthn } from '../../services/authn/src/index';
 
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 /** Measurements alternate bare / authtrail this many times; the best of each is kept (noisy neighbours). */
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const log = (line: string) => console.log(`[bench/authn] ${line}`);

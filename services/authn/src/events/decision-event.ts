@@ -2,7 +2,7 @@
 // number and the HMAC functions are passed in, so a table of tests pins every field.
 // The raw secret is only ever handed to `fingerprint` and never copied into the event.
 import { isIP } from 'node:net';
-import { decisionEvent, eventSource, type DecisionCredential, type DecisionData, type DecisionEndpoint, type DecisionEvent, type PolicyEffect, type ReasonCode } from '@authtrail/events';
+import { decisionEvent, eventSource, type DecisionCredential, type DecisionData, type DecisionEvent, type DecisionRequest, type PolicyEffect, type ReasonCode } from '@authtrail/events';
 import type { Attempt, CredentialDescription, UserInfo } from '@authtrail/strategies';
 
 /** What the service decided, before it becomes an event. */
@@ -19,15 +19,8 @@ export interface DecisionResult {
   readonly policy?: { readonly version: number; readonly effects: readonly PolicyEffect[] };
 }
 
-export interface DecisionRequestFacts {
-  readonly endpoint: DecisionEndpoint;
-  readonly sourceIp?: string;
-  readonly forwardedFor?: readonly string[];
-  readonly userAgent?: string;
-  readonly method?: string;
-  readonly path?: string;
-  readonly tls?: boolean;
-}
+/** What the event says about the request: exactly the event's `request` section. */
+export type DecisionRequestFacts = DecisionRequest;
 
 export interface DecisionEventContext {
   readonly now: Date;

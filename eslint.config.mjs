@@ -50,6 +50,8 @@ export default [
     files: ['**/*.spec.ts', 'libs/testing/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries([...allowTesting(scopeConstraints), ...allowTesting(typeConstraints)]),
+      // A spec states what it expects; a wrong `!` fails the test, which is the point.
+      '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
   {

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+// infra/kafka/broker.js is plain CommonJS shared with run-local.sh and the jest global setup, not an Nx project.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import * as broker from '../../../infra/kafka/broker.js';
 
 export const { startKafkaBroker, waitForKafka, freePort, KAFKA_VERSION } = broker;
+// eslint-disable-next-line @nx/enforce-module-boundaries
 export type { RunningKafkaBroker } from '../../../infra/kafka/broker.js';
 
 /** The broker list the jest global setup started (or was given in KAFKA_BROKERS). */

@@ -2,7 +2,7 @@ import type { ControlEvent, DecisionEvent } from '../decision.event';
 import { authProtocolOf } from './auth-protocol';
 import { summarizeControl } from './control-summary';
 import { ECS_VERSION, type EcsDocument } from './ecs.types';
-import { compact, nonEmpty, selectFields } from './field-selection';
+import { compact, credentialSummary, nonEmpty, selectFields } from './field-selection';
 import { decidingStrategy, severityOf } from './severity';
 import type { SiemMapOptions } from './siem-options';
 
@@ -57,19 +57,7 @@ export function toEcsDecision(event: DecisionEvent, options: SiemMapOptions): Ec
       attempts: data.attempts,
       claimedUsernameHash: data.claimedUsernameHash,
       extra: fields.extra && Object.keys(fields.extra).length > 0 ? fields.extra : undefined,
-      credential: credential
-        ? compact({
-            type: credential.type,
-            fingerprint: credential.fingerprint,
-            publicId: credential.publicId,
-            issuer: credential.issuer,
-            subject: fields.credentialSubject,
-            audiences: nonEmpty(credential.audiences),
-            issuedAt: credential.issuedAt,
-            expiresAt: credential.expiresAt,
-            x509: credential.x509 ? compact({ ...credential.x509, subject: fields.certificateSubject }) : undefined,
-          })
-        : undefined,
+      credential: credentialSummary(data, fields, { withX509: true }),
       policy: data.policy,
       instance: data.instance,
       sequence: data.sequence,

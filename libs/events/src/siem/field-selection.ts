@@ -38,3 +38,24 @@ export function compact<T extends object>(value: T): T {
 export function nonEmpty<T>(list: readonly T[] | undefined): readonly T[] | undefined {
   return list && list.length > 0 ? list : undefined;
 }
+
+/**
+ * The credential as the SIEM views carry it under the authtrail namespace, with the subject names
+ * the field selection kept (dropped ones are absent). `x509` only where the view has no
+ * certificate object of its own.
+ */
+export function credentialSummary(data: DecisionData, fields: SelectedFields, options: { readonly withX509: boolean }): Record<string, unknown> | undefined {
+  const credential = data.credential;
+  if (!credential) return undefined;
+  return compact({
+    type: credential.type,
+    fingerprint: credential.fingerprint,
+    publicId: credential.publicId,
+    issuer: credential.issuer,
+    subject: fields.credentialSubject,
+    audiences: nonEmpty(credential.audiences),
+    issuedAt: credential.issuedAt,
+    expiresAt: credential.expiresAt,
+    x509: options.withX509 && credential.x509 ? compact({ ...credential.x509, subject: fields.certificateSubject }) : undefined,
+  });
+}

@@ -1,6 +1,6 @@
 import { TOPICS, type DecisionEvent } from '../decision.event';
 import { authProtocolOf } from './auth-protocol';
-import { compact, nonEmpty, selectFields } from './field-selection';
+import { compact, credentialSummary, nonEmpty, selectFields } from './field-selection';
 import { OCSF_AUTHENTICATION_CLASS_UID, OCSF_IAM_CATEGORY_UID, OCSF_VERSION, type OcsfAuthentication, type OcsfCertificate, type OcsfUser } from './ocsf.types';
 import { decidingStrategy, severityOf } from './severity';
 import type { SelectedFields, SiemMapOptions } from './siem-options';
@@ -114,7 +114,6 @@ function ocsfCertificate(x509: NonNullable<NonNullable<DecisionEvent['data']['cr
 /** What OCSF has no attribute for, under `unmapped.authtrail` (the source-specific convention). */
 function authtrailExtras(event: DecisionEvent, fields: SelectedFields): Record<string, unknown> {
   const data = event.data;
-  const credential = data.credential;
   return compact({
     decision: data.decision,
     reason: data.reason,
@@ -124,18 +123,7 @@ function authtrailExtras(event: DecisionEvent, fields: SelectedFields): Record<s
     attempts: data.attempts,
     claimedUsernameHash: data.claimedUsernameHash,
     extra: fields.extra && Object.keys(fields.extra).length > 0 ? fields.extra : undefined,
-    credential: credential
-      ? compact({
-          type: credential.type,
-          fingerprint: credential.fingerprint,
-          publicId: credential.publicId,
-          issuer: credential.issuer,
-          subject: fields.credentialSubject,
-          audiences: nonEmpty(credential.audiences),
-          issuedAt: credential.issuedAt,
-          expiresAt: credential.expiresAt,
-        })
-      : undefined,
+    credential: credentialSummary(data, fields, { withX509: false }),
     policy: data.policy,
     latencyMicros: data.latencyMicros,
     instance: data.instance,

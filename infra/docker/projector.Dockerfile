@@ -15,5 +15,5 @@ RUN mkdir -p /var/lib/authtrail && chown node:node /var/lib/authtrail
 USER node
 EXPOSE 9465
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
-  CMD node -e "fetch('http://127.0.0.1:9465/metrics').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:9465/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 CMD ["node", "--import", "tsx", "services/projector/src/main.ts"]

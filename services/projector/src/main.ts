@@ -70,6 +70,10 @@ async function main(argv: readonly string[]): Promise<void> {
     config.metricsPort === undefined
       ? undefined
       : createServer((req, res) => {
+          if (req.url === '/healthz') {
+            res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+            return;
+          }
           if (req.url !== '/metrics') {
             res.writeHead(404).end();
             return;

@@ -135,6 +135,9 @@ describe('docker-compose.yml, service by service', () => {
     const graphql = `http://127.0.0.1:${ports.graphql}`;
     await until('authn ready', async () => (await fetch(`${authn}/readyz`)).status === 200);
     await until('graphql-api up', async () => (await fetch(`${graphql}/healthz`)).status === 200);
+    // The healthchecks of the Dockerfiles, on the remapped ports.
+    await until('projector healthy', async () => (await fetch(`http://127.0.0.1:${ports.projectorMetrics}/healthz`)).status === 200);
+    await until('siem-exporter healthy', async () => (await fetch(`http://127.0.0.1:${ports.siemMetrics}/healthz`)).status === 200);
 
     const secrets = JSON.parse(readFileSync(path.join(demoDir, 'demo-secrets.json'), 'utf8')) as { adminToken: string; viewerToken: string };
     const review = await fetch(`${authn}/apis/authentication.k8s.io/v1/tokenreviews`, {

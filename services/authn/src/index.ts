@@ -1,4 +1,3 @@
-export const projectName = 'authn';
 export { buildApp, classify, type AppDeps, type AppLimits, type AuthnApp } from './app';
 export { startAuthn, type StartAuthnDeps, type RunningAuthn, type ListeningAddress } from './start-authn';
 export { composeChain, type StrategyRegistry, type ComposedChain } from './chain';

@@ -1,4 +1,3 @@
-export const projectName = 'siem-exporter';
 export { startSiemExporter, type SiemExporter, type SiemExporterDeps } from './siem-exporter';
 export { parseSiemConfig, SINK_TYPES, type SiemConfig, type SinkConfig, type SiemConfigResult } from './siem.config';
 export { createKafkaTopicWriter } from './kafka/kafka-topic-writer';

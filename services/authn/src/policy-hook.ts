@@ -1,6 +1,7 @@
-// The seam for libs/policy (DESIGN §7, a later issue): called between the chain and the answer.
-// It may turn an allow into a deny (e.g. 403 policy_denied, 429 throttled with Retry-After) and
-// adds its effects to the event. Until the policy issue lands, the no-op hook allows everything.
+// The seam for policy (DESIGN §7): called between the chain and the answer. It may turn an allow
+// into a deny (401 policy_denied / credential_revoked, 429 throttled with Retry-After) and adds
+// its effects to the event. src/policy/policy-control.ts implements it from the control topic;
+// the no-op hook (no subscriber, e.g. unit tests) allows everything.
 import type { DecisionEndpoint, PolicyEffect, ReasonCode } from '@authtrail/events';
 import type { AuthOutcome, RequestView } from '@authtrail/strategies';
 

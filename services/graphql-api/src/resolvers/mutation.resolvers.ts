@@ -1,5 +1,5 @@
-// Mutations publish control events (DESIGN §7); the read model shows them once the projector
-// consumed them. The policy issue owns the semantics of applying them in authn.
+// Mutations publish control events (DESIGN §7); every authn instance applies them from the
+// control topic, and the read model shows them once the projector consumed them.
 import { randomUUID } from 'node:crypto';
 import {
   controlEvent,
@@ -48,7 +48,8 @@ export const mutationResolvers: MutationResolvers<GraphqlContext> = {
     if (Buffer.byteLength(document) > MAX_DOCUMENT_BYTES) throw badInput('policy document is larger than 256 KiB', 'document');
     const current = await findCurrentPolicy(context.db);
     // Versions are assigned here from the read model; two admins applying at the same instant
-    // could pick the same number — the policy issue settles ordering on the control topic.
+    // could pick the same number: authn applies only versions newer than its current one, so
+    // the second is ignored everywhere (docs/policy.md).
     const version = (current?.version ?? 0) + 1;
     const compiled = compilePolicy(document, version);
     if (!compiled.ok) throw badInput(`invalid policy: ${compiled.errors.slice(0, 5).join('; ')}`, 'document');

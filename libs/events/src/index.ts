@@ -13,3 +13,4 @@ export * from './event.builders';
 export * from './cloudevent.codec';
 export * from './fingerprint';
 export * from './siem';
+export * from './dead-letter';

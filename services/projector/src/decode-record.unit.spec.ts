@@ -3,7 +3,8 @@ import { decisionEvent, encodeEvent, eventSource } from '@authtrail/events';
 import type { ConsumedRecord } from '@authtrail/event-bus';
 import fc from 'fast-check';
 import { decodeRecord } from './decode-record';
-import { DEAD_LETTER_HEADERS, toDeadLetter } from './dead-letter';
+import { DEAD_LETTER_HEADERS } from '@authtrail/events';
+import { toDeadLetter } from './dead-letter';
 
 const record = (value: Buffer | null): ConsumedRecord => ({ topic: 't', partition: 3, offset: '42', key: 'alice', value, headers: { 'content-type': 'application/cloudevents+json' }, timestamp: '0' });
 const good = decisionEvent({ id: '019acea0-1f3b-7abc-8def-0123456789ab', time: new Date('2026-11-29T10:15:30.123Z'), source: eventSource('authn', 'pod-7'), data: ALLOWED_DECISION });
@@ -50,7 +51,9 @@ describe('toDeadLetter', () => {
     const letter = toDeadLetter(original, 'invalid_json', 'not valid JSON', 'dlq');
     expect(letter).toMatchObject({ topic: 'dlq', key: 'alice', value: Buffer.from('garbage') });
     expect(letter.headers).toMatchObject({
-      [DEAD_LETTER_HEADERS.reason]: 'invalid_json',
+      [DEAD_LETTER_HEADERS.code]: 'invalid_json',
+      [DEAD_LETTER_HEADERS.reason]: 'not valid JSON',
+      [DEAD_LETTER_HEADERS.refusedBy]: 'projector',
       [DEAD_LETTER_HEADERS.topic]: 't',
       [DEAD_LETTER_HEADERS.partition]: '3',
       [DEAD_LETTER_HEADERS.offset]: '42',

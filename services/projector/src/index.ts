@@ -4,7 +4,7 @@ export type { ProjectorDeps, ProjectorLogger, ProjectorStats, RunningProjector }
 export { PROJECTOR_DEFAULTS, projectorConfigFromEnv, resolveProjectorConfig } from './projector.config';
 export type { ProjectorConfig, ProjectorEnvConfig } from './projector.config';
 export { publisherDeadLetters } from './bus-dead-letters';
-export { DEAD_LETTER_HEADERS, toDeadLetter } from './dead-letter';
+export { toDeadLetter } from './dead-letter';
 export type { DeadLetterSink } from './dead-letter';
 export { evolve } from './read-model.projection';
 export { progressLine, replayFromDatabase, replayFromKafka } from './replay';

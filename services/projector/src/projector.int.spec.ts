@@ -12,7 +12,7 @@ import { ALLOWED_DECISION } from '../testdata/decision.fixtures';
 import { generateEvents, isDecision } from '../testdata/event-generator';
 import { createTopics, produceEvents, queryRows, snapshotReadModels, waitUntilCaughtUp, type TestTopics } from '../testdata/projector.harness';
 import { publisherDeadLetters } from './bus-dead-letters';
-import { DEAD_LETTER_HEADERS } from './dead-letter';
+import { DEAD_LETTER_HEADERS } from '@authtrail/events';
 import { resolveProjectorConfig } from './projector.config';
 import { startProjector, type RunningProjector } from './projector';
 import { replayFromDatabase, replayFromKafka } from './replay';
@@ -210,7 +210,7 @@ describe('projector on real Kafka and Postgres', () => {
       const letters = await env.bus.subscriber.readToEnd(env.topics.deadLetter, () => undefined);
       expect(letters).toBe(2);
       const reasons: string[] = [];
-      await env.bus.subscriber.readToEnd(env.topics.deadLetter, (r) => void reasons.push(r.headers[DEAD_LETTER_HEADERS.reason]));
+      await env.bus.subscriber.readToEnd(env.topics.deadLetter, (r) => void reasons.push(r.headers[DEAD_LETTER_HEADERS.code]));
       expect(reasons.sort()).toEqual(['invalid_json', 'unknown_type']);
       const health = await readProjectorHealth(env.db);
       expect(health.partitions.reduce((sum, p) => sum + Number(p.deadLettered), 0)).toBe(2);

@@ -1,3 +1,4 @@
+import { deadLetterRecord } from '@authtrail/events';
 import type { BusRecord, ConsumedRecord } from '@authtrail/event-bus';
 
 /** Why a record left the pipeline: which sink (or `decoder`) refused it and what it said. */
@@ -7,24 +8,7 @@ export interface DeadLetter {
   readonly detail: string;
 }
 
-/**
- * The dead-letter record: the original value, key and headers unchanged (it can be replayed
- * as is), plus `authtrail_dlq_*` headers saying where it came from and why. Pure.
- */
+/** The dead-letter record, in the format every authtrail service uses (libs/events). Pure. */
 export function toDeadLetterRecord(topic: string, letter: DeadLetter, now: Date): BusRecord {
-  const { record } = letter;
-  return {
-    topic,
-    key: record.key ?? '',
-    value: record.value ?? Buffer.alloc(0),
-    headers: {
-      ...record.headers,
-      authtrail_dlq_sink: letter.sink,
-      authtrail_dlq_reason: letter.detail.slice(0, 1024),
-      authtrail_dlq_topic: record.topic,
-      authtrail_dlq_partition: String(record.partition),
-      authtrail_dlq_offset: record.offset,
-      authtrail_dlq_time: now.toISOString(),
-    },
-  };
+  return deadLetterRecord({ record: letter.record, refusedBy: letter.sink, reason: letter.detail, topic, now });
 }

@@ -178,9 +178,9 @@ describe('event-sourced policy and revocation across authn instances', () => {
     );
     expect(applyPolicy.version).toBe(2);
     await until('bob refused', async () => (await forwardAuth(instance('a'), bobToken)).reason === 'policy_denied', 10_000);
-    const events = await decisionEvents();
-    const denied = events.filter((e) => e.data.reason === 'policy_denied');
-    expect(denied.length).toBeGreaterThan(0);
+    // Events are batched off the request path: wait until the refusal is on the topic.
+    let denied: DecisionEvent[] = [];
+    await until('the refusal recorded', async () => (denied = (await decisionEvents()).filter((e) => e.data.reason === 'policy_denied')).length > 0, 10_000);
     expect(denied.every((e) => e.data.policy?.version === 2)).toBe(true);
     expect(denied[0].data.policy?.effects).toEqual([expect.objectContaining({ rule: 'strategies.static-token.denyUsernames', effect: 'deny' })]);
   });

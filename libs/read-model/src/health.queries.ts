@@ -1,20 +1,8 @@
 import type { SqlRunner } from './data-source';
+import type { ProjectorStatusEntity } from './entities/projector.entity';
 
-export interface PartitionHealth {
-  readonly groupId: string;
-  readonly topic: string;
-  readonly partition: number;
-  readonly nextOffset: string;
-  readonly highWatermark: string;
-  readonly lag: string;
-  readonly lastEventTime: Date | null;
-  readonly eventsProjected: string;
-  readonly duplicatesSkipped: string;
-  readonly deadLettered: string;
-  readonly lastError: string | null;
-  readonly lastErrorAt: Date | null;
-  readonly updatedAt: Date;
-}
+/** One partition's lag and counters: the projector_status row as it is stored. */
+export type PartitionHealth = ProjectorStatusEntity;
 
 export interface ProducerHealth {
   readonly instance: string;

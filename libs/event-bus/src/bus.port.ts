@@ -8,7 +8,7 @@ export interface BusRecord {
   readonly key: string;
   /** CloudEvents structured JSON. */
   readonly value: Buffer;
-  /** Kafka headers; values are strings (e.g. `content-type`, `ce_id`, `ce_type`). */
+  /** Kafka headers; values are strings (e.g. `content-type`). */
   readonly headers?: Readonly<Record<string, string>>;
 }
 

@@ -1,7 +1,5 @@
 // CloudEvents 1.0 structured mode for Kafka (DESIGN §4): the whole event, envelope and data, is
-// the JSON record value; the key is the partition key. The `ce_*` headers repeat the routing
-// attributes so SIEM pipelines can route without parsing the value; the value stays the truth
-// and decoding ignores the headers.
+// the JSON record value; the key is the partition key; decoding reads only the value.
 import type { AuthtrailEvent } from './decision.event';
 import { DECISION_EVENT_TYPE } from './decision.event';
 import { isKnownEventType } from './event-catalogue';
@@ -33,19 +31,15 @@ export function partitionKeyOfEvent(event: AuthtrailEvent): string {
   return event.type === DECISION_EVENT_TYPE ? partitionKeyOf(event.data) : controlPartitionKeyOf(event);
 }
 
-export function eventHeaders(event: AuthtrailEvent): Readonly<Record<string, string>> {
-  return {
-    'content-type': CLOUDEVENTS_JSON_CONTENT_TYPE,
-    ce_specversion: event.specversion,
-    ce_id: event.id,
-    ce_type: event.type,
-    ce_source: event.source,
-    ce_time: event.time,
-  };
-}
+/**
+ * Structured mode (CloudEvents Kafka binding §3.2): `content-type` is the one header; every
+ * attribute is in the value. The `ce_*` headers of binary mode are not repeated: at ~1 KB per
+ * event, six more headers cost kafkajs about a third of its producer throughput (bench/authn).
+ */
+const STRUCTURED_MODE_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': CLOUDEVENTS_JSON_CONTENT_TYPE });
 
 export function toBusRecord(topic: string, event: AuthtrailEvent): EventRecord {
-  return { topic, key: partitionKeyOfEvent(event), value: encodeEvent(event), headers: eventHeaders(event) };
+  return { topic, key: partitionKeyOfEvent(event), value: encodeEvent(event), headers: STRUCTURED_MODE_HEADERS };
 }
 
 export type DecodeFailureReason = 'invalid_json' | 'invalid_envelope' | 'unknown_type' | 'unsupported_version' | 'invalid_data';

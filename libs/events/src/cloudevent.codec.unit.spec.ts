@@ -29,19 +29,12 @@ describe('encodeEvent', () => {
 });
 
 describe('toBusRecord', () => {
-  it('keys the record by subject and repeats the routing attributes as ce_* headers (golden)', () => {
+  it('keys the record by subject, structured mode: content-type is the only header (golden)', () => {
     expect(toBusRecord(TOPICS.decisions, allowed)).toEqual({
       topic: 'authtrail.decisions.v1',
       key: 'alice',
       value: encodeEvent(allowed),
-      headers: {
-        'content-type': 'application/cloudevents+json',
-        ce_specversion: '1.0',
-        ce_id: FIXED_ID,
-        ce_type: 'authtrail.authn.decision.v1',
-        ce_source: SOURCE,
-        ce_time: '2026-11-29T10:15:30.123Z',
-      },
+      headers: { 'content-type': 'application/cloudevents+json' },
     });
   });
 

@@ -36,6 +36,8 @@ export interface UserInfo {
 export interface CredentialDescription {
   readonly type: CredentialType;
   readonly secretForFingerprint?: string;
+  /** The fingerprint itself, when already computed (the cache keeps this instead of the secret). */
+  readonly fingerprint?: string;
   /** A non-secret identifier: JWT jti, bootstrap token id, certificate serial, static-token uid. */
   readonly publicId?: string;
   readonly issuer?: string;

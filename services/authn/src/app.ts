@@ -115,8 +115,10 @@ export function buildApp(deps: AppDeps): AuthnApp {
   });
 
   app.decorateRequest('startedNs', 0n);
-  app.addHook('onRequest', async (request) => {
+  // Callback style: an async hook costs a promise on every request.
+  app.addHook('onRequest', (request, _reply, done) => {
     request.startedNs = process.hrtime.bigint();
+    done();
   });
   app.setErrorHandler(createErrorHandler(decisions, trusted));
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'Not Found', reason: 'bad_request', message: 'no such endpoint' }));

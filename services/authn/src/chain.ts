@@ -6,7 +6,8 @@
 // - firstMatch: first authenticated wins, any rejection beats anonymous (fail on error);
 // - withGroups: every authenticated user (not anonymous) also gets `system:authenticated`;
 // - cached: outermost, so a hit skips every strategy; HMAC-keyed, success/failure TTLs from
-//   `authn.cache`; requests with no credential bypass it (anonymous depends on the path);
+//   `authn.cache`; requests with no credential bypass it (anonymous depends on the path); given
+//   the fingerprint function, entries keep the credential's fingerprint, never its secret;
 // - anonymous: last, only when `authn.anonymous.enabled` (or an `anonymous` item is listed).
 import type { AuthnConfig, StrategyConfigEntry } from '@authtrail/config';
 import { cached, firstMatch, withGroups, type CacheStats, type ChainStrategy, type Strategy, type StrategyDeps } from '@authtrail/strategies';
@@ -25,7 +26,7 @@ export interface ComposedChain {
   close(): Promise<void>;
 }
 
-export async function composeChain(authn: AuthnConfig, registry: StrategyRegistry, deps: StrategyDeps): Promise<ComposedChain> {
+export async function composeChain(authn: AuthnConfig, registry: StrategyRegistry, deps: StrategyDeps, fingerprint?: (secret: string) => string): Promise<ComposedChain> {
   const created: Strategy[] = [];
   let anonymous: Strategy | undefined;
   try {
@@ -47,6 +48,7 @@ export async function composeChain(authn: AuthnConfig, registry: StrategyRegistr
     successTTLms: authn.cache.successTTL,
     failureTTLms: authn.cache.failureTTL,
     maxEntries: authn.cache.maxEntries,
+    ...(fingerprint ? { fingerprint } : {}),
   });
   return {
     chain,

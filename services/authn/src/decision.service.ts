@@ -46,7 +46,7 @@ export interface DecisionService {
 }
 
 export function createDecisionService(deps: DecisionServiceDeps): DecisionService {
-  const record = async (result: DecisionResult, facts: DecisionRequestFacts, startedNs: bigint, fingerprint = deps.fingerprint): Promise<{ id: string; unrecorded: boolean }> => {
+  const record = async (result: DecisionResult, facts: DecisionRequestFacts, startedNs: bigint): Promise<{ id: string; unrecorded: boolean }> => {
     const now = deps.now();
     const id = deps.newEventId(now);
     const seconds = Number(process.hrtime.bigint() - startedNs) / 1e9;
@@ -56,7 +56,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       instance: deps.instance,
       sequence: deps.nextSequence(),
       latencyMicros: seconds * 1e6,
-      fingerprint,
+      fingerprint: deps.fingerprint,
       usernameHash: deps.usernameHash,
     });
     deps.metrics.recordDecision(facts.endpoint, result.decision, result.reason, result.strategy, seconds);
@@ -90,20 +90,16 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       }
 
       const traced = await deps.chain.authenticateWithTrace(view);
-      // The policy hook and the event both need the fingerprint: one HMAC per decision.
-      let memo: readonly [string, string] | undefined;
-      const fingerprintOnce = (secret: string): string => {
-        if (memo?.[0] !== secret) memo = [secret, deps.fingerprint(secret)];
-        return memo[1];
-      };
       const { outcome } = traced;
-      const credential = outcome.kind === 'authenticated' || outcome.kind === 'rejected' ? outcome.credential : undefined;
+      // The policy hook and the event both need the fingerprint: at most one HMAC per decision,
+      // none when the cache already stored it.
+      const credential = withFingerprint(outcome.kind === 'authenticated' || outcome.kind === 'rejected' ? outcome.credential : undefined, deps.fingerprint);
       const verdict = await deps.policy.evaluate({
         endpoint,
         request: view,
         outcome,
         ...(traced.strategy !== undefined ? { strategy: traced.strategy } : {}),
-        ...(credential?.secretForFingerprint ? { credentialFingerprint: fingerprintOnce(credential.secretForFingerprint) } : {}),
+        ...(credential?.fingerprint ? { credentialFingerprint: credential.fingerprint } : {}),
       });
       const policy = verdict.version !== undefined ? { version: verdict.version, effects: verdict.effects } : verdict.effects.length > 0 ? { version: 0, effects: verdict.effects } : undefined;
       const base = {
@@ -130,7 +126,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
           ...(claimed ? { claimedUsername: claimed } : {}),
         };
       }
-      const recorded = await record(result, facts, startedNs, fingerprintOnce);
+      const recorded = await record(result, facts, startedNs);
       return {
         ...recorded,
         result,
@@ -144,6 +140,13 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       return { ...(await record(result, { ...facts, endpoint }, startedNs)), result };
     },
   };
+}
+
+/** The credential with its fingerprint computed and its secret dropped. */
+function withFingerprint(credential: CredentialDescription | undefined, fingerprint: (secret: string) => string): CredentialDescription | undefined {
+  if (!credential?.secretForFingerprint) return credential;
+  const { secretForFingerprint, ...rest } = credential;
+  return { ...rest, fingerprint: rest.fingerprint ?? fingerprint(secretForFingerprint) };
 }
 
 function denialOf(outcome: AuthOutcome): { reason: ReasonCode; message: string } {

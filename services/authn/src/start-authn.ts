@@ -48,7 +48,8 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
   const logger = deps.logger.child({ component: 'authn' });
   const instance = authn.instance ?? hostname();
   const fingerprinter = deps.fingerprinter ?? fingerprinterFor(config);
-  const composed = await composeChain(authn, deps.registry, { logger: logger.child({ component: 'strategies' }), ...(deps.now ? { now: deps.now } : {}) });
+  const fingerprint = (secret: string) => fingerprinter.fingerprint(secret);
+  const composed = await composeChain(authn, deps.registry, { logger: logger.child({ component: 'strategies' }), ...(deps.now ? { now: deps.now } : {}) }, fingerprint);
   // With a subscriber, policy and revocations come from the control topic (DESIGN §7); /readyz
   // stays false until it has been replayed.
   const control: PolicyControl | undefined =
@@ -70,7 +71,7 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
     chain: composed.chain,
     publisher: deps.publisher,
     logger,
-    fingerprint: (secret) => fingerprinter.fingerprint(secret),
+    fingerprint,
     usernameHash: (name) => fingerprinter.usernameHash(name),
     instance,
     trustedProxies: authn.trustedProxies,

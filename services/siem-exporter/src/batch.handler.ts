@@ -50,7 +50,8 @@ export function createBatchHandler(deps: BatchHandlerDeps): (batch: ConsumedBatc
         const refused = await deliverUntilAcknowledged(sink, selected, deps.retry, deps.metrics, deps.logger, deps.signal);
         return refused.flatMap(({ index, detail }): DeadLetter[] => {
           const record = batch.records[selected[index]?.index ?? -1];
-          return record ? [{ record, sink: sink.name, detail }] : [];
+          const event = selected[index]?.event;
+          return record ? [{ record, sink: sink.name, detail, ...(event ? { eventId: event.id } : {}) }] : [];
         });
       }),
     );
@@ -74,7 +75,7 @@ async function writeDeadLetters(letters: readonly DeadLetter[], deps: BatchHandl
     if (outcome.kind === 'acknowledged') break;
     if (outcome.kind === 'refused') {
       // Nowhere left to put them: say so loudly (ids only, never values) and move on.
-      deps.logger.error({ topic: deps.deadLetterTopic, detail: outcome.detail, ids: letters.map((l) => l.record.headers['ce_id'] ?? `${l.record.topic}/${l.record.partition}@${l.record.offset}`) }, 'the dead-letter topic refused records');
+      deps.logger.error({ topic: deps.deadLetterTopic, detail: outcome.detail, ids: letters.map((l) => l.eventId ?? `${l.record.topic}/${l.record.partition}@${l.record.offset}`) }, 'the dead-letter topic refused records');
       return;
     }
     if (attempt === 1 || attempt % 10 === 0) deps.logger.warn({ topic: deps.deadLetterTopic, attempt, detail: outcome.detail }, 'dead-letter topic unavailable; retrying');
@@ -82,6 +83,6 @@ async function writeDeadLetters(letters: readonly DeadLetter[], deps: BatchHandl
   }
   for (const letter of letters) {
     deps.metrics.deadLettered.inc({ sink: letter.sink });
-    deps.logger.warn({ sink: letter.sink, id: letter.record.headers['ce_id'], topic: letter.record.topic, partition: letter.record.partition, offset: letter.record.offset, detail: letter.detail }, 'event dead-lettered');
+    deps.logger.warn({ sink: letter.sink, id: letter.eventId, topic: letter.record.topic, partition: letter.record.partition, offset: letter.record.offset, detail: letter.detail }, 'event dead-lettered');
   }
 }

@@ -6,6 +6,8 @@ export interface DeadLetter {
   readonly record: ConsumedRecord;
   readonly sink: string;
   readonly detail: string;
+  /** The event's id, when the record decoded (a sink refused it): what the logs name it by. */
+  readonly eventId?: string;
 }
 
 /** The dead-letter record, in the format every authtrail service uses (libs/events). Pure. */

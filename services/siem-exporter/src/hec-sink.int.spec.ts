@@ -78,7 +78,7 @@ describe('splunk-hec sink against a local HEC endpoint', () => {
     expect([...hec.acceptedIds()].sort()).toEqual(events.map((e) => e.id).filter((id) => id !== poison).sort());
     expect(await counterValue(exporter.metrics.delivered, 'splunk')).toBe(11);
     const [letter] = await readTopic(topics.deadLetter, 1);
-    expect(letter?.headers).toMatchObject({ ce_id: poison, authtrail_dlq_sink: 'splunk', authtrail_dlq_topic: topics.decisions });
+    expect(letter?.headers).toMatchObject({ authtrail_dlq_sink: 'splunk', authtrail_dlq_topic: topics.decisions });
     expect(letter?.headers['authtrail_dlq_reason']).toContain('HEC answered 400');
     expect((JSON.parse(letter?.value ?? '{}') as { id: string }).id).toBe(poison);
     expect(JSON.stringify(letter)).not.toContain(HEC_TOKEN);

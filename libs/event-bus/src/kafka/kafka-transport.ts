@@ -2,7 +2,7 @@
 // in flight per broker, which also keeps per-partition order through kafkajs' own retries),
 // Java-compatible murmur2 partitioning so keys land where Java clients would put them.
 // Topics are created on first use with their configured partitions.
-import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { type IHeaders, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { BusRecord, TopicSpecs } from '../bus.port';
 import type { RecordTransport } from '../publisher/record-transport.port';
 import type { TopicAdmin } from './kafka-topic-admin';
@@ -61,10 +61,11 @@ export function createKafkaTransport(kafka: Kafka, admin: TopicAdmin, topics: To
 }
 
 function toTopicMessages(records: readonly BusRecord[]) {
-  const byTopic = new Map<string, { key: string; value: Buffer; headers?: Record<string, string> }[]>();
+  const byTopic = new Map<string, { key: string; value: Buffer; headers?: IHeaders }[]>();
   for (const record of records) {
     const messages = byTopic.get(record.topic) ?? [];
-    messages.push(record.headers ? { key: record.key, value: record.value, headers: { ...record.headers } } : { key: record.key, value: record.value });
+    // kafkajs only reads the headers: the record's own (often shared, frozen) object is passed as is.
+    messages.push(record.headers ? { key: record.key, value: record.value, headers: record.headers as IHeaders } : { key: record.key, value: record.value });
     byTopic.set(record.topic, messages);
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));

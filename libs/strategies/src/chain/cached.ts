@@ -13,6 +13,8 @@
 // (single-flight), so a burst of identical requests costs one KDF or one signature check.
 // Requests that present no credential at all bypass the cache: their outcome may depend on the
 // path (anonymous allow-list), which is not part of the key.
+// With a `fingerprint` function, a stored outcome keeps the credential's fingerprint instead of
+// `secretForFingerprint`: the entries hold no raw secret, and a hit needs no second HMAC.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { RequestView, Strategy } from '../strategy';
 import { systemClock } from '../shared/strategy-deps';
@@ -27,6 +29,8 @@ export interface CachedOptions {
   /** Bound on entries; the least recently used go first. Default 10 000. */
   readonly maxEntries?: number;
   readonly now?: () => Date;
+  /** The authn service's credential fingerprint (HMAC); computed once, when an outcome is stored. */
+  readonly fingerprint?: (secret: string) => string;
 }
 
 export const CACHE_DEFAULTS = { successTTLms: 10_000, failureTTLms: 0, maxEntries: 10_000 } as const;
@@ -76,13 +80,25 @@ export function cached(strategy: Strategy, options: Partial<CachedOptions> = {})
     return outcome.kind === 'rejected' ? failureTTL : 0;
   };
 
-  const store = (key: string, result: ChainResult): void => {
+  const fingerprint = options.fingerprint;
+  /** The result as it is kept and shared: fingerprinted, without the secret. */
+  const withoutSecret = (result: ChainResult): ChainResult => {
+    const { outcome } = result;
+    if (!fingerprint || (outcome.kind !== 'authenticated' && outcome.kind !== 'rejected') || !outcome.credential) return result;
+    const { secretForFingerprint, ...credential } = outcome.credential;
+    if (!secretForFingerprint) return result;
+    return { ...result, outcome: { ...outcome, credential: { ...credential, fingerprint: fingerprint(secretForFingerprint) } } };
+  };
+
+  const store = (key: string, evaluated: ChainResult): ChainResult => {
     const at = now().getTime();
-    const ttl = ttlFor(result, at);
-    if (ttl <= 0 || maxEntries === 0) return;
+    const ttl = ttlFor(evaluated, at);
+    if (ttl <= 0 || maxEntries === 0) return evaluated;
+    const result = withoutSecret(evaluated);
     entries.delete(key);
     entries.set(key, { result, expiresAt: at + ttl });
     while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    return result;
   };
 
   const authenticateWithTrace = async (request: RequestView): Promise<ChainResult> => {
@@ -111,8 +127,7 @@ export function cached(strategy: Strategy, options: Partial<CachedOptions> = {})
     const evaluation = trace(request).then(
       (result) => {
         inFlight.delete(key);
-        store(key, result);
-        return result;
+        return store(key, result);
       },
       (error: unknown) => {
         inFlight.delete(key);

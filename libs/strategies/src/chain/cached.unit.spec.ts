@@ -105,4 +105,24 @@ describe('cached', () => {
     await expect(strategy.authenticate(requestView({ authorization: bearer('t') }))).rejects.toThrow('boom');
     expect(strategy.stats().size).toBe(0);
   });
+
+  it('with a fingerprint function, entries keep the fingerprint and never the secret; a hit needs no HMAC', async () => {
+    const secret = 'the-raw-token-0123456789';
+    const outcome: AuthOutcome = { kind: 'authenticated', user: { username: 'alice', groups: [], extra: {} }, credential: { type: 'static-token', secretForFingerprint: secret, publicId: 'u-1' } };
+    let hmacs = 0;
+    const strategy = cached(scripted('s', outcome), { successTTLms: 10_000, failureTTLms: 0, fingerprint: (s) => (hmacs++, `fp(${s.length})`) });
+    const first = await strategy.authenticateWithTrace(requestView({ authorization: bearer(secret) }));
+    const hit = await strategy.authenticateWithTrace(requestView({ authorization: bearer(secret) }));
+    for (const result of [first, hit]) {
+      expect(result.outcome).toEqual({ ...outcome, credential: { type: 'static-token', publicId: 'u-1', fingerprint: 'fp(24)' } });
+      expect(JSON.stringify(result)).not.toContain(secret);
+    }
+    expect(hmacs).toBe(1);
+  });
+
+  it('an outcome that is not stored (errored, TTL 0) is passed on untouched, secret and all', async () => {
+    const rejected: AuthOutcome = { kind: 'rejected', reason: 'unknown_token', message: 'no', credential: { type: 'static-token', secretForFingerprint: 'tok' } };
+    const strategy = cached(scripted('s', rejected), { successTTLms: 10_000, failureTTLms: 0, fingerprint: () => 'fp' });
+    expect((await strategy.authenticateWithTrace(requestView({ authorization: bearer('tok') }))).outcome).toEqual(rejected);
+  });
 });

@@ -66,7 +66,7 @@ export function toDecisionEvent(result: DecisionResult, request: DecisionRequest
 function describeCredential(c: CredentialDescription, fingerprint: (secret: string) => string): DecisionCredential {
   return {
     type: c.type,
-    ...(c.secretForFingerprint !== undefined && c.secretForFingerprint !== '' ? { fingerprint: fingerprint(c.secretForFingerprint) } : {}),
+    ...(c.fingerprint !== undefined ? { fingerprint: c.fingerprint } : c.secretForFingerprint ? { fingerprint: fingerprint(c.secretForFingerprint) } : {}),
     ...(c.publicId !== undefined ? { publicId: c.publicId } : {}),
     ...(c.issuer !== undefined ? { issuer: c.issuer } : {}),
     ...(c.subject !== undefined ? { subject: c.subject } : {}),

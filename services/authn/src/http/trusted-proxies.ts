@@ -9,14 +9,32 @@ export interface TrustedProxies {
 
 export function createTrustedProxies(cidrs: readonly string[]): TrustedProxies {
   const ranges = cidrs.map((cidr) => ipaddr.parseCIDR(cidr));
+  const trusted = remembered((address) => {
+    const parsed = parseAddress(address);
+    return parsed !== undefined && ranges.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits));
+  });
   return {
-    isTrusted(address) {
-      const parsed = parseAddress(address);
-      if (!parsed) return false;
-      return ranges.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits));
-    },
+    isTrusted: (address) => (address ? trusted(address) : false),
   };
 }
+
+/**
+ * Every request asks about its peer address (one per connection, a handful of proxies): parsing
+ * it each time costs more than the rest of a cached authentication. Bounded, so addresses an
+ * attacker makes up cannot grow it: it starts over when full.
+ */
+function remembered<T>(compute: (address: string) => T, limit = 4_096): (address: string) => T {
+  const known = new Map<string, T>();
+  return (address) => {
+    if (known.has(address)) return known.get(address) as T;
+    if (known.size >= limit) known.clear();
+    const value = compute(address);
+    known.set(address, value);
+    return value;
+  };
+}
+
+const canonicalAddress = remembered((address) => parseAddress(address)?.toString());
 
 /** Parses an address; IPv4-mapped IPv6 (`::ffff:10.0.0.1`, how Node reports IPv4 on dual-stack) becomes IPv4. */
 export function parseAddress(address: string | undefined): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
@@ -31,7 +49,7 @@ export function parseAddress(address: string | undefined): ipaddr.IPv4 | ipaddr.
 
 /** Canonical text of an address (`::ffff:127.0.0.1` → `127.0.0.1`), or undefined when it is not one. */
 export function normalizeAddress(address: string | undefined): string | undefined {
-  return parseAddress(address)?.toString();
+  return address ? canonicalAddress(address) : undefined;
 }
 
 /**

@@ -1,16 +1,19 @@
 // bench/projector: how many decision events per second the projector sustains into Postgres
-// (decode + one transaction per batch: insert with dedup, read-model upserts, checkpoint),
+// (`projectRecords`, what the projector runs per batch: decoding overlapped with the COPY into
+// `decision`, then the read-model upserts and the checkpoint, one transaction),
 // against the baseline of a raw `COPY` of the same decision rows into a table of the same shape
-// (same indexes), measured in the same run on the same server.
+// (`LIKE decision INCLUDING ALL`: same column types, same indexes), measured in the same run on
+// the same server.
 //
 //   npx tsx bench/projector/main.ts
 //   BENCH_EVENTS=200000 BENCH_BATCH=2000 DATABASE_URL=postgres://... npx tsx bench/projector/main.ts
 //
 // Without DATABASE_URL an embedded PostgreSQL is started in a temporary directory (default
 // settings: fsync on). Both sides commit per batch of BENCH_BATCH with synchronous_commit off.
-// Target: >= 20,000 events/s.
+// Target: >= 20,000 events/s. The load average is printed: on a shared machine other work skews
+// both figures (see docs/read-models.md).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -20,7 +23,7 @@ import type { ConsumedRecord } from '@authtrail/event-bus';
 import { openReadModel, runMigrations, startEmbeddedPostgres, type DecisionRow } from '@authtrail/read-model';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { decodeBatch, projectEvents } from '../../services/projector/src/batch.handler';
+import { projectRecords } from '../../services/projector/src/batch.handler';
 import { toDecisionRow } from '../../services/projector/src/event.rows';
 import { generateEvents, isDecision } from '../../services/projector/testdata/event-generator';
 
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
     stopPostgres = () => pg.stop();
   }
   try {
+    log(`[bench] load average at the start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews every figure)`);
     log(`[bench] generating ${EVENTS} decision events (+ control events)`);
     const events = generateEvents(EVENTS, { seed: 1 });
     const records: ConsumedRecord[] = events.map((e, i) => ({ topic: 'bench', partition: 0, offset: String(i), key: null, value: encodeEvent(e), headers: {}, timestamp: '0' }));
@@ -99,15 +103,15 @@ async function main(): Promise<void> {
     log(`[bench] COPY: ${rows.length} rows in ${copySeconds.toFixed(2)} s = ${Math.round(copyRate)} rows/s`);
     await client.end();
 
-    // The projector: decode + one transaction per batch (events, read models, checkpoint).
+    // The projector: the real batch handler, one transaction per batch (events, read models, checkpoint).
     const db = await openReadModel(url);
-    log('[bench] projector: decode + transaction per batch ...');
+    log('[bench] projector: projectRecords per batch (decoding overlapped with the COPY, one transaction each) ...');
     started = performance.now();
     let projected = 0;
     for (let i = 0; i < records.length; i += BATCH) {
       const batch = records.slice(i, i + BATCH);
       const next = String(i + batch.length);
-      const outcome = await projectEvents(db, decodeBatch(batch), { groupId: 'bench', topic: 'bench', partition: 0, nextOffset: next, highWatermark: String(records.length) });
+      const { outcome } = await projectRecords(db, batch, { groupId: 'bench', topic: 'bench', partition: 0, nextOffset: next, highWatermark: String(records.length) });
       projected += outcome.projected;
       if ((i / BATCH) % 5 === 0) log(`[bench]   projected ${projected}/${records.length} (${Math.round(projected / ((performance.now() - started) / 1000))} events/s)`);
     }
@@ -119,7 +123,7 @@ async function main(): Promise<void> {
     started = performance.now();
     let duplicates = 0;
     for (let i = 0; i < records.length; i += BATCH) {
-      const outcome = await projectEvents(db, decodeBatch(records.slice(i, i + BATCH)), undefined);
+      const { outcome } = await projectRecords(db, records.slice(i, i + BATCH), undefined);
       duplicates += outcome.duplicates;
     }
     const dupSeconds = (performance.now() - started) / 1000;
@@ -129,6 +133,7 @@ async function main(): Promise<void> {
     log('');
     log(`[bench] RESULT projector ${Math.round(projectorRate)} events/s; raw COPY ${Math.round(copyRate)} rows/s; ratio projector/COPY = ${(projectorRate / copyRate).toFixed(2)}`);
     log(`[bench] target >= 20000 events/s: ${projectorRate >= 20_000 ? 'met' : 'NOT met'} on this machine (load average affects it; see docs/read-models.md)`);
+    log(`[bench] load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     const admin = new Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`DROP DATABASE "bench_projector_${suffix}"`);

@@ -5,9 +5,10 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
 import { ENTITIES } from './entities';
 import { CreateReadModels1764374400000 } from './migrations/1764374400000-CreateReadModels';
+import { StoreDecisionPayloadAsJson1795910400000 } from './migrations/1795910400000-StoreDecisionPayloadAsJson';
 
 /** Every migration, oldest first. New ones are appended, never edited once released. */
-const MIGRATIONS = [CreateReadModels1764374400000];
+const MIGRATIONS = [CreateReadModels1764374400000, StoreDecisionPayloadAsJson1795910400000];
 
 export interface DataSourceOptions {
   /** Pool size; default 10. */

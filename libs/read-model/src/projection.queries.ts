@@ -29,24 +29,46 @@ const DECISION_SQL_COLUMNS =
   'id, time, decision, http_status, reason, strategy, username, claimed, groups, source_ip, user_agent, endpoint, ' +
   'credential_fingerprint, credential_type, policy_version, instance, sequence, payload';
 
+const UNIQUE_VIOLATION = '23505';
+
 /**
- * Appends decision events; returns the ids that were new (duplicates are left untouched). The rows
- * are COPYed into a session-local staging table (no indexes, no WAL), then moved with one
- * INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING id.
+ * Appends decision events; returns the ids that were new (duplicates are left untouched).
+ *
+ * The usual batch holds no stored event, so the rows are COPYed straight into `decision` (each
+ * row written once: no staging table, no ON CONFLICT) inside a savepoint. A duplicate makes the
+ * COPY fail as a whole on the primary key `(time, id)`; then the savepoint is rolled back and the
+ * same rows take the careful path: COPY into a session-local staging table and
+ * `INSERT … SELECT … ON CONFLICT (time, id) DO NOTHING RETURNING id`. No probe query: the primary
+ * key is the only judge of "already stored", so there is no plan to go wrong and no window
+ * between looking and writing. If another transaction inserts one of these events meanwhile,
+ * the COPY waits for it; if it commits, the COPY fails and ON CONFLICT skips the row.
  */
 export async function insertDecisions(db: SqlRunner, rows: readonly DecisionRow[]): Promise<ReadonlySet<string>> {
   if (rows.length === 0) return new Set();
-  const inserted = await withCopy(db, async (tx, copy) => {
+  return withCopy(db, async (tx, copy) => {
+    const text = copyText(rows, DECISION_COLUMNS);
+    await tx.query('SAVEPOINT decision_append');
+    try {
+      await copy(`COPY decision (${DECISION_SQL_COLUMNS}) FROM STDIN`, text);
+      await tx.query('RELEASE SAVEPOINT decision_append');
+      return new Set(rows.map((r) => r.id));
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    }
+    await tx.query('ROLLBACK TO SAVEPOINT decision_append');
     await tx.query(`CREATE TEMP TABLE IF NOT EXISTS decision_stage (LIKE decision INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
-    await copy(`COPY decision_stage (${DECISION_SQL_COLUMNS}) FROM STDIN`, copyText(rows, DECISION_COLUMNS));
-    return tx.query<{ id: string }[]>(
+    await copy(`COPY decision_stage (${DECISION_SQL_COLUMNS}) FROM STDIN`, text);
+    const inserted = await tx.query<{ id: string }[]>(
       `INSERT INTO decision (${DECISION_SQL_COLUMNS})
        SELECT ${DECISION_SQL_COLUMNS} FROM decision_stage
        ON CONFLICT (time, id) DO NOTHING
        RETURNING id`,
     );
+    // Emptied now, not at commit: the next slice of the same transaction may need it too.
+    await tx.query('DELETE FROM decision_stage');
+    await tx.query('RELEASE SAVEPOINT decision_append');
+    return new Set(inserted.map((r) => r.id));
   });
-  return new Set(inserted.map((r) => r.id));
 }
 
 /** Appends control events; returns the ids that were new. */

@@ -63,7 +63,7 @@ describe('read-model schema and writes', () => {
 
   beforeAll(async () => {
     url = await createTestDatabase('read_model');
-    expect(await runMigrations(url)).toEqual(['CreateReadModels1764374400000']);
+    expect(await runMigrations(url)).toEqual(['CreateReadModels1764374400000', 'StoreDecisionPayloadAsJson1795910400000']);
     db = await openReadModel(url);
   });
   afterAll(async () => {
@@ -85,6 +85,64 @@ describe('read-model schema and writes', () => {
     expect([...(await insertDecisions(db, [row, decisionRow(uuid(2), '2026-01-01T00:00:01.000Z')]))]).toEqual([uuid(2)]);
     const found = await findDecision(db, uuid(1));
     expect(found).toMatchObject({ id: uuid(1), sourceIp: '10.0.0.1', groups: ['dev', 'system:authenticated'], username: 'alice' });
+  });
+
+  it('the dedup key is (time, id): the same id at another time is another event', async () => {
+    const first = decisionRow(uuid(3), '2026-01-01T00:00:03.000Z');
+    const sameIdLater = decisionRow(uuid(3), '2026-01-01T00:00:04.000Z');
+    expect([...(await insertDecisions(db, [first]))]).toEqual([uuid(3)]);
+    expect([...(await insertDecisions(db, [sameIdLater]))]).toEqual([uuid(3)]);
+    expect([...(await insertDecisions(db, [first]))]).toEqual([]);
+    const [row] = await db.query(`SELECT count(*)::int AS n FROM decision WHERE id = $1`, [uuid(3)]);
+    expect(row.n).toBe(2);
+  });
+
+  it('a duplicate in a batch sends the whole batch the ON CONFLICT way: only the new rows are reported and stored', async () => {
+    const stored = decisionRow(uuid(6), '2026-01-01T00:00:07.000Z');
+    await insertDecisions(db, [stored]);
+    const batch = [decisionRow(uuid(7), '2026-01-01T00:00:08.000Z'), stored, decisionRow(uuid(8), '2026-01-01T00:00:09.000Z')];
+    const newIds = await inTransaction(db, async (tx) => {
+      const first = await insertDecisions(tx, batch);
+      // The next slice in the same transaction takes the fast path again (the staging table is empty).
+      const second = await insertDecisions(tx, [decisionRow(uuid(9), '2026-01-01T00:00:10.000Z'), batch[0]]);
+      return [...first, ...second];
+    });
+    expect(newIds.sort()).toEqual([uuid(7), uuid(8), uuid(9)]);
+    const [row] = await db.query(`SELECT count(*)::int AS n FROM decision WHERE id = ANY($1::uuid[])`, [[uuid(6), uuid(7), uuid(8), uuid(9)]]);
+    expect(row.n).toBe(4);
+  });
+
+  it('a decision another transaction is inserting makes ours wait; once that one commits, ours reports it as not new', async () => {
+    const row = decisionRow(uuid(4), '2026-01-01T00:00:05.000Z');
+    let releaseOther: () => void = () => undefined;
+    const otherHolds = new Promise<void>((resolve) => (releaseOther = resolve));
+    let otherInserted: () => void = () => undefined;
+    const inserted = new Promise<void>((resolve) => (otherInserted = resolve));
+    // The other writer inserts the row and keeps its transaction open until told to commit.
+    const other = inTransaction(db, async (tx) => {
+      await insertDecisions(tx, [row]);
+      otherInserted();
+      await otherHolds;
+    });
+    await inserted;
+    const fresh = decisionRow(uuid(10), '2026-01-01T00:00:11.000Z');
+    const ours = inTransaction(db, (tx) => insertDecisions(tx, [fresh, row]));
+    for (let i = 0; i < 100; i += 1) {
+      const [waiting] = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`);
+      if (waiting.n > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    releaseOther();
+    await other;
+    expect([...(await ours)]).toEqual([uuid(10)]);
+    expect([...(await insertDecisions(db, [row]))]).toEqual([]);
+  });
+
+  it('a payload is stored as the JSON it was given (json column, read back as an object)', async () => {
+    const payload = { id: uuid(5), text: 'tab\there, backslash \\ and "quotes"', nested: { list: [1, 'two'] } };
+    await insertDecisions(db, [decisionRow(uuid(5), '2026-01-01T00:00:06.000Z', { payload })]);
+    const [row] = await db.query(`SELECT payload, pg_typeof(payload)::text AS type FROM decision WHERE id = $1`, [uuid(5)]);
+    expect(row).toEqual({ payload, type: 'json' });
   });
 
   it('identity changes merge commutatively: counts add, latest fields follow (time, id)', async () => {
@@ -239,10 +297,32 @@ describe('migrations are reversible', () => {
       'projector_status',
       'revocation',
     ]);
-    expect(await revertMigrations(url)).toBe(1);
+    expect(await revertMigrations(url)).toBe(2);
     expect(await tables()).toEqual([]);
-    expect(await runMigrations(url)).toHaveLength(1);
+    expect(await runMigrations(url)).toHaveLength(2);
     expect(await tables()).toHaveLength(11);
+  });
+
+  it('StoreDecisionPayloadAsJson turns payload into json and back into jsonb, keeping the stored events', async () => {
+    const url = await createTestDatabase('read_model_payload_json');
+    await runMigrations(url);
+    const db = await openReadModel(url);
+    try {
+      const payloadType = async (): Promise<string> => {
+        const [row] = await db.query(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'decision'::regclass AND attname = 'payload'`);
+        return row.t;
+      };
+      await insertDecisions(db, [decisionRow(uuid(1), '2026-01-01T00:00:00.000Z')]);
+      expect(await payloadType()).toBe('json');
+      expect(await revertMigrations(url, 1)).toBe(1);
+      expect(await payloadType()).toBe('jsonb');
+      expect(await findDecision(db, uuid(1))).toMatchObject({ payload: { id: uuid(1), hello: 'world' } });
+      expect(await runMigrations(url)).toEqual(['StoreDecisionPayloadAsJson1795910400000']);
+      expect(await payloadType()).toBe('json');
+      expect(await findDecision(db, uuid(1))).toMatchObject({ payload: { id: uuid(1), hello: 'world' } });
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('createDataSource never synchronizes the schema', () => {

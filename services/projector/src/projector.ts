@@ -6,7 +6,7 @@
 import type { ConsumedBatch, Subscriber, Subscription, TopicPartitionOffset } from '@authtrail/event-bus';
 import { readCheckpoints, recordProjectorError, type ReadModelDb } from '@authtrail/read-model';
 import { Registry } from 'prom-client';
-import { decodeBatch, projectEvents } from './batch.handler';
+import { projectRecords } from './batch.handler';
 import { toDeadLetter, type DeadLetterSink } from './dead-letter';
 import type { ProjectorConfig } from './projector.config';
 import { createProjectorMetrics, type ProjectorMetrics } from './projector.metrics';
@@ -76,22 +76,25 @@ export async function startProjector(config: ProjectorConfig, deps: ProjectorDep
     const records = batch.records.filter((r) => BigInt(r.offset) >= from);
     if (records.length === 0) return;
     const started = now();
-    const decoded = decodeBatch(records);
     try {
-      if (decoded.poison.length > 0) {
-        // Durable in the dead-letter topic before the checkpoint moves past them.
-        await deps.deadLetters(decoded.poison.map((p) => toDeadLetter(p.record, p.reason, p.detail, config.deadLetterTopic)));
-      }
       const last = records[records.length - 1].offset;
       const nextOffset = (BigInt(last) + 1n).toString();
-      const outcome = await projectEvents(deps.db, decoded, {
-        groupId: config.groupId,
-        topic,
-        partition,
-        nextOffset,
-        highWatermark: batch.highWatermark,
-        ...(unrecordedErrors.has(key(topic, partition)) ? { lastError: unrecordedErrors.get(key(topic, partition)) } : {}),
-      });
+      const { outcome, poison } = await projectRecords(
+        deps.db,
+        records,
+        {
+          groupId: config.groupId,
+          topic,
+          partition,
+          nextOffset,
+          highWatermark: batch.highWatermark,
+          ...(unrecordedErrors.has(key(topic, partition)) ? { lastError: unrecordedErrors.get(key(topic, partition)) } : {}),
+        },
+        {
+          // Durable in the dead-letter topic before the checkpoint moves past them.
+          onPoison: (found) => deps.deadLetters(found.map((p) => toDeadLetter(p.record, p.reason, p.detail, config.deadLetterTopic))),
+        },
+      );
       unrecordedErrors.delete(key(topic, partition));
       stats.projected += outcome.projected;
       stats.duplicates += outcome.duplicates;
@@ -99,14 +102,14 @@ export async function startProjector(config: ProjectorConfig, deps: ProjectorDep
       metrics.events.inc({ topic, result: 'projected' }, outcome.projected);
       metrics.events.inc({ topic, result: 'duplicate' }, outcome.duplicates);
       metrics.events.inc({ topic, result: 'dead_lettered' }, outcome.deadLettered);
-      for (const p of decoded.poison) metrics.deadLetters.inc({ reason: p.reason });
+      for (const p of poison) metrics.deadLetters.inc({ reason: p.reason });
       metrics.batchSize.observe(records.length);
       metrics.batchSeconds.observe((now() - started) / 1000);
       metrics.lag.set({ topic, partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(nextOffset))));
       metrics.noteProjected(outcome.projected, now());
       resumeAt.set(key(topic, partition), BigInt(nextOffset));
-      if (decoded.poison.length > 0) {
-        logger.warn({ topic, partition, reasons: decoded.poison.map((p) => p.reason) }, 'poison records sent to the dead-letter topic');
+      if (poison.length > 0) {
+        logger.warn({ topic, partition, reasons: poison.map((p) => p.reason) }, 'poison records sent to the dead-letter topic');
       }
     } catch (error) {
       stats.failedBatches += 1;

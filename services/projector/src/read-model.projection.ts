@@ -56,8 +56,25 @@ export function minuteOf(time: string): string {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** An evolve in progress: events are added as they become known, the changes are read once. */
+export interface ReadModelEvolution {
+  add(events: readonly AuthtrailEvent[]): void;
+  changes(): ReadModelChanges;
+}
+
 export function evolve(events: readonly AuthtrailEvent[]): ReadModelChanges {
   if (events.length === 0) return NO_CHANGES;
+  const evolution = startEvolution();
+  evolution.add(events);
+  return evolution.changes();
+}
+
+/**
+ * The same fold, fed in parts (the batch handler adds each slice's new events as soon as the
+ * database said which are new, so the decoded events need not stay alive until the batch ends).
+ * Adding A then B gives the changes of evolve([...A, ...B]).
+ */
+export function startEvolution(): ReadModelEvolution {
   const identities = new Map<string, Mutable<IdentityChange> & { strategySet: Set<string> }>();
   const credentials = new Map<string, Mutable<CredentialChange> & { ipSet: Set<string> }>();
   const buckets = new Map<string, Mutable<FailureBucketChange>>();
@@ -66,58 +83,60 @@ export function evolve(events: readonly AuthtrailEvent[]): ReadModelChanges {
   const revoked = new Map<string, RevocationRevoked & { eventId: string }>();
   const lifted = new Map<string, RevocationLifted & { eventId: string }>();
 
-  for (const event of events) {
-    const time = canonicalTime(event.time);
-    const id = event.id.toLowerCase();
-    switch (event.type) {
-      case DECISION_EVENT_TYPE:
-        addDecision(event, time, id);
-        break;
-      case POLICY_APPLIED_EVENT_TYPE: {
-        const prior = policies.get(event.data.version);
-        // A version is applied once: the earliest event claiming it wins (as in the SQL merge).
-        if (!prior || newer(prior.appliedAt, prior.eventId, time, id)) {
-          policies.set(event.data.version, {
-            version: event.data.version,
-            document: event.data.document,
-            appliedBy: event.data.appliedBy ?? null,
-            comment: event.data.comment ?? null,
-            appliedAt: time,
-            eventId: id,
-          });
+  function add(events: readonly AuthtrailEvent[]): void {
+    for (const event of events) {
+      const time = canonicalTime(event.time);
+      const id = event.id.toLowerCase();
+      switch (event.type) {
+        case DECISION_EVENT_TYPE:
+          addDecision(event, time, id);
+          break;
+        case POLICY_APPLIED_EVENT_TYPE: {
+          const prior = policies.get(event.data.version);
+          // A version is applied once: the earliest event claiming it wins (as in the SQL merge).
+          if (!prior || newer(prior.appliedAt, prior.eventId, time, id)) {
+            policies.set(event.data.version, {
+              version: event.data.version,
+              document: event.data.document,
+              appliedBy: event.data.appliedBy ?? null,
+              comment: event.data.comment ?? null,
+              appliedAt: time,
+              eventId: id,
+            });
+          }
+          break;
         }
-        break;
-      }
-      case CREDENTIAL_REVOKED_EVENT_TYPE: {
-        const d = event.data;
-        const prior = revoked.get(d.revocationId);
-        if (!prior || newer(time, id, prior.revokedAt, prior.eventId)) {
-          revoked.set(d.revocationId, {
-            revocationId: d.revocationId,
-            fingerprint: d.fingerprint ?? null,
-            jti: d.jti ?? null,
-            certSerial: d.certificate?.serial ?? null,
-            certIssuer: d.certificate?.issuer ?? null,
-            reason: d.reason ?? null,
-            revokedBy: d.revokedBy ?? null,
-            revokedAt: time,
-            expiresAt: isoOrNull(d.expiresAt),
-            eventId: id,
-          });
+        case CREDENTIAL_REVOKED_EVENT_TYPE: {
+          const d = event.data;
+          const prior = revoked.get(d.revocationId);
+          if (!prior || newer(time, id, prior.revokedAt, prior.eventId)) {
+            revoked.set(d.revocationId, {
+              revocationId: d.revocationId,
+              fingerprint: d.fingerprint ?? null,
+              jti: d.jti ?? null,
+              certSerial: d.certificate?.serial ?? null,
+              certIssuer: d.certificate?.issuer ?? null,
+              reason: d.reason ?? null,
+              revokedBy: d.revokedBy ?? null,
+              revokedAt: time,
+              expiresAt: isoOrNull(d.expiresAt),
+              eventId: id,
+            });
+          }
+          break;
         }
-        break;
-      }
-      case REVOCATION_LIFTED_EVENT_TYPE: {
-        const d = event.data;
-        const prior = lifted.get(d.revocationId);
-        if (!prior || newer(time, id, prior.liftedAt, prior.eventId)) {
-          lifted.set(d.revocationId, { revocationId: d.revocationId, liftedAt: time, liftedBy: d.liftedBy ?? null, liftReason: d.reason ?? null, eventId: id });
+        case REVOCATION_LIFTED_EVENT_TYPE: {
+          const d = event.data;
+          const prior = lifted.get(d.revocationId);
+          if (!prior || newer(time, id, prior.liftedAt, prior.eventId)) {
+            lifted.set(d.revocationId, { revocationId: d.revocationId, liftedAt: time, liftedBy: d.liftedBy ?? null, liftReason: d.reason ?? null, eventId: id });
+          }
+          break;
         }
-        break;
-      }
-      default: {
-        const unknown: never = event;
-        throw new Error(`evolve: unhandled event type ${(unknown as { type: string }).type}`);
+        default: {
+          const unknown: never = event;
+          throw new Error(`evolve: unhandled event type ${(unknown as { type: string }).type}`);
+        }
       }
     }
   }
@@ -225,13 +244,17 @@ export function evolve(events: readonly AuthtrailEvent[]): ReadModelChanges {
     }
   }
 
-  return {
-    identities: [...identities.values()].map(({ strategySet, ...row }) => ({ ...row, strategies: [...strategySet].sort() })),
-    credentials: [...credentials.values()].map(({ ipSet, ...row }) => ({ ...row, sourceIps: [...ipSet] })),
-    failureBuckets: [...buckets.values()],
-    policyVersions: [...policies.values()],
-    revocationsRevoked: [...revoked.values()].map(({ eventId: _e, ...row }) => row),
-    revocationsLifted: [...lifted.values()].map(({ eventId: _e, ...row }) => row),
-    producerSequences: [...producers.values()],
-  };
+  function changes(): ReadModelChanges {
+    return {
+      identities: [...identities.values()].map(({ strategySet, ...row }) => ({ ...row, strategies: [...strategySet].sort() })),
+      credentials: [...credentials.values()].map(({ ipSet, ...row }) => ({ ...row, sourceIps: [...ipSet] })),
+      failureBuckets: [...buckets.values()],
+      policyVersions: [...policies.values()],
+      revocationsRevoked: [...revoked.values()].map(({ eventId: _e, ...row }) => row),
+      revocationsLifted: [...lifted.values()].map(({ eventId: _e, ...row }) => row),
+      producerSequences: [...producers.values()],
+    };
+  }
+
+  return { add, changes };
 }

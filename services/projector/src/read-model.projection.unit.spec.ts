@@ -1,7 +1,8 @@
 import { ALLOWED_DECISION, DENIED_DECISION } from '../testdata/decision.fixtures';
 import { controlEvent, decisionEvent, eventSource, type AuthtrailEvent, type DecisionData } from '@authtrail/events';
 import fc from 'fast-check';
-import { evolve, identityKind, minuteOf } from './read-model.projection';
+import { generateEvents } from '../testdata/event-generator';
+import { evolve, identityKind, minuteOf, startEvolution } from './read-model.projection';
 
 const source = eventSource('authn', 'pod-7');
 let n = 0;
@@ -97,5 +98,25 @@ describe('evolve', () => {
       }),
       { numRuns: 50 },
     );
+  });
+});
+
+describe('startEvolution', () => {
+  it('events added in parts, in any order of parts, give the changes of one evolve over all of them', () => {
+    const events = generateEvents(1_500, { seed: 11 });
+    const whole = evolve(events);
+    const evolution = startEvolution();
+    for (const part of [events.slice(900), events.slice(0, 7), events.slice(7, 900)]) evolution.add(part);
+    const byKey = <T>(rows: readonly T[], key: (r: T) => string): T[] => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
+    const parts = evolution.changes();
+    expect(byKey(parts.identities, (r) => r.username)).toEqual(byKey(whole.identities, (r) => r.username));
+    expect(byKey(parts.credentials, (r) => r.fingerprint).map((r) => ({ ...r, sourceIps: [...r.sourceIps].sort() }))).toEqual(
+      byKey(whole.credentials, (r) => r.fingerprint).map((r) => ({ ...r, sourceIps: [...r.sourceIps].sort() })),
+    );
+    expect(byKey(parts.failureBuckets, (r) => JSON.stringify(r))).toEqual(byKey(whole.failureBuckets, (r) => JSON.stringify(r)));
+    expect(byKey(parts.producerSequences, (r) => r.instance)).toEqual(byKey(whole.producerSequences, (r) => r.instance));
+    expect(byKey(parts.policyVersions, (r) => String(r.version))).toEqual(byKey(whole.policyVersions, (r) => String(r.version)));
+    expect(byKey(parts.revocationsRevoked, (r) => r.revocationId)).toEqual(byKey(whole.revocationsRevoked, (r) => r.revocationId));
+    expect(byKey(parts.revocationsLifted, (r) => r.revocationId)).toEqual(byKey(whole.revocationsLifted, (r) => r.revocationId));
   });
 });

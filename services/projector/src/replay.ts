@@ -20,7 +20,7 @@ import {
   type StoredEventPage,
   type SqlRunner,
 } from '@authtrail/read-model';
-import { decodeBatch, projectEvents } from './batch.handler';
+import { projectRecords } from './batch.handler';
 import type { ProjectorConfig } from './projector.config';
 import { evolve } from './read-model.projection';
 
@@ -85,9 +85,8 @@ export async function replayFromKafka(
       const records = pending.get(partition) ?? [];
       if (records.length === 0) return;
       pending.set(partition, []);
-      const decoded = decodeBatch(records);
       const nextOffset = (BigInt(records[records.length - 1].offset) + 1n).toString();
-      const outcome = await projectEvents(db, decoded, { groupId: config.groupId, topic, partition, nextOffset, highWatermark: nextOffset });
+      const { outcome } = await projectRecords(db, records, { groupId: config.groupId, topic, partition, nextOffset, highWatermark: nextOffset });
       events += outcome.projected;
       skipped += outcome.deadLettered;
       done += records.length;

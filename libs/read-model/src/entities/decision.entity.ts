@@ -44,7 +44,8 @@ export const decisionEntity = new EntitySchema<DecisionEntity>({
     policyVersion: { type: 'integer', name: 'policy_version', nullable: true },
     instance: { type: 'text', nullable: true },
     sequence: { type: 'bigint', nullable: true },
-    payload: { type: 'jsonb' },
+    // json, not jsonb: appended often, read whole (migration StoreDecisionPayloadAsJson).
+    payload: { type: 'json' },
   },
   checks: [{ name: 'decision_decision_check', expression: "decision IN ('allow', 'deny')" }],
   indices: [

@@ -1,0 +1,54 @@
+// Decoding a batch of records: the first occurrence of each event id is kept, repeats are
+// counted, poison records are set aside with why. Incremental (`add` one record at a time,
+// `takeEvents` what is decoded so far) so the batch handler can send the decoded part to
+// Postgres while it decodes the rest.
+import type { AuthtrailEvent } from '@authtrail/events';
+import type { ConsumedRecord } from '@authtrail/event-bus';
+import { decodeRecord, type PoisonReason } from './decode-record';
+
+export interface PoisonRecord {
+  readonly record: ConsumedRecord;
+  readonly reason: PoisonReason;
+  readonly detail: string;
+}
+
+export class BatchDecoder {
+  private pending: AuthtrailEvent[] = [];
+  private readonly poison: PoisonRecord[] = [];
+  private readonly seen = new Set<string>();
+  private repeats = 0;
+
+  add(record: ConsumedRecord): void {
+    const decoded = decodeRecord(record);
+    if (!decoded.ok) {
+      this.poison.push({ record, reason: decoded.reason, detail: decoded.detail });
+      return;
+    }
+    const id = decoded.event.id.toLowerCase();
+    if (this.seen.has(id)) {
+      this.repeats += 1;
+      return;
+    }
+    this.seen.add(id);
+    this.pending.push(decoded.event);
+  }
+
+  /**
+   * The distinct events decoded since the last call, in record order. The decoder lets go of
+   * them (it keeps only their ids), so a slice can be garbage once it is written.
+   */
+  takeEvents(): AuthtrailEvent[] {
+    const events = this.pending;
+    this.pending = [];
+    return events;
+  }
+
+  get poisonRecords(): readonly PoisonRecord[] {
+    return this.poison;
+  }
+
+  /** Records whose event id already occurred earlier in the batch. */
+  get repeatedInBatch(): number {
+    return this.repeats;
+  }
+}

@@ -185,6 +185,27 @@ export const configSchema = {
         },
       },
     },
+    projector: {
+      type: 'object', additionalProperties: false, default: {}, description: 'The projector (events into the read models).',
+      properties: {
+        groupId: {
+          type: 'string', pattern: '^[A-Za-z0-9._-]{1,200}$', default: 'authtrail-projector', 'x-env': 'PROJECTOR_GROUP_ID', 'x-envKind': 'string',
+          description: 'Kafka consumer group; also the key of the checkpoints in Postgres.',
+        },
+        topics: {
+          type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, 'x-env': 'PROJECTOR_TOPICS', 'x-envKind': 'list',
+          description: 'Topics to project (absent: the decision and control topics); created when missing.',
+        },
+        deadLetterTopic: {
+          type: 'string', minLength: 1, 'x-env': 'PROJECTOR_DEAD_LETTER_TOPIC', 'x-envKind': 'string',
+          description: 'Where poison records go (absent: the shared dead-letter topic).',
+        },
+        metricsPort: {
+          type: 'integer', minimum: 0, maximum: 65535, 'x-env': 'PROJECTOR_METRICS_PORT', 'x-envKind': 'integer',
+          description: 'Standalone process: serve `/metrics` and `/healthz` on 127.0.0.1 at this port (absent: not served).',
+        },
+      },
+    },
     siem: { type: 'object', description: 'SIEM exporter settings (defined by services/siem-exporter).' },
     log: {
       type: 'object', additionalProperties: false, default: {}, description: 'Logging.',

@@ -61,6 +61,14 @@ export interface GraphqlConfig extends ListenerConfig {
   readonly playground: boolean;
 }
 
+export interface ProjectorSettings {
+  readonly groupId: string;
+  /** Absent: the projector's own defaults (decision and control topics). */
+  readonly topics?: readonly string[];
+  readonly deadLetterTopic?: string;
+  readonly metricsPort?: number;
+}
+
 export interface AuthtrailConfig {
   /** Absolute path of the file it was loaded from; absent when running on defaults only. */
   readonly configFile?: string;
@@ -73,6 +81,7 @@ export interface AuthtrailConfig {
   readonly graphql: GraphqlConfig;
   readonly policy: { readonly file?: string };
   readonly fingerprint: { readonly keys: readonly FingerprintKeyConfig[] };
+  readonly projector: ProjectorSettings;
   /** Owned by services/siem-exporter; passed through as written. */
   readonly siem?: Readonly<Record<string, unknown>>;
   readonly log: { readonly level: LogLevel };

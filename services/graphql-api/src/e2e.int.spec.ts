@@ -31,7 +31,7 @@ const services: Service[] = [];
 function start(name: string, script: string, args: readonly string[], env: Record<string, string>): Service {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...env, AUTHTRAIL_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const service: Service = { name, child, output: '' };

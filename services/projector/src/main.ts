@@ -1,20 +1,22 @@
-// The projector as its own process: `tsx services/projector/src/main.ts [run]` or
-// `... replay --from=kafka|database`. Configuration from the environment (projector.config.ts).
+// The projector as its own process: `tsx services/projector/src/main.ts [run] [--config FILE]` or
+// `... replay --from=kafka|database`. Configuration: the one authtrail config file and its
+// environment overrides (DESIGN §8; `projector.*`, `events.kafka`, `database.url`).
 // SIGTERM/SIGINT: stop consuming after the batch in flight, close Kafka and Postgres, exit 0.
 import { readdirSync, rmdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
+import { loadConfig } from '@authtrail/config';
 import { TOPICS } from '@authtrail/events';
 import { createKafkaBus } from '@authtrail/event-bus';
 import { openReadModel, runMigrations } from '@authtrail/read-model';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { publisherDeadLetters } from './bus-dead-letters';
-import { projectorConfigFromEnv } from './projector.config';
+import { standaloneProjectorConfig } from './projector.config';
 import { startProjector } from './projector';
 import { progressLine, replayFromDatabase, replayFromKafka } from './replay';
 
-const logger = pino({ name: 'authtrail-projector', level: process.env['LOG_LEVEL'] ?? 'info', redact: ['*.password', '*.url', 'databaseUrl'] });
+const logger = pino({ name: 'authtrail-projector', redact: ['*.password', '*.url', 'databaseUrl'] });
 
 async function waitForMigrations(url: string): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
@@ -30,8 +32,10 @@ async function waitForMigrations(url: string): Promise<void> {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const command = argv[0] ?? 'run';
-  const config = projectorConfigFromEnv(process.env);
+  // The command, when given, comes first: `run` (default) or `replay`.
+  const command = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : 'run';
+  const config = standaloneProjectorConfig(loadConfig({ argv }));
+  logger.level = config.logLevel;
   await waitForMigrations(config.databaseUrl);
   const db = await openReadModel(config.databaseUrl, { applicationName: 'authtrail-projector' });
   const registry = new Registry();

@@ -53,7 +53,7 @@ describe('projector process killed with SIGKILL while events flow', () => {
     PROJECTOR_TOPICS: `${topics.decisions},${topics.control}`,
     PROJECTOR_DEAD_LETTER_TOPIC: topics.deadLetter,
     AUTHTRAIL_DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
+    AUTHTRAIL_LOG_LEVEL: 'warn',
   });
 
   it('after three kills and a restart, the read models equal a single clean run', async () => {

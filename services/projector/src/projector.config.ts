@@ -1,3 +1,4 @@
+import { ConfigError, type AuthtrailConfig, type LogLevel, type ProjectorSettings } from '@authtrail/config';
 import { TOPICS } from '@authtrail/events';
 
 export interface ProjectorConfig {
@@ -21,34 +22,43 @@ export function resolveProjectorConfig(partial: Partial<ProjectorConfig> = {}): 
   return config;
 }
 
-export interface ProjectorEnvConfig extends ProjectorConfig {
+/** The `projector.*` keys of the authtrail config, over the defaults. */
+export function projectorConfigOf(settings: ProjectorSettings): ProjectorConfig {
+  return resolveProjectorConfig({
+    groupId: settings.groupId,
+    ...(settings.topics ? { topics: [...settings.topics] } : {}),
+    ...(settings.deadLetterTopic ? { deadLetterTopic: settings.deadLetterTopic } : {}),
+  });
+}
+
+export interface StandaloneProjectorConfig extends ProjectorConfig {
   readonly brokers: readonly string[];
   readonly databaseUrl: string;
   readonly dataDir: string;
-  /** Serves /metrics on 127.0.0.1 when set. */
+  /** Serves /metrics and /healthz on 127.0.0.1 when set. */
   readonly metricsPort: number | undefined;
+  readonly logLevel: LogLevel;
 }
 
-/** Configuration of the standalone process (main.ts), from the environment. */
-export function projectorConfigFromEnv(env: NodeJS.ProcessEnv): ProjectorEnvConfig {
-  const brokers = (env['KAFKA_BROKERS'] ?? '').split(',').map((b) => b.trim()).filter(Boolean);
-  if (brokers.length === 0) throw new RangeError('KAFKA_BROKERS must name at least one broker (host:port,...)');
-  const databaseUrl = env['DATABASE_URL'];
-  if (!databaseUrl) throw new RangeError('DATABASE_URL must be set (postgres://user:password@host:port/db)');
-  const metricsPort = env['PROJECTOR_METRICS_PORT'] ? Number(env['PROJECTOR_METRICS_PORT']) : undefined;
-  if (metricsPort !== undefined && !(Number.isInteger(metricsPort) && metricsPort >= 0 && metricsPort < 65536)) {
-    throw new RangeError('PROJECTOR_METRICS_PORT must be a port number');
-  }
-  const topics = env['PROJECTOR_TOPICS']?.split(',').map((t) => t.trim()).filter(Boolean);
+/**
+ * The standalone process (main.ts), from the one config file and its environment overrides
+ * (DESIGN §8). Unlike `npm start` it has no embedded bus or database: both must be configured,
+ * and the error names the key.
+ */
+export function standaloneProjectorConfig(config: AuthtrailConfig): StandaloneProjectorConfig {
+  const brokers = config.events.kafka?.brokers ?? [];
+  const databaseUrl = config.database.url;
+  const missing = [
+    ...(brokers.length === 0 ? ['events.kafka.brokers: the standalone projector needs Kafka (set it or KAFKA_BROKERS)'] : []),
+    ...(databaseUrl ? [] : ['database.url: the standalone projector needs PostgreSQL (set it or DATABASE_URL)']),
+  ];
+  if (missing.length > 0 || !databaseUrl) throw new ConfigError(missing.map((m) => `${config.configFile ?? '<defaults>'}: ${m}`));
   return {
-    ...resolveProjectorConfig({
-      ...(env['PROJECTOR_GROUP_ID'] ? { groupId: env['PROJECTOR_GROUP_ID'] } : {}),
-      ...(topics && topics.length > 0 ? { topics } : {}),
-      ...(env['PROJECTOR_DEAD_LETTER_TOPIC'] ? { deadLetterTopic: env['PROJECTOR_DEAD_LETTER_TOPIC'] } : {}),
-    }),
+    ...projectorConfigOf(config.projector),
     brokers,
     databaseUrl,
-    dataDir: env['AUTHTRAIL_DATA_DIR'] ?? './.authtrail',
-    metricsPort,
+    dataDir: config.dataDir,
+    metricsPort: config.projector.metricsPort,
+    logLevel: config.log.level,
   };
 }

@@ -8,7 +8,7 @@ import { fingerprinterFor, GENERATED_KEY_FILE, createLogger, startAuthn, type Ru
 import { createInProcessBus, createKafkaBus, type EventBus } from '@authtrail/event-bus';
 import { TOPICS } from '@authtrail/events';
 import { startGraphqlApi, type RunningGraphqlApi } from '@authtrail/graphql-api';
-import { publisherDeadLetters, resolveProjectorConfig, startProjector, type RunningProjector } from '@authtrail/projector';
+import { projectorConfigOf, publisherDeadLetters, startProjector, type RunningProjector } from '@authtrail/projector';
 import { openReadModel, runMigrations, startEmbeddedPostgres, type ReadModelDb, type RunningEmbeddedPostgres } from '@authtrail/read-model';
 import { parseSiemConfig, publisherTopicWriter, startSiemExporter, type SiemExporter } from '@authtrail/siem-exporter';
 import { createStrategy } from '@authtrail/strategies';
@@ -86,7 +86,7 @@ export async function startAllInOne(loaded: AuthtrailConfig, progress: (line: st
     stops.push(() => bus.close());
 
     progress('starting projector');
-    const projector: RunningProjector = await startProjector(resolveProjectorConfig(), {
+    const projector: RunningProjector = await startProjector(projectorConfigOf(config.projector), {
       db,
       subscriber: bus.subscriber,
       deadLetters: publisherDeadLetters(bus.publisher),

@@ -57,6 +57,16 @@ export interface CredentialDescription {
   };
 }
 
+/**
+ * The credential with its fingerprint computed and `secretForFingerprint` dropped (as it is
+ * when there is no secret): what the cache keeps and what the authn service records.
+ */
+export function fingerprinted(credential: CredentialDescription, fingerprint: (secret: string) => string): CredentialDescription {
+  const { secretForFingerprint, ...rest } = credential;
+  if (!secretForFingerprint) return credential;
+  return { ...rest, fingerprint: rest.fingerprint ?? fingerprint(secretForFingerprint) };
+}
+
 export type CredentialType =
   | 'static-token'
   | 'bootstrap-token'

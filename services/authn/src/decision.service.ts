@@ -2,7 +2,7 @@
 // answer. Routes only translate HTTP to a view and the decision back to HTTP.
 import { TOPICS, toBusRecord, type DecisionEndpoint, type ReasonCode } from '@authtrail/events';
 import type { Publisher } from '@authtrail/event-bus';
-import type { AuthOutcome, CredentialDescription, RequestView, UserInfo } from '@authtrail/strategies';
+import { fingerprinted, type AuthOutcome, type CredentialDescription, type RequestView, type UserInfo } from '@authtrail/strategies';
 import type { Logger } from 'pino';
 import { toDecisionEvent, type DecisionRequestFacts, type DecisionResult } from './events/decision-event';
 import type { BuiltView } from './http/request-view';
@@ -93,7 +93,8 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       const { outcome } = traced;
       // The policy hook and the event both need the fingerprint: at most one HMAC per decision,
       // none when the cache already stored it.
-      const credential = withFingerprint(outcome.kind === 'authenticated' || outcome.kind === 'rejected' ? outcome.credential : undefined, deps.fingerprint);
+      const presented = outcome.kind === 'authenticated' || outcome.kind === 'rejected' ? outcome.credential : undefined;
+      const credential = presented ? fingerprinted(presented, deps.fingerprint) : undefined;
       const verdict = await deps.policy.evaluate({
         endpoint,
         request: view,
@@ -140,13 +141,6 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       return { ...(await record(result, { ...facts, endpoint }, startedNs)), result };
     },
   };
-}
-
-/** The credential with its fingerprint computed and its secret dropped. */
-function withFingerprint(credential: CredentialDescription | undefined, fingerprint: (secret: string) => string): CredentialDescription | undefined {
-  if (!credential?.secretForFingerprint) return credential;
-  const { secretForFingerprint, ...rest } = credential;
-  return { ...rest, fingerprint: rest.fingerprint ?? fingerprint(secretForFingerprint) };
 }
 
 function denialOf(outcome: AuthOutcome): { reason: ReasonCode; message: string } {

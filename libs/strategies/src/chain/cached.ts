@@ -16,7 +16,7 @@
 // With a `fingerprint` function, a stored outcome keeps the credential's fingerprint instead of
 // `secretForFingerprint`: the entries hold no raw secret, and a hit needs no second HMAC.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import type { RequestView, Strategy } from '../strategy';
+import { fingerprinted, type RequestView, type Strategy } from '../strategy';
 import { systemClock } from '../shared/strategy-deps';
 import type { ChainResult, ChainStrategy } from './first-match';
 import { traceOf } from './trace';
@@ -84,10 +84,8 @@ export function cached(strategy: Strategy, options: Partial<CachedOptions> = {})
   /** The result as it is kept and shared: fingerprinted, without the secret. */
   const withoutSecret = (result: ChainResult): ChainResult => {
     const { outcome } = result;
-    if (!fingerprint || (outcome.kind !== 'authenticated' && outcome.kind !== 'rejected') || !outcome.credential) return result;
-    const { secretForFingerprint, ...credential } = outcome.credential;
-    if (!secretForFingerprint) return result;
-    return { ...result, outcome: { ...outcome, credential: { ...credential, fingerprint: fingerprint(secretForFingerprint) } } };
+    if (!fingerprint || (outcome.kind !== 'authenticated' && outcome.kind !== 'rejected') || !outcome.credential?.secretForFingerprint) return result;
+    return { ...result, outcome: { ...outcome, credential: fingerprinted(outcome.credential, fingerprint) } };
   };
 
   const store = (key: string, evaluated: ChainResult): ChainResult => {

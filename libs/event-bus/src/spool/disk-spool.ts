@@ -94,6 +94,9 @@ export class DiskSpool {
   append(records: readonly BusRecord[]): number {
     let accepted = 0;
     while (accepted < records.length) {
+      // No room for the next record: stop before opening a segment, so a full (or disabled,
+      // maxBytes 0) spool never tracks an empty segment that `oldest()` would then read.
+      if (this.totalBytes + encodeFrame(records[accepted]).length > this.options.maxBytes) return accepted;
       const frames: Buffer[] = [];
       let bytes = 0;
       const segment = this.activeSegment();
@@ -108,7 +111,6 @@ export class DiskSpool {
         bytes += frame.length;
       }
       if (frames.length === 0) {
-        if (this.totalBytes + encodeFrame(records[accepted]).length > this.options.maxBytes) return accepted;
         this.seal();
         continue;
       }
@@ -144,6 +146,8 @@ export class DiskSpool {
     if (this.segments.size === 0) return undefined;
     const id = Math.min(...this.segments.keys());
     if (this.active?.id === id) this.seal();
+    // Sealing an empty active segment deletes it: the next one is the oldest then.
+    if (!this.segments.has(id)) return this.oldest();
     const outcome = decodeFrames(readFileSync(this.file(id)));
     return outcome.kind === 'complete' ? { id, records: outcome.records } : { id, records: outcome.records, damage: outcome.reason };
   }

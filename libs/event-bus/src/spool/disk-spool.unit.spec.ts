@@ -46,6 +46,24 @@ describe('disk spool', () => {
     expect(ids(spool)).toEqual([0, 1, 2, 3]);
   });
 
+  it('a disabled spool (maxBytes 0) takes nothing and stays empty and readable', () => {
+    const spool = DiskSpool.open({ dir, maxBytes: 0, segmentBytes: 1 << 20 });
+    expect(spool.append(records(0, 3))).toBe(0);
+    expect(spool.isEmpty).toBe(true);
+    expect(spool.oldest()).toBeUndefined();
+  });
+
+  it('a full spool refuses more without leaving an empty segment behind', () => {
+    const frame = encodeFrame(record(0)).length;
+    const spool = DiskSpool.open({ dir, maxBytes: frame * 2, segmentBytes: frame * 2 });
+    expect(spool.append(records(0, 2))).toBe(2);
+    expect(spool.append(records(2, 4))).toBe(0);
+    expect(ids(spool)).toEqual([0, 1]);
+    expect(spool.append(records(4, 5))).toBe(1);
+    expect(ids(spool)).toEqual([4]);
+    expect(spool.isEmpty).toBe(true);
+  });
+
   it('a prepended batch is read before segments written earlier', () => {
     const spool = DiskSpool.open({ dir, maxBytes: 1 << 20, segmentBytes: 200 });
     spool.append(records(5, 10));

@@ -7,6 +7,7 @@
 //   x-env:  environment variable that overrides the key; x-envKind says how it is parsed
 //   x-path: a file or folder path, resolved against the config file's folder
 //   format: duration → `10s`, `1m`, `5m`, `1h`, `90d` (milliseconds in the typed config)
+//   x-minDuration: the smallest duration a `duration` key accepts (validated by the loader)
 import { DURATION_PATTERN } from './duration';
 
 export const STRATEGY_IDS = ['static-token', 'bootstrap-token', 'basic-auth', 'x509', 'service-account', 'oidc', 'anonymous'] as const;
@@ -33,7 +34,7 @@ export const configSchema = {
   properties: {
     dataDir: {
       type: 'string', minLength: 1, default: './.authtrail', 'x-path': true, 'x-env': 'AUTHTRAIL_DATA_DIR', 'x-envKind': 'string',
-      description: 'Embedded Postgres data, the event spool and generated keys.',
+      description: 'Embedded Postgres data, the event spool, authn sequence ledgers (`authn/<instance>.ledger`) and generated keys.',
     },
     authn: {
       type: 'object', additionalProperties: false, default: {}, description: 'The authentication service.',
@@ -119,8 +120,12 @@ export const configSchema = {
           description: 'buffered: never wait on Kafka (memory, then disk spool); strict: answer only after Kafka acknowledged (503 otherwise).',
         },
         bufferSize: { type: 'integer', minimum: 1, default: 10000, description: 'Events held in memory before spooling to disk.' },
-        spoolMaxBytes: { type: 'integer', minimum: 0, default: 268435456, description: 'Disk spool size limit; above it events are dropped and counted.' },
+        spoolMaxBytes: { type: 'integer', minimum: 0, default: 268435456, description: 'Disk spool size limit; above it events are dropped and counted. 0: no spool (what does not fit `bufferSize` is dropped).' },
         strictTimeout: duration('5s', 'strict mode: how long to wait for the acknowledgement.'),
+        heartbeatInterval: {
+          ...duration('30s', 'How often authn publishes its producer status (`running`, last sequence, drops) on the control topic; at least 1s.'),
+          'x-minDuration': '1s',
+        },
       },
     },
     database: {

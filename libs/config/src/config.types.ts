@@ -44,6 +44,8 @@ export interface EventsConfig {
   readonly bufferSize: number;
   readonly spoolMaxBytes: number;
   readonly strictTimeout: number;
+  /** Milliseconds between producer status heartbeats (`running`) of authn. */
+  readonly heartbeatInterval: number;
 }
 
 export interface GraphqlConfig extends ListenerConfig {

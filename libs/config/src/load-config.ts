@@ -3,7 +3,7 @@
 // environment variable), so an operator can fix it without reading code.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, dirname, resolve } from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type FuncKeywordDefinition } from 'ajv';
 import ipaddr from 'ipaddr.js';
 import { parseDocument } from 'yaml';
 import { configSchema, type EnvKind } from './config.schema';
@@ -59,9 +59,26 @@ interface SchemaNode {
   readonly 'x-path'?: boolean;
 }
 
+/** `x-minDuration: '1s'`: a duration key that must not be shorter (a 0 s heartbeat would spin). */
+const minDuration: FuncKeywordDefinition = {
+  keyword: 'x-minDuration',
+  type: 'string',
+  schemaType: 'string',
+  errors: true,
+  validate: function checkMinDuration(min: string, data: string): boolean {
+    const value = parseDuration(data);
+    const limit = parseDuration(min);
+    // A malformed value is the `duration` format's error, not this one.
+    if (!value.ok || !limit.ok || value.ms >= limit.ms) return true;
+    (checkMinDuration as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: 'x-minDuration', message: `must be at least ${min}`, params: { limit: min } }];
+    return false;
+  },
+};
+
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strictTypes: false, allowUnionTypes: true });
 ajv.addVocabulary(['x-env', 'x-envKind', 'x-path']);
 ajv.addFormat('duration', { type: 'string', validate: (s: string) => parseDuration(s).ok });
+ajv.addKeyword(minDuration);
 ajv.addFormat('cidr', { type: 'string', validate: isCidr });
 ajv.addFormat('base64key', { type: 'string', validate: (s: string) => decodeFingerprintSecret(s) !== undefined });
 const validateSchema = ajv.compile(configSchema);

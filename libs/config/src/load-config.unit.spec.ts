@@ -22,6 +22,9 @@ describe('loadConfig: bad configs are refused with the key path and the file', (
     { name: 'https without a key file fails', yaml: 'authn:\n  https:\n    certFile: a.crt\n', error: '/etc/authtrail.yaml: authn.https.keyFile: is required' },
     { name: 'a bad trusted proxy CIDR fails', yaml: 'authn:\n  trustedProxies: [10.0.0.0/33]\n', error: '/etc/authtrail.yaml: authn.trustedProxies[0]: must be a CIDR like 10.0.0.0/8' },
     { name: 'an unknown events mode fails', yaml: 'events:\n  mode: sometimes\n', error: '/etc/authtrail.yaml: events.mode: must be one of: buffered, strict' },
+    { name: 'a heartbeat interval of 0 fails (it would spin)', yaml: 'events:\n  heartbeatInterval: 0s\n', error: '/etc/authtrail.yaml: events.heartbeatInterval: must be at least 1s' },
+    { name: 'a heartbeat interval below a second fails', yaml: 'events:\n  heartbeatInterval: 500ms\n', error: '/etc/authtrail.yaml: events.heartbeatInterval: must be at least 1s' },
+    { name: 'a heartbeat interval that is not a duration gets the duration message only', yaml: 'events:\n  heartbeatInterval: often\n', error: '/etc/authtrail.yaml: events.heartbeatInterval: must match duration like 10s' },
     { name: 'a broker without a port fails', yaml: 'events:\n  kafka:\n    brokers: [localhost]\n', error: '/etc/authtrail.yaml: events.kafka.brokers[0]: must be host:port' },
     { name: 'an unknown strategy id fails', yaml: 'authn:\n  strategies:\n    - id: ldap\n', error: '/etc/authtrail.yaml: authn.strategies[0].id: must be one of: static-token, bootstrap-token, basic-auth, x509, service-account, oidc, anonymous' },
     { name: 'a strategy without id fails', yaml: 'authn:\n  strategies:\n    - tokenFile: x.csv\n', error: '/etc/authtrail.yaml: authn.strategies[0].id: is required' },
@@ -99,6 +102,7 @@ describe('loadConfig: defaults, environment and paths', () => {
     expect(config.authn.limits.bodyLimit).toBe(65_536);
     expect(config.authn.anonymous.enabled).toBe(false);
     expect(config.events.mode).toBe('buffered');
+    expect(config.events.heartbeatInterval).toBe(30_000);
     expect(config.events.kafka).toBeUndefined();
     expect(config.graphql).toMatchObject({ port: 4000, adminGroups: ['authtrail:admins'], viewerGroups: ['authtrail:viewers'], introspection: false, playground: true });
     expect(config.fingerprint.keys).toEqual([]);

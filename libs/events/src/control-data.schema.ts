@@ -1,7 +1,8 @@
 // JSON Schemas of the `data` of the control events (DESIGN §7): policy versions and
-// revocations, replayed by every authn instance at start. Mirrors the `*Data` interfaces.
-import { CREDENTIAL_REVOKED_EVENT_TYPE, POLICY_APPLIED_EVENT_TYPE, REVOCATION_LIFTED_EVENT_TYPE } from './decision.event';
-import { FINGERPRINT_PATTERN } from './decision-data.schema';
+// revocations, replayed by every authn instance at start, and the status of producers (how far
+// each boot got, for gap detection). Mirrors the `*Data` interfaces.
+import { CREDENTIAL_REVOKED_EVENT_TYPE, POLICY_APPLIED_EVENT_TYPE, PRODUCER_STATUS_EVENT_TYPE, REVOCATION_LIFTED_EVENT_TYPE } from './decision.event';
+import { FINGERPRINT_PATTERN, UUID_V7_PATTERN } from './decision-data.schema';
 import { schemaUri } from './schema-ids';
 
 const actor = { description: 'Username of the admin who did it.', type: 'string', minLength: 1 } as const;
@@ -57,6 +58,25 @@ export const REVOCATION_LIFTED_DATA_SCHEMA = {
     revocationId,
     liftedBy: actor,
     reason: { type: 'string', maxLength: 2048 },
+  },
+  additionalProperties: false,
+} as const;
+
+export const PRODUCER_STATUS_DATA_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: schemaUri(PRODUCER_STATUS_EVENT_TYPE),
+  title: `data of ${PRODUCER_STATUS_EVENT_TYPE}: how far a producer boot got`,
+  type: 'object',
+  required: ['instance', 'boot', 'state', 'lastSequence', 'dropped'],
+  properties: {
+    instance: { description: 'The `instance` of the decision events of this producer.', type: 'string', minLength: 1, maxLength: 1024 },
+    boot: { description: 'The `boot` of the decision events this status is about.', type: 'string', pattern: UUID_V7_PATTERN },
+    state: {
+      description: 'running: heartbeat; stopped: shut down after flushing its events; lost: ended without stopping (reported by the next boot).',
+      enum: ['running', 'stopped', 'lost'],
+    },
+    lastSequence: { description: 'The last sequence number the boot handed out (0: none).', type: 'integer', minimum: 0 },
+    dropped: { description: 'Decision events the boot dropped itself (memory buffer and spool full).', type: 'integer', minimum: 0 },
   },
   additionalProperties: false,
 } as const;

@@ -3,12 +3,15 @@
 // schema names, so a producer bug cannot slip a token or an Authorization header into a new
 // field unnoticed — the consumers reject the event.
 import { DECISION_EVENT_TYPE, REASON_CODES } from './decision.event';
+import { NORMALIZED_FIELDS } from './decision-normalize';
 import { schemaUri } from './schema-ids';
 
 /** `hmac-sha256:<keyId>:<hex>` (see fingerprinter). */
 export const FINGERPRINT_PATTERN = '^hmac-sha256:[A-Za-z0-9._-]{1,64}:[0-9a-f]{64}$';
 /** `hmac-sha256-username:<keyId>:<hex>` (see fingerprinter `usernameHash`). */
 export const USERNAME_HASH_PATTERN = '^hmac-sha256-username:[A-Za-z0-9._-]{1,64}:[0-9a-f]{64}$';
+/** A lower-case canonical UUIDv7 (see event-id.ts): event ids and producer boot ids. */
+export const UUID_V7_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
 
 const string = { type: 'string' } as const;
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
@@ -129,7 +132,20 @@ export const DECISION_DATA_SCHEMA = {
     policy,
     latencyMicros: { type: 'integer', minimum: 0 },
     instance: nonEmptyString,
-    sequence: { description: 'Per-producer counter starting at 1, for gap detection.', type: 'integer', minimum: 1 },
+    boot: { description: 'One id per process start of the producer (UUIDv7); `sequence` restarts with each boot.', type: 'string', pattern: UUID_V7_PATTERN },
+    sequence: { description: 'Per-(instance, boot) counter starting at 1, for gap detection.', type: 'integer', minimum: 1 },
+    dropped: { description: 'Decision events this boot dropped before this one (memory buffer and spool full); absent when 0.', type: 'integer', minimum: 0 },
+    normalized: {
+      description: 'What the producer changed in strings to keep the event storable: each (field, action) once.',
+      type: 'array',
+      maxItems: NORMALIZED_FIELDS.length * 2,
+      items: {
+        type: 'object',
+        required: ['field', 'action'],
+        properties: { field: { enum: NORMALIZED_FIELDS }, action: { enum: ['truncated', 'replaced'] } },
+        additionalProperties: false,
+      },
+    },
   },
   // An allowed request always names who was allowed.
   if: { properties: { decision: { const: 'allow' } } },

@@ -36,6 +36,7 @@ export const DECISION_EVENT_TYPE = 'authtrail.authn.decision.v1';
 export const POLICY_APPLIED_EVENT_TYPE = 'authtrail.control.policy.applied.v1';
 export const CREDENTIAL_REVOKED_EVENT_TYPE = 'authtrail.control.credential.revoked.v1';
 export const REVOCATION_LIFTED_EVENT_TYPE = 'authtrail.control.revocation.lifted.v1';
+export const PRODUCER_STATUS_EVENT_TYPE = 'authtrail.control.producer.status.v1';
 
 export const TOPICS = {
   decisions: 'authtrail.decisions.v1',
@@ -99,6 +100,18 @@ export interface PolicyEffect {
   readonly message: string;
 }
 
+/**
+ * A string the event builder changed so the event stays storable and safe to show (see
+ * decision-normalize.ts): `replaced` (control characters, bidi controls, U+2028/U+2029 or lone
+ * surrogates became U+FFFD), `truncated` (longer than its field's limit, or a list or map cut
+ * short). `field` is the path of the string in `data` (`request.userAgent`), or of the list or
+ * map that holds the changed item (`request.forwardedFor`, `user.extra`, `attempts`).
+ */
+export interface NormalizedField {
+  readonly field: string;
+  readonly action: 'truncated' | 'replaced';
+}
+
 /** `data` of an `authtrail.authn.decision.v1` event. */
 export interface DecisionData {
   readonly decision: 'allow' | 'deny';
@@ -108,16 +121,44 @@ export interface DecisionData {
   readonly strategy?: string;
   readonly attempts: readonly DecisionAttempt[];
   readonly user?: DecisionUser;
+  /**
+   * On failures: the username the credential claimed, in clear only when it cannot be a secret —
+   * an account the strategy knows, or a name from a structured credential (certificate CN, JWT
+   * `sub`). A name a person typed that matches no account is kept only as `claimedUsernameHash`.
+   */
   readonly claimedUsername?: string;
-  /** HMAC fingerprint of the claimed username, for failures where the name itself is not kept. */
+  /** `hmac-sha256-username:<keyId>:<hex>` of the claimed or typed username, on every failure that named one. */
   readonly claimedUsernameHash?: string;
   readonly credential?: DecisionCredential;
   readonly request: DecisionRequest;
   readonly policy?: { readonly version: number; readonly effects: readonly PolicyEffect[] };
   readonly latencyMicros?: number;
   readonly instance: string;
-  /** Per-producer counter, starting at 1, for gap detection. */
+  /** One id per process start of the producer (UUIDv7): `sequence` restarts with each boot. */
+  readonly boot?: string;
+  /** Per-(instance, boot) counter, starting at 1, for gap detection. */
   readonly sequence: number;
+  /** Decision events this boot dropped before this one (memory buffer and spool both full); absent when 0. */
+  readonly dropped?: number;
+  /** What the builder changed in request-derived strings; absent when nothing was changed. */
+  readonly normalized?: readonly NormalizedField[];
+}
+
+/**
+ * `data` of `authtrail.control.producer.status.v1`: how far a producer boot got. `running` is a
+ * heartbeat, `stopped` is sent after a graceful shutdown flushed its events, `lost` is sent by the
+ * next boot of the same instance about a boot that ended without `stopped` (SIGKILL, crash),
+ * from the sequence ledger it left in the data directory. Consumers compare `lastSequence` with
+ * the decision events they received from that boot: the difference is exactly what was lost.
+ */
+export interface ProducerStatusData {
+  readonly instance: string;
+  readonly boot: string;
+  readonly state: 'running' | 'stopped' | 'lost';
+  /** The last sequence number the boot handed out (0: none yet). */
+  readonly lastSequence: number;
+  /** Decision events the boot dropped itself (buffer and spool full), as far as it is known. */
+  readonly dropped: number;
 }
 
 /** `data` of `authtrail.control.policy.applied.v1`. */
@@ -169,5 +210,8 @@ export type DecisionEvent = CloudEvent<typeof DECISION_EVENT_TYPE, DecisionData>
 export type PolicyAppliedEvent = CloudEvent<typeof POLICY_APPLIED_EVENT_TYPE, PolicyAppliedData>;
 export type CredentialRevokedEvent = CloudEvent<typeof CREDENTIAL_REVOKED_EVENT_TYPE, CredentialRevokedData>;
 export type RevocationLiftedEvent = CloudEvent<typeof REVOCATION_LIFTED_EVENT_TYPE, RevocationLiftedData>;
-export type ControlEvent = PolicyAppliedEvent | CredentialRevokedEvent | RevocationLiftedEvent;
+export type ProducerStatusEvent = CloudEvent<typeof PRODUCER_STATUS_EVENT_TYPE, ProducerStatusData>;
+/** The control events policy state is made of (authn replays them at start). */
+export type PolicyControlEvent = PolicyAppliedEvent | CredentialRevokedEvent | RevocationLiftedEvent;
+export type ControlEvent = PolicyControlEvent | ProducerStatusEvent;
 export type AuthtrailEvent = DecisionEvent | ControlEvent;

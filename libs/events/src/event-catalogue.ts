@@ -1,11 +1,12 @@
 // Every event type authtrail writes, with its topic and data schema: the one table the codec,
 // the builders, the schema files and docs/events.md are derived from.
-import { CREDENTIAL_REVOKED_DATA_SCHEMA, POLICY_APPLIED_DATA_SCHEMA, REVOCATION_LIFTED_DATA_SCHEMA } from './control-data.schema';
+import { CREDENTIAL_REVOKED_DATA_SCHEMA, POLICY_APPLIED_DATA_SCHEMA, PRODUCER_STATUS_DATA_SCHEMA, REVOCATION_LIFTED_DATA_SCHEMA } from './control-data.schema';
 import { DECISION_DATA_SCHEMA } from './decision-data.schema';
 import {
   CREDENTIAL_REVOKED_EVENT_TYPE,
   DECISION_EVENT_TYPE,
   POLICY_APPLIED_EVENT_TYPE,
+  PRODUCER_STATUS_EVENT_TYPE,
   REVOCATION_LIFTED_EVENT_TYPE,
   TOPICS,
   type AuthtrailEvent,
@@ -25,6 +26,7 @@ export const EVENT_CATALOGUE: Readonly<Record<AuthtrailEventType, CatalogueEntry
   [POLICY_APPLIED_EVENT_TYPE]: { topic: TOPICS.control, dataSchema: POLICY_APPLIED_DATA_SCHEMA },
   [CREDENTIAL_REVOKED_EVENT_TYPE]: { topic: TOPICS.control, dataSchema: CREDENTIAL_REVOKED_DATA_SCHEMA },
   [REVOCATION_LIFTED_EVENT_TYPE]: { topic: TOPICS.control, dataSchema: REVOCATION_LIFTED_DATA_SCHEMA },
+  [PRODUCER_STATUS_EVENT_TYPE]: { topic: TOPICS.control, dataSchema: PRODUCER_STATUS_DATA_SCHEMA },
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as readonly AuthtrailEventType[];

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
-import { CREDENTIAL_REVOKED_EVENT_TYPE, DECISION_EVENT_TYPE, POLICY_APPLIED_EVENT_TYPE, REVOCATION_LIFTED_EVENT_TYPE } from './decision.event';
+import { CREDENTIAL_REVOKED_EVENT_TYPE, DECISION_EVENT_TYPE, POLICY_APPLIED_EVENT_TYPE, PRODUCER_STATUS_EVENT_TYPE, REVOCATION_LIFTED_EVENT_TYPE } from './decision.event';
 import { EVENT_SCHEMAS, EVENT_TYPES, dataSchemaUriOf } from './event-catalogue';
 import { validateEnvelope, validateEventData } from './schema-validators';
 import { ALLOWED_DECISION, DENIED_DECISION, SAMPLE_FINGERPRINT } from './testdata/event.fixtures';
@@ -13,8 +13,11 @@ import {
   credentialRevokedDataArbitrary,
   decisionDataArbitrary,
   policyAppliedDataArbitrary,
+  producerStatusDataArbitrary,
   revocationLiftedDataArbitrary,
 } from './testdata/event.arbitraries';
+
+const BOOT = '019acea0-1f3b-7abc-8def-0123456789ab';
 
 const SCHEMA_DIR = join(__dirname, '..', 'schemas');
 const fileText = (schema: object) => `${JSON.stringify(schema, null, 2)}\n`;
@@ -64,6 +67,11 @@ describe('decision data schema', () => {
     ['user extras must be lists of strings, and the extra key (input) is printed as *', { ...ALLOWED_DECISION, user: { username: 'a', groups: [], extra: { k: 'v' } } }, '/data/user/extra/* must be array'],
     ['a missing instance is invalid', { ...DENIED_DECISION, instance: undefined }, "/data must have required property 'instance'"],
     ['data that is not an object is invalid', 'allow', '/data must be object'],
+    ['a decision with its boot, drop count and normalisation marks is valid', { ...DENIED_DECISION, boot: BOOT, dropped: 3, normalized: [{ field: 'request.userAgent', action: 'replaced' }] }, undefined],
+    ['a boot that is not a UUIDv7 is invalid', { ...DENIED_DECISION, boot: 'pod-7-1' }, '/data/boot must match pattern "^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"'],
+    ['a negative drop count is invalid', { ...DENIED_DECISION, dropped: -1 }, '/data/dropped must be >= 0'],
+    ['a normalisation mark for a field the builder does not normalise is invalid', { ...DENIED_DECISION, normalized: [{ field: 'password', action: 'replaced' }] }, '/data/normalized/0/field must be equal to one of the allowed values'],
+    ['a normalisation mark with an unknown action is invalid', { ...DENIED_DECISION, normalized: [{ field: 'message', action: 'removed' }] }, '/data/normalized/0/action must be equal to one of the allowed values'],
   ];
   it.each(cases)('%s', (_sentence, data, detail) => {
     const result = validateEventData(DECISION_EVENT_TYPE, JSON.parse(JSON.stringify(data)));
@@ -88,6 +96,10 @@ describe('control data schemas', () => {
     ['a revocation carrying a raw token is refused', CREDENTIAL_REVOKED_EVENT_TYPE, { revocationId: 'r6', jti: 'a', token: 'x' }, '/data must NOT have additional properties'],
     ['a lift naming its revocation is valid', REVOCATION_LIFTED_EVENT_TYPE, { revocationId: 'r1', liftedBy: 'admin' }, undefined],
     ['a lift without a revocation id is invalid', REVOCATION_LIFTED_EVENT_TYPE, { liftedBy: 'admin' }, "/data must have required property 'revocationId'"],
+    ['a producer heartbeat is valid', PRODUCER_STATUS_EVENT_TYPE, { instance: 'pod-7', boot: BOOT, state: 'running', lastSequence: 0, dropped: 0 }, undefined],
+    ['a lost boot with its last sequence and drops is valid', PRODUCER_STATUS_EVENT_TYPE, { instance: 'pod-7', boot: BOOT, state: 'lost', lastSequence: 4711, dropped: 2 }, undefined],
+    ['a producer status with an unknown state is invalid', PRODUCER_STATUS_EVENT_TYPE, { instance: 'pod-7', boot: BOOT, state: 'crashed', lastSequence: 1, dropped: 0 }, '/data/state must be equal to one of the allowed values'],
+    ['a producer status without its last sequence is invalid', PRODUCER_STATUS_EVENT_TYPE, { instance: 'pod-7', boot: BOOT, state: 'stopped', dropped: 0 }, "/data must have required property 'lastSequence'"],
   ];
   it.each(cases)('%s', (_sentence, type, data, detail) => {
     expect(validateEventData(type, data)).toEqual(detail === undefined ? { ok: true } : { ok: false, detail });
@@ -97,6 +109,7 @@ describe('control data schemas', () => {
     fc.assert(fc.property(policyAppliedDataArbitrary, (data) => expect(validateEventData(POLICY_APPLIED_EVENT_TYPE, data).ok).toBe(true)));
     fc.assert(fc.property(credentialRevokedDataArbitrary, (data) => expect(validateEventData(CREDENTIAL_REVOKED_EVENT_TYPE, data).ok).toBe(true)));
     fc.assert(fc.property(revocationLiftedDataArbitrary, (data) => expect(validateEventData(REVOCATION_LIFTED_EVENT_TYPE, data).ok).toBe(true)));
+    fc.assert(fc.property(producerStatusDataArbitrary, (data) => expect(validateEventData(PRODUCER_STATUS_EVENT_TYPE, data).ok).toBe(true)));
   });
 });
 

@@ -6,6 +6,7 @@ import {
   type DecisionData,
   type DecisionEvent,
 } from './decision.event';
+import { normalizeDecisionData } from './decision-normalize';
 import { dataSchemaUriOf } from './event-catalogue';
 import { controlPartitionKeyOf, partitionKeyOf, type ControlPayload } from './partition-key';
 
@@ -22,7 +23,12 @@ export function eventSource(service: string, instance: string): string {
   return `/authtrail/${encodeURIComponent(service)}/${encodeURIComponent(instance)}`;
 }
 
+/**
+ * The decision event of `data`, normalised (decision-normalize.ts): every producer builds its
+ * events here, so no request-derived string can make one unstorable.
+ */
 export function decisionEvent(input: EventOrigin & { readonly data: DecisionData }): DecisionEvent {
+  const data = normalizeDecisionData(input.data);
   return {
     specversion: '1.0',
     id: input.id,
@@ -31,12 +37,12 @@ export function decisionEvent(input: EventOrigin & { readonly data: DecisionData
     time: input.time.toISOString(),
     datacontenttype: 'application/json',
     dataschema: dataSchemaUriOf(DECISION_EVENT_TYPE),
-    subject: partitionKeyOf(input.data),
-    data: input.data,
+    subject: partitionKeyOf(data),
+    data,
   };
 }
 
-/** The control event of `type` (policy applied, credential revoked, revocation lifted). */
+/** The control event of `type` (policy applied, credential revoked, revocation lifted, producer status). */
 export function controlEvent<P extends ControlPayload>(input: EventOrigin & P): Extract<ControlEvent, { readonly type: P['type'] }>;
 export function controlEvent(input: EventOrigin & ControlPayload): ControlEvent {
   return {

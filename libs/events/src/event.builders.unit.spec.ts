@@ -1,6 +1,7 @@
 import {
   CREDENTIAL_REVOKED_EVENT_TYPE,
   POLICY_APPLIED_EVENT_TYPE,
+  PRODUCER_STATUS_EVENT_TYPE,
   REVOCATION_LIFTED_EVENT_TYPE,
   type ControlEvent,
   type DecisionData,
@@ -55,6 +56,10 @@ describe('partitionKeyOf', () => {
     expect(partitionKeyOf(data)).toBe(key);
     expect(decisionEvent({ ...origin, data }).subject).toBe(key);
   });
+
+  it('the event subject is the key of the normalised data (a NUL never reaches a Kafka key)', () => {
+    expect(decisionEvent({ ...origin, data: { ...base, claimedUsername: 'bob\u0000' } }).subject).toBe('bob\ufffd');
+  });
 });
 
 describe('controlEvent', () => {
@@ -76,6 +81,12 @@ describe('controlEvent', () => {
       controlEvent({ ...origin, type: REVOCATION_LIFTED_EVENT_TYPE, data: { revocationId: 'r-9', liftedBy: 'admin' } }),
       'revocation:r-9',
       'urn:authtrail:schema:authtrail.control.revocation.lifted.v1',
+    ],
+    [
+      'a producer status is keyed by its instance, so the reports about its boots stay in order',
+      controlEvent({ ...origin, type: PRODUCER_STATUS_EVENT_TYPE, data: { instance: 'pod-7', boot: FIXED_ID, state: 'lost', lastSequence: 12, dropped: 0 } }),
+      'producer:pod-7',
+      'urn:authtrail:schema:authtrail.control.producer.status.v1',
     ],
   ];
   it.each(cases)('%s', (_sentence, event, subject, dataschema) => {

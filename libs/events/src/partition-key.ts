@@ -3,10 +3,12 @@
 import {
   CREDENTIAL_REVOKED_EVENT_TYPE,
   POLICY_APPLIED_EVENT_TYPE,
+  PRODUCER_STATUS_EVENT_TYPE,
   REVOCATION_LIFTED_EVENT_TYPE,
   type CredentialRevokedData,
   type DecisionData,
   type PolicyAppliedData,
+  type ProducerStatusData,
   type RevocationLiftedData,
 } from './decision.event';
 
@@ -32,11 +34,16 @@ export const POLICY_PARTITION_KEY = 'policy';
 export type ControlPayload =
   | { readonly type: typeof POLICY_APPLIED_EVENT_TYPE; readonly data: PolicyAppliedData }
   | { readonly type: typeof CREDENTIAL_REVOKED_EVENT_TYPE; readonly data: CredentialRevokedData }
-  | { readonly type: typeof REVOCATION_LIFTED_EVENT_TYPE; readonly data: RevocationLiftedData };
+  | { readonly type: typeof REVOCATION_LIFTED_EVENT_TYPE; readonly data: RevocationLiftedData }
+  | { readonly type: typeof PRODUCER_STATUS_EVENT_TYPE; readonly data: ProducerStatusData };
+
+/** The key of every status event of one producer instance: its boots are reported in order. */
+export const PRODUCER_PARTITION_KEY_PREFIX = 'producer:';
 
 /**
  * Control events: a revocation and the lifting of it share `revocation:<id>`, so a consumer
- * never sees the lift before the revocation.
+ * never sees the lift before the revocation; the status events of one producer share
+ * `producer:<instance>`, so a `lost` report never overtakes the heartbeats it concludes.
  */
 export function controlPartitionKeyOf(control: ControlPayload): string {
   switch (control.type) {
@@ -45,6 +52,8 @@ export function controlPartitionKeyOf(control: ControlPayload): string {
     case CREDENTIAL_REVOKED_EVENT_TYPE:
     case REVOCATION_LIFTED_EVENT_TYPE:
       return `revocation:${control.data.revocationId}`;
+    case PRODUCER_STATUS_EVENT_TYPE:
+      return `${PRODUCER_PARTITION_KEY_PREFIX}${control.data.instance}`;
     default: {
       const unreachable: never = control;
       return unreachable;

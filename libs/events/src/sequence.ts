@@ -1,5 +1,6 @@
-// The per-producer `sequence` of decision events (DESIGN §4): 1, 2, 3, … per producer instance,
-// so a consumer that sees 41 then 43 from one `instance` knows an event went missing.
+// The `sequence` of decision events (DESIGN §4): 1, 2, 3, … per producer boot (one process start
+// of one `instance`, named by `boot`), so a consumer that sees 41 then 43 from one boot knows an
+// event went missing. authn keeps its own counter with the sequence ledger (producer-boot.ts).
 
 export interface Sequence {
   /** The next number; the first call returns 1. */

@@ -2,7 +2,7 @@ import {
   CREDENTIAL_REVOKED_EVENT_TYPE,
   POLICY_APPLIED_EVENT_TYPE,
   REVOCATION_LIFTED_EVENT_TYPE,
-  type ControlEvent,
+  type PolicyControlEvent,
 } from '@authtrail/events';
 import { compilePolicy, EMPTY_POLICY } from './compile-policy';
 import type { CompiledPolicy } from './policy-document';
@@ -22,7 +22,7 @@ export class PolicyState {
     return this.current;
   }
 
-  apply(event: ControlEvent): ControlEventOutcome {
+  apply(event: PolicyControlEvent): ControlEventOutcome {
     switch (event.type) {
       case POLICY_APPLIED_EVENT_TYPE: {
         if (event.data.version <= this.current.version) {

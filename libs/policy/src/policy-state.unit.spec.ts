@@ -1,9 +1,9 @@
-import type { ControlEvent } from '@authtrail/events';
+import type { PolicyControlEvent } from '@authtrail/events';
 import { PolicyState } from './policy-state';
 
 const envelope = { specversion: '1.0', source: '/authtrail/test', time: '2026-11-29T12:00:00.000Z', datacontenttype: 'application/json' } as const;
 
-const applied = (version: number, document: string): ControlEvent => ({
+const applied = (version: number, document: string): PolicyControlEvent => ({
   ...envelope,
   id: `p${version}`,
   type: 'authtrail.control.policy.applied.v1',

@@ -85,8 +85,19 @@ export type AuthOutcome =
       /** Safe to show the caller and to log: never contains the credential. */
       readonly message: string;
       readonly credential?: CredentialDescription;
-      /** The username the credential claimed (basic-auth user, JWT sub), for the failure event. */
+      /**
+       * The username the credential claimed, when it cannot be a secret: an account the strategy
+       * knows (basic-auth: the name is in the password file; static and bootstrap tokens: from
+       * the file or the Secret) or a name from a structured credential (certificate CN, JWT
+       * `sub`). Recorded in clear on the failure event.
+       */
       readonly claimedUsername?: string;
+      /**
+       * A name a person typed that matches no account (basic-auth: not in the password file).
+       * People type passwords into username fields: it is only ever hashed (the event keeps
+       * `claimedUsernameHash`), never stored, logged or put in `credential`.
+       */
+      readonly typedUsername?: string;
     }
   | { readonly kind: 'errored'; readonly reason: ReasonCode; readonly message: string };
 

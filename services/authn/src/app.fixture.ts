@@ -42,6 +42,9 @@ export const KEY = Buffer.alloc(32, 9);
 export const fingerprint = (secret: string) => `hmac-sha256:test:${createHmac('sha256', KEY).update(secret).digest('hex')}`;
 export const usernameHash = (name: string) => `hmac-sha256-username:test:${createHmac('sha256', KEY).update(`u:${name}`).digest('hex')}`;
 
+/** Accounts the fake basic strategy knows (every password is wrong). */
+export const BASIC_USERS: ReadonlySet<string> = new Set(['bob']);
+
 /** Static bearer tokens, a "basic" strategy that always rejects, and an anonymous fallback. */
 export function testChain(options: { anonymous?: boolean } = {}): AuthChain {
   const tokens = new Map([[ALICE_TOKEN, { username: 'alice', uid: 'u-1', groups: ['dev', 'system:authenticated'], extra: { 'example.com/team': ['a/b'] } }]]);
@@ -59,7 +62,9 @@ export function testChain(options: { anonymous?: boolean } = {}): AuthChain {
     const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return { kind: 'rejected', reason: 'malformed_credentials', message: 'basic credentials are not user:password' };
-    return { kind: 'rejected', reason: 'invalid_password', message: 'wrong password', claimedUsername: decoded.slice(0, colon), credential: { type: 'basic-auth', secretForFingerprint: decoded } };
+    // As the real basic-auth: a known account is claimed in clear, any other name is only typed.
+    const name = decoded.slice(0, colon);
+    return { kind: 'rejected', reason: 'invalid_password', message: 'wrong password', ...(BASIC_USERS.has(name) ? { claimedUsername: name } : { typedUsername: name }), credential: { type: 'basic-auth' } };
   };
   const x509 = (view: RequestView): AuthOutcome => {
     const leaf = view.peerCertificates[0];

@@ -8,6 +8,7 @@ import { createEventIdFactory, type ReasonCode } from '@authtrail/events';
 import type { Publisher } from '@authtrail/event-bus';
 import './http/fastify-augment';
 import { createDecisionService, type AuthChain, type DecisionService } from './decision.service';
+import { startProducerBoot, type DecisionProducer } from './events/producer-boot';
 import { hopOf } from './http/hop';
 import { DECISION_ID_HEADER } from './http/reply-headers';
 import { normalizeAddress, resolveClientAddress, splitForwardedFor, createTrustedProxies } from './http/trusted-proxies';
@@ -46,7 +47,8 @@ export interface AppDeps {
   readonly limits: AppLimits;
   readonly cacheStats?: () => CacheCounters | undefined;
   readonly now?: () => Date;
-  readonly nextSequence?: () => number;
+  /** Boot, sequence and drop count of the events (start-authn.ts: with the sequence ledger); default: in memory. */
+  readonly producer?: DecisionProducer;
   /** Process metrics (CPU, heap) on /metrics; off in tests that build many apps. */
   readonly defaultMetrics?: boolean;
 }
@@ -90,7 +92,6 @@ export function buildApp(deps: AppDeps): AuthnApp {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   }) as unknown as FastifyInstance;
 
-  let sequence = 0;
   const metrics = createAuthnMetrics({
     publisherStats: () => deps.publisher.stats(),
     ...(deps.cacheStats ? { cacheStats: deps.cacheStats } : {}),
@@ -99,6 +100,7 @@ export function buildApp(deps: AppDeps): AuthnApp {
   const policy = deps.policy ?? noopPolicyHook;
   const trusted = createTrustedProxies(deps.trustedProxies);
   const newEventId = createEventIdFactory();
+  const producer = deps.producer ?? startProducerBoot({ instance: deps.instance, boot: newEventId(new Date()) });
   const decisions = createDecisionService({
     chain: deps.chain,
     policy,
@@ -107,7 +109,7 @@ export function buildApp(deps: AppDeps): AuthnApp {
     fingerprint: deps.fingerprint,
     usernameHash: deps.usernameHash,
     instance: deps.instance,
-    nextSequence: deps.nextSequence ?? (() => ++sequence),
+    producer,
     newEventId,
     now: deps.now ?? (() => new Date()),
     metrics,

@@ -1,5 +1,5 @@
 import type { InjectOptions } from 'fastify';
-import { ALICE_TOKEN, fingerprint, logCapture, recordingPublisher, testApp, testChain } from './app.fixture';
+import { ALICE_TOKEN, usernameHash, fingerprint, logCapture, recordingPublisher, testApp, testChain } from './app.fixture';
 import { createLogger } from './observability/logger';
 import type { PolicyHook } from './policy-hook';
 
@@ -84,7 +84,7 @@ describe('/v1/authenticate', () => {
     expect(res.json()).toEqual({ authenticated: true, user: { username: 'alice', uid: 'u-1', groups: ['dev', 'system:authenticated'], extra: { 'example.com/team': ['a/b'] } }, strategy: 'static-token', decisionId: res.headers['x-authtrail-decision-id'] });
   });
 
-  it('a wrong password gives 401 with reason, and the event keeps only the claimed username hash', async () => {
+  it('a wrong password of a known account gives 401 with reason; the event names the account and its hash, never the password', async () => {
     const { app, publisher } = testApp();
     const basic = Buffer.from('bob:hunter2').toString('base64');
     const res = await app.inject({ method: 'POST', url: '/v1/authenticate', payload: { headers: { authorization: `Basic ${basic}` } } });
@@ -93,8 +93,17 @@ describe('/v1/authenticate', () => {
     const raw = publisher.records[0]?.value.toString() ?? '';
     expect(raw).not.toContain('hunter2');
     expect(raw).not.toContain(basic);
-    expect(raw).not.toContain('"bob"');
-    expect(publisher.events()[0]?.data.claimedUsernameHash).toMatch(/^hmac-sha256-username:/);
+    expect(publisher.events()[0]?.data).toMatchObject({ claimedUsername: 'bob', claimedUsernameHash: usernameHash('bob') });
+  });
+
+  it('an unknown user name is kept only as its hash: not in the event, its key or its subject', async () => {
+    const { app, publisher } = testApp();
+    const typed = 'Tr0ub4dor-typed-as-user';
+    await app.inject({ method: 'POST', url: '/v1/authenticate', payload: { headers: { authorization: `Basic ${Buffer.from(`${typed}:x`).toString('base64')}` } } });
+    const record = publisher.records[0];
+    expect(`${record?.key} ${record?.value.toString()}`).not.toContain(typed);
+    expect(publisher.events()[0]?.data.claimedUsernameHash).toBe(usernameHash(typed));
+    expect(publisher.events()[0]?.data.claimedUsername).toBeUndefined();
   });
 
   it('sourceIp and clientCertificate from an untrusted caller are ignored; from a trusted one they are used', async () => {
@@ -197,9 +206,27 @@ describe('events mode', () => {
     expect(res.json()).toMatchObject({ reason: 'upstream_unavailable', decisionId: res.headers['x-authtrail-decision-id'] });
   });
 
-  it('buffered: a publish failure still answers', async () => {
-    const { app } = testApp({ publisher: recordingPublisher({ fail: true }), eventsMode: 'buffered' });
+  it('each event carries the decision events this boot dropped before it (publisher buffer and spool full), with one boot id and sequences from 1', async () => {
+    const recorded = recordingPublisher();
+    let refusals = 2;
+    // The bus answers { dropped: true } when memory and spool are both full.
+    const dropping = { ...recorded, publish: async (record: Parameters<typeof recorded.publish>[0]) => (refusals-- > 0 ? { dropped: true } : recorded.publish(record)) };
+    const { app } = testApp({ publisher: dropping });
+    for (let i = 0; i < 4; i += 1) await app.inject(tokenReview(ALICE_TOKEN));
+    const events = recorded.events();
+    expect(events.map((e) => [e.data.sequence, e.data.dropped])).toEqual([[3, 2], [4, 2]]);
+    expect(new Set(events.map((e) => e.data.boot)).size).toBe(1);
+    expect(events[0]?.data.boot).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+  });
+
+  it('buffered: a publish failure still answers, and the lost event counts as dropped on the next one', async () => {
+    const recorded = recordingPublisher();
+    let failures = 1;
+    const failing = { ...recorded, publish: async (record: Parameters<typeof recorded.publish>[0]) => (failures-- > 0 ? Promise.reject(new Error('publisher closed')) : recorded.publish(record)) };
+    const { app } = testApp({ publisher: failing, eventsMode: 'buffered' });
     expect((await app.inject(tokenReview(ALICE_TOKEN))).statusCode).toBe(200);
+    await app.inject(tokenReview(ALICE_TOKEN));
+    expect(recorded.events().map((e) => [e.data.sequence, e.data.dropped])).toEqual([[2, 1]]);
   });
 });
 

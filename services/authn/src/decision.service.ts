@@ -5,6 +5,7 @@ import type { Publisher } from '@authtrail/event-bus';
 import { fingerprinted, type AuthOutcome, type CredentialDescription, type RequestView, type UserInfo } from '@authtrail/strategies';
 import type { Logger } from 'pino';
 import { toDecisionEvent, type DecisionRequestFacts, type DecisionResult } from './events/decision-event';
+import type { DecisionProducer } from './events/producer-boot';
 import type { BuiltView } from './http/request-view';
 import type { AuthnMetrics } from './observability/metrics';
 import type { PolicyHook } from './policy-hook';
@@ -22,7 +23,8 @@ export interface DecisionServiceDeps {
   readonly fingerprint: (secret: string) => string;
   readonly usernameHash: (username: string) => string;
   readonly instance: string;
-  readonly nextSequence: () => number;
+  /** Boot id, sequence numbers (recorded in the ledger) and this boot's drop count. */
+  readonly producer: DecisionProducer;
   readonly newEventId: (now: Date) => string;
   readonly now: () => Date;
   readonly metrics: AuthnMetrics;
@@ -54,7 +56,9 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       now,
       id,
       instance: deps.instance,
-      sequence: deps.nextSequence(),
+      boot: deps.producer.boot,
+      sequence: deps.producer.nextSequence(),
+      dropped: deps.producer.dropped(),
       latencyMicros: seconds * 1e6,
       fingerprint: deps.fingerprint,
       usernameHash: deps.usernameHash,
@@ -62,11 +66,16 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
     deps.metrics.recordDecision(facts.endpoint, result.decision, result.reason, result.strategy, seconds);
     deps.metrics.recordAttempts(result.attempts);
     try {
-      await deps.publisher.publish(toBusRecord(TOPICS.decisions, event));
+      const published = await deps.publisher.publish(toBusRecord(TOPICS.decisions, event));
+      // Memory buffer and spool full: counted on the next events and the status reports.
+      if (published.dropped) deps.producer.recordDrop();
       return { id, unrecorded: false };
     } catch (error) {
       deps.metrics.recordPublishFailure();
       deps.logger.error({ decisionId: id, err: error }, 'decision event not published');
+      // buffered: the publisher refused it (closed), so it is lost like a drop. strict: the caller
+      // gets a 503 and Kafka may still take the event after the timeout, so it is not counted.
+      if (deps.eventsMode === 'buffered') deps.producer.recordDrop();
       // buffered mode never makes the caller wait for Kafka; strict mode refuses to answer unrecorded.
       return { id, unrecorded: deps.eventsMode === 'strict' };
     }
@@ -118,6 +127,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       } else {
         const denial = denialOf(outcome);
         const claimed = outcome.kind === 'rejected' ? outcome.claimedUsername : undefined;
+        const typed = outcome.kind === 'rejected' ? outcome.typedUsername : undefined;
         result = {
           ...base,
           decision: 'deny',
@@ -125,6 +135,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
           reason: verdict.deny?.reason ?? denial.reason,
           message: verdict.deny?.message ?? denial.message,
           ...(claimed ? { claimedUsername: claimed } : {}),
+          ...(typed ? { typedUsername: typed } : {}),
         };
       }
       const recorded = await record(result, facts, startedNs);

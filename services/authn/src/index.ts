@@ -5,3 +5,5 @@ export { noopPolicyHook, type PolicyHook, type PolicyInput, type PolicyVerdict, 
 export { toDecisionEvent, type DecisionResult, type DecisionRequestFacts, type DecisionEventContext } from './events/decision-event';
 export { createLogger, REDACT_PATHS } from './observability/logger';
 export { fingerprinterFor, GENERATED_KEY_FILE } from './fingerprint-key';
+export { ledgerFileOf, readLedger, type LedgerRecord, type LedgerRead } from './events/sequence-ledger';
+export type { DecisionProducer } from './events/producer-boot';

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TOPICS, type DecisionEvent } from '@authtrail/events';
+import { PRODUCER_STATUS_EVENT_TYPE, TOPICS, type DecisionEvent, type ProducerStatusData } from '@authtrail/events';
 import { createKafkaBus } from '@authtrail/event-bus';
 import { testKafkaBrokers } from '@authtrail/testing';
 
@@ -72,4 +72,45 @@ describe('main.ts', () => {
     expect(mine.map((e) => e.id)).toEqual([decisionId]);
     expect(mine[0]?.data).toMatchObject({ decision: 'allow', user: { username: 'carol' } });
   }, 60_000);
+
+  it('SIGKILL leaves the sequence ledger: the next start reports the killed boot as lost with its exact last sequence', async () => {
+    const token = randomBytes(16).toString('hex');
+    const instance = `authn-kill-${randomBytes(3).toString('hex')}`;
+    const folder = mkdtempSync(join(dir, 'kill-'));
+    writeFileSync(join(folder, 'tokens.csv'), `${token},dave,uid-d,"ops"\n`);
+    const file = join(folder, 'authtrail.yaml');
+    writeFileSync(file, ['dataDir: ./data', 'authn:', '  http: { port: 0, host: 127.0.0.1 }', '  strategies:', '    - { id: static-token, tokenFile: tokens.csv }', 'log: { level: info }'].join('\n'));
+    const env = { KAFKA_BROKERS: testKafkaBrokers().join(','), AUTHTRAIL_INSTANCE: instance };
+    const serve = async (requests: number) => {
+      const proc = run(['--config', file], env);
+      await waitFor(() => /"msg":"authn listening"/.test(proc.output()), 30_000);
+      const listening = JSON.parse(proc.output().split('\n').find((line) => line.includes('"msg":"authn listening"')) ?? '{}') as { http?: string; boot?: string };
+      const { http: url, boot } = listening;
+      for (let i = 0; i < requests; i += 1) expect((await fetch(`${url}/v1/forward-auth`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      return { proc, boot };
+    };
+
+    const killed = await serve(3);
+    killed.proc.child.kill('SIGKILL');
+    await killed.proc.exit;
+    const next = await serve(1);
+    next.proc.child.kill('SIGTERM');
+    expect(await next.proc.exit).toBe(0);
+
+    const bus = createKafkaBus({ brokers: testKafkaBrokers(), clientId: `${instance}-reader`, spoolDir: join(folder, 'reader-spool') });
+    const reports: ProducerStatusData[] = [];
+    await bus.subscriber.readToEnd(TOPICS.control, (record) => {
+      const event = JSON.parse(record.value?.toString('utf8') ?? '{}') as { type?: string; data?: ProducerStatusData };
+      if (event.type === PRODUCER_STATUS_EVENT_TYPE && event.data?.instance === instance) reports.push(event.data);
+    });
+    await bus.close();
+    expect(killed.boot).toBeDefined();
+    // The killed boot's own `running` may or may not have left before the kill: that is what a
+    // kill does. Its `lost` report comes from the ledger and is exact.
+    expect(reports.filter((r) => !(r.boot === killed.boot && r.state === 'running'))).toEqual([
+      { instance, boot: killed.boot, state: 'lost', lastSequence: 3, dropped: 0 },
+      { instance, boot: next.boot, state: 'running', lastSequence: 0, dropped: 0 },
+      { instance, boot: next.boot, state: 'stopped', lastSequence: 1, dropped: 0 },
+    ]);
+  }, 90_000);
 });

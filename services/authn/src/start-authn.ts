@@ -1,6 +1,10 @@
 // Runs the authn service from a loaded config: composes the chain, listens on HTTP (and HTTPS
 // when configured, client certificates requested but not required), and shuts down gracefully.
 // Used by main.ts and, in-process, by the all-in-one `npm start`.
+//
+// Each start is a new producer boot (issue #14): a boot id, sequences from 1, the sequence
+// ledger `<dataDir>/authn/<instance>.ledger`, `lost` for a previous boot that never stopped,
+// `running` heartbeats every `events.heartbeatInterval`, and `stopped` after the final flush.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +18,10 @@ import { composeChain, type StrategyRegistry } from './chain';
 import { fingerprinterFor } from './fingerprint-key';
 import type { PolicyHook } from './policy-hook';
 import { createPolicyControl, type PolicyControl } from './policy/policy-control';
-import { eventSource } from '@authtrail/events';
+import { eventSource, newEventId } from '@authtrail/events';
+import { startProducerBoot } from './events/producer-boot';
+import { createProducerStatusReporter } from './events/producer-status';
+import { ledgerFileOf } from './events/sequence-ledger';
 
 export interface StartAuthnDeps {
   readonly publisher: Publisher;
@@ -66,6 +73,22 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
         });
   const policy = deps.policy ?? control;
   const ready = deps.ready ?? (control ? () => control.ready() : undefined);
+  const now = deps.now ?? (() => new Date());
+  const producer = startProducerBoot({
+    instance,
+    boot: newEventId(now()),
+    ledgerFile: ledgerFileOf(config.dataDir, instance),
+    onUnreadableLedger: (file) => logger.warn({ file }, 'the sequence ledger of the previous boot is unreadable; nothing is reported about that boot'),
+  });
+  const status = createProducerStatusReporter({
+    producer,
+    publisher: deps.publisher,
+    heartbeatIntervalMs: config.events.heartbeatInterval,
+    source: eventSource('authn', instance),
+    newEventId,
+    now,
+    logger,
+  });
 
   const app = buildApp({
     chain: composed.chain,
@@ -80,10 +103,13 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
     ...(ready ? { ready } : {}),
     ...(deps.now ? { now: deps.now } : {}),
     basicAuth: composed.basicAuth,
+    producer,
     limits: authn.limits,
     cacheStats: () => composed.cacheStats(),
   });
 
+  // Before listening: a `lost` report about the previous boot goes out even if this start fails.
+  await status.start();
   let httpsServer: HttpsServer | undefined;
   try {
     await app.listen({ port: authn.http.port, host: authn.http.host });
@@ -112,6 +138,9 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
     httpsServer?.close();
     await app.close();
     await composed.close();
+    // No decision was taken: this boot stopped at sequence 0.
+    await status.stop(() => deps.publisher.flush(authn.limits.shutdownGrace));
+    producer.close();
     throw error;
   }
 
@@ -122,7 +151,7 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
   };
   const http = address(app.server.address(), 'http', authn.http.host);
   const https = httpsServer && authn.https ? address(httpsServer.address(), 'https', authn.https.host) : undefined;
-  logger.info({ http: http.url, https: https?.url, strategies: composed.strategyIds, instance }, 'authn listening');
+  logger.info({ http: http.url, https: https?.url, strategies: composed.strategyIds, instance, boot: producer.boot }, 'authn listening');
   // Serve (not ready) while the control topic is replayed; a failure here is fatal to readiness only.
   const controlLoaded = control?.start().catch((error: unknown) => logger.error({ err: error }, 'control state could not be loaded; /readyz stays false'));
 
@@ -146,6 +175,10 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
       await Promise.all([app.close(), httpsClosed]);
       clearTimeout(grace);
       await deps.publisher.flush(authn.limits.shutdownGrace).catch((error: unknown) => logger.warn({ err: error }, 'event flush incomplete'));
+      // After the decision events: `stopped` says how far this boot got; the ledger is marked
+      // clean only once that event is delivered.
+      await status.stop(() => deps.publisher.flush(authn.limits.shutdownGrace));
+      producer.close();
       await controlLoaded;
       await control?.stop();
       await composed.close();

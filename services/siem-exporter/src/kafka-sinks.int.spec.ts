@@ -117,14 +117,15 @@ describe('kafka-ocsf sink and a broker that refuses a record', () => {
     await admin.createTopics({
       topics: [
         { topic: topics.decisions }, { topic: topics.control }, { topic: topics.deadLetter },
-        // Room for ordinary OCSF records (~2 KB), not for one with a 6 KB user agent.
+        // Room for ordinary OCSF records (~2 KB), not for one with 300 groups (~8 KB). (A long user
+        // agent no longer does it: the event builder keeps 512 code points of it.)
         { topic: ocsfTopic, configEntries: [{ name: 'max.message.bytes', value: '4096' }] },
       ],
       waitForLeaders: true,
     });
     await admin.disconnect();
     const events: AuthtrailEvent[] = Array.from({ length: 8 }, (_, n) => decisionAt(n));
-    const big = decisionAt(8, { request: { endpoint: 'authenticate', sourceIp: '10.0.8.1', userAgent: 'x'.repeat(6000), method: 'GET', path: '/', tls: true } });
+    const big = decisionAt(8, { user: { username: 'user-big', groups: Array.from({ length: 300 }, (_, i) => `group-${String(i).padStart(3, '0')}-of-many`), extra: {} } });
     await publishEvents(testKafka(), topics.decisions, [...events.slice(0, 4), big, ...events.slice(4)]);
 
     const running = await startTestExporter(testKafkaBrokers(), { groupId: uniqueTopic('siem-big-group'), topics, sinks: [{ type: 'kafka-ocsf', name: 'ocsf', topic: ocsfTopic }] });

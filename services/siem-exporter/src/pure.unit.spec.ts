@@ -5,7 +5,7 @@ import { chunks } from './sinks/chunking';
 import { outputHeaders } from './sinks/output-headers';
 import { splitOnRefusal } from './sinks/refusal-split';
 import { toDeadLetterRecord } from './dead-letter';
-import { decisionAt, policyAppliedAt } from './testdata/decision-stream.fixture';
+import { decisionAt, policyAppliedAt, producerStatusAt } from './testdata/decision-stream.fixture';
 
 describe('backoff with jitter', () => {
   const cases: readonly [string, number, number, number][] = [
@@ -31,6 +31,10 @@ describe('sink filters', () => {
     ['a reason list keeps matching denials', { reasons: ['invalid_password'], control: true }, deny, true],
     ['decision criteria do not apply to control events', { decisions: ['deny'], control: true }, policyAppliedAt(0), true],
     ['control: false drops control events', { control: false }, policyAppliedAt(0), false],
+    ['a producer heartbeat (running) never leaves, even with control events on', { control: true }, producerStatusAt(3, 'running'), false],
+    ['a lost producer boot (an audit gap) goes out with the control events', { control: true }, producerStatusAt(3, 'lost'), true],
+    ['a stopped producer goes out with the control events', { control: true }, producerStatusAt(3, 'stopped'), true],
+    ['control: false drops producer status events too', { control: false }, producerStatusAt(3, 'lost'), false],
   ];
   it.each(cases)('%s', (_name, filter, event, expected) => {
     expect(passesFilter(event, filter)).toBe(expected);

@@ -1,20 +1,28 @@
 import {
   CREDENTIAL_REVOKED_EVENT_TYPE,
   POLICY_APPLIED_EVENT_TYPE,
+  PRODUCER_STATUS_EVENT_TYPE,
   REVOCATION_LIFTED_EVENT_TYPE,
   type ControlEvent,
+  type ProducerStatusData,
 } from '../decision.event';
 import { compact } from './field-selection';
+import type { Severity } from './severity';
 import type { DroppableField } from './siem-options';
 
 /** A control event reduced to what a SIEM shows: an action name, a sentence, the actor and details. */
 export interface ControlSummary {
-  readonly action: 'policy-applied' | 'credential-revoked' | 'revocation-lifted';
+  readonly action: 'policy-applied' | 'credential-revoked' | 'revocation-lifted' | 'producer-status';
   readonly title: string;
   readonly message: string;
   readonly actor?: string;
+  readonly severity: Severity;
   readonly details: Readonly<Record<string, unknown>>;
 }
+
+const INFORMATIONAL: Severity = { id: 1, name: 'Informational' };
+// A boot that ended without a clean stop may have lost decision events: an audit gap.
+const MEDIUM: Severity = { id: 3, name: 'Medium' };
 
 /**
  * Pure. The policy document itself is left out (it can be large; the projector keeps it); the
@@ -29,6 +37,7 @@ export function summarizeControl(event: ControlEvent, drop: readonly DroppableFi
         title: 'Policy Applied',
         message: `Policy version ${event.data.version} applied`,
         actor: actor(event.data.appliedBy),
+        severity: INFORMATIONAL,
         details: compact({ version: event.data.version, comment: event.data.comment, documentBytes: Buffer.byteLength(event.data.document) }),
       });
     case CREDENTIAL_REVOKED_EVENT_TYPE:
@@ -37,6 +46,7 @@ export function summarizeControl(event: ControlEvent, drop: readonly DroppableFi
         title: 'Credential Revoked',
         message: `Credential revoked (${event.data.revocationId})`,
         actor: actor(event.data.revokedBy),
+        severity: INFORMATIONAL,
         details: compact({
           revocationId: event.data.revocationId,
           fingerprint: event.data.fingerprint,
@@ -52,11 +62,36 @@ export function summarizeControl(event: ControlEvent, drop: readonly DroppableFi
         title: 'Revocation Lifted',
         message: `Revocation lifted (${event.data.revocationId})`,
         actor: actor(event.data.liftedBy),
+        severity: INFORMATIONAL,
         details: compact({ revocationId: event.data.revocationId, reason: event.data.reason }),
       });
+    case PRODUCER_STATUS_EVENT_TYPE:
+      return producerStatus(event.data);
     default: {
       const unreachable: never = event;
       return unreachable;
     }
   }
+}
+
+const STATUS_TITLES: Readonly<Record<ProducerStatusData['state'], string>> = {
+  running: 'Producer Running',
+  stopped: 'Producer Stopped',
+  lost: 'Producer Lost',
+};
+
+/** The instance is a host or pod name, not a person: it is not subject to the field selection. */
+function producerStatus(data: ProducerStatusData): ControlSummary {
+  const tail = `last sequence ${data.lastSequence}, ${data.dropped} dropped`;
+  const message =
+    data.state === 'running' ? `Producer ${data.instance} running (boot ${data.boot}, ${tail})`
+    : data.state === 'stopped' ? `Producer ${data.instance} stopped cleanly (boot ${data.boot}, ${tail})`
+    : `Producer ${data.instance} ended without stopping (boot ${data.boot}, ${tail}): decision events after the last one received are lost`;
+  return {
+    action: 'producer-status',
+    title: STATUS_TITLES[data.state],
+    message,
+    severity: data.state === 'lost' ? MEDIUM : INFORMATIONAL,
+    details: { instance: data.instance, boot: data.boot, state: data.state, lastSequence: data.lastSequence, dropped: data.dropped },
+  };
 }

@@ -1,7 +1,7 @@
 import type { ControlEvent, DecisionEvent } from '../decision.event';
 import { authProtocolOf } from './auth-protocol';
-import { summarizeControl } from './control-summary';
-import { ECS_VERSION, type EcsDocument } from './ecs.types';
+import { summarizeControl, type ControlSummary } from './control-summary';
+import { ECS_VERSION, type EcsDocument, type EcsEvent } from './ecs.types';
 import { compact, credentialSummary, nonEmpty, selectFields } from './field-selection';
 import { decidingStrategy, severityOf } from './severity';
 import type { SiemMapOptions } from './siem-options';
@@ -37,7 +37,8 @@ export function toEcsDecision(event: DecisionEvent, options: SiemMapOptions): Ec
     }),
     observer: observer(options),
     service: { name: `${options.product.name}-authn`, node: { name: data.instance } },
-    user: emptyToUndefined(compact({ name, id: fields.uid, roles: nonEmpty(fields.groups) })),
+    // ECS `user.hash`: the user in anonymised form, for the names that are only kept hashed.
+    user: emptyToUndefined(compact({ name, id: fields.uid, roles: nonEmpty(fields.groups), hash: data.claimedUsernameHash })),
     source: fields.sourceIp !== undefined ? { ip: fields.sourceIp, address: fields.sourceIp } : undefined,
     user_agent: fields.userAgent !== undefined ? { original: fields.userAgent } : undefined,
     http: compact({
@@ -60,7 +61,10 @@ export function toEcsDecision(event: DecisionEvent, options: SiemMapOptions): Ec
       credential: credentialSummary(data, fields, { withX509: true }),
       policy: data.policy,
       instance: data.instance,
+      boot: data.boot,
       sequence: data.sequence,
+      dropped: data.dropped,
+      normalized: data.normalized,
     }),
   });
 }
@@ -74,19 +78,31 @@ export function toEcsControl(event: ControlEvent, options: SiemMapOptions): EcsD
     ecs: { version: ECS_VERSION },
     event: {
       kind: 'event' as const,
-      category: summary.action === 'policy-applied' ? ['configuration' as const] : ['iam' as const],
-      type: [summary.action === 'credential-revoked' ? ('deletion' as const) : ('change' as const)],
+      category: [controlCategory(summary.action)],
+      type: [controlType(summary)],
       id: event.id,
       action: summary.action,
       module: 'authtrail' as const,
       dataset: 'authtrail.control' as const,
-      severity: 1,
+      severity: summary.severity.id,
     },
     observer: observer(options),
     user: summary.actor !== undefined ? { name: summary.actor } : undefined,
     related: summary.actor !== undefined ? { user: [summary.actor] } : undefined,
     Authtrail: { type: event.type, ...summary.details },
   });
+}
+
+// ECS categories: a policy is configuration, a revocation is IAM, a producer status is about
+// the producing process (started, running, ended).
+function controlCategory(action: ControlSummary['action']): EcsEvent['category'][number] {
+  return action === 'policy-applied' ? 'configuration' : action === 'producer-status' ? 'process' : 'iam';
+}
+
+function controlType(summary: ControlSummary): EcsEvent['type'][number] {
+  if (summary.action === 'credential-revoked') return 'deletion';
+  if (summary.action !== 'producer-status') return 'change';
+  return summary.details['state'] === 'running' ? 'info' : 'end';
 }
 
 function observer(options: SiemMapOptions): EcsDocument['observer'] {

@@ -1,6 +1,6 @@
 import { DEFAULT_SIEM_MAP_OPTIONS } from './siem-options';
 import { toEcs } from './siem.mapper';
-import { controlEvents, decisionEvent, everyDecision } from './testdata/decision-events.fixture';
+import { controlEvents, decisionEvent, everyDecision, producerStatusEvents, SAMPLE_BOOT } from './testdata/decision-events.fixture';
 
 const FP1 = `hmac-sha256:k1:${'01'.repeat(32)}`;
 const FP3 = `hmac-sha256:k1:${'03'.repeat(32)}`;
@@ -74,7 +74,7 @@ describe('ECS mapper', () => {
       },
       observer: { vendor: 'authtrail', product: 'authtrail', version: '0.1.0', type: 'authentication' },
       service: { name: 'authtrail-authn', node: { name: 'authn-0' } },
-      user: { name: 'bob' },
+      user: { name: 'bob', hash: CLAIMED3 },
       source: { ip: '10.0.0.7', address: '10.0.0.7' },
       user_agent: { original: 'curl/8.5.0' },
       http: { request: { method: 'GET' }, response: { status_code: 401 } },
@@ -121,7 +121,7 @@ describe('ECS mapper', () => {
     const json = JSON.stringify(document);
     expect(json).not.toContain('bob');
     expect(json).not.toContain('10.0.0.7');
-    expect(document.user).toBeUndefined();
+    expect(document.user).toEqual({ hash: CLAIMED3 });
     expect(document.source).toBeUndefined();
     expect(document.related).toEqual({ hash: [FP3, CLAIMED3] });
   });
@@ -147,5 +147,27 @@ describe('ECS mapper', () => {
     const document = toEcs(revoked, DEFAULT_SIEM_MAP_OPTIONS);
     expect(document.event).toMatchObject({ category: ['iam'], type: ['deletion'], action: 'credential-revoked' });
     expect(document.Authtrail).toMatchObject({ revocationId: 'r-1', fingerprint: FP1, reason: 'leaked' });
+  });
+
+  it('a denial carries the claimed-name hash as user.hash, and boot, dropped and normalized under Authtrail', () => {
+    const normalized = [{ field: 'request.userAgent', action: 'replaced' }] as const;
+    const event = decisionEvent('static-token', 'deny', { boot: SAMPLE_BOOT, dropped: 2, normalized });
+    const document = toEcs(event, DEFAULT_SIEM_MAP_OPTIONS);
+    expect(document.user).toEqual({ hash: event.data.claimedUsernameHash });
+    expect(document.Authtrail).toMatchObject({ boot: SAMPLE_BOOT, sequence: event.data.sequence, dropped: 2, normalized });
+  });
+
+  it.each([
+    ['running', 'info', 1],
+    ['stopped', 'end', 1],
+    ['lost', 'end', 3],
+  ] as const)('a producer %s status is an ECS process %s event of severity %d with the boot and its last sequence', (state, type, severity) => {
+    const event = producerStatusEvents().find((e) => (e.data as { state: string }).state === state);
+    if (!event) throw new Error('fixture');
+    const document = toEcs(event, DEFAULT_SIEM_MAP_OPTIONS);
+    expect(document.event).toMatchObject({ category: ['process'], type: [type], action: 'producer-status', severity });
+    expect(document.Authtrail).toEqual({ type: 'authtrail.control.producer.status.v1', ...event.data });
+    expect(document.message).toContain(`boot ${SAMPLE_BOOT}`);
+    expect(document.user).toBeUndefined();
   });
 });

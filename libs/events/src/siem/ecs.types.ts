@@ -6,8 +6,8 @@ export const ECS_VERSION = '8.17.0';
 
 export interface EcsEvent {
   readonly kind: 'event';
-  readonly category: readonly ('authentication' | 'configuration' | 'iam')[];
-  readonly type: readonly ('start' | 'info' | 'change' | 'deletion')[];
+  readonly category: readonly ('authentication' | 'configuration' | 'iam' | 'process')[];
+  readonly type: readonly ('start' | 'info' | 'change' | 'deletion' | 'end')[];
   readonly outcome?: 'success' | 'failure';
   readonly reason?: string;
   readonly id: string;

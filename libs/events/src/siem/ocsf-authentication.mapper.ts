@@ -122,6 +122,10 @@ function authtrailExtras(event: DecisionEvent, fields: SelectedFields): Record<s
     tls: data.request.tls,
     attempts: data.attempts,
     claimedUsernameHash: data.claimedUsernameHash,
+    // metadata.sequence counts per boot: the boot says which run it belongs to.
+    boot: data.boot,
+    dropped: data.dropped,
+    normalized: data.normalized,
     extra: fields.extra && Object.keys(fields.extra).length > 0 ? fields.extra : undefined,
     credential: credentialSummary(data, fields, { withX509: false }),
     policy: data.policy,

@@ -6,7 +6,8 @@ import type { SiemMapOptions } from './siem-options';
 
 // OCSF 1.8.0 has no class for "policy applied" or "credential revoked" in the IAM subset
 // authtrail ships; the Base Event (class 0) is the schema's own answer for such events:
-// activity 99 "Other" with the specific name in `activity_name` (sibling convention).
+// activity 99 "Other" with the specific name in `activity_name` (sibling convention). Producer
+// status events (heartbeat, stopped, lost) are Base Events too: OCSF has no "audit source" class here.
 const OTHER = 99;
 
 /** A control event as an OCSF Base Event. Pure. */
@@ -21,8 +22,8 @@ export function toOcsfControl(event: ControlEvent, options: SiemMapOptions): Ocs
     class_name: 'Base Event',
     type_uid: OTHER,
     type_name: `Base Event: ${summary.title}`,
-    severity_id: 1,
-    severity: 'Informational',
+    severity_id: summary.severity.id,
+    severity: summary.severity.name,
     time: Date.parse(event.time),
     timezone_offset: 0 as const,
     message: summary.message,

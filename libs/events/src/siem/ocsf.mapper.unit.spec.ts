@@ -1,10 +1,13 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { REASON_CODES, type DecisionEvent } from '../decision.event';
 import { toOcsfAuthentication } from './ocsf-authentication.mapper';
 import { toOcsfControl } from './ocsf-control.mapper';
 import { DEFAULT_SIEM_MAP_OPTIONS } from './siem-options';
-import { controlEvents, decisionEvent, everyDecision, STRATEGY_IDS, type StrategyId } from './testdata/decision-events.fixture';
-import { validateOcsf } from './testdata/ocsf-schema.validator';
+import { controlEvents, decisionEvent, everyDecision, producerStatusEvents, SAMPLE_BOOT, STRATEGY_IDS, type StrategyId } from './testdata/decision-events.fixture';
+import { OCSF_SCHEMA_DIR, validateOcsf } from './testdata/ocsf-schema.validator';
+import { OCSF_VERSION } from './ocsf.types';
 
 const map = (event: DecisionEvent) => toOcsfAuthentication(event, DEFAULT_SIEM_MAP_OPTIONS);
 
@@ -23,6 +26,20 @@ describe('OCSF Authentication mapper', () => {
     const document = toOcsfControl(event, DEFAULT_SIEM_MAP_OPTIONS);
     expect(validateOcsf(JSON.parse(JSON.stringify(document)), 'base_event').errors).toEqual([]);
     expect(document.metadata.uid).toBe(event.id);
+  });
+
+  it('a lost producer boot is a Medium severity Base Event naming the boot and its last sequence; heartbeats are Informational', () => {
+    const [running, , lost] = producerStatusEvents().map((e) => toOcsfControl(e, DEFAULT_SIEM_MAP_OPTIONS));
+    expect(lost).toMatchObject({ activity_name: 'Producer Lost', severity_id: 3, severity: 'Medium', metadata: { event_code: 'producer-status' } });
+    expect(lost?.unmapped?.['authtrail']).toEqual({ type: 'authtrail.control.producer.status.v1', instance: 'authn-0', boot: SAMPLE_BOOT, state: 'lost', lastSequence: 43, dropped: 2 });
+    expect(running).toMatchObject({ activity_name: 'Producer Running', severity_id: 1 });
+  });
+
+  it('boot, dropped and normalized of a decision are kept under unmapped.authtrail, and it still validates', () => {
+    const normalized = [{ field: 'request.path', action: 'truncated' }] as const;
+    const document = map(decisionEvent('basic-auth', 'deny', { boot: SAMPLE_BOOT, dropped: 5, normalized }));
+    expect(document.unmapped?.['authtrail']).toMatchObject({ boot: SAMPLE_BOOT, dropped: 5, normalized });
+    expect(validateOcsf(JSON.parse(JSON.stringify(document)), 'authentication').errors).toEqual([]);
   });
 
   const protocols: readonly [StrategyId, number, string][] = [
@@ -141,6 +158,14 @@ describe('OCSF Authentication mapper', () => {
 });
 
 describe('offline OCSF validator', () => {
+  it('reads the OCSF subset vendored in the repository, of the version the mappers write, with its licence', () => {
+    const repositoryRoot = join(__dirname, '../../../..');
+    expect(relative(repositoryRoot, OCSF_SCHEMA_DIR)).toBe(join('libs', 'events', 'src', 'siem', 'testdata', 'ocsf'));
+    expect(JSON.parse(readFileSync(join(OCSF_SCHEMA_DIR, 'version.json'), 'utf8'))).toEqual({ version: OCSF_VERSION });
+    expect(readFileSync(join(OCSF_SCHEMA_DIR, 'LICENSE'), 'utf8')).toContain('Apache License');
+    expect(existsSync(join(OCSF_SCHEMA_DIR, 'README.md'))).toBe(true);
+  });
+
   const valid = (): Record<string, unknown> => JSON.parse(JSON.stringify(map(decisionEvent('oidc', 'allow'))));
   const cases: readonly [string, (d: Record<string, unknown>) => void, RegExp][] = [
     ['a missing user is reported as a missing required attribute', (d) => delete d['user'], /^user: required/],

@@ -1,5 +1,6 @@
 // The part of OCSF 1.8.0 authtrail emits: the Authentication class (3002) for decisions and the
-// Base Event (0) for control events. Checked against /work/shared/ocsf in the unit tests.
+// Base Event (0) for control events. Checked in the unit tests against the OCSF 1.8.0 subset
+// vendored in testdata/ocsf.
 
 export const OCSF_VERSION = '1.8.0';
 export const OCSF_AUTHENTICATION_CLASS_UID = 3002;

@@ -4,12 +4,14 @@ import fc from 'fast-check';
 import {
   CREDENTIAL_REVOKED_EVENT_TYPE,
   POLICY_APPLIED_EVENT_TYPE,
+  PRODUCER_STATUS_EVENT_TYPE,
   REASON_CODES,
   REVOCATION_LIFTED_EVENT_TYPE,
   type AuthtrailEvent,
   type CredentialRevokedData,
   type DecisionData,
   type PolicyAppliedData,
+  type ProducerStatusData,
   type RevocationLiftedData,
 } from '../decision.event';
 import { createEventIdFactory } from '../event-id';
@@ -25,74 +27,77 @@ const rfc3339 = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('
 const reason = fc.constantFrom(...REASON_CODES);
 const strings = fc.array(text, { maxLength: 4 });
 
-const user = fc.record(
-  {
-    username: nonEmptyText,
-    uid: text,
-    groups: strings,
-    extra: fc.dictionary(nonEmptyText, strings, { maxKeys: 3 }),
-  },
-  { requiredKeys: ['username', 'groups', 'extra'] },
-);
+const bootId = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => createEventIdFactory()(d));
 
-const credential = fc.record(
-  {
-    type: nonEmptyText,
-    fingerprint,
-    publicId: text,
-    issuer: text,
-    subject: text,
-    audiences: strings,
-    issuedAt: rfc3339,
-    expiresAt: rfc3339,
-    x509: fc.record({ serial: nonEmptyText, subject: text, issuer: text, notBefore: rfc3339, notAfter: rfc3339, sha256: hex64 }),
-  },
-  { requiredKeys: ['type'] },
-);
+/** The strings a decision is built from: ordinary ones, or hostile ones (see below). */
+interface TextKinds {
+  readonly text: fc.Arbitrary<string>;
+  readonly nonEmpty: fc.Arbitrary<string>;
+  readonly list: fc.Arbitrary<string[]>;
+  readonly extra: fc.Arbitrary<Record<string, string[]>>;
+  readonly attempts?: fc.Arbitrary<DecisionData['attempts']>;
+}
 
-const request = fc.record(
-  {
-    endpoint: fc.constantFrom('tokenreview', 'selfsubjectreview', 'authenticate', 'forward-auth', 'graphql' as const),
-    sourceIp: fc.oneof(fc.ipV4(), fc.ipV6()),
-    forwardedFor: strings,
-    userAgent: text,
-    method: text,
-    path: text,
-    tls: fc.boolean(),
-  },
-  { requiredKeys: ['endpoint'] },
-);
-
-const decisionFields = {
-  httpStatus: fc.integer({ min: 100, max: 599 }),
-  reason,
-  message: text,
-  strategy: nonEmptyText,
-  attempts: fc.array(
-    fc.record(
-      { strategy: nonEmptyText, outcome: fc.constantFrom('authenticated', 'abstained', 'rejected', 'errored' as const), reason },
-      { requiredKeys: ['strategy', 'outcome'] },
-    ),
-    { maxLength: 4 },
-  ),
-  claimedUsername: text,
-  claimedUsernameHash: usernameHash,
-  credential,
-  request,
-  policy: fc.record({
-    version: fc.nat(),
-    effects: fc.array(fc.record({ rule: nonEmptyText, effect: fc.constantFrom('warn', 'deny' as const), message: text }), { maxLength: 3 }),
-  }),
-  latencyMicros: fc.nat(),
-  instance: nonEmptyText,
-  sequence: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
-};
 const decisionRequired = ['decision', 'httpStatus', 'reason', 'attempts', 'request', 'instance', 'sequence'] as const;
 
-export const decisionDataArbitrary: fc.Arbitrary<DecisionData> = fc.oneof(
-  fc.record({ ...decisionFields, decision: fc.constant('allow' as const), user }, { requiredKeys: [...decisionRequired, 'user'] }),
-  fc.record({ ...decisionFields, decision: fc.constant('deny' as const), user }, { requiredKeys: [...decisionRequired] }),
-);
+/** Valid decision data whose free-text fields come from `k`; fixed-vocabulary fields stay valid. */
+function decisionDataOf(k: TextKinds): fc.Arbitrary<DecisionData> {
+  const user = fc.record({ username: k.nonEmpty, uid: k.text, groups: k.list, extra: k.extra }, { requiredKeys: ['username', 'groups', 'extra'] });
+  const credential = fc.record(
+    {
+      type: k.nonEmpty,
+      fingerprint,
+      publicId: k.text,
+      issuer: k.text,
+      subject: k.text,
+      audiences: k.list,
+      issuedAt: rfc3339,
+      expiresAt: rfc3339,
+      x509: fc.record({ serial: k.nonEmpty, subject: k.text, issuer: k.text, notBefore: rfc3339, notAfter: rfc3339, sha256: hex64 }),
+    },
+    { requiredKeys: ['type'] },
+  );
+  const request = fc.record(
+    {
+      endpoint: fc.constantFrom('tokenreview', 'selfsubjectreview', 'authenticate', 'forward-auth', 'graphql' as const),
+      sourceIp: fc.oneof(fc.ipV4(), fc.ipV6()),
+      forwardedFor: k.list,
+      userAgent: k.text,
+      method: k.text,
+      path: k.text,
+      tls: fc.boolean(),
+    },
+    { requiredKeys: ['endpoint'] },
+  );
+  const fields = {
+    httpStatus: fc.integer({ min: 100, max: 599 }),
+    reason,
+    message: k.text,
+    strategy: k.nonEmpty,
+    attempts:
+      k.attempts ??
+      fc.array(fc.record({ strategy: k.nonEmpty, outcome: fc.constantFrom('authenticated', 'abstained', 'rejected', 'errored' as const), reason }, { requiredKeys: ['strategy', 'outcome'] }), { maxLength: 4 }),
+    claimedUsername: k.text,
+    claimedUsernameHash: usernameHash,
+    credential,
+    request,
+    policy: fc.record({
+      version: fc.nat(),
+      effects: fc.array(fc.record({ rule: k.nonEmpty, effect: fc.constantFrom('warn', 'deny' as const), message: k.text }), { maxLength: 3 }),
+    }),
+    latencyMicros: fc.nat(),
+    instance: k.nonEmpty,
+    sequence: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    boot: bootId,
+    dropped: fc.nat(),
+  };
+  return fc.oneof(
+    fc.record({ ...fields, decision: fc.constant('allow' as const), user }, { requiredKeys: [...decisionRequired, 'user'] }),
+    fc.record({ ...fields, decision: fc.constant('deny' as const), user }, { requiredKeys: [...decisionRequired] }),
+  );
+}
+
+export const decisionDataArbitrary: fc.Arbitrary<DecisionData> = decisionDataOf({ text, nonEmpty: nonEmptyText, list: strings, extra: fc.dictionary(nonEmptyText, strings, { maxKeys: 3 }) });
 
 export const policyAppliedDataArbitrary: fc.Arbitrary<PolicyAppliedData> = fc.record(
   { version: fc.integer({ min: 1, max: 1_000_000 }), document: fc.string({ maxLength: 200, unit: 'binary' }), appliedBy: nonEmptyText, comment: text },
@@ -111,6 +116,14 @@ export const revocationLiftedDataArbitrary: fc.Arbitrary<RevocationLiftedData> =
   { requiredKeys: ['revocationId'] },
 );
 
+export const producerStatusDataArbitrary: fc.Arbitrary<ProducerStatusData> = fc.record({
+  instance: nonEmptyText,
+  boot: bootId,
+  state: fc.constantFrom('running', 'stopped', 'lost' as const),
+  lastSequence: fc.nat(),
+  dropped: fc.nat(),
+});
+
 const origin = fc.record({
   time: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true }),
   source: fc.tuple(fc.constantFrom('authn', 'graphql-api'), nonEmptyText).map(([service, instance]) => eventSource(service, instance)),
@@ -123,4 +136,44 @@ export const eventArbitrary: fc.Arbitrary<AuthtrailEvent> = fc.oneof(
   fc.tuple(origin, policyAppliedDataArbitrary).map(([o, data]) => controlEvent({ ...o, id: ids(o.time), type: POLICY_APPLIED_EVENT_TYPE, data })),
   fc.tuple(origin, credentialRevokedDataArbitrary).map(([o, data]) => controlEvent({ ...o, id: ids(o.time), type: CREDENTIAL_REVOKED_EVENT_TYPE, data })),
   fc.tuple(origin, revocationLiftedDataArbitrary).map(([o, data]) => controlEvent({ ...o, id: ids(o.time), type: REVOCATION_LIFTED_EVENT_TYPE, data })),
+  fc.tuple(origin, producerStatusDataArbitrary).map(([o, data]) => controlEvent({ ...o, id: ids(o.time), type: PRODUCER_STATUS_EVENT_TYPE, data })),
 );
+
+// Hostile strings, as a caller of /v1/authenticate or a proxy can send them: NUL and other C0 /
+// C1 controls, DEL, U+2028/U+2029, bidi controls, lone high and low surrogates, emoji (valid
+// surrogate pairs that must be kept), anything else, and sometimes thousands of them.
+const HOSTILE_UNITS = [
+  '\u0000', '\u0001', '\u0009', '\u000a', '\u000d', '\u001b', '\u001f', '\u007f', '\u0080', '\u0085', '\u009f',
+  '\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202e', '\u2066', '\u2069',
+  '\ud800', '\udbff', '\udc00', '\udfff', '\ud83d', '\ude00',
+  '\ud83d\ude00', '\u{1f469}\u200d\u{1f4bb}', 'é', '\u00a0', '\ufeff', '\ufffd', 'a', 'Z', '0', ' ', '/', '%', '"', '\\',
+];
+const hostileUnit = fc.oneof(fc.constantFrom(...HOSTILE_UNITS), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
+const shortHostile = fc.string({ unit: hostileUnit, maxLength: 12 });
+/** Short, or a short piece repeated up to 3000 times (past every string limit: 16 KiB and more). */
+export const hostileTextArbitrary: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: shortHostile },
+  { weight: 1, arbitrary: fc.tuple(fc.string({ unit: hostileUnit, minLength: 1, maxLength: 6 }), fc.integer({ min: 100, max: 3000 })).map(([piece, times]) => piece.repeat(times)) },
+);
+const hostileNonEmpty = hostileTextArbitrary.filter((s) => s.length > 0);
+/** Short lists, or one item repeated past the list limits (32 forwarded-for, 1000 elsewhere). */
+const hostileList = fc.oneof(
+  { weight: 4, arbitrary: fc.array(hostileTextArbitrary, { maxLength: 4 }) },
+  { weight: 1, arbitrary: fc.tuple(shortHostile, fc.integer({ min: 20, max: 1100 })).map(([item, times]) => Array.from({ length: times }, (_, i) => `${item}${i % 3}`)) },
+);
+const hostileExtra = fc.oneof(
+  { weight: 4, arbitrary: fc.dictionary(hostileNonEmpty, fc.array(hostileTextArbitrary, { maxLength: 3 }), { maxKeys: 4 }) },
+  { weight: 1, arbitrary: fc.tuple(shortHostile, fc.integer({ min: 60, max: 80 })).map(([key, n]) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${key}${i}`, [key]]))) },
+);
+
+/** Valid decision data whose free-text strings are hostile: what producers hand to `decisionEvent()` (it normalises them). */
+export const hostileDecisionDataArbitrary: fc.Arbitrary<DecisionData> = decisionDataOf({
+  text: hostileTextArbitrary,
+  nonEmpty: hostileNonEmpty,
+  list: hostileList,
+  extra: hostileExtra,
+  attempts: fc.oneof(
+    fc.array(fc.record({ strategy: hostileNonEmpty, outcome: fc.constantFrom('authenticated', 'abstained', 'rejected', 'errored' as const) }), { maxLength: 3 }),
+    fc.integer({ min: 999, max: 1003 }).map((n) => Array.from({ length: n }, () => ({ strategy: 'static-token', outcome: 'abstained' as const }))),
+  ),
+});

@@ -52,7 +52,7 @@ describe('basic-auth strategy', () => {
     ['a wrong bcrypt password is rejected with invalid_password', () => basic('bea', WRONG), { kind: 'rejected', reason: 'invalid_password' }],
     ['a wrong plaintext password is rejected with invalid_password', () => basic('pat', WRONG), { kind: 'rejected', reason: 'invalid_password' }],
     ['another user\'s password is rejected', () => basic('ann', PASSWORDS.plain), { kind: 'rejected', reason: 'invalid_password' }],
-    ['an unknown user gets the same answer as a wrong password (no user enumeration)', () => basic('nobody', PASSWORDS.argon), { kind: 'rejected', reason: 'invalid_password', claimedUsername: 'nobody', message: 'invalid user name or password' }],
+    ['an unknown user gets the same answer as a wrong password (no user enumeration)', () => basic('nobody', PASSWORDS.argon), { kind: 'rejected', reason: 'invalid_password', message: 'invalid user name or password' }],
     ['basic credentials without a colon are malformed', () => `Basic ${Buffer.from('ann').toString('base64')}`, { kind: 'rejected', reason: 'malformed_credentials' }],
     ['garbage base64 is malformed', () => 'Basic ***', { kind: 'rejected', reason: 'malformed_credentials' }],
     ['truncated base64 is malformed', () => basic('ann', PASSWORDS.argon).slice(0, -1), { kind: 'rejected', reason: 'malformed_credentials' }],
@@ -60,6 +60,19 @@ describe('basic-auth strategy', () => {
     ['no Authorization header abstains', () => undefined, { kind: 'abstained' }],
   ])('%s', async (_name, authorization, expected) => {
     expect(await strategy.authenticate(requestView({ authorization: authorization() }))).toMatchObject(expected);
+  });
+
+  it.each([
+    ['a known user with a wrong password names the account in clear (claimedUsername), and no credential subject', 'ann', { claimedUsername: 'ann' }],
+    ['an unknown user name is only typedUsername (it may be a password typed in the wrong field), and no credential subject', 'nobody', { typedUsername: 'nobody' }],
+  ])('%s', async (_sentence, user, named) => {
+    const outcome = await strategy.authenticate(requestView({ authorization: basic(user, WRONG) }));
+    expect(outcome).toEqual({ kind: 'rejected', reason: 'invalid_password', message: 'invalid user name or password', credential: { type: 'basic-auth' }, ...named });
+  });
+
+  it('a password typed as the user name is never a claimedUsername nor a credential subject, only typedUsername', async () => {
+    const outcome = await strategy.authenticate(requestView({ authorization: basic(PASSWORDS.argon, PASSWORDS.argon) }));
+    expect(outcome).toEqual({ kind: 'rejected', reason: 'invalid_password', message: 'invalid user name or password', credential: { type: 'basic-auth' }, typedUsername: PASSWORDS.argon });
   });
 
   it('never shows a password outside secretForFingerprint, in outcomes or logs', async () => {
@@ -91,6 +104,19 @@ describe('basic-auth strategy', () => {
     ]);
     expect(known).toMatchObject({ kind: 'rejected', reason: 'invalid_password' });
     expect(unknown).toMatchObject({ kind: 'rejected', reason: 'throttled' });
+  });
+
+  it('a throttled attempt follows the same rule: the account in clear, an unknown name only typed', async () => {
+    const bounded = await createBasicAuthStrategy({ id: 'basic-auth', passwordFile: files.file(csv), maxConcurrentHashes: 1, maxQueuedHashes: 0 });
+    extra.push(bounded);
+    const [, known, unknown] = await Promise.all([
+      bounded.authenticate(requestView({ authorization: basic('sam', WRONG) })),
+      bounded.authenticate(requestView({ authorization: basic('ann', WRONG) })),
+      bounded.authenticate(requestView({ authorization: basic('nobody', WRONG) })),
+    ]);
+    const throttled = { kind: 'rejected', reason: 'throttled', message: 'too many password checks in progress; retry later' };
+    expect(known).toEqual({ ...throttled, claimedUsername: 'ann' });
+    expect(unknown).toEqual({ ...throttled, typedUsername: 'nobody' });
   });
 
   it('does not spend KDF slots on plaintext entries', async () => {

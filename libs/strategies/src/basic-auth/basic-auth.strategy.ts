@@ -1,8 +1,12 @@
 // `basic-auth` (DESIGN §3.2). Reason codes: a wrong password and an unknown user are both
 // `invalid_password` with the same message: the reason is returned to the caller, and a distinct
-// code for unknown users would undo the dummy-hash protection against user enumeration (the
-// audit still has `claimedUsername`). Unreadable Basic credentials: `malformed_credentials`;
-// KDF queue full: `throttled`.
+// code for unknown users would undo the dummy-hash protection against user enumeration.
+// Unreadable Basic credentials: `malformed_credentials`; KDF queue full: `throttled`.
+//
+// What a failure says about the name (issue #14): a name in the password file is an account,
+// so it is the `claimedUsername` (kept in clear); any other name is only `typedUsername` —
+// people type their password into the user field, so it is hashed by the authn service and
+// never stored. Failures carry no `credential.subject` for the same reason.
 import { authorizationOf } from '../http/authorization-header';
 import { loadAndWatch } from '../shared/file-reloader';
 import { createSecretHasher } from '../shared/secret-compare';
@@ -43,12 +47,14 @@ export async function createBasicAuthStrategy(config: BasicAuthConfig, deps: Str
     const { users, dummy } = table.current();
     const user = users.get(username);
     const stored = user?.password ?? dummy;
+    // Known account → its name in clear; unknown → typed, hashed only (see the header).
+    const named = user ? { claimedUsername: username } : { typedUsername: username };
     const invalid: AuthOutcome = {
       kind: 'rejected',
       reason: 'invalid_password',
       message: 'invalid user name or password',
-      credential: { type: 'basic-auth', subject: username },
-      claimedUsername: username,
+      credential: { type: 'basic-auth' },
+      ...named,
     };
 
     let matches: boolean;
@@ -57,7 +63,7 @@ export async function createBasicAuthStrategy(config: BasicAuthConfig, deps: Str
     } else {
       const permit = await semaphore.acquire();
       if (permit.kind === 'queue-full') {
-        return { kind: 'rejected', reason: 'throttled', message: 'too many password checks in progress; retry later', claimedUsername: username };
+        return { kind: 'rejected', reason: 'throttled', message: 'too many password checks in progress; retry later', ...named };
       }
       try {
         matches = await verifyPassword(stored, password, hasher);

@@ -15,6 +15,9 @@
 // path (anonymous allow-list), which is not part of the key.
 // With a `fingerprint` function, a stored outcome keeps the credential's fingerprint instead of
 // `secretForFingerprint`: the entries hold no raw secret, and a hit needs no second HMAC.
+// A stored rejection keeps its `claimedUsername` / `typedUsername` so a hit records the same
+// name (hash) as the miss; a typed name may be a mistyped password, so it lives in memory for
+// the failure TTL only (Kubernetes default 0: not stored at all) and is never written anywhere.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { fingerprinted, type RequestView, type Strategy } from '../strategy';
 import { systemClock } from '../shared/strategy-deps';

@@ -125,4 +125,17 @@ describe('cached', () => {
     const strategy = cached(scripted('s', rejected), { successTTLms: 10_000, failureTTLms: 0, fingerprint: () => 'fp' });
     expect((await strategy.authenticateWithTrace(requestView({ authorization: bearer('tok') }))).outcome).toEqual(rejected);
   });
+
+  it.each([
+    ['the claimed account name', { claimedUsername: 'ann' }],
+    ['the typed (unknown) name, so the hit is hashed into the event like the miss', { typedUsername: 'nobody' }],
+  ])('a failure served from the cache keeps %s', async (_sentence, named) => {
+    const rejected: AuthOutcome = { kind: 'rejected', reason: 'invalid_password', message: 'no', credential: { type: 'basic-auth' }, ...named };
+    const inner = scripted('basic-auth', rejected);
+    const strategy = cached(inner, { successTTLms: 10_000, failureTTLms: 5_000, fingerprint: () => 'fp' });
+    await strategy.authenticateWithTrace(requestView({ authorization: bearer('x') }));
+    const hit = await strategy.authenticateWithTrace(requestView({ authorization: bearer('x') }));
+    expect(inner.calls).toBe(1);
+    expect(hit.outcome).toEqual(rejected);
+  });
 });

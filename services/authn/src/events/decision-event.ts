@@ -1,6 +1,8 @@
-// One decision → one `authtrail.authn.decision.v1` event. Pure: the id, the clock, the sequence
-// number and the HMAC functions are passed in, so a table of tests pins every field.
-// The raw secret is only ever handed to `fingerprint` and never copied into the event.
+// One decision → one `authtrail.authn.decision.v1` event. Pure: the id, the clock, the boot and
+// sequence number, the drop count and the HMAC functions are passed in, so a table of tests pins
+// every field. The raw secret is only ever handed to `fingerprint` and never copied into the
+// event; a typed username is only ever handed to `usernameHash`. Request strings are made safe
+// (and limited) by `decisionEvent()` in libs/events, the one normalisation every producer uses.
 import { isIP } from 'node:net';
 import { decisionEvent, eventSource, type DecisionCredential, type DecisionData, type DecisionEvent, type DecisionRequest, type PolicyEffect, type ReasonCode } from '@authtrail/events';
 import type { Attempt, CredentialDescription, UserInfo } from '@authtrail/strategies';
@@ -15,7 +17,10 @@ export interface DecisionResult {
   readonly attempts: readonly Attempt[];
   readonly user?: UserInfo;
   readonly credential?: CredentialDescription;
+  /** A name that cannot be a secret (a known account, a certificate CN, a JWT `sub`): kept in clear. */
   readonly claimedUsername?: string;
+  /** A name a person typed that matches no account: only its hash is kept. */
+  readonly typedUsername?: string;
   readonly policy?: { readonly version: number; readonly effects: readonly PolicyEffect[] };
 }
 
@@ -26,7 +31,11 @@ export interface DecisionEventContext {
   readonly now: Date;
   readonly id: string;
   readonly instance: string;
+  /** The producer boot (UUIDv7); `sequence` counts within it. */
+  readonly boot?: string;
   readonly sequence: number;
+  /** Decision events this boot dropped before this one. */
+  readonly dropped?: number;
   readonly latencyMicros?: number;
   readonly fingerprint: (secret: string) => string;
   readonly usernameHash: (username: string) => string;
@@ -34,31 +43,37 @@ export interface DecisionEventContext {
 
 export function toDecisionEvent(result: DecisionResult, request: DecisionRequestFacts, context: DecisionEventContext): DecisionEvent {
   const credential = result.credential ? describeCredential(result.credential, context.fingerprint) : undefined;
+  const denied = result.decision === 'deny';
+  // Every failure that named someone is findable by the name's hash (GraphQL hashes the name an
+  // admin asks about with the same keys); only a name that cannot be a secret is kept in clear.
+  const named = denied ? (result.claimedUsername || result.typedUsername) : undefined;
   const data: DecisionData = {
     decision: result.decision,
     httpStatus: result.httpStatus,
     reason: result.reason,
-    ...(result.message !== undefined ? { message: result.message.slice(0, 512) } : {}),
+    ...(result.message !== undefined ? { message: result.message } : {}),
     ...(result.strategy !== undefined ? { strategy: result.strategy } : {}),
     attempts: result.attempts.map((a) => ({ strategy: a.strategy, outcome: a.outcome, ...(a.reason ? { reason: a.reason } : {}) })),
     ...(result.user ? { user: { username: result.user.username, ...(result.user.uid !== undefined ? { uid: result.user.uid } : {}), groups: [...result.user.groups], extra: copyExtra(result.user.extra) } } : {}),
-    // On failures only the HMAC of the claimed name is kept: people type passwords into username fields.
-    ...(result.decision === 'deny' && result.claimedUsername ? { claimedUsernameHash: context.usernameHash(result.claimedUsername) } : {}),
+    ...(denied && result.claimedUsername ? { claimedUsername: result.claimedUsername } : {}),
+    ...(named ? { claimedUsernameHash: context.usernameHash(named) } : {}),
     ...(credential ? { credential } : {}),
     request: {
       endpoint: request.endpoint,
       // Only a real address: the field is typed ipv4/ipv6 for consumers.
       ...(request.sourceIp !== undefined && isIP(request.sourceIp) !== 0 ? { sourceIp: request.sourceIp } : {}),
       ...(request.forwardedFor && request.forwardedFor.length > 0 ? { forwardedFor: [...request.forwardedFor] } : {}),
-      ...(request.userAgent !== undefined ? { userAgent: request.userAgent.slice(0, 512) } : {}),
+      ...(request.userAgent !== undefined ? { userAgent: request.userAgent } : {}),
       ...(request.method !== undefined ? { method: request.method } : {}),
-      ...(request.path !== undefined ? { path: request.path.slice(0, 2048) } : {}),
+      ...(request.path !== undefined ? { path: request.path } : {}),
       ...(request.tls !== undefined ? { tls: request.tls } : {}),
     },
     ...(result.policy ? { policy: { version: result.policy.version, effects: result.policy.effects.map((e) => ({ ...e })) } } : {}),
     ...(context.latencyMicros !== undefined ? { latencyMicros: Math.max(0, Math.round(context.latencyMicros)) } : {}),
     instance: context.instance,
+    ...(context.boot !== undefined ? { boot: context.boot } : {}),
     sequence: context.sequence,
+    ...(context.dropped ? { dropped: context.dropped } : {}),
   };
   return decisionEvent({ id: context.id, time: context.now, source: eventSource('authn', context.instance), data });
 }

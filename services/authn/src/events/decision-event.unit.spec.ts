@@ -29,10 +29,22 @@ describe('toDecisionEvent', () => {
       absent: ['TOPSECRET', 'claimedUsernameHash'],
     },
     {
-      name: 'a failure keeps the claimed username only as its hash',
+      name: 'a failure of a known account keeps the claimed name in clear and its hash',
       result: { decision: 'deny', httpStatus: 401, reason: 'invalid_password', message: 'wrong password', strategy: 'basic-auth', attempts: [{ strategy: 'basic-auth', outcome: 'rejected', reason: 'invalid_password' }], claimedUsername: 'bob', credential: { type: 'basic-auth', secretForFingerprint: 'bob:pw' } },
-      expected: { decision: 'deny', httpStatus: 401, reason: 'invalid_password', message: 'wrong password', claimedUsernameHash: context.usernameHash('bob') },
-      absent: ['"bob"', 'bob:pw', 'claimedUsername"'],
+      expected: { decision: 'deny', httpStatus: 401, reason: 'invalid_password', message: 'wrong password', claimedUsername: 'bob', claimedUsernameHash: context.usernameHash('bob') },
+      absent: ['bob:pw'],
+    },
+    {
+      name: 'a failure with a typed name that matches no account keeps only its hash',
+      result: { decision: 'deny', httpStatus: 401, reason: 'invalid_password', message: 'wrong password', strategy: 'basic-auth', attempts: [{ strategy: 'basic-auth', outcome: 'rejected', reason: 'invalid_password' }], typedUsername: 'hunter2-typed', credential: { type: 'basic-auth' } },
+      expected: { decision: 'deny', claimedUsernameHash: context.usernameHash('hunter2-typed') },
+      absent: ['hunter2-typed', 'claimedUsername"'],
+    },
+    {
+      name: 'an allow never carries a claimed name or a hash, even when the result has one',
+      result: { decision: 'allow', httpStatus: 200, reason: 'ok', attempts: [], user: { username: 'alice', groups: [], extra: {} }, claimedUsername: 'alice', typedUsername: 'x' },
+      expected: { decision: 'allow' },
+      absent: ['claimedUsername', '"x"'],
     },
     {
       name: 'a refused malformed request has no attempts, no strategy and no credential',
@@ -72,5 +84,18 @@ describe('toDecisionEvent', () => {
     expect(anonymousFailure.subject).toBe(context.fingerprint('x'));
     const bare = toDecisionEvent({ decision: 'deny', httpStatus: 401, reason: 'no_credentials', attempts: [] }, request, context);
     expect(bare.subject).toBe('203.0.113.9');
+  });
+
+  it('the boot and the drop count go on the event; a drop count of 0 is left out', () => {
+    const boot = '0194a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a00';
+    const result: DecisionResult = { decision: 'deny', httpStatus: 401, reason: 'no_credentials', attempts: [] };
+    expect(toDecisionEvent(result, request, { ...context, boot, dropped: 3 }).data).toMatchObject({ boot, sequence: 41, dropped: 3 });
+    expect('dropped' in toDecisionEvent(result, request, { ...context, boot, dropped: 0 }).data).toBe(false);
+  });
+
+  it('request strings are normalised by the events library, not cut here: a 16 KiB user agent keeps 512 code points and is marked', () => {
+    const event = toDecisionEvent({ decision: 'deny', httpStatus: 401, reason: 'no_credentials', attempts: [] }, { ...request, userAgent: `\u0000${'a'.repeat(16 * 1024)}` }, context);
+    expect(event.data.request.userAgent).toBe(`\ufffd${'a'.repeat(511)}`);
+    expect(event.data.normalized).toEqual([{ field: 'request.userAgent', action: 'replaced' }, { field: 'request.userAgent', action: 'truncated' }]);
   });
 });

@@ -10,10 +10,12 @@ import {
   DECISION_EVENT_TYPE,
   newEventId,
   POLICY_APPLIED_EVENT_TYPE,
+  PRODUCER_PARTITION_KEY_PREFIX,
+  PRODUCER_STATUS_EVENT_TYPE,
   toBusRecord,
   TOPICS,
   type AuthtrailEvent,
-  type ControlEvent,
+  type PolicyControlEvent,
 } from '@authtrail/events';
 import { compilePolicy, evaluatePolicy, FailureThrottle, PolicyState, throttledSourceIp } from '@authtrail/policy';
 import type { Logger } from 'pino';
@@ -53,7 +55,7 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
   let loaded = false;
   let subscription: Subscription | undefined;
 
-  const apply = (event: ControlEvent, live: boolean) => {
+  const apply = (event: PolicyControlEvent, live: boolean) => {
     const outcome = state.apply(event);
     if (outcome.applied) {
       if (live) logger.info({ type: event.type, id: event.id, policyVersion: state.policy.version, revocations: state.revocations.size }, 'control event applied');
@@ -62,13 +64,17 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
     }
   };
 
-  const controlEventOf = (value: Buffer | null): ControlEvent | undefined => {
-    const decoded = decodeEvent(value);
+  const controlEventOf = (record: { readonly key: string | null; readonly value: Buffer | null }): PolicyControlEvent | undefined => {
+    // Producer status events (heartbeats of every instance) share the topic but say nothing
+    // about policy: skipped by their key, without decoding them, so a long history of
+    // heartbeats costs the replay at start little.
+    if (record.key?.startsWith(PRODUCER_PARTITION_KEY_PREFIX)) return undefined;
+    const decoded = decodeEvent(record.value);
     if (!decoded.ok) {
       logger.warn({ reason: decoded.reason }, 'undecodable record on the control topic skipped');
       return undefined;
     }
-    return isControlEvent(decoded.event) ? decoded.event : undefined;
+    return isPolicyControlEvent(decoded.event) ? decoded.event : undefined;
   };
 
   async function seedInitialPolicy(file: string): Promise<void> {
@@ -108,7 +114,7 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
 
     async start() {
       const count = await deps.subscriber.readToEnd(TOPICS.control, (record) => {
-        const event = controlEventOf(record.value);
+        const event = controlEventOf(record);
         if (!event) return;
         replayed.add(event.id);
         apply(event, false);
@@ -121,7 +127,7 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
         fromBeginning: true,
         handleBatch: async (batch) => {
           for (const record of batch.records) {
-            const event = controlEventOf(record.value);
+            const event = controlEventOf(record);
             if (!event || replayed.has(event.id)) continue;
             apply(event, true);
           }
@@ -137,6 +143,6 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
   };
 }
 
-function isControlEvent(event: AuthtrailEvent): event is ControlEvent {
-  return event.type !== DECISION_EVENT_TYPE;
+function isPolicyControlEvent(event: AuthtrailEvent): event is PolicyControlEvent {
+  return event.type !== DECISION_EVENT_TYPE && event.type !== PRODUCER_STATUS_EVENT_TYPE;
 }

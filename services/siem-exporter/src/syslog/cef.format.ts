@@ -23,7 +23,7 @@ export function cefMessage(event: AuthtrailEvent, product: SiemProduct, drop: re
 
   if (event.type !== DECISION_EVENT_TYPE) {
     const summary = summarizeControl(event, drop);
-    return `${head(`authtrail:${summary.action}`, summary.title, 1)}|${ext([['rt', Date.parse(event.time)], ['externalId', event.id], ['suser', summary.actor], ['msg', summary.message]])}`;
+    return `${head(`authtrail:${summary.action}`, summary.title, CEF_SEVERITY[summary.severity.id] ?? 1)}|${ext([['rt', Date.parse(event.time)], ['externalId', event.id], ['suser', summary.actor], ['msg', summary.message]])}`;
   }
   const data = event.data;
   const fields = selectFields(data, drop);

@@ -35,6 +35,13 @@ export function policyAppliedAt(n: number): AuthtrailEvent {
   return controlEvent({ id: newEventId(time.getTime()), time, source: eventSource('graphql-api', 'api-0'), type: 'authtrail.control.policy.applied.v1', data: { version: n + 1, document: 'strategies: {}\n', appliedBy: 'admin' } });
 }
 
+/** A producer status event of authn-test (`running` is a heartbeat). */
+export function producerStatusAt(n: number, state: 'running' | 'stopped' | 'lost'): AuthtrailEvent {
+  const time = new Date(Date.UTC(2026, 10, 29, 2, 0, 0) + n);
+  const boot = newEventId(Date.UTC(2026, 10, 29));
+  return controlEvent({ id: newEventId(time.getTime()), time, source: eventSource('authn', 'authn-test'), type: 'authtrail.control.producer.status.v1', data: { instance: 'authn-test', boot, state, lastSequence: n, dropped: 0 } });
+}
+
 /** Publishes events with their CloudEvents headers, like the bus does, and waits for the acks. */
 export async function publishEvents(kafka: Kafka, topic: string, events: readonly AuthtrailEvent[]): Promise<void> {
   const producer = kafka.producer({ allowAutoTopicCreation: true });

@@ -4,6 +4,7 @@ import {
   CREDENTIAL_REVOKED_EVENT_TYPE,
   DECISION_EVENT_TYPE,
   POLICY_APPLIED_EVENT_TYPE,
+  PRODUCER_STATUS_EVENT_TYPE,
   REVOCATION_LIFTED_EVENT_TYPE,
   type ControlEvent,
   type DecisionData,
@@ -139,5 +140,19 @@ export function controlEvents(): readonly ControlEvent[] {
     { ...envelope, id: '0193a1b2-c3d4-7e5f-8a9b-c00000000001', type: POLICY_APPLIED_EVENT_TYPE, data: { version: 4, document: 'strategies: {}\n', appliedBy: 'root', comment: 'tighten' } },
     { ...envelope, id: '0193a1b2-c3d4-7e5f-8a9b-c00000000002', type: CREDENTIAL_REVOKED_EVENT_TYPE, data: { revocationId: 'r-1', fingerprint: fingerprintOf(1), reason: 'leaked', revokedBy: 'root' } },
     { ...envelope, id: '0193a1b2-c3d4-7e5f-8a9b-c00000000003', type: REVOCATION_LIFTED_EVENT_TYPE, data: { revocationId: 'r-1', liftedBy: 'root' } },
+    ...producerStatusEvents(),
   ];
+}
+
+export const SAMPLE_BOOT = '0193a1b2-0000-7000-8000-00000000b007';
+
+/** One status event per state, of producer authn-0. */
+export function producerStatusEvents(): readonly ControlEvent[] {
+  const envelope = { specversion: '1.0' as const, source: '/authtrail/authn/authn-0', time: '2026-11-29T00:32:00.000Z', datacontenttype: 'application/json' as const };
+  return (['running', 'stopped', 'lost'] as const).map((state, i) => ({
+    ...envelope,
+    id: `0193a1b2-c3d4-7e5f-8a9b-c0000000001${i}`,
+    type: PRODUCER_STATUS_EVENT_TYPE,
+    data: { instance: 'authn-0', boot: SAMPLE_BOOT, state, lastSequence: 41 + i, dropped: i },
+  }));
 }

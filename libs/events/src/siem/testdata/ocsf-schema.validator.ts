@@ -1,12 +1,13 @@
-// A small offline OCSF validator for tests: reads the OCSF 1.8.0 definitions shipped in
-// ../shared/ocsf (DESIGN §4) and checks a document against a class: required attributes,
+// A small offline OCSF validator for tests: reads the OCSF 1.8.0 definitions vendored beside it
+// in ./ocsf (the subset authtrail emits, Apache-2.0, see its README) and checks a document against a class: required attributes,
 // unknown attributes, data types (with the dictionary's regexes and ranges), enum values, the
 // sibling captions of enums, `at_least_one` / `just_one` constraints, and
 // `type_uid = class_uid * 100 + activity_id`. Profiles count only when `metadata.profiles` names them.
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-export const OCSF_SCHEMA_DIR = process.env['OCSF_SCHEMA_DIR'] ?? resolve(__dirname, '../../../../../../shared/ocsf');
+// Inside the repository, and nowhere else: tests never read outside it (a fresh clone must pass).
+export const OCSF_SCHEMA_DIR = join(__dirname, 'ocsf');
 
 type Json = Record<string, unknown>;
 interface AttributeDef {

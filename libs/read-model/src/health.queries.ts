@@ -1,25 +1,19 @@
 import type { SqlRunner } from './data-source';
 import type { ProjectorStatusEntity } from './entities/projector.entity';
+import { PRODUCER_SEQUENCE_SELECT, type ProducerSequenceView } from './queries/audit-health.queries';
 
 /** One partition's lag and counters: the projector_status row as it is stored. */
 export type PartitionHealth = ProjectorStatusEntity;
 
-export interface ProducerHealth {
-  readonly instance: string;
-  readonly minSequence: string;
-  readonly maxSequence: string;
-  readonly received: string;
-  /** Sequence numbers in [min, max] never received: lost (or not yet projected) events. */
-  readonly missing: string;
-  readonly lastSeen: Date;
-}
+/** One producer boot, with the gap rule of `auditHealth` (queries/audit-health.queries.ts). */
+export type ProducerHealth = ProducerSequenceView;
 
 export interface ProjectorHealth {
   readonly partitions: readonly PartitionHealth[];
   readonly producers: readonly ProducerHealth[];
 }
 
-/** What `auditHealth` shows: lag per partition and per-producer sequence gaps. */
+/** What `auditHealth` shows: lag per partition and per-boot sequence gaps. */
 export async function readProjectorHealth(db: SqlRunner): Promise<ProjectorHealth> {
   const partitions = await db.query<PartitionHealth[]>(
     `SELECT group_id AS "groupId", topic, partition, next_offset::text AS "nextOffset",
@@ -29,11 +23,6 @@ export async function readProjectorHealth(db: SqlRunner): Promise<ProjectorHealt
             updated_at AS "updatedAt"
        FROM projector_status ORDER BY group_id, topic, partition`,
   );
-  const producers = await db.query<ProducerHealth[]>(
-    `SELECT instance, min_sequence::text AS "minSequence", max_sequence::text AS "maxSequence",
-            received::text AS received,
-            greatest(0, max_sequence - min_sequence + 1 - received)::text AS missing, last_seen AS "lastSeen"
-       FROM producer_sequence ORDER BY instance`,
-  );
+  const producers = await db.query<ProducerHealth[]>(PRODUCER_SEQUENCE_SELECT);
   return { partitions, producers };
 }

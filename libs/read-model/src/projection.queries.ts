@@ -1,9 +1,16 @@
 import { withCopy, type SqlRunner } from './data-source';
 import { copyText } from './copy-text';
+import { CONTROL_EVENT_COLUMNS } from './entities/control-event.entity';
+import { CREDENTIAL_COLUMNS, CREDENTIAL_SOURCE_IP_COLUMNS } from './entities/credential.entity';
+import { DECISION_COLUMNS, type DecisionRow } from './entities/decision.entity';
+import { FAILURE_BUCKET_COLUMNS, FAILURE_BUCKET_DIMENSIONS } from './entities/failure-bucket.entity';
+import { IDENTITY_COLUMNS } from './entities/identity.entity';
+import { POLICY_VERSION_COLUMNS } from './entities/policy-version.entity';
+import { PRODUCER_SEQUENCE_COLUMNS } from './entities/projector.entity';
+import { REVOCATION_COLUMNS } from './entities/revocation.entity';
 import type {
   ControlEventRow,
   CredentialChange,
-  DecisionRow,
   FailureBucketChange,
   IdentityChange,
   PolicyVersionRow,
@@ -12,6 +19,7 @@ import type {
   RevocationLifted,
   RevocationRevoked,
 } from './projection.rows';
+import { columnOf, recordsetOf } from './table-sql';
 
 // Bulk writes: every statement takes the whole batch as ONE json parameter and expands it with
 // json_to_recordset, so a batch of any size is one round trip per table and never hits the
@@ -21,13 +29,9 @@ const json = (rows: readonly unknown[]): string => JSON.stringify(rows);
 const byKey = <T>(rows: readonly T[], key: (row: T) => string): T[] =>
   [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 
-const DECISION_COLUMNS: readonly (keyof DecisionRow)[] = [
-  'id', 'time', 'decision', 'httpStatus', 'reason', 'strategy', 'username', 'claimed', 'groups', 'sourceIp',
-  'userAgent', 'endpoint', 'credentialFingerprint', 'credentialType', 'policyVersion', 'instance', 'sequence', 'payload',
-];
-const DECISION_SQL_COLUMNS =
-  'id, time, decision, http_status, reason, strategy, username, claimed, groups, source_ip, user_agent, endpoint, ' +
-  'credential_fingerprint, credential_type, policy_version, instance, sequence, payload';
+/** Every column of `decision`, in one order for the COPY text and its column list. */
+export const DECISION_ROW_FIELDS = Object.keys(DECISION_COLUMNS) as (keyof DecisionRow)[];
+const DECISION_SQL_COLUMNS = DECISION_ROW_FIELDS.map((k) => columnOf(DECISION_COLUMNS, k)).join(', ');
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -46,7 +50,7 @@ const UNIQUE_VIOLATION = '23505';
 export async function insertDecisions(db: SqlRunner, rows: readonly DecisionRow[]): Promise<ReadonlySet<string>> {
   if (rows.length === 0) return new Set();
   return withCopy(db, async (tx, copy) => {
-    const text = copyText(rows, DECISION_COLUMNS);
+    const text = copyText(rows, DECISION_ROW_FIELDS);
     await tx.query('SAVEPOINT decision_append');
     try {
       await copy(`COPY decision (${DECISION_SQL_COLUMNS}) FROM STDIN`, text);
@@ -71,13 +75,16 @@ export async function insertDecisions(db: SqlRunner, rows: readonly DecisionRow[
   });
 }
 
+const keys = <K extends string>(...fields: K[]): K[] => fields;
+
+const CONTROL_EVENT_SET = recordsetOf(CONTROL_EVENT_COLUMNS, keys('id', 'time', 'type', 'payload'));
+
 /** Appends control events; returns the ids that were new. */
 export async function insertControlEvents(db: SqlRunner, rows: readonly ControlEventRow[]): Promise<ReadonlySet<string>> {
   if (rows.length === 0) return new Set();
   const inserted = await db.query<{ id: string }[]>(
-    `INSERT INTO control_event (id, time, type, payload)
-     SELECT x.id, x.time, x.type, x.payload
-       FROM json_to_recordset($1::json) AS x(id uuid, time timestamptz, type text, payload jsonb)
+    `INSERT INTO control_event (${CONTROL_EVENT_SET.columns})
+     SELECT ${CONTROL_EVENT_SET.values} FROM json_to_recordset($1::json) AS ${CONTROL_EVENT_SET.definition}
      ON CONFLICT (id) DO NOTHING
      RETURNING id`,
     [json(rows)],
@@ -85,22 +92,18 @@ export async function insertControlEvents(db: SqlRunner, rows: readonly ControlE
   return new Set(inserted.map((r) => r.id));
 }
 
+const IDENTITY_SET = recordsetOf(IDENTITY_COLUMNS, Object.keys(IDENTITY_COLUMNS) as (keyof IdentityChange)[]);
+/** A "latest" field follows the newer of the stored row and the change, by (last_seen, last_event_id). */
+const identityLatest = (column: string): string =>
+  `${column} = CASE WHEN (excluded.last_seen, excluded.last_event_id) > (t.last_seen, t.last_event_id) THEN excluded.${column} ELSE t.${column} END`;
+
 async function upsertIdentities(db: SqlRunner, rows: readonly IdentityChange[]): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `INSERT INTO identity AS t (username, uid, kind, groups, strategies, first_seen, last_seen, last_event_id,
-                                success_count, failure_count, last_source_ip)
-     SELECT x.username, x.uid, x.kind, coalesce(x.groups, '{}'), coalesce(x.strategies, '{}'), x."firstSeen", x."lastSeen",
-            x."lastEventId", x."successCount", x."failureCount", x."lastSourceIp"
-       FROM json_to_recordset($1::json) AS x(username text, uid text, kind text, groups text[], strategies text[],
-            "firstSeen" timestamptz, "lastSeen" timestamptz, "lastEventId" uuid, "successCount" bigint,
-            "failureCount" bigint, "lastSourceIp" inet)
+    `INSERT INTO identity AS t (${IDENTITY_SET.columns})
+     SELECT ${IDENTITY_SET.values} FROM json_to_recordset($1::json) AS ${IDENTITY_SET.definition}
      ON CONFLICT (username) DO UPDATE SET
-       uid = CASE WHEN (excluded.last_seen, excluded.last_event_id) > (t.last_seen, t.last_event_id) THEN excluded.uid ELSE t.uid END,
-       kind = CASE WHEN (excluded.last_seen, excluded.last_event_id) > (t.last_seen, t.last_event_id) THEN excluded.kind ELSE t.kind END,
-       groups = CASE WHEN (excluded.last_seen, excluded.last_event_id) > (t.last_seen, t.last_event_id) THEN excluded.groups ELSE t.groups END,
-       last_source_ip = CASE WHEN (excluded.last_seen, excluded.last_event_id) > (t.last_seen, t.last_event_id) THEN excluded.last_source_ip ELSE t.last_source_ip END,
-       last_event_id = CASE WHEN (excluded.last_seen, excluded.last_event_id) > (t.last_seen, t.last_event_id) THEN excluded.last_event_id ELSE t.last_event_id END,
+       ${['uid', 'kind', 'groups', 'last_source_ip', 'last_event_id'].map(identityLatest).join(',\n       ')},
        strategies = ARRAY(SELECT DISTINCT s FROM unnest(t.strategies || excluded.strategies) AS s ORDER BY s),
        first_seen = least(t.first_seen, excluded.first_seen),
        last_seen = greatest(t.last_seen, excluded.last_seen),
@@ -109,6 +112,18 @@ async function upsertIdentities(db: SqlRunner, rows: readonly IdentityChange[]):
     [json(byKey(rows, (r) => r.username))],
   );
 }
+
+const CREDENTIAL_SOURCE_IP_SET = recordsetOf(CREDENTIAL_SOURCE_IP_COLUMNS, keys('fingerprint', 'sourceIp'));
+type CredentialWrite = Omit<CredentialChange, 'sourceIps'> & { readonly distinctSourceIps: number };
+const CREDENTIAL_SET = recordsetOf(
+  CREDENTIAL_COLUMNS,
+  keys<keyof CredentialWrite>(
+    'fingerprint', 'type', 'strategy', 'username', 'publicId', 'issuer', 'expiresAt', 'firstUsed', 'lastUsed', 'lastEventId',
+    'useCount', 'failureCount', 'distinctSourceIps',
+  ),
+);
+const credentialLatest = (column: string): string =>
+  `${column} = CASE WHEN (excluded.last_used, excluded.last_event_id) > (t.last_used, t.last_event_id) THEN excluded.${column} ELSE t.${column} END`;
 
 async function upsertCredentials(db: SqlRunner, rows: readonly CredentialChange[]): Promise<void> {
   if (rows.length === 0) return;
@@ -119,33 +134,23 @@ async function upsertCredentials(db: SqlRunner, rows: readonly CredentialChange[
     pairs.length === 0
       ? []
       : await db.query<{ fingerprint: string }[]>(
-          `INSERT INTO credential_source_ip (fingerprint, source_ip)
-           SELECT x.fingerprint, x."sourceIp" FROM json_to_recordset($1::json) AS x(fingerprint text, "sourceIp" inet)
+          `INSERT INTO credential_source_ip (${CREDENTIAL_SOURCE_IP_SET.columns})
+           SELECT ${CREDENTIAL_SOURCE_IP_SET.values} FROM json_to_recordset($1::json) AS ${CREDENTIAL_SOURCE_IP_SET.definition}
            ON CONFLICT DO NOTHING
            RETURNING fingerprint`,
           [json(pairs)],
         );
   const added = new Map<string, number>();
   for (const { fingerprint } of newPairs) added.set(fingerprint, (added.get(fingerprint) ?? 0) + 1);
-  const withCounts = sorted.map(({ sourceIps: _ips, ...r }) => ({ ...r, distinctSourceIps: added.get(r.fingerprint) ?? 0 }));
+  const withCounts: CredentialWrite[] = sorted.map(({ sourceIps: _ips, ...r }) => ({ ...r, distinctSourceIps: added.get(r.fingerprint) ?? 0 }));
   await db.query(
-    `INSERT INTO credential AS t (fingerprint, type, strategy, username, public_id, issuer, expires_at, first_used,
-                                  last_used, last_event_id, use_count, failure_count, distinct_source_ips, revoked)
-     SELECT x.fingerprint, x.type, x.strategy, x.username, x."publicId", x.issuer, x."expiresAt", x."firstUsed",
-            x."lastUsed", x."lastEventId", x."useCount", x."failureCount", x."distinctSourceIps",
+    `INSERT INTO credential AS t (${CREDENTIAL_SET.columns}, revoked)
+     SELECT ${CREDENTIAL_SET.values},
             EXISTS (SELECT 1 FROM revocation r
                      WHERE r.fingerprint = x.fingerprint AND r.revoked_at IS NOT NULL AND r.lifted_at IS NULL)
-       FROM json_to_recordset($1::json) AS x(fingerprint text, type text, strategy text, username text, "publicId" text,
-            issuer text, "expiresAt" timestamptz, "firstUsed" timestamptz, "lastUsed" timestamptz, "lastEventId" uuid,
-            "useCount" bigint, "failureCount" bigint, "distinctSourceIps" integer)
+       FROM json_to_recordset($1::json) AS ${CREDENTIAL_SET.definition}
      ON CONFLICT (fingerprint) DO UPDATE SET
-       type = CASE WHEN (excluded.last_used, excluded.last_event_id) > (t.last_used, t.last_event_id) THEN excluded.type ELSE t.type END,
-       strategy = CASE WHEN (excluded.last_used, excluded.last_event_id) > (t.last_used, t.last_event_id) THEN excluded.strategy ELSE t.strategy END,
-       username = CASE WHEN (excluded.last_used, excluded.last_event_id) > (t.last_used, t.last_event_id) THEN excluded.username ELSE t.username END,
-       public_id = CASE WHEN (excluded.last_used, excluded.last_event_id) > (t.last_used, t.last_event_id) THEN excluded.public_id ELSE t.public_id END,
-       issuer = CASE WHEN (excluded.last_used, excluded.last_event_id) > (t.last_used, t.last_event_id) THEN excluded.issuer ELSE t.issuer END,
-       expires_at = CASE WHEN (excluded.last_used, excluded.last_event_id) > (t.last_used, t.last_event_id) THEN excluded.expires_at ELSE t.expires_at END,
-       last_event_id = CASE WHEN (excluded.last_used, excluded.last_event_id) > (t.last_used, t.last_event_id) THEN excluded.last_event_id ELSE t.last_event_id END,
+       ${['type', 'strategy', 'username', 'public_id', 'issuer', 'expires_at', 'last_event_id'].map(credentialLatest).join(',\n       ')},
        first_used = least(t.first_used, excluded.first_used),
        last_used = greatest(t.last_used, excluded.last_used),
        use_count = t.use_count + excluded.use_count,
@@ -155,19 +160,21 @@ async function upsertCredentials(db: SqlRunner, rows: readonly CredentialChange[
   );
 }
 
-/** The bucket's identity; `minute` must be the canonical ISO string of the minute's start. */
-function failureBucketKey(r: FailureBucketChange): string {
-  return JSON.stringify([r.minute, r.sourceIp, r.reason, r.strategy, r.username, r.credentialFingerprint]);
+/**
+ * The bucket's identity: JSON array of its dimensions in FAILURE_BUCKET_DIMENSIONS order;
+ * `minute` must be the canonical ISO string of the minute's start.
+ */
+export function failureBucketKey(r: FailureBucketChange): string {
+  return JSON.stringify(FAILURE_BUCKET_DIMENSIONS.map((dimension) => r[dimension]));
 }
+
+const FAILURE_BUCKET_SET = recordsetOf(FAILURE_BUCKET_COLUMNS, Object.keys(FAILURE_BUCKET_COLUMNS) as (keyof typeof FAILURE_BUCKET_COLUMNS)[]);
 
 async function upsertFailureBuckets(db: SqlRunner, rows: readonly FailureBucketChange[]): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `INSERT INTO failure_bucket AS t (bucket_key, minute, source_ip, reason, strategy, username, credential_fingerprint, count,
-                                      first_seen, last_seen)
-     SELECT x."bucketKey", x.minute, x."sourceIp", x.reason, x.strategy, x.username, x."credentialFingerprint", x.count, x."firstSeen", x."lastSeen"
-       FROM json_to_recordset($1::json) AS x("bucketKey" text, minute timestamptz, "sourceIp" inet, reason text, strategy text,
-            username text, "credentialFingerprint" text, count bigint, "firstSeen" timestamptz, "lastSeen" timestamptz)
+    `INSERT INTO failure_bucket AS t (${FAILURE_BUCKET_SET.columns})
+     SELECT ${FAILURE_BUCKET_SET.values} FROM json_to_recordset($1::json) AS ${FAILURE_BUCKET_SET.definition}
      ON CONFLICT (bucket_key) DO UPDATE SET
        count = t.count + excluded.count,
        first_seen = least(t.first_seen, excluded.first_seen),
@@ -176,14 +183,14 @@ async function upsertFailureBuckets(db: SqlRunner, rows: readonly FailureBucketC
   );
 }
 
+const POLICY_VERSION_SET = recordsetOf(POLICY_VERSION_COLUMNS, Object.keys(POLICY_VERSION_COLUMNS) as (keyof PolicyVersionRow)[]);
+
 async function insertPolicyVersions(db: SqlRunner, rows: readonly PolicyVersionRow[]): Promise<void> {
   if (rows.length === 0) return;
   // A version number is applied once; a second event claiming it keeps the earlier one.
   await db.query(
-    `INSERT INTO policy_version AS t (version, document, applied_by, comment, applied_at, event_id)
-     SELECT x.version, x.document, x."appliedBy", x.comment, x."appliedAt", x."eventId"
-       FROM json_to_recordset($1::json) AS x(version integer, document text, "appliedBy" text, comment text,
-            "appliedAt" timestamptz, "eventId" uuid)
+    `INSERT INTO policy_version AS t (${POLICY_VERSION_SET.columns})
+     SELECT ${POLICY_VERSION_SET.values} FROM json_to_recordset($1::json) AS ${POLICY_VERSION_SET.definition}
      ON CONFLICT (version) DO UPDATE SET
        document = excluded.document, applied_by = excluded.applied_by, comment = excluded.comment,
        applied_at = excluded.applied_at, event_id = excluded.event_id
@@ -192,6 +199,18 @@ async function insertPolicyVersions(db: SqlRunner, rows: readonly PolicyVersionR
   );
 }
 
+const REVOKED_SET = recordsetOf(
+  REVOCATION_COLUMNS,
+  keys<keyof RevocationRevoked>('revocationId', 'fingerprint', 'jti', 'certSerial', 'certIssuer', 'reason', 'revokedBy', 'revokedAt', 'expiresAt'),
+);
+const LIFTED_SET = recordsetOf(REVOCATION_COLUMNS, keys<keyof RevocationLifted>('revocationId', 'liftedAt', 'liftedBy', 'liftReason'));
+const overwrite = (set: { readonly columns: string }): string =>
+  set.columns
+    .split(', ')
+    .filter((c) => c !== 'revocation_id')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
+
 async function upsertRevocations(
   db: SqlRunner,
   revoked: readonly RevocationRevoked[],
@@ -199,16 +218,9 @@ async function upsertRevocations(
 ): Promise<void> {
   if (revoked.length > 0) {
     await db.query(
-      `INSERT INTO revocation AS t (revocation_id, fingerprint, jti, cert_serial, cert_issuer, reason, revoked_by,
-                                    revoked_at, expires_at)
-       SELECT x."revocationId", x.fingerprint, x.jti, x."certSerial", x."certIssuer", x.reason, x."revokedBy",
-              x."revokedAt", x."expiresAt"
-         FROM json_to_recordset($1::json) AS x("revocationId" text, fingerprint text, jti text, "certSerial" text,
-              "certIssuer" text, reason text, "revokedBy" text, "revokedAt" timestamptz, "expiresAt" timestamptz)
-       ON CONFLICT (revocation_id) DO UPDATE SET
-         fingerprint = excluded.fingerprint, jti = excluded.jti, cert_serial = excluded.cert_serial,
-         cert_issuer = excluded.cert_issuer, reason = excluded.reason, revoked_by = excluded.revoked_by,
-         revoked_at = excluded.revoked_at, expires_at = excluded.expires_at`,
+      `INSERT INTO revocation AS t (${REVOKED_SET.columns})
+       SELECT ${REVOKED_SET.values} FROM json_to_recordset($1::json) AS ${REVOKED_SET.definition}
+       ON CONFLICT (revocation_id) DO UPDATE SET ${overwrite(REVOKED_SET)}`,
       [json(byKey(revoked, (r) => r.revocationId))],
     );
   }
@@ -216,11 +228,9 @@ async function upsertRevocations(
     // A lift may arrive before its revocation (another partition): it creates the row, the
     // revocation fills in the rest.
     await db.query(
-      `INSERT INTO revocation AS t (revocation_id, lifted_at, lifted_by, lift_reason)
-       SELECT x."revocationId", x."liftedAt", x."liftedBy", x."liftReason"
-         FROM json_to_recordset($1::json) AS x("revocationId" text, "liftedAt" timestamptz, "liftedBy" text, "liftReason" text)
-       ON CONFLICT (revocation_id) DO UPDATE SET
-         lifted_at = excluded.lifted_at, lifted_by = excluded.lifted_by, lift_reason = excluded.lift_reason`,
+      `INSERT INTO revocation AS t (${LIFTED_SET.columns})
+       SELECT ${LIFTED_SET.values} FROM json_to_recordset($1::json) AS ${LIFTED_SET.definition}
+       ON CONFLICT (revocation_id) DO UPDATE SET ${overwrite(LIFTED_SET)}`,
       [json(byKey(lifted, (r) => r.revocationId))],
     );
   }
@@ -235,20 +245,29 @@ async function upsertRevocations(
   );
 }
 
+const PRODUCER_SEQUENCE_SET = recordsetOf(PRODUCER_SEQUENCE_COLUMNS, Object.keys(PRODUCER_SEQUENCE_COLUMNS) as (keyof ProducerSequenceChange)[]);
+const producerState = (column: string): string =>
+  `${column} = CASE WHEN (excluded.state_at, excluded.state_event_id) > (t.state_at, t.state_event_id) OR t.state_at IS NULL
+                    THEN coalesce(excluded.${column}, t.${column}) ELSE t.${column} END`;
+
 async function upsertProducerSequences(db: SqlRunner, rows: readonly ProducerSequenceChange[]): Promise<void> {
   if (rows.length === 0) return;
+  // least/greatest skip NULLs: a change with only status events leaves min/max as they are.
+  // The state follows the newest status event by (state_at, state_event_id); a change without
+  // one (state_at NULL) never wins the comparison, so the stored state stays.
   await db.query(
-    `INSERT INTO producer_sequence AS t (instance, min_sequence, max_sequence, received, first_seen, last_seen)
-     SELECT x.instance, x."minSequence", x."maxSequence", x.received, x."firstSeen", x."lastSeen"
-       FROM json_to_recordset($1::json) AS x(instance text, "minSequence" bigint, "maxSequence" bigint, received bigint,
-            "firstSeen" timestamptz, "lastSeen" timestamptz)
-     ON CONFLICT (instance) DO UPDATE SET
+    `INSERT INTO producer_sequence AS t (${PRODUCER_SEQUENCE_SET.columns})
+     SELECT ${PRODUCER_SEQUENCE_SET.values} FROM json_to_recordset($1::json) AS ${PRODUCER_SEQUENCE_SET.definition}
+     ON CONFLICT (instance, boot) DO UPDATE SET
        min_sequence = least(t.min_sequence, excluded.min_sequence),
        max_sequence = greatest(t.max_sequence, excluded.max_sequence),
        received = t.received + excluded.received,
+       reported_last_sequence = greatest(t.reported_last_sequence, excluded.reported_last_sequence),
+       dropped = greatest(t.dropped, excluded.dropped),
+       ${['state', 'state_event_id', 'state_at'].map(producerState).join(',\n       ')},
        first_seen = least(t.first_seen, excluded.first_seen),
        last_seen = greatest(t.last_seen, excluded.last_seen)`,
-    [json(byKey(rows, (r) => r.instance))],
+    [json(byKey(rows, (r) => JSON.stringify([r.instance, r.boot])))],
   );
 }
 

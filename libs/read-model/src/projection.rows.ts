@@ -2,118 +2,50 @@
 // Every change is aggregated per key by the caller (one row per key per call) and merges
 // commutatively (sums, min/max, latest-by-(time, id)), so batches can arrive in any order
 // and a rebuild gives the same tables. Times are RFC 3339 strings with millisecond precision.
+//
+// Each type is derived from its table's entity (entities/*.entity.ts, the one definition of the
+// row): a column renamed or retyped there changes what the projector must build here.
+import type {
+  ControlEventEntity,
+  CredentialEntity,
+  FailureBucketEntity,
+  IdentityEntity,
+  PolicyVersionEntity,
+  ProducerSequenceEntity,
+  RevocationEntity,
+  Written,
+} from './entities';
 
-export interface DecisionRow {
-  readonly id: string;
-  readonly time: string;
-  readonly decision: 'allow' | 'deny';
-  readonly httpStatus: number;
-  readonly reason: string;
-  readonly strategy: string | null;
-  readonly username: string | null;
-  readonly claimed: boolean;
-  readonly groups: readonly string[];
-  /** A valid IPv4/IPv6 literal or null (the raw value stays in the payload). */
-  readonly sourceIp: string | null;
-  readonly userAgent: string | null;
-  readonly endpoint: string | null;
-  readonly credentialFingerprint: string | null;
-  readonly credentialType: string | null;
-  readonly policyVersion: number | null;
-  readonly instance: string | null;
-  readonly sequence: number | null;
-  readonly payload: unknown;
-}
+export type ControlEventRow = Written<ControlEventEntity>;
 
-export interface ControlEventRow {
-  readonly id: string;
-  readonly time: string;
-  readonly type: string;
-  readonly payload: unknown;
-}
+/** An identity's merge input; `successCount` / `failureCount` are what this change adds. */
+export type IdentityChange = Written<IdentityEntity>;
 
-export interface IdentityChange {
-  readonly username: string;
-  readonly uid: string | null;
-  readonly kind: string;
-  readonly groups: readonly string[];
-  readonly strategies: readonly string[];
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-  /** Id of the newest event: with lastSeen it decides which "latest" fields win. */
-  readonly lastEventId: string;
-  readonly successCount: number;
-  readonly failureCount: number;
-  readonly lastSourceIp: string | null;
-}
-
-export interface CredentialChange {
-  readonly fingerprint: string;
-  readonly type: string;
-  readonly strategy: string | null;
-  readonly username: string | null;
-  readonly publicId: string | null;
-  readonly issuer: string | null;
-  readonly expiresAt: string | null;
-  readonly firstUsed: string;
-  readonly lastUsed: string;
-  readonly lastEventId: string;
-  readonly useCount: number;
-  readonly failureCount: number;
+/** A credential's merge input: counts are deltas; the write side derives `distinctSourceIps` and `revoked`. */
+export type CredentialChange = Omit<Written<CredentialEntity>, 'distinctSourceIps' | 'revoked'> & {
   /** Every source IP seen with it in this change; the write side counts the new ones. */
   readonly sourceIps: readonly string[];
-}
+};
 
-export interface FailureBucketChange {
-  /** Start of the minute. */
-  readonly minute: string;
-  readonly sourceIp: string | null;
-  readonly reason: string;
-  readonly strategy: string | null;
-  readonly username: string | null;
-  readonly credentialFingerprint: string | null;
-  readonly count: number;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-}
+/** A failure bucket's merge input (`minute` = start of the minute); the write side derives `bucketKey`. */
+export type FailureBucketChange = Omit<Written<FailureBucketEntity>, 'bucketKey'>;
 
-export interface PolicyVersionRow {
-  readonly version: number;
-  readonly document: string;
-  readonly appliedBy: string | null;
-  readonly comment: string | null;
-  readonly appliedAt: string;
-  readonly eventId: string;
-}
+export type PolicyVersionRow = Written<PolicyVersionEntity>;
 
-export interface RevocationRevoked {
-  readonly revocationId: string;
-  readonly fingerprint: string | null;
-  readonly jti: string | null;
-  readonly certSerial: string | null;
-  readonly certIssuer: string | null;
-  readonly reason: string | null;
-  readonly revokedBy: string | null;
-  readonly revokedAt: string;
-  readonly expiresAt: string | null;
-}
+/** The fields a `credential.revoked` event sets. */
+export type RevocationRevoked = Written<
+  Pick<RevocationEntity, 'revocationId' | 'fingerprint' | 'jti' | 'certSerial' | 'certIssuer' | 'reason' | 'revokedBy' | 'expiresAt'>
+> & { readonly revokedAt: string };
 
-export interface RevocationLifted {
-  readonly revocationId: string;
-  readonly liftedAt: string;
-  readonly liftedBy: string | null;
-  readonly liftReason: string | null;
-}
+/** The fields a `revocation.lifted` event sets. */
+export type RevocationLifted = Written<Pick<RevocationEntity, 'revocationId' | 'liftedBy' | 'liftReason'>> & { readonly liftedAt: string };
 
-export interface ProducerSequenceChange {
-  readonly instance: string;
-  readonly minSequence: number;
-  readonly maxSequence: number;
-  /** Distinct events (the caller deduplicated them). */
-  readonly received: number;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-}
+/**
+ * A producer boot's merge input: min/max/dropped/reportedLastSequence merge by min/max,
+ * `received` adds up (distinct events: the caller deduplicated them), `state` is the newest
+ * status by (stateAt, stateEventId).
+ */
+export type ProducerSequenceChange = Written<ProducerSequenceEntity>;
 
 export interface ReadModelChanges {
   readonly identities: readonly IdentityChange[];

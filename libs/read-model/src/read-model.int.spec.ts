@@ -1,3 +1,4 @@
+import { decisionEvent, eventSource } from '@authtrail/events';
 import { createTestDatabase } from '@authtrail/testing';
 import { Client } from 'pg';
 import {
@@ -17,6 +18,7 @@ import {
   truncateDerivedReadModels,
   writeCheckpoints,
   type DecisionRow,
+  type IdentityChange,
   type ReadModelChanges,
   type ReadModelDb,
 } from './index';
@@ -31,7 +33,26 @@ const EMPTY: ReadModelChanges = {
   producerSequences: [],
 };
 
+// A row as the projector writes it, around a real event built by the libs/events builder.
 function decisionRow(id: string, time: string, overrides: Partial<DecisionRow> = {}): DecisionRow {
+  const payload = decisionEvent({
+    id,
+    time: new Date(time),
+    source: eventSource('authn', 'authn-1'),
+    data: {
+      decision: 'allow',
+      httpStatus: 200,
+      reason: 'ok',
+      strategy: 'static-token',
+      attempts: [{ strategy: 'static-token', outcome: 'authenticated' }],
+      user: { username: 'alice', groups: ['dev', 'system:authenticated'], extra: {} },
+      credential: { type: 'static-token', fingerprint: 'hmac-sha256:k1:aa' },
+      request: { endpoint: 'authenticate', sourceIp: '10.0.0.1', userAgent: 'curl' },
+      policy: { version: 1, effects: [] },
+      instance: 'authn-1',
+      sequence: 1,
+    },
+  });
   return {
     id,
     time,
@@ -41,6 +62,7 @@ function decisionRow(id: string, time: string, overrides: Partial<DecisionRow> =
     strategy: 'static-token',
     username: 'alice',
     claimed: false,
+    claimedUsernameHash: null,
     groups: ['dev', 'system:authenticated'],
     sourceIp: '10.0.0.1',
     userAgent: 'curl',
@@ -49,8 +71,9 @@ function decisionRow(id: string, time: string, overrides: Partial<DecisionRow> =
     credentialType: 'static-token',
     policyVersion: 1,
     instance: 'authn-1',
+    boot: null,
     sequence: 1,
-    payload: { id, hello: 'world' },
+    payload,
     ...overrides,
   };
 }
@@ -63,7 +86,11 @@ describe('read-model schema and writes', () => {
 
   beforeAll(async () => {
     url = await createTestDatabase('read_model');
-    expect(await runMigrations(url)).toEqual(['CreateReadModels1764374400000', 'StoreDecisionPayloadAsJson1795910400000']);
+    expect(await runMigrations(url)).toEqual([
+      'CreateReadModels1764374400000',
+      'StoreDecisionPayloadAsJson1795910400000',
+      'AddProducerBootsAndUsernameHashes1796515200000',
+    ]);
     db = await openReadModel(url);
   });
   afterAll(async () => {
@@ -139,14 +166,15 @@ describe('read-model schema and writes', () => {
   });
 
   it('a payload is stored as the JSON it was given (json column, read back as an object)', async () => {
-    const payload = { id: uuid(5), text: 'tab\there, backslash \\ and "quotes"', nested: { list: [1, 'two'] } };
-    await insertDecisions(db, [decisionRow(uuid(5), '2026-01-01T00:00:06.000Z', { payload })]);
-    const [row] = await db.query(`SELECT payload, pg_typeof(payload)::text AS type FROM decision WHERE id = $1`, [uuid(5)]);
-    expect(row).toEqual({ payload, type: 'json' });
+    const row = decisionRow(uuid(5), '2026-01-01T00:00:06.000Z');
+    const payload = { ...row.payload, data: { ...row.payload.data, message: 'tab\there, backslash \\ and "quotes"', attempts: [] } };
+    await insertDecisions(db, [{ ...row, payload }]);
+    const [stored] = await db.query(`SELECT payload, pg_typeof(payload)::text AS type FROM decision WHERE id = $1`, [uuid(5)]);
+    expect(stored).toEqual({ payload, type: 'json' });
   });
 
   it('identity changes merge commutatively: counts add, latest fields follow (time, id)', async () => {
-    const newer = {
+    const newer: IdentityChange = {
       username: 'bob',
       uid: 'u-new',
       kind: 'user',
@@ -159,11 +187,11 @@ describe('read-model schema and writes', () => {
       failureCount: 0,
       lastSourceIp: '10.0.0.2',
     };
-    const older = { ...newer, uid: 'u-old', groups: ['old'], strategies: ['basic-auth'], firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-01T00:00:00.000Z', lastEventId: uuid(10), successCount: 1, failureCount: 3, lastSourceIp: '10.0.0.1' };
+    const older: IdentityChange = { ...newer, uid: 'u-old', groups: ['old'], strategies: ['basic-auth'], firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-01T00:00:00.000Z', lastEventId: uuid(10), successCount: 1, failureCount: 3, lastSourceIp: '10.0.0.1' };
     await applyReadModelChanges(db, { ...EMPTY, identities: [newer] });
     await applyReadModelChanges(db, { ...EMPTY, identities: [older] });
     const bob = await findIdentity(db, 'bob');
-    expect(bob).toMatchObject({ uid: 'u-new', groups: ['new'], strategies: ['basic-auth', 'oidc'], successCount: '3', failureCount: '3', lastSourceIp: '10.0.0.2' });
+    expect(bob).toMatchObject({ uid: 'u-new', groups: ['new'], strategies: ['basic-auth', 'oidc'], successCount: 3, failureCount: 3, lastSourceIp: '10.0.0.2' });
     expect(bob?.firstSeen.toISOString()).toBe('2026-01-01T00:00:00.000Z');
     expect(bob?.lastSeen.toISOString()).toBe('2026-01-02T00:00:00.000Z');
   });
@@ -186,7 +214,7 @@ describe('read-model schema and writes', () => {
     };
     await applyReadModelChanges(db, { ...EMPTY, credentials: [change] });
     await applyReadModelChanges(db, { ...EMPTY, credentials: [{ ...change, lastEventId: uuid(31), sourceIps: ['10.0.0.1', '10.0.0.9'] }] });
-    expect(await findCredential(db, 'hmac-sha256:k1:bb')).toMatchObject({ useCount: '2', failureCount: '2', distinctSourceIps: 3, revoked: false });
+    expect(await findCredential(db, 'hmac-sha256:k1:bb')).toMatchObject({ useCount: 2, failureCount: 2, distinctSourceIps: 3, revoked: false });
     await applyReadModelChanges(db, {
       ...EMPTY,
       revocationsRevoked: [{ revocationId: 'r1', fingerprint: 'hmac-sha256:k1:bb', jti: null, certSerial: null, certIssuer: null, reason: 'leaked', revokedBy: 'admin', revokedAt: '2026-01-03T00:00:00.000Z', expiresAt: null }],
@@ -209,18 +237,35 @@ describe('read-model schema and writes', () => {
   });
 
   it('failure buckets without IP or username still merge into one bucket', async () => {
-    const bucket = { minute: '2026-01-01T00:01:00.000Z', sourceIp: null, reason: 'unknown_token', strategy: null, username: null, credentialFingerprint: null, count: 2, firstSeen: '2026-01-01T00:01:05.000Z', lastSeen: '2026-01-01T00:01:06.000Z' };
+    const bucket = { minute: '2026-01-01T00:01:00.000Z', sourceIp: null, reason: 'unknown_token', strategy: null, username: null, credentialFingerprint: null, usernameHash: null, count: 2, firstSeen: '2026-01-01T00:01:05.000Z', lastSeen: '2026-01-01T00:01:06.000Z' };
     await applyReadModelChanges(db, { ...EMPTY, failureBuckets: [bucket] });
     await applyReadModelChanges(db, { ...EMPTY, failureBuckets: [{ ...bucket, count: 3 }] });
     const rows = await db.query(`SELECT count::int AS count FROM failure_bucket WHERE reason = 'unknown_token'`);
     expect(rows).toEqual([{ count: 5 }]);
   });
 
-  it('producer sequence gaps are the numbers never received between min and max', async () => {
-    await applyReadModelChanges(db, { ...EMPTY, producerSequences: [{ instance: 'authn-9', minSequence: 1, maxSequence: 3, received: 3, firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-01T00:00:00.000Z' }] });
-    await applyReadModelChanges(db, { ...EMPTY, producerSequences: [{ instance: 'authn-9', minSequence: 7, maxSequence: 8, received: 2, firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-01T00:00:01.000Z' }] });
+  it('producer sequences without a boot keep the old rule: gaps are the numbers never received between min and max', async () => {
+    const change = (minSequence: number, maxSequence: number, received: number, lastSeen: string) => ({
+      instance: 'authn-9', boot: '', minSequence, maxSequence, received, reportedLastSequence: null, dropped: 0,
+      state: null, stateAt: null, stateEventId: null, firstSeen: '2026-01-01T00:00:00.000Z', lastSeen,
+    });
+    await applyReadModelChanges(db, { ...EMPTY, producerSequences: [change(1, 3, 3, '2026-01-01T00:00:00.000Z')] });
+    await applyReadModelChanges(db, { ...EMPTY, producerSequences: [change(7, 8, 2, '2026-01-01T00:00:01.000Z')] });
     const health = await readProjectorHealth(db);
-    expect(health.producers.find((p) => p.instance === 'authn-9')).toMatchObject({ minSequence: '1', maxSequence: '8', received: '5', missing: '3' });
+    expect(health.producers.find((p) => p.instance === 'authn-9')).toMatchObject({ boot: null, minSequence: 1, maxSequence: 8, lastSequence: 8, received: 5, missing: 3 });
+  });
+
+  it('a producer state follows the newest status by (time, id) whatever order the changes arrive in', async () => {
+    const status = (state: 'running' | 'stopped', at: string, eventId: string, lastSequence: number) => ({
+      instance: 'authn-10', boot: uuid(70), minSequence: null, maxSequence: null, received: 0, reportedLastSequence: lastSequence,
+      dropped: lastSequence === 5 ? 2 : 1, state, stateAt: at, stateEventId: eventId, firstSeen: at, lastSeen: at,
+    });
+    await applyReadModelChanges(db, { ...EMPTY, producerSequences: [status('stopped', '2026-01-01T00:00:09.000Z', uuid(72), 5)] });
+    await applyReadModelChanges(db, { ...EMPTY, producerSequences: [status('running', '2026-01-01T00:00:01.000Z', uuid(71), 3)] });
+    const health = await readProjectorHealth(db);
+    expect(health.producers.find((p) => p.instance === 'authn-10')).toMatchObject({
+      boot: uuid(70), minSequence: null, maxSequence: null, lastSequence: 5, received: 0, missing: 5, dropped: 2, state: 'stopped',
+    });
   });
 
   it('a checkpoint written in a rolled-back transaction does not exist', async () => {
@@ -238,7 +283,7 @@ describe('read-model schema and writes', () => {
   });
 
   it('a projection waits for a rebuild in progress and lands on top of it (no deadlock, nothing lost)', async () => {
-    const identity = { username: 'dora', uid: null, kind: 'user', groups: [], strategies: ['oidc'], firstSeen: '2026-02-01T00:00:00.000Z', lastSeen: '2026-02-01T00:00:00.000Z', lastEventId: uuid(50), successCount: 1, failureCount: 0, lastSourceIp: null };
+    const identity: IdentityChange = { username: 'dora', uid: null, kind: 'user', groups: [], strategies: ['oidc'], firstSeen: '2026-02-01T00:00:00.000Z', lastSeen: '2026-02-01T00:00:00.000Z', lastEventId: uuid(50), successCount: 1, failureCount: 0, lastSourceIp: null };
     let applying: Promise<void> | undefined;
     await inTransaction(db, async (tx) => {
       await truncateDerivedReadModels(tx);
@@ -253,7 +298,7 @@ describe('read-model schema and writes', () => {
       expect(waiting.n).toBe(1);
     });
     await applying;
-    expect(await findIdentity(db, 'dora')).toMatchObject({ successCount: '1' });
+    expect(await findIdentity(db, 'dora')).toMatchObject({ successCount: 1 });
   });
 
   it.each([
@@ -297,9 +342,9 @@ describe('migrations are reversible', () => {
       'projector_status',
       'revocation',
     ]);
-    expect(await revertMigrations(url)).toBe(2);
+    expect(await revertMigrations(url)).toBe(3);
     expect(await tables()).toEqual([]);
-    expect(await runMigrations(url)).toHaveLength(2);
+    expect(await runMigrations(url)).toHaveLength(3);
     expect(await tables()).toHaveLength(11);
   });
 
@@ -312,14 +357,75 @@ describe('migrations are reversible', () => {
         const [row] = await db.query(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'decision'::regclass AND attname = 'payload'`);
         return row.t;
       };
-      await insertDecisions(db, [decisionRow(uuid(1), '2026-01-01T00:00:00.000Z')]);
+      const row = decisionRow(uuid(1), '2026-01-01T00:00:00.000Z');
+      await insertDecisions(db, [row]);
+      const storedPayload = async (): Promise<unknown> => (await db.query(`SELECT payload FROM decision WHERE id = $1`, [uuid(1)]))[0].payload;
       expect(await payloadType()).toBe('json');
-      expect(await revertMigrations(url, 1)).toBe(1);
+      expect(await revertMigrations(url, 2)).toBe(2);
       expect(await payloadType()).toBe('jsonb');
-      expect(await findDecision(db, uuid(1))).toMatchObject({ payload: { id: uuid(1), hello: 'world' } });
-      expect(await runMigrations(url)).toEqual(['StoreDecisionPayloadAsJson1795910400000']);
+      expect(await storedPayload()).toEqual(row.payload);
+      expect(await runMigrations(url)).toEqual(['StoreDecisionPayloadAsJson1795910400000', 'AddProducerBootsAndUsernameHashes1796515200000']);
       expect(await payloadType()).toBe('json');
-      expect(await findDecision(db, uuid(1))).toMatchObject({ payload: { id: uuid(1), hello: 'world' } });
+      expect(await findDecision(db, uuid(1))).toMatchObject({ payload: row.payload });
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('AddProducerBootsAndUsernameHashes fills the new columns from stored data, keeps buckets mergeable, and folds back on down', async () => {
+    const url = await createTestDatabase('read_model_boots');
+    await runMigrations(url);
+    expect(await revertMigrations(url, 1)).toBe(1);
+    const db = await openReadModel(url);
+    try {
+      // The previous schema, filled as the previous projector did.
+      const hash = 'hmac-sha256-username:k1:' + 'cd'.repeat(32);
+      const boot = '019aeea0-0000-7000-8000-000000000001';
+      const denied = decisionRow(uuid(1), '2026-01-01T00:00:00.000Z');
+      const payload = { ...denied.payload, data: { ...denied.payload.data, decision: 'deny', claimedUsernameHash: hash, boot } };
+      await db.query(
+        `INSERT INTO decision (id, time, decision, http_status, reason, payload) VALUES ($1, $2, 'deny', 401, 'invalid_password', $3::json)`,
+        [uuid(1), '2026-01-01T00:00:00.000Z', JSON.stringify(payload)],
+      );
+      const oldKey = JSON.stringify(['2026-01-01T00:00:00.000Z', '10.0.0.1', 'invalid_password', 'basic-auth', null, null]);
+      await db.query(
+        `INSERT INTO failure_bucket (bucket_key, minute, source_ip, reason, strategy, count, first_seen, last_seen)
+         VALUES ($1, '2026-01-01T00:00:00.000Z', '10.0.0.1', 'invalid_password', 'basic-auth', 2, '2026-01-01T00:00:01Z', '2026-01-01T00:00:02Z')`,
+        [oldKey],
+      );
+      await db.query(`INSERT INTO producer_sequence VALUES ('authn-1', 1, 4, 3, '2026-01-01T00:00:00Z', '2026-01-01T00:00:04Z')`);
+
+      expect(await runMigrations(url)).toEqual(['AddProducerBootsAndUsernameHashes1796515200000']);
+      expect(await db.query(`SELECT boot, claimed_username_hash AS hash FROM decision`)).toEqual([{ boot, hash }]);
+      expect(await db.query(`SELECT instance, boot, received::int FROM producer_sequence`)).toEqual([{ instance: 'authn-1', boot: '', received: 3 }]);
+      // A new failure of the same dimensions (no hash) lands in the rewritten bucket; one with a hash gets its own.
+      const bucket = {
+        minute: '2026-01-01T00:00:00.000Z', sourceIp: '10.0.0.1', reason: 'invalid_password', strategy: 'basic-auth', username: null,
+        credentialFingerprint: null, usernameHash: null, count: 1, firstSeen: '2026-01-01T00:00:03.000Z', lastSeen: '2026-01-01T00:00:03.000Z',
+      };
+      await applyReadModelChanges(db, { ...EMPTY, failureBuckets: [bucket, { ...bucket, usernameHash: hash, count: 5 }] });
+      expect(await db.query(`SELECT count::int, username_hash AS hash FROM failure_bucket ORDER BY count`)).toEqual([
+        { count: 3, hash: null },
+        { count: 5, hash },
+      ]);
+      const status = { minSequence: null, maxSequence: null, received: 0, reportedLastSequence: 9, dropped: 1, state: 'lost' as const, firstSeen: '2026-01-02T00:00:00.000Z', lastSeen: '2026-01-02T00:00:00.000Z' };
+      await applyReadModelChanges(db, {
+        ...EMPTY,
+        producerSequences: [
+          { ...status, instance: 'authn-1', boot, minSequence: 1, maxSequence: 6, received: 6, stateAt: '2026-01-02T00:00:00.000Z', stateEventId: uuid(2) },
+          { ...status, instance: 'authn-2', boot, stateAt: '2026-01-02T00:00:00.000Z', stateEventId: uuid(3) },
+        ],
+      });
+
+      expect(await revertMigrations(url, 1)).toBe(1);
+      expect(await db.query(`SELECT bucket_key AS key, count::int FROM failure_bucket`)).toEqual([{ key: oldKey, count: 8 }]);
+      // Per-boot rows fold into one per instance; a boot known only from its status has no sequence to keep.
+      expect(await db.query(`SELECT instance, min_sequence::int AS min, max_sequence::int AS max, received::int FROM producer_sequence`)).toEqual([
+        { instance: 'authn-1', min: 1, max: 6, received: 9 },
+      ]);
+      const [columns] = await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'decision' AND column_name IN ('boot', 'claimed_username_hash')`);
+      expect(columns.n).toBe(0);
+      expect(await runMigrations(url)).toEqual(['AddProducerBootsAndUsernameHashes1796515200000']);
     } finally {
       await db.destroy();
     }

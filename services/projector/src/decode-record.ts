@@ -2,7 +2,7 @@
 // shared codec checks JSON, envelope, type/version and data schema; on top of it this checks
 // what PostgreSQL would refuse (NUL characters, lone surrogates, out-of-range numbers), so a
 // record that decodes here is never the reason a batch transaction fails.
-import { decodeEvent, DECISION_EVENT_TYPE, type AuthtrailEvent, type DecodeFailureReason } from '@authtrail/events';
+import { decodeEvent, DECISION_EVENT_TYPE, PRODUCER_STATUS_EVENT_TYPE, type AuthtrailEvent, type DecodeFailureReason } from '@authtrail/events';
 import type { ConsumedRecord } from '@authtrail/event-bus';
 
 export type PoisonReason = DecodeFailureReason | 'empty_value' | 'unstorable';
@@ -37,8 +37,12 @@ export function whyUnstorable(event: AuthtrailEvent, raw?: Buffer): string | und
   if (mayHoldEscapes && !storableStrings(event)) return 'a string holds a NUL character or a lone surrogate';
   if (event.type === DECISION_EVENT_TYPE) {
     if (!Number.isSafeInteger(event.data.sequence)) return 'data.sequence is not a safe integer';
+    if (event.data.dropped !== undefined && !Number.isSafeInteger(event.data.dropped)) return 'data.dropped is not a safe integer';
     const version = event.data.policy?.version;
     if (version !== undefined && version > INT32_MAX) return 'data.policy.version is out of range';
+  } else if (event.type === PRODUCER_STATUS_EVENT_TYPE) {
+    if (!Number.isSafeInteger(event.data.lastSequence)) return 'data.lastSequence is not a safe integer';
+    if (!Number.isSafeInteger(event.data.dropped)) return 'data.dropped is not a safe integer';
   } else if ('version' in event.data && event.data.version > INT32_MAX) {
     return 'data.version is out of range';
   }

@@ -1,5 +1,5 @@
 import { ALLOWED_DECISION } from '../testdata/decision.fixtures';
-import { decisionEvent, encodeEvent, eventSource } from '@authtrail/events';
+import { controlEvent, decisionEvent, encodeEvent, eventSource, PRODUCER_STATUS_EVENT_TYPE } from '@authtrail/events';
 import type { ConsumedRecord } from '@authtrail/event-bus';
 import fc from 'fast-check';
 import { decodeRecord } from './decode-record';
@@ -9,10 +9,21 @@ import { toDeadLetter } from './dead-letter';
 const record = (value: Buffer | null): ConsumedRecord => ({ topic: 't', partition: 3, offset: '42', key: 'alice', value, headers: { 'content-type': 'application/cloudevents+json' }, timestamp: '0' });
 const good = decisionEvent({ id: '019acea0-1f3b-7abc-8def-0123456789ab', time: new Date('2026-11-29T10:15:30.123Z'), source: eventSource('authn', 'pod-7'), data: ALLOWED_DECISION });
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+const status = controlEvent({
+  id: '019acea0-1f3b-7abc-8def-0123456789ac',
+  time: new Date('2026-11-29T10:15:31.000Z'),
+  source: eventSource('authn', 'pod-7'),
+  type: PRODUCER_STATUS_EVENT_TYPE,
+  data: { instance: 'pod-7', boot: '019acea0-0000-7000-8000-000000000001', state: 'lost', lastSequence: 12, dropped: 2 },
+});
 
 describe('decodeRecord', () => {
   it('a valid decision event decodes', () => {
     expect(decodeRecord(record(encodeEvent(good)))).toMatchObject({ ok: true, event: { id: good.id } });
+  });
+
+  it('a producer status event decodes', () => {
+    expect(decodeRecord(record(encodeEvent(status)))).toMatchObject({ ok: true, event: { type: PRODUCER_STATUS_EVENT_TYPE, data: status.data } });
   });
 
   it.each([
@@ -24,6 +35,8 @@ describe('decodeRecord', () => {
     ['a decision without its required data is invalid_data', json({ ...good, data: { decision: 'allow' } }), 'invalid_data'],
     ['a NUL character PostgreSQL cannot store is unstorable', json({ ...good, data: { ...good.data, message: 'a\u0000b' } }), 'unstorable'],
     ['a lone surrogate PostgreSQL cannot store is unstorable', Buffer.from(JSON.stringify({ ...good, data: { ...good.data, message: 'x' } }).replace('"x"', '"\\ud800"')), 'unstorable'],
+    ['a status lastSequence beyond 2^53 is unstorable', json({ ...status, data: { ...status.data, lastSequence: 2 ** 60 } }), 'unstorable'],
+    ['a decision dropped count beyond 2^53 is unstorable', json({ ...good, data: { ...good.data, dropped: 2 ** 60 } }), 'unstorable'],
   ])('%s', (_name, value, reason) => {
     expect(decodeRecord(record(value))).toMatchObject({ ok: false, reason });
   });

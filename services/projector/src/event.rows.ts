@@ -24,6 +24,11 @@ export function isoOrNull(time: string | undefined): string | null {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
+/**
+ * The `decision` row of an event. `username` is the authenticated user, else the claimed name
+ * where the producer kept it in clear (it cannot be a secret there); a name only hashed stays a
+ * hash (`claimedUsernameHash`). The payload is the whole CloudEvent.
+ */
 export function toDecisionRow(event: DecisionEvent): DecisionRow {
   const d = event.data;
   const username = d.user?.username ?? d.claimedUsername ?? null;
@@ -36,6 +41,7 @@ export function toDecisionRow(event: DecisionEvent): DecisionRow {
     strategy: d.strategy ?? null,
     username,
     claimed: d.user === undefined && username !== null,
+    claimedUsernameHash: d.claimedUsernameHash ?? null,
     groups: d.user?.groups ?? [],
     sourceIp: inetOrNull(d.request.sourceIp),
     userAgent: d.request.userAgent ?? null,
@@ -44,6 +50,7 @@ export function toDecisionRow(event: DecisionEvent): DecisionRow {
     credentialType: d.credential?.type ?? null,
     policyVersion: d.policy?.version ?? null,
     instance: d.instance ?? null,
+    boot: d.boot ?? null,
     sequence: d.sequence ?? null,
     payload: event,
   };

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { canonicalTime } from './event.rows';
+import { decisionEvent, eventSource } from '@authtrail/events';
+import { DENIED_DECISION } from '../testdata/decision.fixtures';
+import { canonicalTime, toDecisionRow } from './event.rows';
 
 const slowCanonicalTime = (time: string): string => new Date(Date.parse(time)).toISOString();
 
@@ -21,5 +23,25 @@ describe('canonicalTime', () => {
         expect(canonicalTime(iso)).toBe(slowCanonicalTime(iso));
       }),
     );
+  });
+});
+
+describe('toDecisionRow', () => {
+  const hash = `hmac-sha256-username:k1:${'ef'.repeat(32)}`;
+  const boot = '019acea0-0000-7000-8000-000000000009';
+  const event = (data: typeof DENIED_DECISION) =>
+    decisionEvent({ id: '019acea0-1f3b-7abc-8def-000000000001', time: new Date('2026-11-29T10:15:30.123Z'), source: eventSource('authn', 'pod-7'), data });
+
+  it.each([
+    ['a clear claimed name is the username, marked claimed, with its hash', { ...DENIED_DECISION, claimedUsernameHash: hash }, { username: 'bob', claimed: true, claimedUsernameHash: hash }],
+    ['a typed name stored only as a hash leaves the username empty', { ...DENIED_DECISION, claimedUsername: undefined, claimedUsernameHash: hash }, { username: null, claimed: false, claimedUsernameHash: hash }],
+    ['the boot and sequence are columns', { ...DENIED_DECISION, boot, sequence: 4 }, { boot, sequence: 4, instance: 'pod-7' }],
+  ])('%s', (_name, data, expected) => {
+    expect(toDecisionRow(event(data))).toMatchObject(expected);
+  });
+
+  it('the payload is the whole CloudEvent, not only its data', () => {
+    const e = event(DENIED_DECISION);
+    expect(toDecisionRow(e).payload).toBe(e);
   });
 });

@@ -7,9 +7,11 @@ import {
   CREDENTIAL_REVOKED_EVENT_TYPE,
   DECISION_EVENT_TYPE,
   POLICY_APPLIED_EVENT_TYPE,
+  PRODUCER_STATUS_EVENT_TYPE,
   REVOCATION_LIFTED_EVENT_TYPE,
   type AuthtrailEvent,
   type DecisionEvent,
+  type ProducerStatusEvent,
 } from '@authtrail/events';
 import type {
   CredentialChange,
@@ -48,6 +50,9 @@ function newer(aTime: string, aId: string, bTime: string, bId: string): boolean 
 
 const minOf = (a: string, b: string): string => (a < b ? a : b);
 const maxOf = (a: string, b: string): string => (a > b ? a : b);
+/** min/max where null means "none yet" (as least/greatest treat NULL in the SQL merge). */
+const minOrNull = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
+const maxOrNull = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
 
 export function minuteOf(time: string): string {
   const ms = Date.parse(time);
@@ -125,6 +130,9 @@ export function startEvolution(): ReadModelEvolution {
           }
           break;
         }
+        case PRODUCER_STATUS_EVENT_TYPE:
+          addProducerStatus(event, time, id);
+          break;
         case REVOCATION_LIFTED_EVENT_TYPE: {
           const d = event.data;
           const prior = lifted.get(d.revocationId);
@@ -221,6 +229,7 @@ export function startEvolution(): ReadModelEvolution {
         strategy: d.strategy ?? null,
         username: d.user?.username ?? d.claimedUsername ?? null,
         credentialFingerprint: fingerprint ?? null,
+        usernameHash: d.claimedUsernameHash ?? null,
       };
       const key = JSON.stringify(Object.values(bucket));
       const row = buckets.get(key);
@@ -232,16 +241,65 @@ export function startEvolution(): ReadModelEvolution {
       }
     }
 
-    const producer = producers.get(d.instance);
-    if (!producer) {
-      producers.set(d.instance, { instance: d.instance, minSequence: d.sequence, maxSequence: d.sequence, received: 1, firstSeen: time, lastSeen: time });
-    } else {
-      producer.minSequence = Math.min(producer.minSequence, d.sequence);
-      producer.maxSequence = Math.max(producer.maxSequence, d.sequence);
-      producer.received += 1;
-      producer.firstSeen = minOf(producer.firstSeen, time);
-      producer.lastSeen = maxOf(producer.lastSeen, time);
+    mergeProducer({
+      instance: d.instance,
+      // Events without a boot (older producers) share the boot '' and the old min-based gap rule.
+      boot: d.boot ?? '',
+      minSequence: d.sequence,
+      maxSequence: d.sequence,
+      received: 1,
+      reportedLastSequence: null,
+      dropped: d.dropped ?? 0,
+      state: null,
+      stateAt: null,
+      stateEventId: null,
+      firstSeen: time,
+      lastSeen: time,
+    });
+  }
+
+  /** What a producer boot said about itself: how far its sequence got, its drops, its state. */
+  function addProducerStatus(event: ProducerStatusEvent, time: string, id: string): void {
+    const d = event.data;
+    mergeProducer({
+      instance: d.instance,
+      boot: d.boot,
+      minSequence: null,
+      maxSequence: null,
+      received: 0,
+      reportedLastSequence: d.lastSequence,
+      dropped: d.dropped,
+      state: d.state,
+      stateAt: time,
+      stateEventId: id,
+      firstSeen: time,
+      lastSeen: time,
+    });
+  }
+
+  /** The same merge as upsertProducerSequences in SQL: min/max, sum of received, newest state. */
+  function mergeProducer(change: ProducerSequenceChange): void {
+    // A boot is '' or a UUID (no '/'), so the first '/' ends it: one key per (instance, boot).
+    const key = `${change.boot}/${change.instance}`;
+    const row = producers.get(key);
+    if (!row) {
+      producers.set(key, { ...change });
+      return;
     }
+    row.minSequence = minOrNull(row.minSequence, change.minSequence);
+    row.maxSequence = maxOrNull(row.maxSequence, change.maxSequence);
+    row.received += change.received;
+    row.reportedLastSequence = maxOrNull(row.reportedLastSequence, change.reportedLastSequence);
+    row.dropped = Math.max(row.dropped, change.dropped);
+    if (change.stateAt !== null && change.stateEventId !== null) {
+      if (row.stateAt === null || row.stateEventId === null || newer(change.stateAt, change.stateEventId, row.stateAt, row.stateEventId)) {
+        row.state = change.state;
+        row.stateAt = change.stateAt;
+        row.stateEventId = change.stateEventId;
+      }
+    }
+    row.firstSeen = minOf(row.firstSeen, change.firstSeen);
+    row.lastSeen = maxOf(row.lastSeen, change.lastSeen);
   }
 
   function changes(): ReadModelChanges {

@@ -1,5 +1,5 @@
 import { ALLOWED_DECISION, DENIED_DECISION } from '../testdata/decision.fixtures';
-import { controlEvent, decisionEvent, eventSource, type AuthtrailEvent, type DecisionData } from '@authtrail/events';
+import { controlEvent, decisionEvent, eventSource, PRODUCER_STATUS_EVENT_TYPE, type AuthtrailEvent, type DecisionData, type ProducerStatusData } from '@authtrail/events';
 import fc from 'fast-check';
 import { generateEvents } from '../testdata/event-generator';
 import { evolve, identityKind, minuteOf, startEvolution } from './read-model.projection';
@@ -50,6 +50,53 @@ describe('evolve', () => {
     expect(changes.producerSequences).toEqual([
       expect.objectContaining({ instance: 'pod-7', minSequence: 2, maxSequence: 5, received: 2 }),
       expect.objectContaining({ instance: 'pod-8', minSequence: 9, maxSequence: 9, received: 1 }),
+    ]);
+  });
+
+  it('producer sequences are kept per (instance, boot); events without a boot share the boot ""', () => {
+    const boot1 = '019acea0-0000-7000-8000-000000000001';
+    const boot2 = '019acea0-0000-7000-8000-000000000002';
+    const changes = evolve([
+      decision({ boot: boot1, sequence: 1 }),
+      decision({ boot: boot1, sequence: 3, dropped: 1 }),
+      decision({ boot: boot2, sequence: 1 }),
+      decision({ sequence: 7 }),
+    ]);
+    const byBoot = Object.fromEntries(changes.producerSequences.map((p) => [p.boot, p]));
+    expect(byBoot[boot1]).toMatchObject({ instance: 'pod-7', minSequence: 1, maxSequence: 3, received: 2, dropped: 1, state: null, reportedLastSequence: null });
+    expect(byBoot[boot2]).toMatchObject({ instance: 'pod-7', minSequence: 1, maxSequence: 1, received: 1, dropped: 0 });
+    expect(byBoot['']).toMatchObject({ instance: 'pod-7', minSequence: 7, maxSequence: 7, received: 1 });
+  });
+
+  it('producer status events merge commutatively: max lastSequence and dropped, state of the newest by (time, id)', () => {
+    const boot = '019acea0-0000-7000-8000-000000000003';
+    const status = (data: Partial<ProducerStatusData>, time: string): AuthtrailEvent =>
+      controlEvent({ id: id(), time: new Date(time), source, type: PRODUCER_STATUS_EVENT_TYPE, data: { instance: 'pod-7', boot, state: 'running', lastSequence: 0, dropped: 0, ...data } });
+    const events = [
+      status({ state: 'running', lastSequence: 4, dropped: 1 }, '2026-11-29T10:00:00.000Z'),
+      status({ state: 'stopped', lastSequence: 9, dropped: 2 }, '2026-11-29T10:05:00.000Z'),
+      status({ state: 'running', lastSequence: 6, dropped: 2 }, '2026-11-29T10:02:00.000Z'),
+      decision({ boot, sequence: 2, dropped: 3 }, '2026-11-29T10:01:00.000Z'),
+    ];
+    for (const order of [events, [...events].reverse(), [events[2], events[0], events[3], events[1]]]) {
+      expect(evolve(order).producerSequences).toEqual([
+        {
+          instance: 'pod-7', boot, minSequence: 2, maxSequence: 2, received: 1, reportedLastSequence: 9, dropped: 3,
+          state: 'stopped', stateAt: '2026-11-29T10:05:00.000Z', stateEventId: events[1].id,
+          firstSeen: '2026-11-29T10:00:00.000Z', lastSeen: '2026-11-29T10:05:00.000Z',
+        },
+      ]);
+    }
+  });
+
+  it('a failure counts under its username hash; a typed name that matches no account is only a hash', () => {
+    const hash = `hmac-sha256-username:k1:${'ef'.repeat(32)}`;
+    const typed = decisionEvent({ id: id(), time: new Date('2026-11-29T10:15:30.123Z'), source, data: { ...DENIED_DECISION, claimedUsername: undefined, claimedUsernameHash: hash } });
+    const known = decisionEvent({ id: id(), time: new Date('2026-11-29T10:15:31.123Z'), source, data: { ...DENIED_DECISION, claimedUsernameHash: hash } });
+    const buckets = evolve([typed, known]).failureBuckets;
+    expect(buckets).toEqual([
+      expect.objectContaining({ username: null, usernameHash: hash, count: 1 }),
+      expect.objectContaining({ username: 'bob', usernameHash: hash, count: 1 }),
     ]);
   });
 
@@ -114,7 +161,7 @@ describe('startEvolution', () => {
       byKey(whole.credentials, (r) => r.fingerprint).map((r) => ({ ...r, sourceIps: [...r.sourceIps].sort() })),
     );
     expect(byKey(parts.failureBuckets, (r) => JSON.stringify(r))).toEqual(byKey(whole.failureBuckets, (r) => JSON.stringify(r)));
-    expect(byKey(parts.producerSequences, (r) => r.instance)).toEqual(byKey(whole.producerSequences, (r) => r.instance));
+    expect(byKey(parts.producerSequences, (r) => `${r.instance}/${r.boot}`)).toEqual(byKey(whole.producerSequences, (r) => `${r.instance}/${r.boot}`));
     expect(byKey(parts.policyVersions, (r) => String(r.version))).toEqual(byKey(whole.policyVersions, (r) => String(r.version)));
     expect(byKey(parts.revocationsRevoked, (r) => r.revocationId)).toEqual(byKey(whole.revocationsRevoked, (r) => r.revocationId));
     expect(byKey(parts.revocationsLifted, (r) => r.revocationId)).toEqual(byKey(whole.revocationsLifted, (r) => r.revocationId));

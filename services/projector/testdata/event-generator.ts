@@ -8,6 +8,7 @@ import {
   decisionEvent,
   eventSource,
   POLICY_APPLIED_EVENT_TYPE,
+  PRODUCER_STATUS_EVENT_TYPE,
   REVOCATION_LIFTED_EVENT_TYPE,
   type AuthtrailEvent,
   type DecisionData,
@@ -34,6 +35,8 @@ function uuidV7(ms: number, random: () => number): string {
 }
 
 export const fingerprintOf = (n: number): string => `hmac-sha256:test:${createHash('sha256').update(`credential-${n}`).digest('hex')}`;
+/** A made-up keyed username hash (the shape authn writes). */
+export const usernameHashOf = (n: number): string => `hmac-sha256-username:test:${createHash('sha256').update(`username-${n}`).digest('hex')}`;
 
 export interface GeneratorOptions {
   readonly seed?: number;
@@ -56,7 +59,10 @@ function usernameOf(n: number): string {
   return `user-${n}@example.com`;
 }
 
-/** `count` decision events in time order (plus control events every ~500 decisions). */
+/**
+ * `count` decision events in time order, plus control events: policy and revocations every ~500
+ * decisions, a `lost` status for every producer boot ended half way, a last `running` heartbeat.
+ */
 export function generateEvents(count: number, options: GeneratorOptions = {}): AuthtrailEvent[] {
   const random = mulberry32(options.seed ?? 42);
   const pick = (n: number): number => Math.floor(random() * n);
@@ -67,12 +73,24 @@ export function generateEvents(count: number, options: GeneratorOptions = {}): A
   const gapRate = options.gapRate ?? 0.001;
   const sequences = new Array<number>(instances).fill(0);
   let ms = (options.start ?? new Date('2026-11-01T00:00:00.000Z')).getTime();
+  // Every instance restarts once, half way: a new boot whose sequence starts again at 1.
+  const boots = Array.from({ length: instances }, () => uuidV7(ms, random));
   const events: AuthtrailEvent[] = [];
   let policyVersion = 0;
   let revocations = 0;
 
   for (let i = 0; i < count; i += 1) {
     ms += pick(40);
+    if (i === Math.floor(count / 2)) {
+      for (let n = 0; n < instances; n += 1) {
+        // The crashed boot had handed out two more numbers that never reached Kafka; the next
+        // boot reports it lost, from the ledger the old one left.
+        const lost = { instance: `authn-${n}`, boot: boots[n], state: 'lost' as const, lastSequence: sequences[n] + 2, dropped: 0 };
+        events.push(controlEvent({ id: uuidV7(ms, random), time: new Date(ms), source: eventSource('authn', `authn-${n}`), type: PRODUCER_STATUS_EVENT_TYPE, data: lost }));
+        boots[n] = uuidV7(ms, random);
+        sequences[n] = 0;
+      }
+    }
     if (i % 500 === 0) {
       const time = new Date(ms);
       policyVersion += 1;
@@ -94,21 +112,29 @@ export function generateEvents(count: number, options: GeneratorOptions = {}): A
     const strategy = STRATEGIES[credN % STRATEGIES.length];
     const reason: ReasonCode = allowed ? 'ok' : DENY_REASONS[pick(DENY_REASONS.length)];
     const hasUser = allowed || reason === 'policy_denied' || reason === 'credential_revoked';
+    // A failed claim always carries the name's hash; the name itself only when it is a known account.
+    const claimed = { claimedUsernameHash: usernameHashOf(userN), ...(random() < 0.5 ? { claimedUsername: usernameOf(userN) } : {}) };
     const data: DecisionData = {
       decision: allowed ? 'allow' : 'deny',
       httpStatus: allowed ? 200 : reason === 'policy_denied' ? 403 : 401,
       reason,
       strategy,
       attempts: [{ strategy, outcome: allowed ? 'authenticated' : 'rejected', ...(allowed ? {} : { reason }) }],
-      ...(hasUser ? { user: { username: usernameOf(userN), uid: `uid-${userN}`, groups: ['system:authenticated', `team-${userN % 5}`], extra: {} } } : { claimedUsername: usernameOf(userN) }),
+      ...(hasUser ? { user: { username: usernameOf(userN), uid: `uid-${userN}`, groups: ['system:authenticated', `team-${userN % 5}`], extra: {} } } : claimed),
       ...(random() < 0.95 ? { credential: { type: strategy, fingerprint: fingerprintOf(credN), publicId: `p${credN}` } } : {}),
       request: { endpoint: 'authenticate', ...(random() < 0.98 ? { sourceIp } : {}), userAgent: 'bench/1.0', method: 'GET', path: '/api', tls: true },
       policy: { version: Math.max(1, policyVersion), effects: [] },
       latencyMicros: 100 + pick(900),
       instance: `authn-${instance}`,
+      boot: boots[instance],
       sequence: sequences[instance],
     };
     events.push(decisionEvent({ id: uuidV7(ms, random), time: new Date(ms), source: eventSource('authn', `authn-${instance}`), data }));
+  }
+  // A last heartbeat of every boot still running.
+  for (let n = 0; n < instances && count > 0; n += 1) {
+    const running = { instance: `authn-${n}`, boot: boots[n], state: 'running' as const, lastSequence: sequences[n], dropped: 0 };
+    events.push(controlEvent({ id: uuidV7(ms, random), time: new Date(ms), source: eventSource('authn', `authn-${n}`), type: PRODUCER_STATUS_EVENT_TYPE, data: running }));
   }
   return events;
 }

@@ -91,7 +91,7 @@ const SNAPSHOT_QUERIES: Readonly<Record<string, string>> = {
   failure_bucket: `SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY bucket_key), '[]')::text AS v FROM failure_bucket t`,
   policy_version: `SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY version), '[]')::text AS v FROM policy_version t`,
   revocation: `SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY revocation_id), '[]')::text AS v FROM revocation t`,
-  producer_sequence: `SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY instance), '[]')::text AS v FROM producer_sequence t`,
+  producer_sequence: `SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY instance, boot), '[]')::text AS v FROM producer_sequence t`,
 };
 
 /** Every read model as comparable text (checkpoints and status excluded: they name the group). */

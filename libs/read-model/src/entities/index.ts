@@ -23,9 +23,10 @@ export const ENTITIES = [
 
 export type { ControlEventEntity } from './control-event.entity';
 export type { CredentialEntity, CredentialSourceIpEntity } from './credential.entity';
-export type { DecisionEntity } from './decision.entity';
+export type { DecisionEntity, DecisionRow } from './decision.entity';
 export type { FailureBucketEntity } from './failure-bucket.entity';
 export type { IdentityEntity, IdentityKind } from './identity.entity';
 export type { PolicyVersionEntity } from './policy-version.entity';
-export type { ProducerSequenceEntity, ProjectorCheckpointEntity, ProjectorStatusEntity } from './projector.entity';
+export type { ProducerSequenceEntity, ProducerState, ProjectorCheckpointEntity, ProjectorStatusEntity } from './projector.entity';
+export type { TableColumns, Written } from './columns';
 export type { RevocationEntity } from './revocation.entity';

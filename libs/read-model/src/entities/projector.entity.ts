@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import type { TableColumns } from './columns';
 
 /** Next offset to read per (group, topic, partition), written in the projection's transaction. */
 export interface ProjectorCheckpointEntity {
@@ -58,25 +59,50 @@ export const projectorStatusEntity = new EntitySchema<ProjectorStatusEntity>({
   },
 });
 
-/** Per-producer sequence range; gaps = max - min + 1 - received (see health.queries). */
+export type ProducerState = 'running' | 'stopped' | 'lost';
+
+/**
+ * Per producer boot (instance, boot): the sequence numbers received and what the boot reported
+ * about itself. `boot` is '' for events without one (older producers). See audit-health.queries
+ * for how `missing` is computed from it.
+ */
 export interface ProducerSequenceEntity {
   readonly instance: string;
-  readonly minSequence: string;
-  readonly maxSequence: string;
-  readonly received: string;
+  readonly boot: string;
+  /** Null while only status events of the boot were seen. */
+  readonly minSequence: number | null;
+  readonly maxSequence: number | null;
+  /** Distinct decision events received. */
+  readonly received: number;
+  /** The greatest `lastSequence` of the boot's status events. */
+  readonly reportedLastSequence: number | null;
+  /** The greatest drop count the boot reported (decision events' `dropped`, status `dropped`). */
+  readonly dropped: number;
+  /** State of the newest status event by (time, id). */
+  readonly state: ProducerState | null;
+  readonly stateAt: Date | null;
+  readonly stateEventId: string | null;
   readonly firstSeen: Date;
   readonly lastSeen: Date;
 }
 
+export const PRODUCER_SEQUENCE_COLUMNS = {
+  instance: { type: 'text', primary: true },
+  boot: { type: 'text', primary: true },
+  minSequence: { type: 'bigint', name: 'min_sequence', nullable: true },
+  maxSequence: { type: 'bigint', name: 'max_sequence', nullable: true },
+  received: { type: 'bigint' },
+  reportedLastSequence: { type: 'bigint', name: 'reported_last_sequence', nullable: true },
+  dropped: { type: 'bigint', default: 0 },
+  state: { type: 'text', nullable: true },
+  stateAt: { type: 'timestamptz', name: 'state_at', nullable: true },
+  stateEventId: { type: 'uuid', name: 'state_event_id', nullable: true },
+  firstSeen: { type: 'timestamptz', name: 'first_seen' },
+  lastSeen: { type: 'timestamptz', name: 'last_seen' },
+} as const satisfies TableColumns<ProducerSequenceEntity>;
+
 export const producerSequenceEntity = new EntitySchema<ProducerSequenceEntity>({
   name: 'ProducerSequence',
   tableName: 'producer_sequence',
-  columns: {
-    instance: { type: 'text', primary: true },
-    minSequence: { type: 'bigint', name: 'min_sequence' },
-    maxSequence: { type: 'bigint', name: 'max_sequence' },
-    received: { type: 'bigint' },
-    firstSeen: { type: 'timestamptz', name: 'first_seen' },
-    lastSeen: { type: 'timestamptz', name: 'last_seen' },
-  },
+  columns: PRODUCER_SEQUENCE_COLUMNS,
 });

@@ -1,18 +1,16 @@
 // Read side of the control events: `policy_version` and `revocation`.
+import { POLICY_VERSION_COLUMNS, type PolicyVersionEntity } from '../entities/policy-version.entity';
+import type { RevocationEntity } from '../entities/revocation.entity';
+import { selectList } from '../table-sql';
 import { type Page, type PageRequest, assertPageSize, toPage } from './keyset';
 import { SqlParams, whereClause } from './sql-params';
 import { requireKey } from '../require-key';
 import { type QueryRunnerLike, selectRows } from './sql-runner';
 
-export interface PolicyVersionView {
-  readonly version: number;
-  readonly document: string;
-  readonly appliedBy: string | null;
-  readonly comment: string | null;
-  readonly appliedAt: Date;
-}
+/** The policy_version row as stored, minus its event id. */
+export type PolicyVersionView = Omit<PolicyVersionEntity, 'eventId'>;
 
-const POLICY_COLUMNS = `version, document, applied_by AS "appliedBy", comment, applied_at AS "appliedAt"`;
+const POLICY_COLUMNS = selectList(POLICY_VERSION_COLUMNS, ['version', 'document', 'appliedBy', 'comment', 'appliedAt']);
 
 export async function findCurrentPolicy(db: QueryRunnerLike): Promise<PolicyVersionView | undefined> {
   const rows = await selectRows<PolicyVersionView>(db, `SELECT ${POLICY_COLUMNS} FROM policy_version ORDER BY version DESC LIMIT 1`, []);
@@ -44,20 +42,12 @@ export interface RevocationQueryFilter {
   readonly jti?: string;
 }
 
-export interface RevocationView {
-  readonly id: string;
-  readonly fingerprint: string | null;
-  readonly jti: string | null;
-  readonly certificateSerial: string | null;
-  readonly certificateIssuer: string | null;
-  readonly reason: string | null;
-  readonly revokedBy: string | null;
-  readonly revokedAt: Date | null;
-  readonly expiresAt: Date | null;
-  readonly liftedAt: Date | null;
-  readonly liftedBy: string | null;
-  readonly liftReason: string | null;
-}
+/** The revocation row as stored, with the API's names for its id and certificate fields. */
+export type RevocationView = Omit<RevocationEntity, 'revocationId' | 'certSerial' | 'certIssuer'> & {
+  readonly id: RevocationEntity['revocationId'];
+  readonly certificateSerial: RevocationEntity['certSerial'];
+  readonly certificateIssuer: RevocationEntity['certIssuer'];
+};
 
 const REVOCATION_COLUMNS = `revocation_id AS id, fingerprint, jti, cert_serial AS "certificateSerial", cert_issuer AS "certificateIssuer",
   reason, revoked_by AS "revokedBy", revoked_at AS "revokedAt", expires_at AS "expiresAt", lifted_at AS "liftedAt",

@@ -1,4 +1,6 @@
 // Read side of the `credential` table: token usage per fingerprint.
+import { CREDENTIAL_COLUMNS, type CredentialEntity } from '../entities/credential.entity';
+import { selectList } from '../table-sql';
 import { type Page, type PageRequest, assertPageSize, toPage } from './keyset';
 import { SqlParams, likePrefix, whereClause } from './sql-params';
 import { requireKey } from '../require-key';
@@ -20,25 +22,11 @@ export interface CredentialQueryFilter {
   readonly revoked?: boolean;
 }
 
-export interface CredentialView {
-  readonly fingerprint: string;
-  readonly type: string;
-  readonly strategy: string | null;
-  readonly username: string | null;
-  readonly publicId: string | null;
-  readonly issuer: string | null;
-  readonly expiresAt: Date | null;
-  readonly firstUsed: Date;
-  readonly lastUsed: Date;
-  readonly useCount: number;
-  readonly failureCount: number;
-  readonly distinctSourceIps: number;
-  readonly revoked: boolean;
-}
+/** The credential row as stored, minus the merge bookkeeping. */
+export type CredentialView = Omit<CredentialEntity, 'lastEventId'>;
 
-const CREDENTIAL_COLUMNS = `fingerprint, type, strategy, username, public_id AS "publicId", issuer, expires_at AS "expiresAt",
-  first_used AS "firstUsed", last_used AS "lastUsed", use_count::float8 AS "useCount",
-  failure_count::float8 AS "failureCount", distinct_source_ips AS "distinctSourceIps", revoked`;
+const CREDENTIAL_VIEW_FIELDS = (Object.keys(CREDENTIAL_COLUMNS) as (keyof CredentialEntity)[]).filter((k) => k !== 'lastEventId');
+const CREDENTIAL_COLUMNS_SQL = selectList(CREDENTIAL_COLUMNS, CREDENTIAL_VIEW_FIELDS);
 
 export function credentialConditions(filter: CredentialQueryFilter, params: SqlParams): string[] {
   const c: string[] = [];
@@ -65,7 +53,7 @@ export async function findCredentials(db: QueryRunnerLike, filter: CredentialQue
   if (page.after) conditions.push(`(last_used, fingerprint) < (${params.add(page.after.time, 'after.time')}, ${params.add(page.after.key, 'after.key')})`);
   const rows = await selectRows<CredentialView>(
     db,
-    `SELECT ${CREDENTIAL_COLUMNS} FROM credential ${whereClause(conditions)}
+    `SELECT ${CREDENTIAL_COLUMNS_SQL} FROM credential ${whereClause(conditions)}
      ORDER BY last_used DESC, fingerprint DESC LIMIT ${params.add(page.first + 1, 'limit')}`,
     params.values,
   );
@@ -81,7 +69,7 @@ export async function countCredentials(db: QueryRunnerLike, filter: CredentialQu
 export async function findCredentialsByFingerprints(db: QueryRunnerLike, fingerprints: readonly string[]): Promise<readonly CredentialView[]> {
   fingerprints.forEach((f, i) => requireKey(`fingerprints[${i}]`, f));
   if (fingerprints.length === 0) return [];
-  return selectRows<CredentialView>(db, `SELECT ${CREDENTIAL_COLUMNS} FROM credential WHERE fingerprint = ANY($1::text[])`, [fingerprints]);
+  return selectRows<CredentialView>(db, `SELECT ${CREDENTIAL_COLUMNS_SQL} FROM credential WHERE fingerprint = ANY($1::text[])`, [fingerprints]);
 }
 
 /** Every credential of any of `usernames`, most recently used first, in one query. */
@@ -90,7 +78,7 @@ export async function findCredentialsByUsernames(db: QueryRunnerLike, usernames:
   if (usernames.length === 0) return [];
   return selectRows<CredentialView>(
     db,
-    `SELECT ${CREDENTIAL_COLUMNS} FROM credential WHERE username = ANY($1::text[]) ORDER BY last_used DESC, fingerprint DESC`,
+    `SELECT ${CREDENTIAL_COLUMNS_SQL} FROM credential WHERE username = ANY($1::text[]) ORDER BY last_used DESC, fingerprint DESC`,
     [usernames],
   );
 }

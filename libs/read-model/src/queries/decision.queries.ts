@@ -1,6 +1,9 @@
 // Read side of the `decision` table (DESIGN §5): one row per decision event, typed columns for
-// the filters and the whole event in `payload` for the fields nobody filters on.
-import type { DecisionAttempt, DecisionData, PolicyEffect } from '@authtrail/events';
+// the filters and the whole CloudEvent in `payload`; the fields nobody filters on are read from
+// `payload.data`.
+import type { DecisionAttempt, NormalizedField, PolicyEffect } from '@authtrail/events';
+import { DECISION_COLUMNS, type DecisionEntity } from '../entities/decision.entity';
+import { selectList } from '../table-sql';
 import { type KeysetPosition, type Page, type PageRequest, assertPageSize, toPage } from './keyset';
 import { SqlParams, likePrefix, whereClause } from './sql-params';
 import { requireKey } from '../require-key';
@@ -20,95 +23,77 @@ export interface DecisionQueryFilter {
   readonly strategies?: readonly string[];
   readonly username?: string;
   readonly usernamePrefix?: string;
+  /**
+   * Keyed hashes of a claimed name (`claimed_username_hash = ANY`): the caller hashes the name
+   * with every configured key. An empty list is no condition, like every list here.
+   */
+  readonly claimedUsernameHashes?: readonly string[];
   readonly sourceIp?: IpMatch;
   readonly credentialFingerprint?: string;
   readonly credentialTypes?: readonly string[];
   readonly endpoint?: string;
 }
 
-export interface DecisionView {
-  readonly id: string;
-  readonly time: Date;
-  readonly decision: 'allow' | 'deny';
-  readonly httpStatus: number;
-  readonly reason: string;
-  readonly message: string | null;
-  readonly strategy: string | null;
-  readonly username: string | null;
+/** The typed columns a decision view shows as they are stored (entities/decision.entity.ts). */
+type DecisionColumnsShown =
+  | 'id' | 'time' | 'decision' | 'httpStatus' | 'reason' | 'strategy' | 'username' | 'claimedUsernameHash' | 'groups' | 'sourceIp'
+  | 'userAgent' | 'endpoint' | 'credentialFingerprint' | 'credentialType' | 'policyVersion' | 'instance' | 'boot' | 'sequence';
+
+/** A decision for the API: its typed columns, plus what only `payload.data` holds. */
+export interface DecisionView extends Pick<DecisionEntity, DecisionColumnsShown> {
+  /** The `claimed` column: `username` is a name the credential claimed, not an authenticated one. */
   readonly usernameClaimed: boolean;
+  readonly message: string | null;
   readonly uid: string | null;
-  readonly groups: readonly string[];
-  readonly sourceIp: string | null;
   readonly forwardedFor: readonly string[];
-  readonly userAgent: string | null;
-  readonly endpoint: string | null;
   readonly method: string | null;
   readonly path: string | null;
   readonly tls: boolean | null;
-  readonly credentialFingerprint: string | null;
-  readonly credentialType: string | null;
   readonly credentialPublicId: string | null;
   readonly attempts: readonly DecisionAttempt[];
-  readonly policyVersion: number | null;
   readonly policyEffects: readonly PolicyEffect[];
   readonly latencyMicros: number | null;
-  readonly instance: string | null;
+  /** `data.normalized`: request strings the producer truncated or replaced; empty when none. */
+  readonly normalizedFields: readonly NormalizedField[];
 }
 
-interface DecisionSqlRow {
-  readonly id: string;
-  readonly time: Date;
-  readonly decision: 'allow' | 'deny';
-  readonly http_status: number;
-  readonly reason: string;
-  readonly strategy: string | null;
-  readonly username: string | null;
-  readonly claimed: boolean;
-  readonly groups: readonly string[];
-  readonly source_ip: string | null;
-  readonly user_agent: string | null;
-  readonly endpoint: string | null;
-  readonly credential_fingerprint: string | null;
-  readonly credential_type: string | null;
-  readonly policy_version: number | null;
-  readonly instance: string | null;
-  readonly payload: Partial<DecisionData> | null;
-}
+/** The stored row, every column, read into the entity's own shape. */
+const DECISION_SELECT = selectList(DECISION_COLUMNS, Object.keys(DECISION_COLUMNS) as (keyof DecisionEntity)[]);
 
-const DECISION_COLUMNS = `id, time, decision, http_status, reason, strategy, username, claimed, groups,
-  host(source_ip) AS source_ip, user_agent, endpoint, credential_fingerprint, credential_type,
-  policy_version, instance, payload`;
-
-/** Typed columns win; the payload fills in what has no column. Pure. */
-export function toDecisionView(row: DecisionSqlRow): DecisionView {
-  const data = row.payload ?? {};
+/** Typed columns win; `payload.data` fills in what has no column. Pure. */
+export function toDecisionView(row: DecisionEntity): DecisionView {
+  const data = row.payload.data;
   return {
     id: row.id,
     time: row.time,
     decision: row.decision,
-    httpStatus: row.http_status,
+    httpStatus: row.httpStatus,
     reason: row.reason,
     message: data.message ?? null,
     strategy: row.strategy,
     username: row.username,
     usernameClaimed: row.claimed,
+    claimedUsernameHash: row.claimedUsernameHash,
     uid: data.user?.uid ?? null,
     groups: row.groups ?? [],
-    sourceIp: row.source_ip,
-    forwardedFor: data.request?.forwardedFor ?? [],
-    userAgent: row.user_agent,
+    sourceIp: row.sourceIp,
+    forwardedFor: data.request.forwardedFor ?? [],
+    userAgent: row.userAgent,
     endpoint: row.endpoint,
-    method: data.request?.method ?? null,
-    path: data.request?.path ?? null,
-    tls: data.request?.tls ?? null,
-    credentialFingerprint: row.credential_fingerprint,
-    credentialType: row.credential_type,
+    method: data.request.method ?? null,
+    path: data.request.path ?? null,
+    tls: data.request.tls ?? null,
+    credentialFingerprint: row.credentialFingerprint,
+    credentialType: row.credentialType,
     credentialPublicId: data.credential?.publicId ?? null,
     attempts: data.attempts ?? [],
-    policyVersion: row.policy_version,
+    policyVersion: row.policyVersion,
     policyEffects: data.policy?.effects ?? [],
     latencyMicros: data.latencyMicros ?? null,
     instance: row.instance,
+    boot: row.boot,
+    sequence: row.sequence,
+    normalizedFields: data.normalized ?? [],
   };
 }
 
@@ -122,6 +107,9 @@ export function decisionConditions(filter: DecisionQueryFilter, params: SqlParam
   if (filter.strategies?.length) c.push(`strategy = ANY(${params.add(filter.strategies, 'strategies')}::text[])`);
   if (filter.username !== undefined) c.push(`username = ${params.add(filter.username, 'username')}`);
   if (filter.usernamePrefix !== undefined) c.push(`username LIKE ${params.add(likePrefix(filter.usernamePrefix), 'usernamePrefix')}`);
+  if (filter.claimedUsernameHashes?.length) {
+    c.push(`claimed_username_hash = ANY(${params.add(filter.claimedUsernameHashes, 'claimedUsernameHashes')}::text[])`);
+  }
   if (filter.sourceIp) {
     c.push(
       filter.sourceIp.kind === 'exact'
@@ -141,9 +129,9 @@ export async function findDecisions(db: QueryRunnerLike, filter: DecisionQueryFi
   const params = new SqlParams();
   const conditions = decisionConditions(filter, params);
   if (page.after) conditions.push(afterCondition(page.after, params));
-  const rows = await selectRows<DecisionSqlRow>(
+  const rows = await selectRows<DecisionEntity>(
     db,
-    `SELECT ${DECISION_COLUMNS} FROM decision ${whereClause(conditions)}
+    `SELECT ${DECISION_SELECT} FROM decision ${whereClause(conditions)}
      ORDER BY time DESC, id DESC LIMIT ${params.add(page.first + 1, 'limit')}`,
     params.values,
   );
@@ -160,7 +148,7 @@ export async function findDecisionById(db: QueryRunnerLike, id: string): Promise
   requireKey('id', id);
   // Not a uuid: no such decision (and no cast error from Postgres).
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
-  const rows = await selectRows<DecisionSqlRow>(db, `SELECT ${DECISION_COLUMNS} FROM decision WHERE id = $1 LIMIT 1`, [id]);
+  const rows = await selectRows<DecisionEntity>(db, `SELECT ${DECISION_SELECT} FROM decision WHERE id = $1 LIMIT 1`, [id]);
   return rows[0] ? toDecisionView(rows[0]) : undefined;
 }
 
@@ -171,9 +159,9 @@ export async function findDecisionById(db: QueryRunnerLike, id: string): Promise
 export async function findDecisionsSince(db: QueryRunnerLike, since: Date, limit: number): Promise<readonly DecisionView[]> {
   requireKey('since', since);
   assertPageSize(limit);
-  const rows = await selectRows<DecisionSqlRow>(
+  const rows = await selectRows<DecisionEntity>(
     db,
-    `SELECT ${DECISION_COLUMNS} FROM decision WHERE time >= $1 ORDER BY time ASC, id ASC LIMIT $2`,
+    `SELECT ${DECISION_SELECT} FROM decision WHERE time >= $1 ORDER BY time ASC, id ASC LIMIT $2`,
     [since, limit],
   );
   return rows.map(toDecisionView);

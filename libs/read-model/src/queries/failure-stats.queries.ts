@@ -1,5 +1,5 @@
 // Failure statistics from `failure_bucket` (per minute × source IP, reason, strategy, username,
-// credential), so a 24 h window reads at most 1440 × (distinct keys) pre-aggregated rows instead
+// credential, username hash), so a 24 h window reads at most 1440 × (distinct keys) pre-aggregated rows instead
 // of every decision. Windows count whole minutes: the minute containing `since` is included.
 import { SqlParams } from './sql-params';
 import { requireKey } from '../require-key';
@@ -25,7 +25,13 @@ export interface FailureStatsQuery {
 }
 
 export interface FailureGroupView {
+  /** The dimension's value; for `username` the authenticated or clear claimed name (null: none in clear). */
   readonly key: string | null;
+  /**
+   * `username` grouping only, when `key` is null: the keyed hash of a typed name that is never
+   * stored in clear, one group per hash. Null for a name known in clear and for other groupings.
+   */
+  readonly usernameHash: string | null;
   readonly count: number;
   readonly firstSeen: Date;
   readonly lastSeen: Date;
@@ -33,6 +39,8 @@ export interface FailureGroupView {
 
 export interface FailureSeriesPoint {
   readonly key: string | null;
+  /** As in FailureGroupView: set for the `username` grouping only; match points to groups by (key, usernameHash). */
+  readonly usernameHash: string | null;
   readonly start: Date;
   readonly count: number;
 }
@@ -48,22 +56,32 @@ function keyText(groupBy: FailureDimension, expression: string): string {
   return groupBy === 'source_ip' ? `host(${expression})` : expression;
 }
 
+/**
+ * `username` groups a name known in clear by the name alone (a policy refusal of an authenticated
+ * user carries no hash, a wrong password for that account does: one group), and a name never
+ * stored by its hash; every other dimension by itself.
+ */
+function hashSql(groupBy: FailureDimension): string {
+  return groupBy === 'username' ? 'CASE WHEN username IS NULL THEN username_hash END' : 'NULL::text';
+}
+
 function dimensionSql(groupBy: FailureDimension): string {
   const sql = DIMENSION_SQL[groupBy];
   if (!sql) throw new RangeError(`unknown failure dimension ${String(groupBy)}`);
   return sql;
 }
 
-/** Largest count first; ties by key. */
+/** Largest count first; ties by key (then username hash). */
 export async function failureStats(db: QueryRunnerLike, query: FailureStatsQuery): Promise<readonly FailureGroupView[]> {
   const key = dimensionSql(query.groupBy);
   const params = new SqlParams();
   const conditions = windowConditions(query, params);
   return selectRows<FailureGroupView>(
     db,
-    `SELECT ${key} AS key, sum(count)::float8 AS count, min(first_seen) AS "firstSeen", max(last_seen) AS "lastSeen"
+    `SELECT ${key} AS key, ${hashSql(query.groupBy)} AS "usernameHash", sum(count)::float8 AS count,
+            min(first_seen) AS "firstSeen", max(last_seen) AS "lastSeen"
      FROM failure_bucket WHERE ${conditions.join(' AND ')}
-     GROUP BY 1 ORDER BY 2 DESC, 1 ASC NULLS LAST LIMIT ${params.add(query.limit, 'limit')}`,
+     GROUP BY 1, 2 ORDER BY 3 DESC, 1 ASC NULLS LAST, 2 ASC NULLS LAST LIMIT ${params.add(query.limit, 'limit')}`,
     params.values,
   );
 }
@@ -85,10 +103,11 @@ export async function failureSeries(
   const keyMatch = `(${key} = ANY(${params.add(named, 'keys')}::${keyType}[])${keys.includes(null) ? ` OR ${key} IS NULL` : ''})`;
   return selectRows<FailureSeriesPoint>(
     db,
-    `SELECT ${keyText(query.groupBy, key)} AS key, date_bin(make_interval(secs => ${params.add(bucketSeconds, 'bucket')}), minute, timestamptz 'epoch') AS start,
+    `SELECT ${keyText(query.groupBy, key)} AS key, ${hashSql(query.groupBy)} AS "usernameHash",
+            date_bin(make_interval(secs => ${params.add(bucketSeconds, 'bucket')}), minute, timestamptz 'epoch') AS start,
             sum(count)::float8 AS count
      FROM failure_bucket WHERE ${conditions.join(' AND ')} AND ${keyMatch}
-     GROUP BY 1, 2 ORDER BY 1, 2`,
+     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     params.values,
   );
 }

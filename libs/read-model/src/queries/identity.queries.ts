@@ -1,10 +1,12 @@
 // Read side of the `identity` table: one row per username.
+import { IDENTITY_COLUMNS, type IdentityEntity, type IdentityKind } from '../entities/identity.entity';
+import { selectList } from '../table-sql';
 import { type Page, type PageRequest, assertPageSize, toPage } from './keyset';
 import { SqlParams, likePrefix, whereClause } from './sql-params';
 import { requireKey } from '../require-key';
 import { type QueryRunnerLike, selectRows } from './sql-runner';
 
-export type IdentityKindValue = 'user' | 'service_account' | 'bootstrap' | 'anonymous';
+export type IdentityKindValue = IdentityKind;
 
 export interface IdentityQueryFilter {
   readonly kinds?: readonly IdentityKindValue[];
@@ -17,21 +19,11 @@ export interface IdentityQueryFilter {
   readonly hasFailures?: boolean;
 }
 
-export interface IdentityView {
-  readonly username: string;
-  readonly uid: string | null;
-  readonly kind: IdentityKindValue;
-  readonly groups: readonly string[];
-  readonly strategies: readonly string[];
-  readonly firstSeen: Date;
-  readonly lastSeen: Date;
-  readonly successCount: number;
-  readonly failureCount: number;
-  readonly lastSourceIp: string | null;
-}
+/** The identity row as stored, minus the merge bookkeeping. */
+export type IdentityView = Omit<IdentityEntity, 'lastEventId'>;
 
-const IDENTITY_COLUMNS = `username, uid, kind, groups, strategies, first_seen AS "firstSeen", last_seen AS "lastSeen",
-  success_count::float8 AS "successCount", failure_count::float8 AS "failureCount", host(last_source_ip) AS "lastSourceIp"`;
+const IDENTITY_VIEW_FIELDS = (Object.keys(IDENTITY_COLUMNS) as (keyof IdentityEntity)[]).filter((k) => k !== 'lastEventId');
+const IDENTITY_COLUMNS_SQL = selectList(IDENTITY_COLUMNS, IDENTITY_VIEW_FIELDS);
 
 export function identityConditions(filter: IdentityQueryFilter, params: SqlParams): string[] {
   const c: string[] = [];
@@ -54,7 +46,7 @@ export async function findIdentities(db: QueryRunnerLike, filter: IdentityQueryF
   if (page.after) conditions.push(`(last_seen, username) < (${params.add(page.after.time, 'after.time')}, ${params.add(page.after.key, 'after.key')})`);
   const rows = await selectRows<IdentityView>(
     db,
-    `SELECT ${IDENTITY_COLUMNS} FROM identity ${whereClause(conditions)}
+    `SELECT ${IDENTITY_COLUMNS_SQL} FROM identity ${whereClause(conditions)}
      ORDER BY last_seen DESC, username DESC LIMIT ${params.add(page.first + 1, 'limit')}`,
     params.values,
   );
@@ -71,5 +63,5 @@ export async function countIdentities(db: QueryRunnerLike, filter: IdentityQuery
 export async function findIdentitiesByUsernames(db: QueryRunnerLike, usernames: readonly string[]): Promise<readonly IdentityView[]> {
   usernames.forEach((u, i) => requireKey(`usernames[${i}]`, u));
   if (usernames.length === 0) return [];
-  return selectRows<IdentityView>(db, `SELECT ${IDENTITY_COLUMNS} FROM identity WHERE username = ANY($1::text[])`, [usernames]);
+  return selectRows<IdentityView>(db, `SELECT ${IDENTITY_COLUMNS_SQL} FROM identity WHERE username = ANY($1::text[])`, [usernames]);
 }

@@ -1,30 +1,39 @@
-// bench/graphql: seeds 1,000,000 decisions into a private database (generate_series in SQL),
-// derives the read models, then measures p50/p95 of the issue #7 questions through the full API
-// (HTTP → auth → Apollo → read session → SQL) against a baseline measured in the same run: the
-// same narrow query function called directly on the data source (raw SQL cost).
+// bench/graphql: fills a private database with 1,000,000 decisions through the production write
+// path — decision events built with libs/events' `decisionEvent` (normalisation included), encoded
+// as CloudEvents, projected by the projector's own batch handler (`projectRecords`: decode,
+// COPY into `decision`, the identity / credential / failure_bucket upserts, checkpoints) — then
+// measures p50/p95 of the issue #7 questions through the full API (HTTP → auth → Apollo → read
+// session → SQL) against a baseline measured in the same run: the same narrow query function
+// called directly on the data source (raw SQL cost).
 //
 //   npx tsx bench/graphql/main.ts
 //   BENCH_DECISIONS=2000000 BENCH_ITERATIONS=500 npx tsx bench/graphql/main.ts
 //
 // Uses DATABASE_URL's server when set (a fresh database is created on it), else an embedded
-// PostgreSQL in a temporary directory.
+// PostgreSQL in a temporary directory. Filling runs at the projector's throughput (see
+// bench/projector): minutes for 1M decisions on a busy 2-core machine.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import type { ConsumedRecord } from '@authtrail/event-bus';
+import { createFingerprinter, type DecisionData, decisionEvent, encodeEvent, eventSource, newEventId, partitionKeyOfEvent, TOPICS } from '@authtrail/events';
 import {
   failureStats,
   findCredentials,
   findDecisions,
   startEmbeddedPostgres,
-  type QueryRunnerLike,
+  type ReadModelDb,
 } from '@authtrail/read-model';
-import { deriveReadModels } from '../../services/graphql-api/src/testdata/read-model.seed';
+import { projectRecords } from '../../services/projector/src/batch.handler';
 import { startTestApi, type TestApi } from '../../services/graphql-api/src/testdata/test-api.fixture';
 
 const DECISIONS = Number(process.env['BENCH_DECISIONS'] ?? 1_000_000);
 const ITERATIONS = Number(process.env['BENCH_ITERATIONS'] ?? 200);
+const BATCH = 2_000;
+/** Partitions projected side by side (the projector runs one batch per partition at a time). */
+const PARTITIONS = 2;
 const WARMUP = 20;
 const log = (line: string) => process.stdout.write(`[bench:graphql] ${line}\n`);
 
@@ -62,50 +71,84 @@ async function privateDatabase(): Promise<{ url: string; stop(): Promise<void> }
 
 /**
  * 1M decisions over the last 24 h: 80 % allows (2,000 users, 6,000 credentials, 6,000 internal
- * IPs: three per user), 20 % denies, of which 60 % come from 20 attacker addresses in 203.0.113.0/24 spraying
- * 100 unknown tokens and the rest are bad passwords / expired tokens of real users.
+ * IPs: three per user), 20 % denies, of which 60 % come from 20 attacker addresses in
+ * 203.0.113.0/24 spraying 100 unknown tokens and the rest are bad passwords / expired tokens of
+ * real users. Fingerprints are real HMACs under a random key (computed once per credential).
  */
-async function seed(db: QueryRunnerLike, now: Date): Promise<void> {
-  // Bulk load the way a restore would: secondary indexes dropped and rebuilt afterwards from their
-  // own definitions (same indexes as the migration), two INSERT … SELECT halves in parallel.
-  const indexes = await db.query<{ indexname: string; indexdef: string }[]>(
-    `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'decision' AND indexname <> 'decision_pkey'`,
-  );
-  for (const index of indexes) await db.query(`DROP INDEX ${index.indexname}`);
-  // A throwaway database: skip WAL for the load (reads measure the same either way).
-  for (const table of ['decision', 'identity', 'credential', 'credential_source_ip', 'failure_bucket']) await db.query(`ALTER TABLE ${table} SET UNLOGGED`);
-  const half = Math.ceil(DECISIONS / 2);
-  await Promise.all([insertRange(db, now, 1, half), insertRange(db, now, half + 1, DECISIONS)]);
-  log(`  rebuilding ${indexes.length} secondary indexes…`);
-  for (let i = 0; i < indexes.length; i += 2) await Promise.all(indexes.slice(i, i + 2).map((index) => db.query(index.indexdef)));
+function decisionTraffic(now: Date): (i: number) => ConsumedRecord {
+  const fingerprinter = createFingerprinter({ keys: [{ id: 'bench', secret: randomBytes(32) }] });
+  const credentials = Array.from({ length: 6_000 }, (_, c) => fingerprinter.fingerprint(`cred-${c}`));
+  const spray = Array.from({ length: 100 }, (_, c) => fingerprinter.fingerprint(`spray-${c}`));
+  const usernameHashes = Array.from({ length: 2_000 }, (_, u) => fingerprinter.usernameHash(`user-${u}`));
+  const boot = newEventId(now);
+  const source = eventSource('authn', 'bench-authn');
+  return (i) => {
+    const time = new Date(now.getTime() - Math.floor((i * 86_400_000) / DECISIONS));
+    const u = (i * 7919) % 2000;
+    const attacker = i % 5 === 0 && i % 3 !== 0;
+    const allow = i % 5 !== 0;
+    const strategy = attacker ? 'static-token' : (['basic-auth', 'static-token', 'oidc'] as const)[u % 3]!;
+    const reason = allow ? 'ok' : attacker ? 'unknown_token' : i % 2 === 0 ? 'invalid_password' : 'token_expired';
+    const username = `user-${u}`;
+    const data: DecisionData = {
+      decision: allow ? 'allow' : 'deny',
+      httpStatus: allow ? 200 : 401,
+      reason,
+      ...(allow ? {} : { message: 'refused' }),
+      strategy,
+      attempts: [{ strategy, outcome: allow ? 'authenticated' : 'rejected', reason }],
+      ...(allow ? { user: { username, uid: `uid-${u}`, groups: [`team-${u % 20}`], extra: {} } } : {}),
+      ...(!allow && !attacker ? { claimedUsername: username, claimedUsernameHash: usernameHashes[u]! } : {}),
+      credential: { type: strategy, fingerprint: attacker ? spray[i % 100]! : credentials[u * 3 + (i % 3)]! },
+      request: {
+        endpoint: 'forward-auth',
+        sourceIp: attacker ? `203.0.113.${i % 20}` : `10.${i % 3}.${Math.floor(u / 250)}.${(u % 250) + 1}`,
+        userAgent: 'bench/1.0',
+        method: 'GET',
+        path: '/',
+        tls: true,
+      },
+      latencyMicros: 100,
+      instance: 'bench-authn',
+      boot,
+      sequence: i,
+    };
+    const event = decisionEvent({ id: newEventId(time), time, source, data });
+    const partition = i % PARTITIONS;
+    return { topic: TOPICS.decisions, partition, offset: String(Math.floor((i - 1) / PARTITIONS)), key: partitionKeyOfEvent(event), value: encodeEvent(event), headers: {}, timestamp: String(time.getTime()) };
+  };
 }
 
-async function insertRange(db: QueryRunnerLike, now: Date, from: number, to: number): Promise<void> {
-  await db.query(
-    `INSERT INTO decision (id, time, decision, http_status, reason, strategy, username, claimed, groups, source_ip, user_agent, endpoint,
-                           credential_fingerprint, credential_type, instance, sequence, payload)
-     SELECT gen_random_uuid(), t, d, CASE WHEN d = 'allow' THEN 200 ELSE 401 END, reason, strategy, username, d = 'deny' AND username IS NOT NULL,
-            CASE WHEN username IS NULL THEN '{}'::text[] ELSE ARRAY['team-' || (u % 20)] END, ip, 'bench/1.0', 'forward-auth', fp, strategy,
-            'bench-authn', i,
-            jsonb_build_object('decision', d, 'reason', reason, 'strategy', strategy,
-              'attempts', jsonb_build_array(jsonb_build_object('strategy', strategy, 'outcome', CASE WHEN d = 'allow' THEN 'authenticated' ELSE 'rejected' END)),
-              'request', jsonb_build_object('endpoint', 'forward-auth', 'method', 'GET'), 'instance', 'bench-authn')
-     FROM (
-       SELECT i, t, u, attacker, d,
-              CASE WHEN d = 'allow' THEN 'ok' WHEN attacker THEN 'unknown_token' WHEN i % 2 = 0 THEN 'invalid_password' ELSE 'token_expired' END AS reason,
-              CASE WHEN attacker THEN 'static-token' WHEN u % 3 = 0 THEN 'basic-auth' WHEN u % 3 = 1 THEN 'static-token' ELSE 'oidc' END AS strategy,
-              CASE WHEN attacker THEN NULL ELSE 'user-' || u END AS username,
-              CASE WHEN attacker THEN ('203.0.113.' || (i % 20))::inet ELSE ('10.' || (i % 3) || '.' || (u / 250) || '.' || (u % 250 + 1))::inet END AS ip,
-              CASE WHEN attacker THEN 'hmac-sha256:bench:' || md5('spray-' || (i % 100)) || md5('x') ELSE 'hmac-sha256:bench:' || md5('cred-' || (u * 3 + i % 3)) || md5('y') END AS fp
-       FROM (
-         SELECT i, $1::timestamptz - (i * interval '86400 seconds' / $2::int) AS t, (i * 7919) % 2000 AS u,
-                (i % 5 = 0 AND i % 3 <> 0) AS attacker,
-                CASE WHEN i % 5 = 0 THEN 'deny' ELSE 'allow' END AS d
-         FROM generate_series($3::bigint, $4::bigint) AS i
-       ) g
-     ) x`,
-    [now, DECISIONS, from, to],
+/** Every decision through the projector's batch handler, one transaction per batch, partitions side by side. */
+async function fill(db: ReadModelDb, now: Date): Promise<void> {
+  // A throwaway database: skip WAL for the load (reads measure the same either way).
+  for (const table of ['decision', 'identity', 'credential', 'credential_source_ip', 'failure_bucket']) await db.query(`ALTER TABLE ${table} SET UNLOGGED`);
+  const record = decisionTraffic(now);
+  const perPartition = Math.ceil(DECISIONS / PARTITIONS);
+  let projected = 0;
+  let deadLettered = 0;
+  let lastReport = Date.now();
+  await Promise.all(
+    Array.from({ length: PARTITIONS }, async (_, partition) => {
+      for (let start = 0; start < perPartition; start += BATCH) {
+        const records: ConsumedRecord[] = [];
+        for (let k = start; k < Math.min(start + BATCH, perPartition); k += 1) {
+          const i = k * PARTITIONS + partition + 1;
+          if (i <= DECISIONS) records.push(record(i));
+        }
+        if (records.length === 0) break;
+        const nextOffset = String(Number(records.at(-1)!.offset) + 1);
+        const { outcome } = await projectRecords(db, records, { groupId: 'bench-graphql', topic: TOPICS.decisions, partition, nextOffset, highWatermark: nextOffset });
+        projected += outcome.projected;
+        deadLettered += outcome.deadLettered;
+        if (Date.now() - lastReport > 10_000) {
+          lastReport = Date.now();
+          log(`  ${projected.toLocaleString('en')} projected…`);
+        }
+      }
+    }),
   );
+  if (deadLettered > 0) throw new Error(`${deadLettered} generated events were not projectable`);
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -136,17 +179,15 @@ async function main(): Promise<void> {
   try {
     const now = new Date();
     api = await startTestApi(database.url, { now: () => now });
-    log(`seeding ${DECISIONS.toLocaleString('en')} decisions (generate_series)…`);
-    let t = Date.now();
-    await seed(api.db, now);
-    log(`  inserted in ${((Date.now() - t) / 1000).toFixed(1)} s; deriving identity, credential, failure_bucket…`);
-    t = Date.now();
-    await deriveReadModels(api.db);
+    log(`filling ${DECISIONS.toLocaleString('en')} decisions through decisionEvent → projectRecords…`);
+    const t = Date.now();
+    await fill(api.db, now);
     await api.db.query('ANALYZE');
     const [counts] = await api.db.query<{ d: string; b: string; c: string }[]>(
       `SELECT (SELECT count(*) FROM decision) AS d, (SELECT count(*) FROM failure_bucket) AS b, (SELECT count(*) FROM credential) AS c`,
     );
-    log(`  derived in ${((Date.now() - t) / 1000).toFixed(1)} s: ${counts!.d} decisions, ${counts!.b} failure buckets, ${counts!.c} credentials`);
+    const seconds = (Date.now() - t) / 1000;
+    log(`  projected in ${seconds.toFixed(1)} s (${Math.round(DECISIONS / seconds).toLocaleString('en')} events/s): ${counts!.d} decisions, ${counts!.b} failure buckets, ${counts!.c} credentials`);
 
     const hourAgo = new Date(now.getTime() - 3_600_000);
     const dayAgo = new Date(now.getTime() - 86_400_000);

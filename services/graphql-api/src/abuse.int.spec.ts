@@ -3,24 +3,27 @@
 import { createTestDatabase } from '@authtrail/testing';
 import { encodeCursor } from './pagination/cursor';
 import { openReadSession } from '@authtrail/read-model';
-import { deriveReadModels, insertSeedDecisions } from './testdata/read-model.seed';
-import { NOW, standardDecisions } from './testdata/standard-dataset';
+import { COUNTS, NOW, loadStandardDataset, type StandardDataset } from './testdata/standard-dataset';
 import { startTestApi, type TestApi } from './testdata/test-api.fixture';
 
 let api: TestApi;
+let data: StandardDataset;
 
 beforeAll(async () => {
-  api = await startTestApi(await createTestDatabase('graphql_abuse'), {
+  const url = await createTestDatabase('graphql_abuse');
+  data = await loadStandardDataset(url);
+  const { fingerprinter } = data.environment;
+  // Credential fingerprints, but no username hashing: `claimedUsername` is NOT_CONFIGURED here.
+  api = await startTestApi(url, {
     now: () => NOW,
     limits: { maxDepth: 6, maxAliases: 10, maxComplexity: 3_000, maxPageSize: 500 },
-    fingerprint: (secret) => `hmac-sha256:test:${Buffer.from(secret).length.toString(16).padStart(64, '0')}`,
+    fingerprint: (secret) => fingerprinter.fingerprint(secret),
   });
-  await insertSeedDecisions(api.db, standardDecisions());
-  await deriveReadModels(api.db);
-});
+}, 120_000);
 
 afterAll(async () => {
   await api?.close();
+  data?.close();
 });
 
 const codes = (body: { errors?: readonly { extensions?: { code?: string } }[] }) => (body.errors ?? []).map((e) => e.extensions?.code);
@@ -51,7 +54,7 @@ describe('caller authentication and authorization', () => {
   it('a viewer may query', async () => {
     const response = await api.gql<{ decisions: { totalCount: number } }>('{ decisions { totalCount } }', {}, api.tokens.viewer);
     expect(response.status).toBe(200);
-    expect(response.body.data?.decisions.totalCount).toBe(25);
+    expect(response.body.data?.decisions.totalCount).toBe(COUNTS.total);
   });
 
   it.each([
@@ -69,8 +72,16 @@ describe('caller authentication and authorization', () => {
   it('an admin may fingerprint a secret, and the secret does not appear in the answer', async () => {
     const response = await api.gql<{ credentialFingerprint: string }>('query($s: String!) { credentialFingerprint(secret: $s) }', { s: 'a-secret-token' }, api.tokens.admin);
     expect(response.body.errors).toBeUndefined();
-    expect(response.body.data?.credentialFingerprint).toMatch(/^hmac-sha256:test:[0-9a-f]{64}$/);
+    expect(response.body.data?.credentialFingerprint).toBe(data.environment.fingerprinter.fingerprint('a-secret-token'));
     expect(JSON.stringify(response.body)).not.toContain('a-secret-token');
+  });
+
+  it.each([
+    ['filter.claimedUsername', '{ authFailures(filter: { claimedUsername: "alice" }) { totalCount } }'],
+    ['failureStats(usernames:)', '{ failureStats(since: "2026-11-28T00:00:00Z", groupBy: USERNAME, usernames: ["alice"]) { key } }'],
+  ])('%s without a username-hash key answers NOT_CONFIGURED to an admin', async (_name, query) => {
+    const response = await api.gql(query, {}, api.tokens.admin);
+    expect(codes(response.body)).toEqual(['NOT_CONFIGURED']);
   });
 
   it('mutations without a configured publisher answer NOT_CONFIGURED to an admin', async () => {
@@ -155,6 +166,9 @@ describe('query limits', () => {
     for (const asset of ['graphiql.min.js', 'graphiql.min.css', 'react.production.min.js', 'react-dom.production.min.js', 'playground.js']) {
       const response = await fetch(`${api.url}/playground/assets/${asset}`);
       expect(response.status).toBe(200);
+      // Read to the end: an unread multi-megabyte body keeps its connection busy, and closing
+      // the server would wait for it.
+      await response.arrayBuffer();
     }
     expect((await fetch(`${api.url}/playground/assets/..%2f..%2fpackage.json`)).status).toBe(404);
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
@@ -163,12 +177,16 @@ describe('query limits', () => {
 });
 
 describe('secrets stay out of the logs', () => {
-  it('a secret sent to credentialFingerprint (POST variables, inline, or a GET query string) is in no log line, at trace level', async () => {
+  it('a secret sent to credentialFingerprint or claimedUsername (POST variables, inline, or a GET query string) is in no log line, at trace level', async () => {
     const { Writable } = await import('node:stream');
     const pino = (await import('pino')).default;
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
-    const logged = await startTestApi(await createTestDatabase('graphql_logs'), { logger: pino({ level: 'trace' }, sink), fingerprint: () => 'hmac-sha256:test:00' });
+    const logged = await startTestApi(await createTestDatabase('graphql_logs'), {
+      logger: pino({ level: 'trace' }, sink),
+      fingerprint: () => 'hmac-sha256:test:00',
+      usernameHashes: () => ['hmac-sha256-username:test:00'],
+    });
     try {
       const secret = `tok-${Math.random().toString(36).slice(2)}-secret`;
       await logged.gql('query($s: String!) { credentialFingerprint(secret: $s) }', { s: secret }, logged.tokens.admin);
@@ -178,6 +196,10 @@ describe('secrets stay out of the logs', () => {
         headers: { authorization: `Bearer ${logged.tokens.admin}`, 'apollo-require-preflight': '1' },
       });
       await logged.gql('{ policy { version } }', {}, secret);
+      // A name asked about may be a password typed as a username: hashed, never logged.
+      await logged.gql('query($n: String) { authFailures(filter: { claimedUsername: $n }) { totalCount } }', { n: secret }, logged.tokens.admin);
+      await logged.gql(`{ authFailures(filter: { claimedUsername: "${secret}" }) { totalCount } }`, {}, logged.tokens.viewer);
+      await logged.gql('query($n: [String!]) { failureStats(since: "2026-11-28T00:00:00Z", groupBy: USERNAME, usernames: $n) { key } }', { n: [secret] }, logged.tokens.admin);
       expect(lines.length).toBeGreaterThan(0);
       expect(lines.join('\n')).not.toContain(secret);
       expect(lines.join('\n')).not.toContain(logged.tokens.admin);

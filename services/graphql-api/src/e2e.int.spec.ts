@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scryptPhc } from '@authtrail/strategies';
-import { createTestDatabase, freePort, startKafkaBroker, type RunningKafkaBroker } from '@authtrail/testing';
+import { createTestDatabase, freePort, startKafkaBroker, waitFor as waitUntil, type RunningKafkaBroker } from '@authtrail/testing';
 
 const ROOT = join(__dirname, '../../..');
 const secret = () => randomBytes(18).toString('base64url');
@@ -42,33 +42,16 @@ function start(name: string, script: string, args: readonly string[], env: Recor
   return service;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not ready in ${timeoutMs} ms\n${services.map((s) => `--- ${s.name}\n${s.output}`).join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 300, diagnostics: () => services.map((s) => `--- ${s.name}\n${s.output}`).join('\n') });
 
-/** The harness formats the broker with a random cluster id that occasionally starts with "-" (read as an option); retry. */
-async function privateBroker(): Promise<RunningKafkaBroker> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await startKafkaBroker({ log: () => undefined });
-    } catch (error) {
-      if (attempt >= 3 || !String(error).includes('storage format failed')) throw error;
-    }
-  }
-}
 
 const ready = (url: string) => () => fetch(url).then((r) => (r.ok ? true : undefined));
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'authtrail-e2e-'));
   [kafka, authnUrl, apiUrl] = await Promise.all([
-    privateBroker(),
+    startKafkaBroker({ log: () => undefined }),
     freePort().then((p) => `http://127.0.0.1:${p}`),
     freePort().then((p) => `http://127.0.0.1:${p}`),
   ]);

@@ -1,5 +1,6 @@
 // The live parts: Subscription.decisions over a real graphql-ws WebSocket, and mutations that
 // publish control events to the real Kafka broker of the test run.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,35 +8,41 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createKafkaBus, type EventBus } from '@authtrail/event-bus';
 import { CREDENTIAL_REVOKED_EVENT_TYPE, decodeEvent, POLICY_APPLIED_EVENT_TYPE, TOPICS } from '@authtrail/events';
-import { createTestDatabase, testKafkaBrokers } from '@authtrail/testing';
-import { insertSeedDecisions, type SeedDecision } from './testdata/read-model.seed';
+import { createTestDatabase, testKafkaBrokers, type PlannedRequest, type TrafficPlan } from '@authtrail/testing';
+import { createTrafficEnvironment, fillReadModel, type TrafficEnvironment } from './testdata/traffic.fixture';
 import { startTestApi, type TestApi } from './testdata/test-api.fixture';
 
 let api: TestApi;
 let bus: EventBus;
 let spoolDir: string;
+let databaseUrl: string;
+let traffic: TrafficEnvironment;
+let plan: (requests: readonly PlannedRequest[]) => TrafficPlan;
+const BOB = randomBytes(24).toString('base64url');
 
 beforeAll(async () => {
   spoolDir = mkdtempSync(join(tmpdir(), 'authtrail-graphql-spool-'));
   bus = createKafkaBus({ brokers: testKafkaBrokers(), clientId: 'graphql-api-test', mode: 'strict', spoolDir, strictTimeoutMs: 15_000 });
-  api = await startTestApi(await createTestDatabase('graphql_live'), { control: { publisher: bus.publisher, source: '/authtrail/graphql-api/test' } });
+  databaseUrl = await createTestDatabase('graphql_live');
+  traffic = createTrafficEnvironment();
+  const configFile = traffic.writeConfig([`{ id: static-token, tokenFile: ${JSON.stringify(traffic.file('tokens.csv', `${BOB},bob,uid-bob,"ops"\n`))} }`]);
+  plan = (requests) => ({ configFile, boots: [{ requests }] });
+  api = await startTestApi(databaseUrl, { control: { publisher: bus.publisher, source: '/authtrail/graphql-api/test' } });
 });
 
 afterAll(async () => {
   await api?.close();
   await bus?.close();
+  traffic?.close();
   rmSync(spoolDir, { recursive: true, force: true });
 });
 
-const decisionAt = (time: Date, decision: 'allow' | 'deny', sourceIp: string): SeedDecision => ({
-  time,
-  decision,
-  reason: decision === 'allow' ? 'ok' : 'unknown_token',
-  strategy: 'static-token',
-  username: decision === 'allow' ? 'bob' : null,
-  sourceIp,
-  credentialType: 'static-token',
-  credentialFingerprint: null,
+/** A request straight from `peer` at the real time (the live feed streams what is new): bob's token, or an unknown one. */
+const straightFrom = (peer: string, decision: 'allow' | 'deny'): PlannedRequest => ({
+  method: 'GET',
+  url: '/v1/forward-auth',
+  remoteAddress: peer,
+  headers: { authorization: `Bearer ${decision === 'allow' ? BOB : randomBytes(24).toString('base64url')}` },
 });
 
 function wsClient(token: string | null): Client {
@@ -50,7 +57,7 @@ function wsClient(token: string | null): Client {
 
 describe('Subscription.decisions', () => {
   it('receives DENY decisions projected after it subscribed, filtered, and not older ones', async () => {
-    const before = await insertSeedDecisions(api.db, [decisionAt(new Date(), 'deny', '10.9.9.9')]);
+    const before = (await fillReadModel(databaseUrl, plan([straightFrom('10.9.9.9', 'deny')]), traffic)).boots.flat().map((r) => r.decisionId);
     const client = wsClient(api.tokens.viewer);
     const received: { id: string; decision: string; sourceIp: string }[] = [];
     const dispose = client.subscribe<{ decisions: { id: string; decision: string; sourceIp: string } }>(
@@ -59,12 +66,13 @@ describe('Subscription.decisions', () => {
     );
     const inserted: string[] = [];
     try {
-      // The server primes its feed when the first subscriber arrives; keep inserting until one
-      // arrives (bounded), each time one matching deny and one allow that the filter must drop.
-      for (let attempt = 0; attempt < 40 && received.length === 0; attempt += 1) {
-        const ids = await insertSeedDecisions(api.db, [decisionAt(new Date(), 'deny', '10.9.1.1'), decisionAt(new Date(), 'allow', '10.9.1.2')]);
-        inserted.push(ids[0]!);
-        await new Promise((resolve) => setTimeout(resolve, 250));
+      // The server primes its feed when the first subscriber arrives; keep sending traffic until
+      // a decision arrives (bounded), each time one matching deny and one allow the filter must drop.
+      for (let attempt = 0; attempt < 4 && received.length === 0; attempt += 1) {
+        const result = await fillReadModel(databaseUrl, plan([straightFrom('10.9.1.1', 'deny'), straightFrom('10.9.1.2', 'allow')]), traffic);
+        expect(result.boots[0]!.map((r) => r.status)).toEqual([401, 200]);
+        inserted.push(result.boots[0]![0]!.decisionId!);
+        for (let wait = 0; wait < 20 && received.length === 0; wait += 1) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(received.length).toBeGreaterThan(0);
       for (const decision of received) {
@@ -77,7 +85,7 @@ describe('Subscription.decisions', () => {
       dispose();
       await client.dispose();
     }
-  });
+  }, 90_000);
 
   it('refuses a WebSocket connection without credentials (close code 4403)', async () => {
     const client = wsClient(null);

@@ -50,6 +50,11 @@ export interface GraphqlServices {
   readonly newEventId: (time: Date) => string;
   /** `credentialFingerprint`; absent when no fingerprint key is configured. */
   readonly fingerprint?: (secret: string) => string;
+  /**
+   * A username's hash under every configured fingerprint key (`claimedUsername`,
+   * `failureStats(usernames:)`); absent when no key is configured.
+   */
+  readonly usernameHashes?: (username: string) => readonly string[];
   readonly control?: ControlPublisher;
   readonly feed: DecisionFeed;
 }

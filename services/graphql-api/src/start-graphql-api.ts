@@ -10,7 +10,7 @@ import { cached, createStrategy, firstMatch, type Strategy, type StrategyDeps, w
 import type { FastifyBaseLogger } from 'fastify';
 import { hostname } from 'node:os';
 import type { DataSource } from 'typeorm';
-import { buildGraphqlServer, type GraphqlServer } from './server/build-graphql-server';
+import { buildGraphqlServer, type GraphqlServer, type GraphqlServerDeps } from './server/build-graphql-server';
 import type { GraphqlLimits } from './services';
 
 export interface StartGraphqlApiDeps {
@@ -45,14 +45,16 @@ export async function buildApiAuthenticator(config: AuthtrailConfig, deps: Strat
   return withGroups(cached(firstMatch(strategies), { successTTLms: config.authn.cache.successTTL, failureTTLms: config.authn.cache.failureTTL }));
 }
 
-function fingerprinterOf(config: AuthtrailConfig): ((secret: string) => string) | undefined {
+/** The hashing the API needs from the fingerprint keys; undefined without a key. */
+function fingerprintingOf(config: AuthtrailConfig): Pick<GraphqlServerDeps, 'fingerprint' | 'usernameHashes'> | undefined {
   const keys = config.fingerprint.keys.flatMap((k) => {
     const secret = decodeFingerprintSecret(k.secret);
     return secret ? [{ id: k.id, secret }] : [];
   });
   if (keys.length === 0) return undefined;
   const fingerprinter = createFingerprinter({ keys });
-  return (secret) => fingerprinter.fingerprint(secret);
+  // Every key, not just the writing one: names hashed before a key rotation are still found.
+  return { fingerprint: (secret) => fingerprinter.fingerprint(secret), usernameHashes: (name) => fingerprinter.usernameHashCandidates(name) };
 }
 
 /** The config's `graphql.limits` in the server's terms; the rest keep DEFAULT_LIMITS. */
@@ -67,7 +69,7 @@ export async function startGraphqlApi(config: AuthtrailConfig, deps: StartGraphq
   if (ownDataSource && !url) throw new Error('database.url is required to start the GraphQL API on its own');
   const dataSource = deps.dataSource ?? (await openReadModel(url ?? '', { applicationName: 'authtrail-graphql-api' }));
   const authenticator = await buildApiAuthenticator(config, deps.strategyDeps);
-  const fingerprint = fingerprinterOf(config);
+  const fingerprinting = fingerprintingOf(config);
   const server = await buildGraphqlServer({
     dataSource,
     authenticator,
@@ -75,7 +77,7 @@ export async function startGraphqlApi(config: AuthtrailConfig, deps: StartGraphq
     introspection: config.graphql.introspection,
     playground: config.graphql.playground,
     limits: { ...limitsOf(config), ...deps.limits },
-    ...(fingerprint ? { fingerprint } : {}),
+    ...fingerprinting,
     ...(deps.publisher ? { control: { publisher: deps.publisher, source: eventSource('graphql-api', hostname()) } } : {}),
     ...(deps.logger ? { logger: deps.logger } : {}),
     trustProxy: config.authn.trustedProxies,

@@ -14,6 +14,7 @@ export function matchesDecision(filter: DecisionQueryFilter, row: DecisionView):
   if (filter.username !== undefined && row.username !== filter.username) return false;
   if (filter.usernamePrefix !== undefined && !(row.username ?? '').startsWith(filter.usernamePrefix)) return false;
   if (filter.usernamePrefix !== undefined && row.username === null) return false;
+  if (filter.claimedUsernameHashes && (row.claimedUsernameHash === null || !filter.claimedUsernameHashes.includes(row.claimedUsernameHash))) return false;
   if (filter.sourceIp && !matchesIp(filter.sourceIp, row.sourceIp)) return false;
   if (filter.credentialFingerprint !== undefined && row.credentialFingerprint !== filter.credentialFingerprint) return false;
   if (filter.credentialTypes && (row.credentialType === null || !filter.credentialTypes.includes(row.credentialType))) return false;

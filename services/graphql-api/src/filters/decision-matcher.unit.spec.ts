@@ -28,6 +28,10 @@ const row: DecisionView = {
   policyEffects: [],
   latencyMicros: null,
   instance: null,
+  claimedUsernameHash: 'hmac-sha256-username:k:bb',
+  boot: null,
+  sequence: null,
+  normalizedFields: [],
 };
 
 describe('matchesDecision (the live feed twin of decisionConditions)', () => {
@@ -47,6 +51,8 @@ describe('matchesDecision (the live feed twin of decisionConditions)', () => {
     ['to is exclusive', { to: new Date('2026-11-28T10:00:00Z') }, false],
     ['credential type list', { credentialTypes: ['oidc'] }, false],
     ['endpoint', { endpoint: 'forward-auth' }, true],
+    ['one of the claimed-username hashes matches', { claimedUsernameHashes: ['hmac-sha256-username:old:cc', 'hmac-sha256-username:k:bb'] }, true],
+    ['no claimed-username hash matches', { claimedUsernameHashes: ['hmac-sha256-username:k:cc'] }, false],
     ['all conditions AND together', { decision: 'deny', strategies: ['oidc'] }, false],
   ])('%s', (_name, filter, expected) => {
     expect(matchesDecision(filter, row)).toBe(expected);

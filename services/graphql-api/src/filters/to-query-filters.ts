@@ -1,9 +1,10 @@
 // GraphQL filter inputs → read-model query filters. Pure; invalid values become BAD_USER_INPUT
 // with the argument named, so nothing malformed reaches SQL.
 import type { CredentialQueryFilter, DecisionQueryFilter, IdentityKindValue, IdentityQueryFilter, RevocationQueryFilter } from '@authtrail/read-model';
-import { badInput } from '../errors/api-error';
+import { apiError, badInput } from '../errors/api-error';
 import type { CredentialFilter, DecisionFilter, IdentityFilter, IdentityKind, RevocationFilter, TimeRange } from '../generated/resolvers.generated';
 import { parseIpFilter } from './ip-filter';
+import type { UsernameHasher } from './username-hashes';
 
 const MAX_LIST = 100;
 
@@ -41,7 +42,11 @@ function range(value: TimeRange | null | undefined, argument: string): { from?: 
   return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
 }
 
-export function toDecisionQueryFilter(filter: DecisionFilter | null | undefined): DecisionQueryFilter {
+/**
+ * `hashUsername` turns `claimedUsername` into its hashes (and refuses callers who may not ask);
+ * without it a `claimedUsername` is NOT_CONFIGURED.
+ */
+export function toDecisionQueryFilter(filter: DecisionFilter | null | undefined, hashUsername?: UsernameHasher): DecisionQueryFilter {
   if (!filter) return {};
   const { from, to } = range(filter.time, 'filter.time');
   let sourceIp: DecisionQueryFilter['sourceIp'];
@@ -58,11 +63,19 @@ export function toDecisionQueryFilter(filter: DecisionFilter | null | undefined)
     strategies: list(filter.strategies, 'filter.strategies'),
     username: text(filter.username, 'filter.username'),
     usernamePrefix: text(filter.usernamePrefix, 'filter.usernamePrefix'),
+    claimedUsernameHashes: claimedUsernameHashes(filter.claimedUsername, hashUsername),
     sourceIp,
     credentialFingerprint: text(filter.credentialFingerprint, 'filter.credentialFingerprint'),
     credentialTypes: list(filter.credentialTypes, 'filter.credentialTypes'),
     endpoint: text(filter.endpoint, 'filter.endpoint'),
   });
+}
+
+function claimedUsernameHashes(name: string | null | undefined, hashUsername: UsernameHasher | undefined): readonly string[] | undefined {
+  const checked = text(name, 'filter.claimedUsername');
+  if (checked === undefined) return undefined;
+  if (!hashUsername) throw apiError('NOT_CONFIGURED', 'filter.claimedUsername needs a fingerprint key; none is configured');
+  return hashUsername(checked);
 }
 
 export function toIdentityQueryFilter(filter: IdentityFilter | null | undefined): IdentityQueryFilter {

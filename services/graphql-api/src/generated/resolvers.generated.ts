@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { DecisionView, IdentityView, CredentialView, RevocationView, AuditHealthView, PartitionStatusView, ProducerSequenceView } from '@authtrail/read-model';
 import type { PolicyModel } from '../resolvers/policy.mapper';
 import type { FailureGroupModel } from '../resolvers/failure-stats.mapper';
+import type { NormalizedField as NormalizedFieldData } from '@authtrail/events';
 import type { ConnectionModel } from '../pagination/connection';
 import type { GraphqlContext } from '../context';
 export type Maybe<T> = T | null;
@@ -32,9 +33,9 @@ export type Attempt = {
 /** Is the audit trail complete and current? */
 export type AuditHealth = {
   readonly __typename?: 'AuditHealth';
-  /** Events the projector could not project and sent to the dead-letter topic. */
+  /** Σ `deadLettered` over the partitions: events the projector could not project and sent to the dead-letter topic. */
   readonly deadLettered: Scalars['Int']['output'];
-  /** sequenceGaps + deadLettered: events that are not in the read model. */
+  /** Σ `dropped` over every producer boot: decision events the producers dropped themselves (a subset of what `sequenceGaps` counts). */
   readonly droppedEvents: Scalars['Int']['output'];
   /** Time of the newest projected decision. */
   readonly lastEventTime: Maybe<Scalars['DateTime']['output']>;
@@ -42,7 +43,7 @@ export type AuditHealth = {
   readonly producers: ReadonlyArray<ProducerSequence>;
   /** Sum of the per-partition lag of the projector. */
   readonly projectorLag: Scalars['Int']['output'];
-  /** Sequence numbers missing over all producers: dropped or lost decision events. */
+  /** Σ `missing` over every producer boot: decision events that are not in the read model because they never arrived. */
   readonly sequenceGaps: Scalars['Int']['output'];
 };
 
@@ -108,6 +109,13 @@ export type CredentialFilter = {
 export type Decision = {
   readonly __typename?: 'Decision';
   readonly attempts: ReadonlyArray<Attempt>;
+  /** The process start (boot, a UUIDv7) of `instance` that made the decision; null for events from before boots were recorded. */
+  readonly boot: Maybe<Scalars['String']['output']>;
+  /**
+   * `hmac-sha256-username:<keyId>:<hex>` of the name a refused credential claimed or a person typed
+   * (known or not). Find them with `DecisionFilter.claimedUsername`; the name itself is not stored.
+   */
+  readonly claimedUsernameHash: Maybe<Scalars['String']['output']>;
   /** The credential read model row of `credentialFingerprint` (batched). */
   readonly credential: Maybe<Credential>;
   readonly credentialFingerprint: Maybe<Scalars['String']['output']>;
@@ -128,11 +136,19 @@ export type Decision = {
   /** Safe message; never contains a credential. */
   readonly message: Maybe<Scalars['String']['output']>;
   readonly method: Maybe<Scalars['String']['output']>;
+  /**
+   * Request-derived strings the event builder changed so the decision stays storable and safe to
+   * show: control characters, bidi controls and lone surrogates replaced by U+FFFD, over-long values
+   * and lists truncated. Empty when nothing was changed.
+   */
+  readonly normalizedFields: ReadonlyArray<NormalizedField>;
   readonly path: Maybe<Scalars['String']['output']>;
   readonly policyEffects: ReadonlyArray<PolicyEffect>;
   readonly policyVersion: Maybe<Scalars['Int']['output']>;
   /** Stable reason code: ok, unknown_token, invalid_password, token_expired, ... (libs/events REASON_CODES). */
   readonly reason: Scalars['String']['output'];
+  /** Position of the decision in its (instance, boot): 1, 2, 3, ... (decimal, 64-bit). Gaps are lost events (see `auditHealth`). */
+  readonly sequence: Maybe<Scalars['String']['output']>;
   readonly sourceIp: Maybe<Scalars['String']['output']>;
   /** The strategy that decided. */
   readonly strategy: Maybe<Scalars['String']['output']>;
@@ -140,7 +156,11 @@ export type Decision = {
   readonly tls: Maybe<Scalars['Boolean']['output']>;
   readonly uid: Maybe<Scalars['String']['output']>;
   readonly userAgent: Maybe<Scalars['String']['output']>;
-  /** The authenticated user, or on failures the claimed username when the strategy knew one. */
+  /**
+   * The authenticated user; on failures the claimed username when it cannot be a secret (an account
+   * the strategy knows, a certificate CN, a JWT `sub`). A name typed for no known account is never
+   * stored: see `claimedUsernameHash`.
+   */
   readonly username: Maybe<Scalars['String']['output']>;
   /** True when `username` was only claimed by a rejected credential. */
   readonly usernameClaimed: Scalars['Boolean']['output'];
@@ -162,6 +182,13 @@ export type DecisionEdge = {
 
 /** Every field narrows the result (AND). List fields match any of their values (OR). */
 export type DecisionFilter = {
+  /**
+   * **Admins only.** Decisions whose credential claimed, or whose person typed, this username —
+   * known account or not (password guesses against `alice`, a password typed into the username
+   * field). The name is hashed with every configured fingerprint key and matched against
+   * `claimedUsernameHash`; it is neither stored nor logged. `NOT_CONFIGURED` without a key.
+   */
+  readonly claimedUsername?: InputMaybe<Scalars['String']['input']>;
   readonly credentialFingerprint?: InputMaybe<Scalars['String']['input']>;
   readonly credentialTypes?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
   readonly decision?: InputMaybe<DecisionOutcome>;
@@ -222,11 +249,18 @@ export type FailureGroup = {
   readonly __typename?: 'FailureGroup';
   readonly count: Scalars['Int']['output'];
   readonly firstSeen: Scalars['DateTime']['output'];
-  /** The grouped value (an IP, a reason code, ...); null when the failures had none (e.g. no username). */
+  /**
+   * The grouped value (an IP, a reason code, ...); null when the failures had none (e.g. no
+   * username). With `groupBy: USERNAME`, a name that is not stored (typed for no known account)
+   * has a null key and its `usernameHash`; when it is one of `failureStats(usernames:)` that name
+   * is shown here.
+   */
   readonly key: Maybe<Scalars['String']['output']>;
   readonly lastSeen: Scalars['DateTime']['output'];
   /** Counts per bucket of `failureStats(bucket:)`, oldest first, empty buckets left out. Empty without `bucket`. */
   readonly series: ReadonlyArray<FailureBucket>;
+  /** `groupBy: USERNAME` only: the hash of a typed name that is not stored in clear (null when the name is known in clear and when no name was given). */
+  readonly usernameHash: Maybe<Scalars['String']['output']>;
 };
 
 /** Groupings of `failureStats`. */
@@ -317,6 +351,19 @@ export type MutationRevokeCredentialArgs = {
   input: RevokeInput;
 };
 
+export type NormalizationAction =
+  /** Control, bidi or lone-surrogate code units were replaced by U+FFFD. */
+  | 'REPLACED'
+  /** Longer than the field's limit (or a list with more items than its limit): the start was kept. */
+  | 'TRUNCATED';
+
+export type NormalizedField = {
+  readonly __typename?: 'NormalizedField';
+  readonly action: NormalizationAction;
+  /** Path of the field in the event's data, e.g. `request.userAgent`, `request.forwardedFor`, `user.extra`. */
+  readonly field: Scalars['String']['output'];
+};
+
 export type PageInfo = {
   readonly __typename?: 'PageInfo';
   /** Opaque keyset cursor of the last edge; pass it as `after`. */
@@ -374,17 +421,38 @@ export type PolicyEffect = {
   readonly rule: Scalars['String']['output'];
 };
 
-/** Per authn instance: the `sequence` numbers seen. Missing numbers are events that never arrived (dropped or lost). */
+/**
+ * One process start (boot) of one authn instance: the `sequence` numbers seen. `sequence` restarts
+ * at 1 with every boot, so gaps are counted per boot; a restart hides nothing.
+ */
 export type ProducerSequence = {
   readonly __typename?: 'ProducerSequence';
+  /** The boot id (UUIDv7); null for events from producers that sent none. */
+  readonly boot: Maybe<Scalars['String']['output']>;
+  /** Decision events this boot says it dropped itself (memory buffer and spool full), from its events and status reports. */
+  readonly dropped: Scalars['Int']['output'];
   readonly firstSeen: Scalars['DateTime']['output'];
   readonly instance: Scalars['String']['output'];
   readonly lastSeen: Scalars['DateTime']['output'];
+  /** The highest sequence this boot is known to have handed out: its own status reports or the decisions received, whichever is higher. */
+  readonly lastSequence: Scalars['String']['output'];
   readonly maxSequence: Scalars['String']['output'];
   readonly minSequence: Scalars['String']['output'];
+  /** Decision events of this boot that never arrived: `lastSequence` − `received` (dropped, lost in transit, or lost in a crash). */
   readonly missing: Scalars['Int']['output'];
   readonly received: Scalars['Int']['output'];
+  /** The latest status report of this boot; null when none arrived. */
+  readonly state: Maybe<ProducerState>;
 };
+
+/** What a producer boot last reported on the control topic (`authtrail.control.producer.status.v1`). */
+export type ProducerState =
+  /** Ended without stopping (crash, SIGKILL); reported by the next boot of the same instance from its sequence ledger. */
+  | 'LOST'
+  /** Heartbeats arrive (sent at start and every `events.heartbeatInterval`). */
+  | 'RUNNING'
+  /** Shut down gracefully after flushing its decision events: `lastSequence` is final. */
+  | 'STOPPED';
 
 export type Query = {
   readonly __typename?: 'Query';
@@ -401,7 +469,9 @@ export type Query = {
   readonly decisions: DecisionConnection;
   /**
    * Failures in [since, until) grouped by one dimension, largest count first. With `bucket`, each
-   * group carries its time series.
+   * group carries its time series. `usernames` (**admins only**, `groupBy: USERNAME` only): names to
+   * recognise among the groups whose name is stored only as a hash; they are hashed with every
+   * configured fingerprint key, never stored or logged.
    */
   readonly failureStats: ReadonlyArray<FailureGroup>;
   /** Everyone seen, most recently seen first. */
@@ -458,6 +528,7 @@ export type QueryFailureStatsArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   since: Scalars['DateTime']['input'];
   until?: InputMaybe<Scalars['DateTime']['input']>;
+  usernames?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
 };
 
 
@@ -654,6 +725,8 @@ export type ResolversTypes = {
   IdentityKind: IdentityKind;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NormalizationAction: NormalizationAction;
+  NormalizedField: ResolverTypeWrapper<NormalizedFieldData>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartitionLag: ResolverTypeWrapper<PartitionStatusView>;
   Policy: ResolverTypeWrapper<PolicyModel>;
@@ -661,6 +734,7 @@ export type ResolversTypes = {
   PolicyEdge: ResolverTypeWrapper<Omit<PolicyEdge, 'node'> & { node: ResolversTypes['Policy'] }>;
   PolicyEffect: ResolverTypeWrapper<PolicyEffect>;
   ProducerSequence: ResolverTypeWrapper<ProducerSequenceView>;
+  ProducerState: ProducerState;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Revocation: ResolverTypeWrapper<RevocationView>;
   RevocationConnection: ResolverTypeWrapper<ConnectionModel<RevocationView>>;
@@ -696,6 +770,7 @@ export type ResolversParentTypes = {
   IdentityFilter: IdentityFilter;
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
+  NormalizedField: NormalizedFieldData;
   PageInfo: PageInfo;
   PartitionLag: PartitionStatusView;
   Policy: PolicyModel;
@@ -770,6 +845,8 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type DecisionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Decision'] = ResolversParentTypes['Decision']> = {
   attempts?: Resolver<ReadonlyArray<ResolversTypes['Attempt']>, ParentType, ContextType>;
+  boot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  claimedUsernameHash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   credential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType>;
   credentialFingerprint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   credentialPublicId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -785,10 +862,12 @@ export type DecisionResolvers<ContextType = GraphqlContext, ParentType extends R
   latencyMicros?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   method?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  normalizedFields?: Resolver<ReadonlyArray<ResolversTypes['NormalizedField']>, ParentType, ContextType>;
   path?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   policyEffects?: Resolver<ReadonlyArray<ResolversTypes['PolicyEffect']>, ParentType, ContextType>;
   policyVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sequence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sourceIp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   strategy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   time?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -821,6 +900,7 @@ export type FailureGroupResolvers<ContextType = GraphqlContext, ParentType exten
   key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   series?: Resolver<ReadonlyArray<ResolversTypes['FailureBucket']>, ParentType, ContextType>;
+  usernameHash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type IdentityResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Identity'] = ResolversParentTypes['Identity']> = {
@@ -852,6 +932,11 @@ export type MutationResolvers<ContextType = GraphqlContext, ParentType extends R
   applyPolicy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationApplyPolicyArgs, 'document'>>;
   liftRevocation?: Resolver<ResolversTypes['Revocation'], ParentType, ContextType, RequireFields<MutationLiftRevocationArgs, 'id'>>;
   revokeCredential?: Resolver<ResolversTypes['Revocation'], ParentType, ContextType, RequireFields<MutationRevokeCredentialArgs, 'input'>>;
+};
+
+export type NormalizedFieldResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['NormalizedField'] = ResolversParentTypes['NormalizedField']> = {
+  action?: Resolver<ResolversTypes['NormalizationAction'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -901,13 +986,17 @@ export type PolicyEffectResolvers<ContextType = GraphqlContext, ParentType exten
 };
 
 export type ProducerSequenceResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ProducerSequence'] = ResolversParentTypes['ProducerSequence']> = {
+  boot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dropped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   firstSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   instance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lastSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastSequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   maxSequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   minSequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   missing?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   received?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['ProducerState']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -973,6 +1062,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   IdentityConnection?: IdentityConnectionResolvers<ContextType>;
   IdentityEdge?: IdentityEdgeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  NormalizedField?: NormalizedFieldResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PartitionLag?: PartitionLagResolvers<ContextType>;
   Policy?: PolicyResolvers<ContextType>;

@@ -70,12 +70,24 @@ query MyTokenUsage($secret: String!) {
     variables: { secret: 'paste-the-token-here' },
   },
   {
+    title: 'Password guesses against a name (admins)',
+    query: `# The name is hashed with the server's keys (names typed for no account are stored only as
+# a hash) and dropped; it is never stored or logged.
+query GuessesAgainst($name: String!) {
+  authFailures(first: 50, filter: { claimedUsername: $name }) {
+    totalCount edges { node { time reason sourceIp userAgent username claimedUsernameHash } }
+  }
+  failureStats(since: ${hourAgo}, groupBy: USERNAME, usernames: [$name]) { key usernameHash count }
+}`,
+    variables: { name: 'alice' },
+  },
+  {
     title: 'Is the audit trail complete?',
     query: `query Health {
   auditHealth {
     projectorLag lastEventTime sequenceGaps deadLettered droppedEvents
     partitions { topic partition lag lastEventTime lastError }
-    producers { instance received missing lastSeen }
+    producers { instance boot state lastSequence received missing dropped lastSeen }
   }
   policy { version appliedAt appliedBy }
 }`,

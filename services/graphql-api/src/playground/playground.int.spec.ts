@@ -6,8 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { createTestDatabase } from '@authtrail/testing';
-import { deriveReadModels, insertSeedDecisions } from '../testdata/read-model.seed';
-import { standardDecisions } from '../testdata/standard-dataset';
+import { COUNTS, loadStandardDataset, type StandardDataset } from '../testdata/standard-dataset';
 import { startTestApi, type TestApi } from '../testdata/test-api.fixture';
 
 // Runs inside the page (playwright evaluate); jest's tsconfig has no DOM lib.
@@ -16,21 +15,23 @@ declare const document: { querySelector(selector: string): unknown };
 const ARTIFACTS = join(__dirname, '../../../../artifacts/graphql-api');
 
 let api: TestApi;
+let data: StandardDataset;
 let browser: Browser;
 
 beforeAll(async () => {
-  api = await startTestApi(await createTestDatabase('graphql_playground'), { introspection: true });
-  await insertSeedDecisions(api.db, standardDecisions());
-  await deriveReadModels(api.db);
+  const url = await createTestDatabase('graphql_playground');
+  data = await loadStandardDataset(url);
+  api = await startTestApi(url, { introspection: true });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-});
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await api?.close();
+  data?.close();
 });
 
 it('runs a query from the playground with the Authorization header set in its Headers tab', async () => {
@@ -64,7 +65,7 @@ it('runs a query from the playground with the Authorization header set in its He
     }, header);
     await page.locator('.graphiql-execute-button').click();
     answered = await result
-      .getByText('"totalCount": 9')
+      .getByText(`"totalCount": ${COUNTS.from192_168_1}`)
       .waitFor({ timeout: 10_000 })
       .then(() => true, () => false);
   }

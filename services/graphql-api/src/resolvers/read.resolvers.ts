@@ -17,9 +17,11 @@ import {
   findPolicyVersions,
   findRevocations,
   type FailureDimension,
+  type FailureGroupView,
 } from '@authtrail/read-model';
 import { apiError, badInput } from '../errors/api-error';
 import { toCredentialQueryFilter, toDecisionQueryFilter, toIdentityQueryFilter, toRevocationQueryFilter } from '../filters/to-query-filters';
+import { lazyUsernameHasher, usernameHasherFor } from '../filters/username-hashes';
 import type { BucketSize, FailureGroupBy, QueryResolvers } from '../generated/resolvers.generated';
 import { toConnection } from '../pagination/connection';
 import { encodeCursor } from '../pagination/cursor';
@@ -49,6 +51,18 @@ async function decisionConnection(context: GraphqlContext, filter: DecisionQuery
   return toConnection(page.rows, page.hasNextPage, (r) => encodeCursor('decision', r.time, r.id), () => countDecisions(context.db, filter));
 }
 
+const MAX_USERNAMES = 100;
+
+/** `failureStats(usernames:)` as hash → name, under every configured key. The names go nowhere else. */
+function namesByHash(context: GraphqlContext, groupBy: FailureGroupBy, usernames: readonly string[] | null | undefined): ReadonlyMap<string, string> {
+  if (!usernames || usernames.length === 0) return new Map();
+  if (groupBy !== 'USERNAME') throw badInput('usernames applies to groupBy: USERNAME only', 'usernames');
+  if (usernames.length > MAX_USERNAMES) throw badInput(`usernames accepts at most ${MAX_USERNAMES} names`, 'usernames');
+  if (usernames.some((name) => name.length === 0 || name.length > 1024)) throw badInput('every username must be 1 to 1024 characters', 'usernames');
+  const hash = usernameHasherFor(context, 'failureStats(usernames:)');
+  return new Map(usernames.flatMap((name) => hash(name).map((h) => [h, name] as const)));
+}
+
 export const queryResolvers: QueryResolvers<GraphqlContext> = {
   async identities(_root, { filter, first, after }, context) {
     const query = toIdentityQueryFilter(filter);
@@ -62,12 +76,12 @@ export const queryResolvers: QueryResolvers<GraphqlContext> = {
   },
 
   decisions(_root, { filter, first, after }, context) {
-    return decisionConnection(context, toDecisionQueryFilter(filter), first, after);
+    return decisionConnection(context, toDecisionQueryFilter(filter, lazyUsernameHasher(context, 'filter.claimedUsername')), first, after);
   },
 
   authFailures(_root, { filter, first, after }, context) {
     if (filter?.decision === 'ALLOW') throw badInput('authFailures lists DENY decisions; use decisions for ALLOW', 'filter.decision');
-    return decisionConnection(context, { ...toDecisionQueryFilter(filter), decision: 'deny' }, first, after);
+    return decisionConnection(context, { ...toDecisionQueryFilter(filter, lazyUsernameHasher(context, 'filter.claimedUsername')), decision: 'deny' }, first, after);
   },
 
   async decision(_root, { id }, context) {
@@ -75,7 +89,7 @@ export const queryResolvers: QueryResolvers<GraphqlContext> = {
     return (await findDecisionById(context.db, id)) ?? null;
   },
 
-  async failureStats(_root, { since, until, groupBy, limit, bucket }, context) {
+  async failureStats(_root, { since, until, groupBy, limit, bucket, usernames }, context) {
     const { limits } = context.services;
     const size = limit ?? 20;
     if (size < 1 || size > limits.maxFailureGroups) {
@@ -83,16 +97,21 @@ export const queryResolvers: QueryResolvers<GraphqlContext> = {
     }
     const end = until ?? context.services.now();
     if (end.getTime() <= since.getTime()) throw badInput('until must be after since', 'until');
+    const named = namesByHash(context, groupBy, usernames);
     const query = { since, until: until ?? undefined, groupBy: DIMENSIONS[groupBy], limit: size };
     const groups = await failureStats(context.db, query);
-    if (!bucket || groups.length === 0) return groups.map((g): FailureGroupModel => ({ ...g, series: [] }));
+    // A name stored only as a hash is shown as the name the admin gave for it; its series is still
+    // looked up by what is stored (null key + hash).
+    const label = (g: FailureGroupView): string | null => g.key ?? (g.usernameHash ? (named.get(g.usernameHash) ?? null) : null);
+    if (!bucket || groups.length === 0) return groups.map((g): FailureGroupModel => ({ ...g, key: label(g), series: [] }));
     const seconds = BUCKET_SECONDS[bucket];
     const points = (end.getTime() - since.getTime()) / 1000 / seconds;
     if (points > limits.maxSeriesPoints) throw badInput(`a ${bucket} series over this window has ${Math.ceil(points)} points; at most ${limits.maxSeriesPoints}`, 'bucket');
     const series = await failureSeries(context.db, query, groups.map((g) => g.key), seconds);
     return groups.map((g): FailureGroupModel => ({
       ...g,
-      series: series.filter((p) => p.key === g.key).map((p) => ({ start: p.start, count: p.count })),
+      key: label(g),
+      series: series.filter((p) => p.key === g.key && p.usernameHash === g.usernameHash).map((p) => ({ start: p.start, count: p.count })),
     }));
   },
 

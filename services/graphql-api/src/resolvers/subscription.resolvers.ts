@@ -2,6 +2,7 @@
 import type { DecisionView } from '@authtrail/read-model';
 import { matchesDecision } from '../filters/decision-matcher';
 import { toDecisionQueryFilter } from '../filters/to-query-filters';
+import { lazyUsernameHasher } from '../filters/username-hashes';
 import type { SubscriptionResolvers } from '../generated/resolvers.generated';
 import type { GraphqlContext } from '../context';
 import type { DecisionFeed } from '../feed/decision-feed';
@@ -50,7 +51,7 @@ export function feedIterator(feed: DecisionFeed, accept: (row: DecisionView) => 
 export const subscriptionResolvers: SubscriptionResolvers<GraphqlContext> = {
   decisions: {
     subscribe: (_root, { filter }, context) => {
-      const query = toDecisionQueryFilter(filter);
+      const query = toDecisionQueryFilter(filter, lazyUsernameHasher(context, 'filter.claimedUsername'));
       return feedIterator(context.services.feed, (row) => matchesDecision(query, row));
     },
   },

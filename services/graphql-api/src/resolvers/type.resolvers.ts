@@ -1,10 +1,13 @@
 // Field resolvers of the object types: enum mapping, computed fields, and the batched
 // relations (through the per-operation DataLoaders, never one query per row).
+import type { ProducerStatusData } from '@authtrail/events';
 import { toIdentityKind } from '../filters/to-query-filters';
-import type { Resolvers } from '../generated/resolvers.generated';
+import type { ProducerState, Resolvers } from '../generated/resolvers.generated';
 import type { GraphqlContext } from '../context';
 
 type TypeResolvers = Omit<Resolvers<GraphqlContext>, 'Query' | 'Mutation' | 'Subscription' | 'DateTime'>;
+
+const PRODUCER_STATES: Readonly<Record<ProducerStatusData['state'], ProducerState>> = { running: 'RUNNING', stopped: 'STOPPED', lost: 'LOST' };
 
 const totalCount = { totalCount: (parent: { totalCount: () => Promise<number> }) => parent.totalCount() };
 
@@ -13,6 +16,14 @@ export const typeResolvers: TypeResolvers = {
     decision: (d) => (d.decision === 'allow' ? 'ALLOW' : 'DENY'),
     identity: (d, _args, context) => (d.username && !d.usernameClaimed ? context.loaders.identityByUsername.load(d.username) : null),
     credential: (d, _args, context) => (d.credentialFingerprint ? context.loaders.credentialByFingerprint.load(d.credentialFingerprint) : null),
+    // bigint as decimal text, like the other 64-bit counters of the schema.
+    sequence: (d) => (d.sequence === null ? null : String(d.sequence)),
+  },
+  NormalizedField: {
+    action: (n) => (n.action === 'truncated' ? 'TRUNCATED' : 'REPLACED'),
+  },
+  ProducerSequence: {
+    state: (p) => (p.state === null ? null : PRODUCER_STATES[p.state]),
   },
   Identity: {
     kind: (i) => toIdentityKind(i.kind),
@@ -30,9 +41,11 @@ export const typeResolvers: TypeResolvers = {
       const times = [h.lastDecisionTime, ...h.partitions.map((p) => p.lastEventTime)].filter((t): t is Date => t !== null);
       return times.length ? new Date(Math.max(...times.map((t) => t.getTime()))) : null;
     },
-    sequenceGaps: (h) => h.producers.reduce((sum, p) => sum + p.missing, 0),
-    deadLettered: (h) => h.partitions.reduce((sum, p) => sum + p.deadLettered, 0),
-    droppedEvents: (h) => h.producers.reduce((sum, p) => sum + p.missing, 0) + h.partitions.reduce((sum, p) => sum + p.deadLettered, 0),
+    // Three separate facts, summed once in libs/read-model: missing sequence numbers per boot,
+    // the producers' own drops (already among the missing ones), what the projector dead-lettered.
+    sequenceGaps: (h) => h.totals.sequenceGaps,
+    deadLettered: (h) => h.totals.deadLettered,
+    droppedEvents: (h) => h.totals.droppedEvents,
   },
   DecisionConnection: totalCount,
   IdentityConnection: totalCount,

@@ -33,6 +33,8 @@ export interface GraphqlServerDeps {
   readonly limits?: Partial<GraphqlLimits>;
   /** `credentialFingerprint`; absent → NOT_CONFIGURED. */
   readonly fingerprint?: (secret: string) => string;
+  /** Username hashes under every configured key (`claimedUsername`, `failureStats(usernames:)`); absent → NOT_CONFIGURED. */
+  readonly usernameHashes?: (username: string) => readonly string[];
   /** Where mutations publish control events; absent → NOT_CONFIGURED. */
   readonly control?: ControlPublisher;
   /** The live decision feed; default: poll the decision table. */
@@ -71,6 +73,7 @@ export async function buildGraphqlServer(deps: GraphqlServerDeps): Promise<Graph
     now: deps.now ?? (() => new Date()),
     newEventId: (time) => newEventId(time),
     ...(deps.fingerprint ? { fingerprint: deps.fingerprint } : {}),
+    ...(deps.usernameHashes ? { usernameHashes: deps.usernameHashes } : {}),
     ...(deps.control ? { control: deps.control } : {}),
     feed,
   };

@@ -47,7 +47,8 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', 'libs/testing/**/*.ts'],
+    // testdata/ folders hold fixtures and scripts only tests run.
+    files: ['**/*.spec.ts', '**/testdata/**/*.ts', 'libs/testing/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries([...allowTesting(scopeConstraints), ...allowTesting(typeConstraints)]),
       // A spec states what it expects; a wrong `!` fails the test, which is the point.

@@ -25,10 +25,11 @@ describe('module boundaries', () => {
     expect(errors).toEqual([expect.stringContaining('"scope:authn" can only depend on libs tagged with "scope:shared"')]);
   });
 
-  it('production code importing the test harness is rejected, a spec file may', async () => {
+  it('production code importing the test harness is rejected, a spec or testdata file may', async () => {
     const code = "import { uniqueTopic } from '@authtrail/testing';\nexport const x = uniqueTopic;\n";
     expect(await boundaryErrors('services/projector/src/forbidden.ts', code)).not.toEqual([]);
     expect(await boundaryErrors('services/projector/src/allowed.int.spec.ts', code)).toEqual([]);
+    expect(await boundaryErrors('services/projector/src/testdata/allowed.fixture.ts', code)).toEqual([]);
   });
 
   it('projector may import read-model', async () => {

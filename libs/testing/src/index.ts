@@ -6,3 +6,7 @@ export * from './jwt';
 export * from './x509';
 export * from './bootstrap-tokens';
 export * from './oidc-provider';
+export * from './canary';
+export * from './spawned-service';
+export * from './wait-for';
+export * from './traffic-plan';

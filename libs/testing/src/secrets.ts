@@ -2,7 +2,7 @@
 // response) contain one of the raw secrets the test used, in any usual encoding? Reports which
 // secret (by index) and which encoding, never the secret itself, so failures are safe to print.
 
-export type SecretEncoding = 'raw' | 'json-escaped' | 'url-encoded' | 'hex' | 'base64' | 'base64url';
+export type SecretEncoding = 'raw' | 'json-escaped' | 'url-encoded' | 'hex' | 'base64' | 'base64url' | 'utf-16le';
 
 export interface SecretHit {
   /** Index of the secret in the list given. */
@@ -48,6 +48,8 @@ function secretForms(secret: string): ReadonlyArray<readonly [SecretEncoding, re
     ['hex', [Buffer.from(raw.toString('hex'), 'utf8'), Buffer.from(raw.toString('hex').toUpperCase(), 'utf8')]],
     ['base64', base64.map((fragment) => Buffer.from(fragment, 'utf8'))],
     ['base64url', base64.map((fragment) => Buffer.from(toBase64Url(fragment), 'utf8'))],
+    // Java (Kafka), Windows tools and some Postgres encodings write text as UTF-16.
+    ['utf-16le', [Buffer.from(secret, 'utf16le')]],
   ];
 }
 

@@ -64,7 +64,12 @@ export const configSchema = {
         trustedProxies: {
           type: 'array', items: { type: 'string', format: 'cidr' }, default: ['127.0.0.1/32', '::1/128'],
           'x-env': 'AUTHTRAIL_TRUSTED_PROXIES', 'x-envKind': 'list',
-          description: 'CIDRs whose X-Forwarded-* / client-certificate headers are believed.',
+          description: 'CIDRs whose X-Forwarded-* headers (client address, method, URI, proto) and `/v1/authenticate` `sourceIp`/`tls` are believed. Not client certificates: see clientCertificateProxies.',
+        },
+        clientCertificateProxies: {
+          type: 'array', items: { type: 'string', format: 'cidr' }, default: [],
+          'x-env': 'AUTHTRAIL_CLIENT_CERTIFICATE_PROXIES', 'x-envKind': 'list',
+          description: 'CIDRs of TLS-terminating proxies whose client-certificate headers (`X-Forwarded-Client-Cert`, `ssl-client-cert`, `X-Forwarded-Tls-Client-Cert`) and `/v1/authenticate` `clientCertificate` are believed. Empty: none, loopback included. Each must overwrite the client\'s own header (docs/authn.md).',
         },
         anonymous: {
           type: 'object', additionalProperties: false, default: {}, description: 'Anonymous access, decided last.',
@@ -121,7 +126,7 @@ export const configSchema = {
         },
         bufferSize: { type: 'integer', minimum: 1, default: 10000, description: 'Events held in memory before spooling to disk.' },
         spoolMaxBytes: { type: 'integer', minimum: 0, default: 268435456, description: 'Disk spool size limit; above it events are dropped and counted. 0: no spool (what does not fit `bufferSize` is dropped).' },
-        strictTimeout: duration('5s', 'strict mode: how long to wait for the acknowledgement.'),
+        strictTimeout: duration('5s', 'strict mode: how long an event may wait to be handed to Kafka (refused with 503 after that, and never sent); an event already sent waits for Kafka\'s acknowledgement, however long (docs/event-bus.md).'),
         heartbeatInterval: {
           ...duration('30s', 'How often authn publishes its producer status (`running`, last sequence, drops) on the control topic; at least 1s.'),
           'x-minDuration': '1s',

@@ -25,6 +25,11 @@ export interface AuthnConfig {
   readonly http: ListenerConfig;
   readonly https?: HttpsListenerConfig;
   readonly trustedProxies: readonly string[];
+  /**
+   * Peers whose forwarded client certificates are believed. The loader always fills it (default
+   * `[]`); optional only so configs built by hand in tests need not name it (absent: none).
+   */
+  readonly clientCertificateProxies?: readonly string[];
   readonly anonymous: { readonly enabled: boolean; readonly paths?: readonly string[] };
   readonly cache: { readonly successTTL: number; readonly failureTTL: number; readonly maxEntries: number };
   readonly strategies: readonly StrategyConfigEntry[];

@@ -21,6 +21,7 @@ describe('loadConfig: bad configs are refused with the key path and the file', (
     { name: 'a port of the wrong type fails', yaml: 'graphql:\n  port: "abc"\n', error: '/etc/authtrail.yaml: graphql.port: must be integer' },
     { name: 'https without a key file fails', yaml: 'authn:\n  https:\n    certFile: a.crt\n', error: '/etc/authtrail.yaml: authn.https.keyFile: is required' },
     { name: 'a bad trusted proxy CIDR fails', yaml: 'authn:\n  trustedProxies: [10.0.0.0/33]\n', error: '/etc/authtrail.yaml: authn.trustedProxies[0]: must be a CIDR like 10.0.0.0/8' },
+    { name: 'a bad client-certificate proxy CIDR fails', yaml: 'authn:\n  clientCertificateProxies: [nginx]\n', error: '/etc/authtrail.yaml: authn.clientCertificateProxies[0]: must be a CIDR like 10.0.0.0/8' },
     { name: 'an unknown events mode fails', yaml: 'events:\n  mode: sometimes\n', error: '/etc/authtrail.yaml: events.mode: must be one of: buffered, strict' },
     { name: 'a heartbeat interval of 0 fails (it would spin)', yaml: 'events:\n  heartbeatInterval: 0s\n', error: '/etc/authtrail.yaml: events.heartbeatInterval: must be at least 1s' },
     { name: 'a heartbeat interval below a second fails', yaml: 'events:\n  heartbeatInterval: 500ms\n', error: '/etc/authtrail.yaml: events.heartbeatInterval: must be at least 1s' },
@@ -152,6 +153,7 @@ describe('loadConfig: defaults, environment and paths', () => {
       AUTHTRAIL_EVENTS_MODE: 'strict',
       AUTHTRAIL_LOG_LEVEL: 'warn',
       AUTHTRAIL_TRUSTED_PROXIES: '10.0.0.0/8,192.168.0.0/16',
+      AUTHTRAIL_CLIENT_CERTIFICATE_PROXIES: '10.9.0.0/16',
       AUTHTRAIL_GRAPHQL_INTROSPECTION: 'true',
     });
     if (!result.ok) throw new Error(result.errors.join('\n'));
@@ -164,7 +166,14 @@ describe('loadConfig: defaults, environment and paths', () => {
     expect(config.events.mode).toBe('strict');
     expect(config.log.level).toBe('warn');
     expect(config.authn.trustedProxies).toEqual(['10.0.0.0/8', '192.168.0.0/16']);
+    expect(config.authn.clientCertificateProxies).toEqual(['10.9.0.0/16']);
     expect(config.graphql.introspection).toBe(true);
+  });
+
+  it('client certificates from proxies are believed from nobody by default, loopback included', () => {
+    const result = load('');
+    expect(result.ok && result.config.authn.clientCertificateProxies).toEqual([]);
+    expect(result.ok && result.config.authn.trustedProxies).toEqual(['127.0.0.1/32', '::1/128']);
   });
 
   it('empty environment variables are ignored', () => {

@@ -1,10 +1,15 @@
 // Typed publish failures: callers branch on `code`, never on the message. Messages name the
 // condition and the limit, never a record's content (records may carry identities).
 export type PublishErrorCode =
-  /** strict mode: Kafka did not acknowledge within `strictTimeoutMs`. */
+  /** strict mode: the record waited `strictTimeoutMs` without being sent; it never will be. */
   | 'publish_timeout'
   /** strict mode: the memory queue is full, Kafka is not keeping up. */
   | 'buffer_full'
+  /**
+   * strict mode, close() only: the record was sent but Kafka did not acknowledge it, and the spool
+   * could not keep it for the next start. It may or may not be in Kafka.
+   */
+  | 'delivery_unknown'
   /** `flush` ran out of time with records still unacknowledged. */
   | 'flush_timeout'
   | 'publisher_closed';

@@ -74,8 +74,11 @@ export interface SubscribeOptions {
   /** Where a group with no committed offset starts. */
   readonly fromBeginning?: boolean;
   /**
-   * Called on partition assignment; returns where to resume each assigned partition, e.g. the
-   * projector's checkpoint stored in Postgres. Partitions it leaves out use committed offsets.
+   * Called on partition assignment, and again after every failed handleBatch (for all the
+   * member's partitions, before any further batch; retried while it throws); returns where to
+   * resume each assigned partition, e.g. the projector's checkpoint stored in Postgres, which a
+   * database crash can move back. Partitions it leaves out use committed offsets (after a
+   * failure: the failed batch's first record).
    */
   readonly resolveStartOffsets?: (assigned: readonly { topic: string; partition: number }[]) => Promise<readonly TopicPartitionOffset[]>;
   /**

@@ -30,6 +30,16 @@ export function partitionKeyOf(data: DecisionData): string {
 /** Every policy version shares one key: versions must be applied in the order they were published. */
 export const POLICY_PARTITION_KEY = 'policy';
 
+/**
+ * The compare-and-set rule of the policy partition, applied by every consumer (authn's
+ * PolicyState, the projector): a policy-applied event takes effect iff it claims the version
+ * after the one in force when it is read. The first claim in topic order wins; a later claim of
+ * the same version, a gap or an old version changes nothing. The partition is the arbiter.
+ */
+export function followsPolicyVersion(inForce: number, claimed: number): boolean {
+  return claimed === inForce + 1;
+}
+
 /** The type and data of a control event, before or after it is wrapped in an envelope. */
 export type ControlPayload =
   | { readonly type: typeof POLICY_APPLIED_EVENT_TYPE; readonly data: PolicyAppliedData }

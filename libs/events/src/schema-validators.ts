@@ -32,6 +32,11 @@ export function validateEnvelope(value: unknown): ValidationResult {
   return validate(value) ? { ok: true } : { ok: false, detail: describeErrors(validate.errors, '') };
 }
 
+/** The compiled data validator of `type` (the one decoding uses), for validation helpers of this lib. */
+export function dataValidator(type: AuthtrailEventType): ValidateFunction {
+  return validators().data[type];
+}
+
 /** Checks `data` against the schema of `type`. */
 export function validateEventData(type: AuthtrailEventType, data: unknown): ValidationResult {
   const validate = validators().data[type];

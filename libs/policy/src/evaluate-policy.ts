@@ -2,7 +2,7 @@ import type { PolicyEffect } from '@authtrail/events';
 import type { CompiledPolicy, CompiledStrategyRules } from './policy-document';
 import type { PolicyDenial, PolicyInput, PolicyVerdict } from './policy-input';
 import type { RevocationSet } from './revocation-set';
-import type { ThrottleView } from './throttle';
+import { throttleDenialOf, type ThrottleView } from './throttle';
 
 /** Strategies whose credential travels in a header and can be sniffed off a cleartext hop. */
 const HEADER_CREDENTIALS = new Set(['static-token', 'bootstrap-token', 'basic-auth', 'service-account', 'oidc']);
@@ -39,6 +39,11 @@ export function evaluatePolicy(input: PolicyInput, context: PolicyContext): Poli
     // Always flagged: a leaked password file gives every such password away.
     effects.push({ rule: 'basic-auth.plaintextPassword', effect: 'warn', message: 'password is stored in plaintext' });
   }
+  if (input.credential?.legacyToken) {
+    // Always flagged, like kube-apiserver's `authentication.k8s.io/legacy-token` audit annotation:
+    // the token never expires and is bound to no pod, so every use is worth seeing.
+    effects.push({ rule: 'service-account.legacyToken', effect: 'warn', message: 'legacy service-account token (never expires, bound to no pod)' });
+  }
   const rules = input.strategy ? policy.strategies.get(input.strategy) : undefined;
   if (rules && input.strategy) effects.push(...strategyEffects(input.strategy, rules, input, context.now));
   effects.push(...userValidationEffects(input, policy));
@@ -50,19 +55,9 @@ export function evaluatePolicy(input: PolicyInput, context: PolicyContext): Poli
 }
 
 function throttleDenial(input: PolicyInput, context: PolicyContext): { effect: PolicyEffect; denial: PolicyDenial } | undefined {
-  const now = context.now.getTime();
   const sourceIp = throttledSourceIp(input);
-  const checks = [
-    { rule: 'throttle.perSourceIp', until: sourceIp && context.throttle.blockedUntil('sourceIp', sourceIp, now) },
-    { rule: 'throttle.perCredential', until: input.credential?.fingerprint && context.throttle.blockedUntil('credential', input.credential.fingerprint, now) },
-  ];
-  const blocked = checks.find((c) => typeof c.until === 'number');
-  if (!blocked || typeof blocked.until !== 'number') return undefined;
-  const message = 'too many failed attempts; try again later';
-  return {
-    effect: { rule: blocked.rule, effect: 'deny', message },
-    denial: { reason: 'throttled', message, httpStatus: 429, retryAfterSeconds: Math.max(1, Math.ceil((blocked.until - now) / 1000)) },
-  };
+  const credential = input.credential?.fingerprint;
+  return throttleDenialOf(context.throttle, { ...(sourceIp ? { sourceIp } : {}), ...(credential ? { credential } : {}) }, context.now.getTime());
 }
 
 /**

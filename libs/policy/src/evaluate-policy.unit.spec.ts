@@ -212,6 +212,18 @@ describe('evaluatePolicy', () => {
       effects: [],
     },
     {
+      name: 'a legacy service-account token (accepted by opt-in) is always flagged with a warning',
+      policy: '',
+      input: allow({ strategy: 'service-account', credential: { type: 'service-account', legacyToken: true } }),
+      effects: [{ rule: 'service-account.legacyToken', effect: 'warn' }],
+    },
+    {
+      name: 'a bound service-account token records no legacy warning',
+      policy: '',
+      input: allow({ strategy: 'service-account', credential: { type: 'service-account', expiresAt: new Date('2026-11-29T13:00:00Z') } }),
+      effects: [],
+    },
+    {
       name: 'a refused decision is not judged by allow rules',
       policy: 'strategies: { static-token: { mode: disabled } }',
       input: allow({ decision: 'deny' }),

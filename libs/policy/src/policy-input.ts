@@ -12,7 +12,13 @@ export interface PolicyInput {
   };
   readonly credential?: {
     readonly type: string;
+    /** `hmac-sha256:<keyId>:<hex>` under the writing (first) fingerprint key. */
     readonly fingerprint?: string;
+    /**
+     * The fingerprint under every configured key, writing key first: a revocation made under a
+     * key that is being rotated out still matches. Absent: only `fingerprint` is compared.
+     */
+    readonly fingerprints?: readonly string[];
     /** JWT jti, bootstrap token id, certificate serial. */
     readonly publicId?: string;
     readonly issuer?: string;
@@ -20,6 +26,8 @@ export interface PolicyInput {
     readonly expiresAt?: Date;
     readonly x509?: { readonly serial: string; readonly issuer: string; readonly notBefore: Date; readonly notAfter: Date };
     readonly passwordStorage?: 'argon2id' | 'scrypt' | 'bcrypt' | 'plaintext';
+    /** A legacy service-account token (no expiry) the strategy accepted by opt-in: recorded as a warning. */
+    readonly legacyToken?: boolean;
   };
   readonly request: { readonly endpoint: string; readonly sourceIp?: string; readonly tls?: boolean };
 }

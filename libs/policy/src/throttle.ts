@@ -1,4 +1,6 @@
+import type { PolicyEffect } from '@authtrail/events';
 import type { CompiledThrottleRule } from './policy-document';
+import type { PolicyDenial } from './policy-input';
 
 export type ThrottleKind = 'sourceIp' | 'credential';
 
@@ -14,7 +16,27 @@ interface Window {
 }
 
 /**
- * Failure counting per source IP and per credential fingerprint. State is per authn instance
+ * The refusal of a blocked source address or credential key, if either is blocked. The authn
+ * decision path asks this before any strategy runs (a blocked guesser costs no password hash);
+ * policy evaluation asks it again after the chain.
+ */
+export function throttleDenialOf(view: ThrottleView, keys: { readonly sourceIp?: string; readonly credential?: string }, now: number): { effect: PolicyEffect; denial: PolicyDenial } | undefined {
+  const checks = [
+    { rule: 'throttle.perSourceIp', until: keys.sourceIp ? view.blockedUntil('sourceIp', keys.sourceIp, now) : undefined },
+    { rule: 'throttle.perCredential', until: keys.credential ? view.blockedUntil('credential', keys.credential, now) : undefined },
+  ];
+  const blocked = checks.find((c) => c.until !== undefined);
+  if (!blocked || blocked.until === undefined) return undefined;
+  const message = 'too many failed attempts; try again later';
+  return {
+    effect: { rule: blocked.rule, effect: 'deny', message },
+    denial: { reason: 'throttled', message, httpStatus: 429, retryAfterSeconds: Math.max(1, Math.ceil((blocked.until - now) / 1000)) },
+  };
+}
+
+/**
+ * Failure counting per source IP and per credential key (the fingerprint of a presented token,
+ * or the keyed hash of a basic-auth user name: see docs/policy.md). State is per authn instance
  * and bounded: past `maxKeys` the oldest key is forgotten (an attacker rotating keys only
  * resets its own counters). Limits are therefore per instance; see docs/policy.md.
  */

@@ -7,9 +7,15 @@ import { ENTITIES } from './entities';
 import { CreateReadModels1764374400000 } from './migrations/1764374400000-CreateReadModels';
 import { StoreDecisionPayloadAsJson1795910400000 } from './migrations/1795910400000-StoreDecisionPayloadAsJson';
 import { AddProducerBootsAndUsernameHashes1796515200000 } from './migrations/1796515200000-AddProducerBootsAndUsernameHashes';
+import { OrderControlEventsAndLifts1797120000000 } from './migrations/1797120000000-OrderControlEventsAndLifts';
 
 /** Every migration, oldest first. New ones are appended, never edited once released. */
-const MIGRATIONS = [CreateReadModels1764374400000, StoreDecisionPayloadAsJson1795910400000, AddProducerBootsAndUsernameHashes1796515200000];
+const MIGRATIONS = [
+  CreateReadModels1764374400000,
+  StoreDecisionPayloadAsJson1795910400000,
+  AddProducerBootsAndUsernameHashes1796515200000,
+  OrderControlEventsAndLifts1797120000000,
+];
 
 export interface DataSourceOptions {
   /** Pool size; default 10. */

@@ -1,3 +1,4 @@
+import { followsPolicyVersion } from '@authtrail/events';
 import { withCopy, type SqlRunner } from './data-source';
 import { copyText } from './copy-text';
 import { CONTROL_EVENT_COLUMNS } from './entities/control-event.entity';
@@ -79,15 +80,21 @@ const keys = <K extends string>(...fields: K[]): K[] => fields;
 
 const CONTROL_EVENT_SET = recordsetOf(CONTROL_EVENT_COLUMNS, keys('id', 'time', 'type', 'payload'));
 
-/** Appends control events; returns the ids that were new. */
+/**
+ * Appends control events, in the given order (the topic order of their partition: `position` is
+ * numbered in it, and replays follow it); returns the ids that were new.
+ */
 export async function insertControlEvents(db: SqlRunner, rows: readonly ControlEventRow[]): Promise<ReadonlySet<string>> {
   if (rows.length === 0) return new Set();
+  // The default of `position` is evaluated as the sorted rows are inserted.
+  const definition = CONTROL_EVENT_SET.definition.replace(/\)$/, ', "order" integer)');
   const inserted = await db.query<{ id: string }[]>(
     `INSERT INTO control_event (${CONTROL_EVENT_SET.columns})
-     SELECT ${CONTROL_EVENT_SET.values} FROM json_to_recordset($1::json) AS ${CONTROL_EVENT_SET.definition}
+     SELECT ${CONTROL_EVENT_SET.values} FROM json_to_recordset($1::json) AS ${definition}
+     ORDER BY x."order"
      ON CONFLICT (id) DO NOTHING
      RETURNING id`,
-    [json(rows)],
+    [json(rows.map((row, order) => ({ ...row, order })))],
   );
   return new Set(inserted.map((r) => r.id));
 }
@@ -185,56 +192,81 @@ async function upsertFailureBuckets(db: SqlRunner, rows: readonly FailureBucketC
 
 const POLICY_VERSION_SET = recordsetOf(POLICY_VERSION_COLUMNS, Object.keys(POLICY_VERSION_COLUMNS) as (keyof PolicyVersionRow)[]);
 
-async function insertPolicyVersions(db: SqlRunner, rows: readonly PolicyVersionRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  // A version number is applied once; a second event claiming it keeps the earlier one.
+/**
+ * Compare-and-set, in topic order: each claim is kept iff it claims the version after the one
+ * stored (or kept just before it), exactly as authn's PolicyState judges it. The claims come from
+ * one partition, projected batch after batch, so the stored version is the one in force when
+ * the batch's first claim was read.
+ */
+async function insertPolicyClaims(db: SqlRunner, claims: readonly PolicyVersionRow[]): Promise<void> {
+  if (claims.length === 0) return;
+  const [row] = await db.query<{ v: number }[]>(`SELECT coalesce(max(version), 0)::int AS v FROM policy_version`);
+  let inForce = row?.v ?? 0;
+  const kept: PolicyVersionRow[] = [];
+  for (const claim of claims) {
+    if (!followsPolicyVersion(inForce, claim.version)) continue;
+    kept.push(claim);
+    inForce = claim.version;
+  }
+  if (kept.length === 0) return;
+  // ON CONFLICT: a version is taken once; a projector that raced this one (it can only have
+  // stored the same events, in the same order) already wrote the same rows.
   await db.query(
-    `INSERT INTO policy_version AS t (${POLICY_VERSION_SET.columns})
+    `INSERT INTO policy_version (${POLICY_VERSION_SET.columns})
      SELECT ${POLICY_VERSION_SET.values} FROM json_to_recordset($1::json) AS ${POLICY_VERSION_SET.definition}
-     ON CONFLICT (version) DO UPDATE SET
-       document = excluded.document, applied_by = excluded.applied_by, comment = excluded.comment,
-       applied_at = excluded.applied_at, event_id = excluded.event_id
-     WHERE (excluded.applied_at, excluded.event_id) < (t.applied_at, t.event_id)`,
-    [json(byKey(rows, (r) => String(r.version).padStart(12, '0')))],
+     ON CONFLICT (version) DO NOTHING`,
+    [json(kept)],
   );
 }
 
-const REVOKED_SET = recordsetOf(
-  REVOCATION_COLUMNS,
-  keys<keyof RevocationRevoked>('revocationId', 'fingerprint', 'jti', 'certSerial', 'certIssuer', 'reason', 'revokedBy', 'revokedAt', 'expiresAt'),
-);
-const LIFTED_SET = recordsetOf(REVOCATION_COLUMNS, keys<keyof RevocationLifted>('revocationId', 'liftedAt', 'liftedBy', 'liftReason'));
-const overwrite = (set: { readonly columns: string }): string =>
-  set.columns
-    .split(', ')
-    .filter((c) => c !== 'revocation_id')
-    .map((c) => `${c} = excluded.${c}`)
-    .join(', ');
+const REVOKED_FIELDS = keys<keyof RevocationRevoked>('revocationId', 'fingerprint', 'jti', 'certSerial', 'certIssuer', 'reason', 'revokedBy', 'revokedAt', 'expiresAt');
+const REVOKED_SET = recordsetOf(REVOCATION_COLUMNS, REVOKED_FIELDS);
+const LIFTED_FIELDS = keys<keyof RevocationLifted>('revocationId', 'liftedAt', 'liftedBy', 'liftReason', 'liftEventId');
+const LIFTED_SET = recordsetOf(REVOCATION_COLUMNS, LIFTED_FIELDS);
+const LIFT_COLUMNS = LIFTED_FIELDS.filter((k) => k !== 'revocationId').map((k) => columnOf(REVOCATION_COLUMNS, k));
 
-async function upsertRevocations(
-  db: SqlRunner,
-  revoked: readonly RevocationRevoked[],
-  lifted: readonly RevocationLifted[],
-): Promise<void> {
-  if (revoked.length > 0) {
-    await db.query(
+/**
+ * Sets the lift on those rows of `lifts` that are revoked and not yet lifted (a lift applies
+ * only to a revocation in force; the first in topic order wins). `onlyIds` narrows the rows.
+ */
+async function liftRevocations(db: SqlRunner, lifts: readonly RevocationLifted[], onlyIds?: readonly string[]): Promise<void> {
+  if (lifts.length === 0 || onlyIds?.length === 0) return;
+  const set = LIFTED_FIELDS.filter((k) => k !== 'revocationId').map((k) => `${columnOf(REVOCATION_COLUMNS, k)} = x."${k}"`).join(', ');
+  await db.query(
+    `UPDATE revocation AS t SET ${set}
+       FROM json_to_recordset($1::json) AS ${LIFTED_SET.definition}
+      WHERE t.revocation_id = x."revocationId" AND t.revoked_at IS NOT NULL AND t.lifted_at IS NULL
+        ${onlyIds ? 'AND t.revocation_id = ANY($2::text[])' : ''}`,
+    onlyIds ? [json(byKey(lifts, (r) => r.revocationId)), onlyIds] : [json(byKey(lifts, (r) => r.revocationId))],
+  );
+}
+
+/**
+ * Revocations and lifts, judged as authn's PolicyState judges them in topic order (a revocation
+ * id is revoked once; a lift applies to a revocation in force; lifted stays lifted):
+ * 1. the first lift of each id against the rows stored before this change;
+ * 2. the first revoked event of each id, stored unless the id exists (a row a lift created
+ *    before issue 15, without a revocation, counts as absent);
+ * 3. the first lift after that revoked event, for the ids step 2 stored.
+ */
+async function upsertRevocations(db: SqlRunner, changes: ReadModelChanges): Promise<void> {
+  await liftRevocations(db, changes.revocationsLifted);
+  let stored: string[] = [];
+  if (changes.revocationsRevoked.length > 0) {
+    const rows = await db.query<{ id: string }[]>(
       `INSERT INTO revocation AS t (${REVOKED_SET.columns})
        SELECT ${REVOKED_SET.values} FROM json_to_recordset($1::json) AS ${REVOKED_SET.definition}
-       ON CONFLICT (revocation_id) DO UPDATE SET ${overwrite(REVOKED_SET)}`,
-      [json(byKey(revoked, (r) => r.revocationId))],
+       ON CONFLICT (revocation_id) DO UPDATE SET
+         ${REVOKED_FIELDS.filter((k) => k !== 'revocationId').map((k) => `${columnOf(REVOCATION_COLUMNS, k)} = excluded.${columnOf(REVOCATION_COLUMNS, k)}`).join(', ')},
+         ${LIFT_COLUMNS.map((c) => `${c} = NULL`).join(', ')}
+       WHERE t.revoked_at IS NULL
+       RETURNING revocation_id AS id`,
+      [json(byKey(changes.revocationsRevoked, (r) => r.revocationId))],
     );
+    stored = rows.map((r) => r.id);
   }
-  if (lifted.length > 0) {
-    // A lift may arrive before its revocation (another partition): it creates the row, the
-    // revocation fills in the rest.
-    await db.query(
-      `INSERT INTO revocation AS t (${LIFTED_SET.columns})
-       SELECT ${LIFTED_SET.values} FROM json_to_recordset($1::json) AS ${LIFTED_SET.definition}
-       ON CONFLICT (revocation_id) DO UPDATE SET ${overwrite(LIFTED_SET)}`,
-      [json(byKey(lifted, (r) => r.revocationId))],
-    );
-  }
-  const ids = [...new Set([...revoked, ...lifted].map((r) => r.revocationId))];
+  await liftRevocations(db, changes.revocationsLiftedAfterRevoked, stored);
+  const ids = [...new Set([...changes.revocationsRevoked, ...changes.revocationsLifted, ...changes.revocationsLiftedAfterRevoked].map((r) => r.revocationId))];
   if (ids.length === 0) return;
   await db.query(
     `UPDATE credential c
@@ -282,8 +314,8 @@ export const READ_MODEL_LOCK_KEY = 0x6175746872; // "authr"
 export async function applyReadModelChanges(db: SqlRunner, changes: ReadModelChanges): Promise<void> {
   await db.query('SELECT pg_advisory_xact_lock_shared($1)', [READ_MODEL_LOCK_KEY]);
   // Revocations before credentials: a credential first seen in this batch sees its revocation.
-  await insertPolicyVersions(db, changes.policyVersions);
-  await upsertRevocations(db, changes.revocationsRevoked, changes.revocationsLifted);
+  await insertPolicyClaims(db, changes.policyClaims);
+  await upsertRevocations(db, changes);
   await upsertIdentities(db, changes.identities);
   await upsertCredentials(db, changes.credentials);
   await upsertFailureBuckets(db, changes.failureBuckets);

@@ -1,7 +1,10 @@
 // What the projector hands to the write side: rows to append and per-key changes to merge.
 // Every change is aggregated per key by the caller (one row per key per call) and merges
 // commutatively (sums, min/max, latest-by-(time, id)), so batches can arrive in any order
-// and a rebuild gives the same tables. Times are RFC 3339 strings with millisecond precision.
+// and a rebuild gives the same tables — except the compare-and-set control changes (policy
+// claims, revocations and lifts), which are judged in topic order against the stored state:
+// their events share a partition per key, so their order is defined. Times are RFC 3339 strings
+// with millisecond precision.
 //
 // Each type is derived from its table's entity (entities/*.entity.ts, the one definition of the
 // row): a column renamed or retyped there changes what the projector must build here.
@@ -16,7 +19,8 @@ import type {
   Written,
 } from './entities';
 
-export type ControlEventRow = Written<ControlEventEntity>;
+/** `position` is assigned by the database when the row is stored. */
+export type ControlEventRow = Omit<Written<ControlEventEntity>, 'position'>;
 
 /** An identity's merge input; `successCount` / `failureCount` are what this change adds. */
 export type IdentityChange = Written<IdentityEntity>;
@@ -38,7 +42,10 @@ export type RevocationRevoked = Written<
 > & { readonly revokedAt: string };
 
 /** The fields a `revocation.lifted` event sets. */
-export type RevocationLifted = Written<Pick<RevocationEntity, 'revocationId' | 'liftedBy' | 'liftReason'>> & { readonly liftedAt: string };
+export type RevocationLifted = Written<Pick<RevocationEntity, 'revocationId' | 'liftedBy' | 'liftReason'>> & {
+  readonly liftedAt: string;
+  readonly liftEventId: string;
+};
 
 /**
  * A producer boot's merge input: min/max/dropped/reportedLastSequence merge by min/max,
@@ -51,9 +58,17 @@ export interface ReadModelChanges {
   readonly identities: readonly IdentityChange[];
   readonly credentials: readonly CredentialChange[];
   readonly failureBuckets: readonly FailureBucketChange[];
-  readonly policyVersions: readonly PolicyVersionRow[];
+  /**
+   * Policy-applied events whose document compiles, in topic order. The write side keeps each
+   * that claims the stored version + 1 (`followsPolicyVersion`), in order; the others change nothing.
+   */
+  readonly policyClaims: readonly PolicyVersionRow[];
+  /** The first revoked event per revocation id: stored unless the id exists already. */
   readonly revocationsRevoked: readonly RevocationRevoked[];
+  /** The first lift per revocation id: applies iff the revocation was stored before this change, revoked and not lifted. */
   readonly revocationsLifted: readonly RevocationLifted[];
+  /** The first lift after this change's own revoked event of the id: applies iff that event stored the revocation. */
+  readonly revocationsLiftedAfterRevoked: readonly RevocationLifted[];
   readonly producerSequences: readonly ProducerSequenceChange[];
 }
 

@@ -7,8 +7,12 @@ import {
   findCredential,
   findDecision,
   findIdentity,
+  findPolicyVersion,
+  findRevocationById,
   inTransaction,
+  insertControlEvents,
   insertDecisions,
+  readControlEventPage,
   MissingKeyError,
   openReadModel,
   readCheckpoints,
@@ -27,9 +31,10 @@ const EMPTY: ReadModelChanges = {
   identities: [],
   credentials: [],
   failureBuckets: [],
-  policyVersions: [],
+  policyClaims: [],
   revocationsRevoked: [],
   revocationsLifted: [],
+  revocationsLiftedAfterRevoked: [],
   producerSequences: [],
 };
 
@@ -90,6 +95,7 @@ describe('read-model schema and writes', () => {
       'CreateReadModels1764374400000',
       'StoreDecisionPayloadAsJson1795910400000',
       'AddProducerBootsAndUsernameHashes1796515200000',
+      'OrderControlEventsAndLifts1797120000000',
     ]);
     db = await openReadModel(url);
   });
@@ -220,8 +226,52 @@ describe('read-model schema and writes', () => {
       revocationsRevoked: [{ revocationId: 'r1', fingerprint: 'hmac-sha256:k1:bb', jti: null, certSerial: null, certIssuer: null, reason: 'leaked', revokedBy: 'admin', revokedAt: '2026-01-03T00:00:00.000Z', expiresAt: null }],
     });
     expect((await findCredential(db, 'hmac-sha256:k1:bb'))?.revoked).toBe(true);
-    await applyReadModelChanges(db, { ...EMPTY, revocationsLifted: [{ revocationId: 'r1', liftedAt: '2026-01-04T00:00:00.000Z', liftedBy: 'admin', liftReason: null }] });
+    await applyReadModelChanges(db, { ...EMPTY, revocationsLifted: [{ revocationId: 'r1', liftedAt: '2026-01-04T00:00:00.000Z', liftedBy: 'admin', liftReason: null, liftEventId: uuid(41) }] });
     expect((await findCredential(db, 'hmac-sha256:k1:bb'))?.revoked).toBe(false);
+  });
+
+  it('policy claims are compare-and-set in the given order: the first claim of stored + 1 wins, later claims and gaps change nothing', async () => {
+    const claim = (version: number, n: number) => ({ version, document: `d${n}`, appliedBy: null, comment: null, appliedAt: '2026-02-01T00:00:00.000Z', eventId: uuid(500 + n) });
+    // One change: 1 (a), 1 (b: loses), 3 (gap: never), 2 (c).
+    await applyReadModelChanges(db, { ...EMPTY, policyClaims: [claim(1, 1), claim(1, 2), claim(3, 3), claim(2, 4)] });
+    // A later change: 2 again (loses), 4 (gap), 3 (d).
+    await applyReadModelChanges(db, { ...EMPTY, policyClaims: [claim(2, 5), claim(4, 6), claim(3, 7)] });
+    expect(await findPolicyVersion(db, 1)).toMatchObject({ document: 'd1', eventId: uuid(501) });
+    expect(await findPolicyVersion(db, 2)).toMatchObject({ document: 'd4', eventId: uuid(504) });
+    expect(await findPolicyVersion(db, 3)).toMatchObject({ document: 'd7', eventId: uuid(507) });
+    expect(await findPolicyVersion(db, 4)).toBeUndefined();
+  });
+
+  it('revocations and lifts are judged in topic order: revoked once, a lift applies to a revocation in force, the first lift wins', async () => {
+    const revoke = (revocationId: string, jti: string) => ({ revocationId, fingerprint: null, jti, certSerial: null, certIssuer: null, reason: null, revokedBy: null, revokedAt: '2026-02-02T00:00:00.000Z', expiresAt: null });
+    const lift = (revocationId: string, n: number) => ({ revocationId, liftedAt: '2026-02-03T00:00:00.000Z', liftedBy: `admin-${n}`, liftReason: null, liftEventId: uuid(600 + n) });
+    // c1: a lift before any revocation, then the revocation, then two lifts (first after the revocation wins).
+    await applyReadModelChanges(db, { ...EMPTY, revocationsRevoked: [revoke('c1', 'first')], revocationsLifted: [lift('c1', 1)], revocationsLiftedAfterRevoked: [lift('c1', 2)] });
+    expect(await findRevocationById(db, 'c1')).toMatchObject({ jti: 'first', liftedBy: 'admin-2', liftEventId: uuid(602) });
+    // c2: revoked in one change; a later change lifts it twice (first wins) and revokes it again (ignored).
+    await applyReadModelChanges(db, { ...EMPTY, revocationsRevoked: [revoke('c2', 'original')] });
+    await applyReadModelChanges(db, { ...EMPTY, revocationsRevoked: [revoke('c2', 'again')], revocationsLifted: [lift('c2', 3)], revocationsLiftedAfterRevoked: [lift('c2', 4)] });
+    expect(await findRevocationById(db, 'c2')).toMatchObject({ jti: 'original', liftedBy: 'admin-3', liftEventId: uuid(603) });
+    // Lifted stays lifted.
+    await applyReadModelChanges(db, { ...EMPTY, revocationsLifted: [lift('c2', 5)] });
+    expect(await findRevocationById(db, 'c2')).toMatchObject({ liftEventId: uuid(603) });
+    // A lift of an unknown revocation stores nothing.
+    await applyReadModelChanges(db, { ...EMPTY, revocationsLifted: [lift('c3', 6)] });
+    expect(await findRevocationById(db, 'c3')).toBeUndefined();
+  });
+
+  it('control events are stored and replayed in the order given, not by time', async () => {
+    // Later events with earlier times, and more than nine of them (position 10 after 9, not after 1).
+    const at = (n: number) => ({ id: uuid(700 + n), time: new Date(Date.UTC(2026, 2, 1, 0, 0, 30 - n)).toISOString(), type: 'authtrail.control.policy.applied.v1', payload: { id: uuid(700 + n) } as never });
+    const numbers = Array.from({ length: 12 }, (_, i) => i + 1);
+    await insertControlEvents(db, numbers.slice(0, 5).map(at));
+    await insertControlEvents(db, numbers.slice(5).map(at));
+    const ids: string[] = [];
+    for (let page = await readControlEventPage(db, null, 5); ; page = await readControlEventPage(db, page.next, 5)) {
+      ids.push(...page.events.map((e) => (e as { id: string }).id));
+      if (!page.next) break;
+    }
+    expect(ids.filter((id) => id > uuid(700) && id <= uuid(799))).toEqual(numbers.map((n) => uuid(700 + n)));
   });
 
   it('a credential first seen after its revocation is born revoked', async () => {
@@ -316,6 +366,19 @@ describe('read-model schema and writes', () => {
 });
 
 describe('migrations are reversible', () => {
+  /** A fresh database with every migration applied, then the last `steps` reverted. */
+  async function migratedThenReverted(name: string, steps: number, body: (url: string, db: ReadModelDb) => Promise<void>): Promise<void> {
+    const url = await createTestDatabase(name);
+    await runMigrations(url);
+    expect(await revertMigrations(url, steps)).toBe(steps);
+    const db = await openReadModel(url);
+    try {
+      await body(url, db);
+    } finally {
+      await db.destroy();
+    }
+  }
+
   it('down drops every table up created, and up works again after it', async () => {
     const url = await createTestDatabase('read_model_down');
     await runMigrations(url);
@@ -342,9 +405,9 @@ describe('migrations are reversible', () => {
       'projector_status',
       'revocation',
     ]);
-    expect(await revertMigrations(url)).toBe(3);
+    expect(await revertMigrations(url)).toBe(4);
     expect(await tables()).toEqual([]);
-    expect(await runMigrations(url)).toHaveLength(3);
+    expect(await runMigrations(url)).toHaveLength(4);
     expect(await tables()).toHaveLength(11);
   });
 
@@ -361,10 +424,10 @@ describe('migrations are reversible', () => {
       await insertDecisions(db, [row]);
       const storedPayload = async (): Promise<unknown> => (await db.query(`SELECT payload FROM decision WHERE id = $1`, [uuid(1)]))[0].payload;
       expect(await payloadType()).toBe('json');
-      expect(await revertMigrations(url, 2)).toBe(2);
+      expect(await revertMigrations(url, 3)).toBe(3);
       expect(await payloadType()).toBe('jsonb');
       expect(await storedPayload()).toEqual(row.payload);
-      expect(await runMigrations(url)).toEqual(['StoreDecisionPayloadAsJson1795910400000', 'AddProducerBootsAndUsernameHashes1796515200000']);
+      expect(await runMigrations(url)).toEqual(['StoreDecisionPayloadAsJson1795910400000', 'AddProducerBootsAndUsernameHashes1796515200000', 'OrderControlEventsAndLifts1797120000000']);
       expect(await payloadType()).toBe('json');
       expect(await findDecision(db, uuid(1))).toMatchObject({ payload: row.payload });
     } finally {
@@ -373,11 +436,7 @@ describe('migrations are reversible', () => {
   });
 
   it('AddProducerBootsAndUsernameHashes fills the new columns from stored data, keeps buckets mergeable, and folds back on down', async () => {
-    const url = await createTestDatabase('read_model_boots');
-    await runMigrations(url);
-    expect(await revertMigrations(url, 1)).toBe(1);
-    const db = await openReadModel(url);
-    try {
+    await migratedThenReverted('read_model_boots', 2, async (url, db) => {
       // The previous schema, filled as the previous projector did.
       const hash = 'hmac-sha256-username:k1:' + 'cd'.repeat(32);
       const boot = '019aeea0-0000-7000-8000-000000000001';
@@ -395,7 +454,7 @@ describe('migrations are reversible', () => {
       );
       await db.query(`INSERT INTO producer_sequence VALUES ('authn-1', 1, 4, 3, '2026-01-01T00:00:00Z', '2026-01-01T00:00:04Z')`);
 
-      expect(await runMigrations(url)).toEqual(['AddProducerBootsAndUsernameHashes1796515200000']);
+      expect(await runMigrations(url)).toEqual(['AddProducerBootsAndUsernameHashes1796515200000', 'OrderControlEventsAndLifts1797120000000']);
       expect(await db.query(`SELECT boot, claimed_username_hash AS hash FROM decision`)).toEqual([{ boot, hash }]);
       expect(await db.query(`SELECT instance, boot, received::int FROM producer_sequence`)).toEqual([{ instance: 'authn-1', boot: '', received: 3 }]);
       // A new failure of the same dimensions (no hash) lands in the rewritten bucket; one with a hash gets its own.
@@ -417,7 +476,7 @@ describe('migrations are reversible', () => {
         ],
       });
 
-      expect(await revertMigrations(url, 1)).toBe(1);
+      expect(await revertMigrations(url, 2)).toBe(2);
       expect(await db.query(`SELECT bucket_key AS key, count::int FROM failure_bucket`)).toEqual([{ key: oldKey, count: 8 }]);
       // Per-boot rows fold into one per instance; a boot known only from its status has no sequence to keep.
       expect(await db.query(`SELECT instance, min_sequence::int AS min, max_sequence::int AS max, received::int FROM producer_sequence`)).toEqual([
@@ -425,10 +484,25 @@ describe('migrations are reversible', () => {
       ]);
       const [columns] = await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'decision' AND column_name IN ('boot', 'claimed_username_hash')`);
       expect(columns.n).toBe(0);
-      expect(await runMigrations(url)).toEqual(['AddProducerBootsAndUsernameHashes1796515200000']);
-    } finally {
-      await db.destroy();
-    }
+      expect(await runMigrations(url)).toEqual(['AddProducerBootsAndUsernameHashes1796515200000', 'OrderControlEventsAndLifts1797120000000']);
+    });
+  });
+
+  it('OrderControlEventsAndLifts numbers stored control events by (time, id), new ones after them, and drops both columns on down', async () => {
+    await migratedThenReverted('read_model_control_order', 1, async (url, db) => {
+      for (const [n, time] of [[3, '2026-01-01T00:00:02.000Z'], [1, '2026-01-01T00:00:01.000Z'], [2, '2026-01-01T00:00:01.000Z']] as const) {
+        await db.query(`INSERT INTO control_event (id, time, type, payload) VALUES ($1, $2, 'authtrail.control.policy.applied.v1', '{}'::jsonb)`, [uuid(n), time]);
+      }
+      expect(await runMigrations(url)).toEqual(['OrderControlEventsAndLifts1797120000000']);
+      await insertControlEvents(db, [{ id: uuid(9), time: '2025-01-01T00:00:00.000Z', type: 'authtrail.control.policy.applied.v1', payload: {} as never }]);
+      const order: { id: string }[] = await db.query(`SELECT id FROM control_event ORDER BY position`);
+      expect(order.map((r) => r.id)).toEqual([uuid(1), uuid(2), uuid(3), uuid(9)]);
+      expect(await revertMigrations(url, 1)).toBe(1);
+      const [columns] = await db.query(
+        `SELECT count(*)::int AS n FROM information_schema.columns WHERE (table_name, column_name) IN (('control_event', 'position'), ('revocation', 'lift_event_id'))`,
+      );
+      expect(columns.n).toBe(0);
+    });
   });
 
   it('createDataSource never synchronizes the schema', () => {

@@ -19,36 +19,43 @@ export async function truncateAllReadModels(db: SqlRunner, groupId: string): Pro
   await db.query(`DELETE FROM projector_status WHERE group_id = $1`, [groupId]);
 }
 
-export interface StoredEventCursor {
-  readonly time: string;
-  readonly id: string;
-}
+/** Where the next page starts; opaque to callers (the keyset position of the table read). */
+export type StoredEventCursor = { readonly time: string; readonly id: string } | { readonly position: string };
 
 export interface StoredEventPage {
-  /** The stored CloudEvents, in (time, id) order. */
+  /** The stored CloudEvents, in the order a replay folds them. */
   readonly events: readonly unknown[];
   readonly next: StoredEventCursor | null;
 }
 
-async function page(db: SqlRunner, table: 'decision' | 'control_event', after: StoredEventCursor | null, limit: number): Promise<StoredEventPage> {
+/** One page of stored decision events after `after`, in (time, id) order (keyset pagination). */
+export async function readDecisionEventPage(db: SqlRunner, after: StoredEventCursor | null, limit: number): Promise<StoredEventPage> {
+  const from = after && 'time' in after ? after : null;
   const rows = await db.query<{ t: string; id: string; payload: unknown }[]>(
-    `SELECT to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS t, id, payload FROM ${table}
+    `SELECT to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS t, id, payload FROM decision
       WHERE $1::timestamptz IS NULL OR (time, id) > ($1::timestamptz, $2::uuid)
       ORDER BY time, id LIMIT $3`,
-    [after?.time ?? null, after?.id ?? null, limit],
+    [from?.time ?? null, from?.id ?? null, limit],
   );
   const last = rows.at(-1);
   return { events: rows.map((r) => r.payload), next: rows.length < limit || !last ? null : { time: last.t, id: last.id } };
 }
 
-/** One page of stored decision events after `after` (keyset pagination). */
-export function readDecisionEventPage(db: SqlRunner, after: StoredEventCursor | null, limit: number): Promise<StoredEventPage> {
-  return page(db, 'decision', after, limit);
-}
-
-/** One page of stored control events after `after`. */
-export function readControlEventPage(db: SqlRunner, after: StoredEventCursor | null, limit: number): Promise<StoredEventPage> {
-  return page(db, 'control_event', after, limit);
+/**
+ * One page of stored control events after `after`, in the order they were stored (`position`):
+ * for the policy partition the topic order, which the compare-and-set rules are judged in.
+ */
+export async function readControlEventPage(db: SqlRunner, after: StoredEventCursor | null, limit: number): Promise<StoredEventPage> {
+  const from = after && 'position' in after ? after.position : null;
+  // The alias is not `position`: ORDER BY would take the text output column and sort "10" before "9".
+  const rows = await db.query<{ at: string; payload: unknown }[]>(
+    `SELECT position::text AS at, payload FROM control_event
+      WHERE $1::bigint IS NULL OR position > $1::bigint
+      ORDER BY control_event.position LIMIT $2`,
+    [from, limit],
+  );
+  const last = rows.at(-1);
+  return { events: rows.map((r) => r.payload), next: rows.length < limit || !last ? null : { position: last.at } };
 }
 
 /** Row counts of the event tables, for replay progress. */

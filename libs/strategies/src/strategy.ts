@@ -38,6 +38,11 @@ export interface CredentialDescription {
   readonly secretForFingerprint?: string;
   /** The fingerprint itself, when already computed (the cache keeps this instead of the secret). */
   readonly fingerprint?: string;
+  /**
+   * The fingerprint under every configured key, writing key first (`fingerprint` is the first):
+   * revocations made before a key rotation still match. Kept by the cache with `fingerprint`.
+   */
+  readonly fingerprints?: readonly string[];
   /** A non-secret identifier: JWT jti, bootstrap token id, certificate serial, static-token uid. */
   readonly publicId?: string;
   readonly issuer?: string;
@@ -45,6 +50,11 @@ export interface CredentialDescription {
   readonly audiences?: readonly string[];
   readonly issuedAt?: Date;
   readonly expiresAt?: Date;
+  /**
+   * service-account only: a legacy Secret token (issuer `kubernetes/serviceaccount`, no expiry,
+   * not bound to a pod), accepted because the strategy opted in; policy records a warning.
+   */
+  readonly legacyToken?: true;
   /** basic-auth only: how the password is stored in the file (`plaintext` is flagged by policy). */
   readonly passwordStorage?: 'argon2id' | 'scrypt' | 'bcrypt' | 'plaintext';
   readonly x509?: {
@@ -60,11 +70,22 @@ export interface CredentialDescription {
 /**
  * The credential with its fingerprint computed and `secretForFingerprint` dropped (as it is
  * when there is no secret): what the cache keeps and what the authn service records.
+ * `candidates` (the fingerprinter's) gives the fingerprint under every configured key, the
+ * writing key first; its first entry is then the fingerprint, so each key costs one HMAC.
  */
-export function fingerprinted(credential: CredentialDescription, fingerprint: (secret: string) => string): CredentialDescription {
+export function fingerprinted(
+  credential: CredentialDescription,
+  fingerprint: (secret: string) => string,
+  candidates?: (secret: string) => readonly string[],
+): CredentialDescription {
   const { secretForFingerprint, ...rest } = credential;
   if (!secretForFingerprint) return credential;
-  return { ...rest, fingerprint: rest.fingerprint ?? fingerprint(secretForFingerprint) };
+  const fingerprints = rest.fingerprints ?? candidates?.(secretForFingerprint);
+  return {
+    ...rest,
+    fingerprint: rest.fingerprint ?? fingerprints?.[0] ?? fingerprint(secretForFingerprint),
+    ...(fingerprints && fingerprints.length > 0 ? { fingerprints } : {}),
+  };
 }
 
 export type CredentialType =

@@ -6,7 +6,7 @@ import type { BusRecord, Publisher, PublisherStats } from '@authtrail/event-bus'
 import type { DecisionEvent } from '@authtrail/events';
 import type { Attempt, AuthOutcome, RequestView } from '@authtrail/strategies';
 import { buildApp, type AppDeps, type AuthnApp } from './app';
-import type { AuthChain } from './decision.service';
+import type { AuthChain } from '@authtrail/authentication';
 import { createLogger } from './observability/logger';
 
 export const TEST_LIMITS = { bodyLimit: 65_536, maxHeaderSize: 16_384, requestTimeout: 10_000, keepAliveTimeout: 5_000, connectionTimeout: 30_000 };
@@ -114,6 +114,7 @@ export function testApp(overrides: Partial<AppDeps> = {}): { app: AuthnApp; publ
     usernameHash,
     instance: 'test-1',
     trustedProxies: ['10.0.0.0/8'],
+    clientCertificateProxies: ['10.0.0.0/8'],
     limits: TEST_LIMITS,
     defaultMetrics: false,
     basicAuth: true,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStrategy } from '@authtrail/strategies';
 import { generateKeyPairSync } from 'node:crypto';
-import { composeChain, type ComposedChain } from './chain';
+import { composeChain, type ComposedChain } from '@authtrail/authentication';
 import { ALICE_TOKEN, testApp } from './app.fixture';
 import type { AuthnApp } from './app';
 import type { RecordingPublisher } from './app.fixture';

@@ -7,15 +7,13 @@ import type { Logger } from 'pino';
 import { createEventIdFactory, type ReasonCode } from '@authtrail/events';
 import type { Publisher } from '@authtrail/event-bus';
 import './http/fastify-augment';
-import { createDecisionService, type AuthChain, type DecisionService } from './decision.service';
-import { startProducerBoot, type DecisionProducer } from './events/producer-boot';
+import { createDecisionService, noopPolicyHook, startProducerBoot, type AuthChain, type DecisionProducer, type DecisionService, type PolicyHook } from '@authtrail/authentication';
 import { hopOf } from './http/hop';
 import { DECISION_ID_HEADER } from './http/reply-headers';
 import { normalizeAddress, resolveClientAddress, splitForwardedFor, createTrustedProxies } from './http/trusted-proxies';
 import { stripQuery } from './http/request-view';
 import { lazyChildLoggerFactory } from './observability/lazy-child-logger';
 import { createAuthnMetrics, type AuthnMetrics, type CacheCounters } from './observability/metrics';
-import { noopPolicyHook, type PolicyHook } from './policy-hook';
 import { authenticateRoutes } from './routes/authenticate.route';
 import { forwardAuthRoutes } from './routes/forward-auth.route';
 import { healthRoutes } from './routes/health.route';
@@ -38,6 +36,8 @@ export interface AppDeps {
   readonly usernameHash: (username: string) => string;
   readonly instance: string;
   readonly trustedProxies: readonly string[];
+  /** Proxies whose client-certificate headers are believed (`authn.clientCertificateProxies`, default none). */
+  readonly clientCertificateProxies?: readonly string[];
   readonly eventsMode?: 'buffered' | 'strict';
   readonly policy?: PolicyHook;
   /** Readiness besides the policy hook's own (e.g. control events replayed). */
@@ -98,7 +98,7 @@ export function buildApp(deps: AppDeps): AuthnApp {
     defaultMetrics: deps.defaultMetrics ?? true,
   });
   const policy = deps.policy ?? noopPolicyHook;
-  const trusted = createTrustedProxies(deps.trustedProxies);
+  const trusted = createTrustedProxies(deps.trustedProxies, deps.clientCertificateProxies ?? []);
   const newEventId = createEventIdFactory();
   const producer = deps.producer ?? startProducerBoot({ instance: deps.instance, boot: newEventId(new Date()) });
   const decisions = createDecisionService({

@@ -1,7 +1,8 @@
 import type { InjectOptions } from 'fastify';
+import { PublishError } from '@authtrail/event-bus';
 import { ALICE_TOKEN, usernameHash, fingerprint, logCapture, recordingPublisher, testApp, testChain } from './app.fixture';
 import { createLogger } from './observability/logger';
-import type { PolicyHook } from './policy-hook';
+import type { PolicyHook } from '@authtrail/authentication';
 
 const tokenReview = (token: string, version = 'v1', audiences?: string[]) => ({
   method: 'POST' as const,
@@ -227,6 +228,23 @@ describe('events mode', () => {
     expect((await app.inject(tokenReview(ALICE_TOKEN))).statusCode).toBe(200);
     await app.inject(tokenReview(ALICE_TOKEN));
     expect(recorded.events().map((e) => [e.data.sequence, e.data.dropped])).toEqual([[2, 1]]);
+  });
+
+  it('strict: a refused publish (never handed to Kafka) is a 503 counted as dropped on the next event; an unknown delivery is not counted', async () => {
+    const recorded = recordingPublisher();
+    const refusals = [new PublishError('publish_timeout', 'not sent in time'), new PublishError('delivery_unknown', 'spool write failed at close')];
+    const refusing = {
+      ...recorded,
+      publish: async (record: Parameters<typeof recorded.publish>[0]) => {
+        const refusal = refusals.shift();
+        return refusal ? Promise.reject(refusal) : recorded.publish(record);
+      },
+    };
+    const { app } = testApp({ publisher: refusing, eventsMode: 'strict' });
+    expect((await app.inject(tokenReview(ALICE_TOKEN))).statusCode).toBe(503);
+    expect((await app.inject(tokenReview(ALICE_TOKEN))).statusCode).toBe(503);
+    expect((await app.inject(tokenReview(ALICE_TOKEN))).statusCode).toBe(200);
+    expect(recorded.events().map((e) => [e.data.sequence, e.data.dropped])).toEqual([[3, 1]]);
   });
 });
 

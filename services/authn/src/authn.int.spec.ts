@@ -144,6 +144,7 @@ beforeAll(async () => {
       '  http: { port: 0, host: 127.0.0.1 }',
       '  https: { port: 0, host: 127.0.0.1, certFile: server.crt, keyFile: server.key, clientCAFile: ca.crt }',
       '  trustedProxies: [127.0.0.2/32]',
+      '  clientCertificateProxies: [127.0.0.2/32]',
       '  cache: { successTTL: 10s, failureTTL: 0s }',
       '  strategies:',
       '    - { id: static-token, tokenFile: tokens.csv }',

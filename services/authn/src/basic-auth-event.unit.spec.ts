@@ -9,7 +9,7 @@ import type { AuthnConfig } from '@authtrail/config';
 import { createFingerprinter } from '@authtrail/events';
 import { createStrategy } from '@authtrail/strategies';
 import { recordingPublisher, testApp } from './app.fixture';
-import { composeChain } from './chain';
+import { composeChain } from '@authtrail/authentication';
 import { createLogger } from './observability/logger';
 
 const fingerprinter = createFingerprinter({ keys: [{ id: 'k1', secret: randomBytes(32) }] });
@@ -34,7 +34,7 @@ describe('a failed basic-auth decision, serialized as published', () => {
     // Plaintext keeps the test fast; the name rules do not depend on the hash scheme.
     writeFileSync(passwordFile, `${ANN_PASSWORD},ann,uid-a,dev\n`);
     const fingerprint = (secret: string) => fingerprinter.fingerprint(secret);
-    const composed = await composeChain(authn(passwordFile), { createStrategy }, {}, fingerprint);
+    const composed = await composeChain(authn(passwordFile), { createStrategy }, {}, { fingerprint });
     const publisher = recordingPublisher();
     const { app } = testApp({ chain: composed.chain, publisher, fingerprint, usernameHash: (name) => fingerprinter.usernameHash(name), logger: createLogger('silent') });
     const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;

@@ -9,31 +9,14 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Server as HttpsServer } from 'node:https';
-import type { Logger } from 'pino';
 import type { AuthtrailConfig } from '@authtrail/config';
-import type { Publisher, Subscriber } from '@authtrail/event-bus';
-import type { Fingerprinter } from '@authtrail/events';
+import { startAuthentication, type AuthenticationRootDeps } from '@authtrail/authentication';
 import { buildApp, type AuthnApp } from './app';
-import { composeChain, type StrategyRegistry } from './chain';
-import { fingerprinterFor } from './fingerprint-key';
-import type { PolicyHook } from './policy-hook';
-import { createPolicyControl, type PolicyControl } from './policy/policy-control';
-import { eventSource, newEventId } from '@authtrail/events';
-import { startProducerBoot } from './events/producer-boot';
-import { createProducerStatusReporter } from './events/producer-status';
-import { ledgerFileOf } from './events/sequence-ledger';
 
-export interface StartAuthnDeps {
-  readonly publisher: Publisher;
-  /** For replaying control events (policy, revocations) at start: used by the policy hook. */
-  readonly subscriber?: Subscriber;
-  readonly logger: Logger;
-  readonly registry: StrategyRegistry;
-  readonly policy?: PolicyHook;
-  readonly fingerprinter?: Fingerprinter;
+/** The composition root's inputs (publisher, subscriber, registry, logger, test overrides) plus readiness. */
+export type StartAuthnDeps = Omit<AuthenticationRootDeps, 'service' | 'instance' | 'chain'> & {
   readonly ready?: () => boolean;
-  readonly now?: () => Date;
-}
+};
 
 export interface ListeningAddress {
   readonly host: string;
@@ -54,50 +37,22 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
   const { authn } = config;
   const logger = deps.logger.child({ component: 'authn' });
   const instance = authn.instance ?? hostname();
-  const fingerprinter = deps.fingerprinter ?? fingerprinterFor(config);
-  const fingerprint = (secret: string) => fingerprinter.fingerprint(secret);
-  const composed = await composeChain(authn, deps.registry, { logger: logger.child({ component: 'strategies' }), ...(deps.now ? { now: deps.now } : {}) }, fingerprint);
-  // With a subscriber, policy and revocations come from the control topic (DESIGN §7); /readyz
-  // stays false until it has been replayed.
-  const control: PolicyControl | undefined =
-    deps.policy || !deps.subscriber
-      ? undefined
-      : createPolicyControl({
-          subscriber: deps.subscriber,
-          publisher: deps.publisher,
-          ...(config.policy.file ? { initialPolicyFile: config.policy.file } : {}),
-          instance,
-          source: eventSource('authn', instance),
-          logger,
-          ...(deps.now ? { now: deps.now } : {}),
-        });
-  const policy = deps.policy ?? control;
-  const ready = deps.ready ?? (control ? () => control.ready() : undefined);
-  const now = deps.now ?? (() => new Date());
-  const producer = startProducerBoot({
-    instance,
-    boot: newEventId(now()),
-    ledgerFile: ledgerFileOf(config.dataDir, instance),
-    onUnreadableLedger: (file) => logger.warn({ file }, 'the sequence ledger of the previous boot is unreadable; nothing is reported about that boot'),
-  });
-  const status = createProducerStatusReporter({
-    producer,
-    publisher: deps.publisher,
-    heartbeatIntervalMs: config.events.heartbeatInterval,
-    source: eventSource('authn', instance),
-    newEventId,
-    now,
-    logger,
-  });
+  // The composition root shared with graphql-api: chain, policy/control state, producer boot.
+  const root = await startAuthentication(config, { ...deps, service: 'authn', instance, logger });
+  const composed = root.chain;
+  const policy = root.policy;
+  const ready = deps.ready ?? root.ready;
+  const producer = root.producer;
 
   const app = buildApp({
     chain: composed.chain,
     publisher: deps.publisher,
     logger,
-    fingerprint,
-    usernameHash: (name) => fingerprinter.usernameHash(name),
+    fingerprint: root.fingerprint,
+    usernameHash: root.usernameHash,
     instance,
     trustedProxies: authn.trustedProxies,
+    clientCertificateProxies: authn.clientCertificateProxies ?? [],
     eventsMode: config.events.mode,
     ...(policy ? { policy } : {}),
     ...(ready ? { ready } : {}),
@@ -109,7 +64,7 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
   });
 
   // Before listening: a `lost` report about the previous boot goes out even if this start fails.
-  await status.start();
+  await root.announce();
   let httpsServer: HttpsServer | undefined;
   try {
     await app.listen({ port: authn.http.port, host: authn.http.host });
@@ -137,10 +92,8 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
   } catch (error) {
     httpsServer?.close();
     await app.close();
-    await composed.close();
     // No decision was taken: this boot stopped at sequence 0.
-    await status.stop(() => deps.publisher.flush(authn.limits.shutdownGrace));
-    producer.close();
+    await root.close(authn.limits.shutdownGrace);
     throw error;
   }
 
@@ -153,7 +106,7 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
   const https = httpsServer && authn.https ? address(httpsServer.address(), 'https', authn.https.host) : undefined;
   logger.info({ http: http.url, https: https?.url, strategies: composed.strategyIds, instance, boot: producer.boot }, 'authn listening');
   // Serve (not ready) while the control topic is replayed; a failure here is fatal to readiness only.
-  const controlLoaded = control?.start().catch((error: unknown) => logger.error({ err: error }, 'control state could not be loaded; /readyz stays false'));
+  root.loadControl();
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -174,14 +127,7 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
         : Promise.resolve();
       await Promise.all([app.close(), httpsClosed]);
       clearTimeout(grace);
-      await deps.publisher.flush(authn.limits.shutdownGrace).catch((error: unknown) => logger.warn({ err: error }, 'event flush incomplete'));
-      // After the decision events: `stopped` says how far this boot got; the ledger is marked
-      // clean only once that event is delivered.
-      await status.stop(() => deps.publisher.flush(authn.limits.shutdownGrace));
-      producer.close();
-      await controlLoaded;
-      await control?.stop();
-      await composed.close();
+      await root.close(authn.limits.shutdownGrace);
       logger.info('authn stopped');
     })());
 

@@ -59,7 +59,7 @@ describe('caller authentication and authorization', () => {
 
   it.each([
     ['credentialFingerprint', '{ credentialFingerprint(secret: "s3cret") }'],
-    ['applyPolicy', 'mutation { applyPolicy(document: "strategies: {}") { version } }'],
+    ['applyPolicy', 'mutation { applyPolicy(document: "strategies: {}", expectedVersion: 0) { version } }'],
     ['revokeCredential', 'mutation { revokeCredential(input: { jti: "abc" }) { id } }'],
     ['liftRevocation', 'mutation { liftRevocation(id: "r-1") { id } }'],
   ])('a viewer may not call the admin field %s (FORBIDDEN, no data)', async (_field, query) => {

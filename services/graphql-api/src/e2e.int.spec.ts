@@ -147,14 +147,15 @@ it('answers who authenticated, which requests were refused and why, with exact c
     for (let i = 0; i < times; i += 1) expect(await authenticate(authorization, ip)).toBe(status);
   }
 
-  // The projector is asynchronous: wait (bounded) until all 12 decisions are queryable.
+  // The projector is asynchronous: wait (bounded) until all 12 decisions are queryable. The API's
+  // own callers are decisions too (endpoint graphql), so authn's traffic is counted by endpoint.
   await waitFor('12 projected decisions', async () => {
-    const data = await gql<{ decisions: { totalCount: number } }>('{ decisions { totalCount } }');
+    const data = await gql<{ decisions: { totalCount: number } }>('{ decisions(filter: { endpoint: "authenticate" }) { totalCount } }');
     return data.decisions.totalCount === 12 ? true : undefined;
   });
 
   const counts = await gql<{ all: { totalCount: number }; failures: { totalCount: number }; fromNet: { totalCount: number } }>(`{
-    all: decisions { totalCount }
+    all: decisions(filter: { endpoint: "authenticate" }) { totalCount }
     failures: authFailures { totalCount }
     fromNet: authFailures(filter: { sourceIp: "198.51.100.0/24", reasons: ["unknown_token"] }) { totalCount }
   }`);
@@ -194,7 +195,7 @@ it('answers who authenticated, which requests were refused and why, with exact c
   const sizes: number[] = [];
   for (let page = 0; page < 5; page += 1) {
     const data: { decisions: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } = await gql(
-      'query($after: String) { decisions(first: 5, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }',
+      'query($after: String) { decisions(first: 5, after: $after, filter: { endpoint: "authenticate" }) { edges { node { id } } pageInfo { hasNextPage endCursor } } }',
       { after },
     );
     ids.push(...data.decisions.edges.map((e) => e.node.id));
@@ -204,6 +205,13 @@ it('answers who authenticated, which requests were refused and why, with exact c
   }
   expect(sizes).toEqual([5, 5, 2]);
   expect(new Set(ids).size).toBe(12);
+
+  // Every GraphQL call above was a decision of its own, recorded under the viewer's name.
+  const apiCalls = await gql<{ decisions: { totalCount: number; edges: { node: { username: string; decision: string; endpoint: string } }[] } }>(
+    '{ decisions(first: 1, filter: { endpoint: "graphql", username: "vera" }) { totalCount edges { node { username decision endpoint } } } }',
+  );
+  expect(apiCalls.decisions.totalCount).toBeGreaterThan(0);
+  expect(apiCalls.decisions.edges[0]?.node).toEqual({ username: 'vera', decision: 'ALLOW', endpoint: 'graphql' });
 
   const health = await gql<{ auditHealth: { sequenceGaps: number; lastEventTime: string | null } }>('{ auditHealth { sequenceGaps lastEventTime } }');
   expect(health.auditHealth.sequenceGaps).toBe(0);

@@ -8,11 +8,13 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createKafkaBus, type EventBus } from '@authtrail/event-bus';
 import { CREDENTIAL_REVOKED_EVENT_TYPE, decodeEvent, POLICY_APPLIED_EVENT_TYPE, TOPICS } from '@authtrail/events';
+import { openReadModel, type ReadModelDb } from '@authtrail/read-model';
 import { createTestDatabase, testKafkaBrokers, type PlannedRequest, type TrafficPlan } from '@authtrail/testing';
 import { createTrafficEnvironment, fillReadModel, type TrafficEnvironment } from './testdata/traffic.fixture';
 import { startTestApi, type TestApi } from './testdata/test-api.fixture';
 
 let api: TestApi;
+let readModel: ReadModelDb;
 let bus: EventBus;
 let spoolDir: string;
 let databaseUrl: string;
@@ -27,11 +29,14 @@ beforeAll(async () => {
   traffic = createTrafficEnvironment();
   const configFile = traffic.writeConfig([`{ id: static-token, tokenFile: ${JSON.stringify(traffic.file('tokens.csv', `${BOB},bob,uid-bob,"ops"\n`))} }`]);
   plan = (requests) => ({ configFile, boots: [{ requests }] });
-  api = await startTestApi(databaseUrl, { control: { publisher: bus.publisher, source: '/authtrail/graphql-api/test' } });
+  // No projector here: compare-and-set mutations see no outcome, so they wait briefly.
+  readModel = await openReadModel(databaseUrl, { poolSize: 2 });
+  api = await startTestApi(databaseUrl, { control: { publisher: bus.publisher, source: '/authtrail/graphql-api/test', readModel }, limits: { mutationTimeoutMs: 300 } });
 });
 
 afterAll(async () => {
   await api?.close();
+  await readModel?.destroy();
   await bus?.close();
   traffic?.close();
   rmSync(spoolDir, { recursive: true, force: true });
@@ -121,18 +126,20 @@ describe('mutations publish control events to Kafka', () => {
     expect(published).toMatchObject({ ok: true, event: { data: { jti: 'jti-live-1', revokedBy: 'ada', reason: 'lifted from a pod' } } });
   });
 
-  it('applyPolicy validates the document and publishes the next version', async () => {
-    const bad = await api.gql('mutation { applyPolicy(document: "strategies: { static-token: { mode: sometimes } }") { version } }', {}, api.tokens.admin);
-    expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const good = await api.gql<{ applyPolicy: { version: number; appliedBy: string } }>(
-      'mutation($d: String!) { applyPolicy(document: $d, comment: "warn on static tokens") { version appliedBy } }',
+  it('applyPolicy validates the document, publishes version expectedVersion + 1, and without a projector reports OUTCOME_PENDING', async () => {
+    const bad = await api.gql('mutation { applyPolicy(document: "strategies: { static-token: { mode: sometimes } }", expectedVersion: 0) { version } }', {}, api.tokens.admin);
+    expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'document' });
+    const stale = await api.gql('mutation { applyPolicy(document: "strategies: {}", expectedVersion: 4) { version } }', {}, api.tokens.admin);
+    expect(stale.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 0 });
+    const published = await api.gql<{ applyPolicy: { version: number } }>(
+      'mutation($d: String!) { applyPolicy(document: $d, expectedVersion: 0, comment: "warn on static tokens") { version } }',
       { d: 'strategies:\n  static-token: { mode: warn }\n' },
       api.tokens.admin,
     );
-    expect(good.body.errors).toBeUndefined();
-    expect(good.body.data?.applyPolicy).toEqual({ version: 1, appliedBy: 'ada' });
+    expect(published.body.errors?.[0]?.extensions).toMatchObject({ code: 'OUTCOME_PENDING', eventId: expect.any(String) });
+    const eventId = published.body.errors![0]!.extensions!['eventId'];
     const events = await controlEvents();
-    expect(events.some((e) => e.ok && e.event.type === POLICY_APPLIED_EVENT_TYPE && (e.event.data as { comment?: string }).comment === 'warn on static tokens')).toBe(true);
+    expect(events.find((e) => e.ok && e.event.type === POLICY_APPLIED_EVENT_TYPE && e.event.id === eventId)).toMatchObject({ event: { data: { version: 1, appliedBy: 'ada', comment: 'warn on static tokens' } } });
   });
 
   it.each([
@@ -140,6 +147,9 @@ describe('mutations publish control events to Kafka', () => {
     ['two selectors', '{ jti: "a", fingerprint: "b" }'],
     ['a certificate serial without issuer', '{ certificateSerial: "01" }'],
     ['an expiry in the past', '{ jti: "a", expiresAt: "2000-01-01T00:00:00Z" }'],
+    ['a fingerprint that is not one', '{ fingerprint: "abc" }'],
+    ['a malformed jti', '{ jti: "two words" }'],
+    ['a serial that is not hex', '{ certificateSerial: "zz", certificateIssuer: "CN=ca" }'],
   ])('revokeCredential with %s is BAD_USER_INPUT and publishes nothing', async (_name, input) => {
     const response = await api.gql(`mutation { revokeCredential(input: ${input}) { id } }`, {}, api.tokens.admin);
     expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -4,8 +4,10 @@
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '@authtrail/config';
+import { graphqlInstanceOf } from '@authtrail/authentication';
 import { createKafkaBus, type EventBus } from '@authtrail/event-bus';
-import { validateStrategyConfig } from '@authtrail/strategies';
+import { TOPICS } from '@authtrail/events';
+import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
 import { startGraphqlApi } from './start-graphql-api';
 
 async function main(): Promise<void> {
@@ -17,19 +19,42 @@ async function main(): Promise<void> {
     redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.secret', 'secret', 'variables.secret'], censor: '[redacted]' },
   });
   // Mutations publish in strict mode: an admin learns at once whether the control event landed.
+  // The callers' decision events follow `events.mode` on a bus of their own, which also replays
+  // the control topic (policy, revocations) for those decisions.
   let bus: EventBus | undefined;
-  if (config.events.kafka) {
+  let decisionBus: EventBus | undefined;
+  const kafka = config.events.kafka;
+  if (kafka) {
     bus = createKafkaBus({
-      brokers: config.events.kafka.brokers,
-      clientId: `${config.events.kafka.clientId}-graphql-api`,
+      brokers: kafka.brokers,
+      clientId: `${kafka.clientId}-graphql-api`,
       mode: 'strict',
       spoolDir: join(config.dataDir, 'graphql-api-spool'),
       strictTimeoutMs: config.events.strictTimeout,
     });
+    decisionBus = createKafkaBus({
+      brokers: kafka.brokers,
+      clientId: `${kafka.clientId}-graphql-api-decisions`,
+      mode: config.events.mode,
+      spoolDir: join(config.dataDir, 'spool', `graphql-api-${graphqlInstanceOf(config)}`),
+      memoryBufferRecords: config.events.bufferSize,
+      spoolMaxBytes: config.events.spoolMaxBytes,
+      strictTimeoutMs: config.events.strictTimeout,
+      topics: { [TOPICS.decisions]: { partitions: 6 } },
+      logger: logger.child({ component: 'event-bus' }),
+    });
+  } else if (config.graphql.auth.enabled) {
+    logger.fatal('events.kafka.brokers (or KAFKA_BROKERS) is required: the API records its callers\' decisions; the embedded bus runs under `npm start`');
+    process.exit(2);
   } else {
     logger.warn('events.kafka is not set: mutations answer NOT_CONFIGURED in this process');
   }
-  const api = await startGraphqlApi(config, { ...(bus ? { publisher: bus.publisher } : {}), logger });
+  const api = await startGraphqlApi(config, {
+    ...(bus ? { publisher: bus.publisher } : {}),
+    ...(decisionBus ? { decisionPublisher: decisionBus.publisher, subscriber: decisionBus.subscriber } : {}),
+    registry: { createStrategy },
+    logger,
+  });
   logger.info({ url: api.url, playground: config.graphql.playground ? `${api.url}/playground` : undefined }, 'graphql-api listening');
 
   let stopping = false;
@@ -40,6 +65,7 @@ async function main(): Promise<void> {
     void (async () => {
       try {
         await api.close();
+        await decisionBus?.close();
         await bus?.close();
         process.exit(0);
       } catch (error) {

@@ -1,6 +1,7 @@
 // What the resolvers use besides the read session: limits, clock, and the optional write side
 // (publisher, fingerprinter). Built once per server by buildGraphqlServer.
 import type { Publisher } from '@authtrail/event-bus';
+import type { QueryRunnerLike } from '@authtrail/read-model';
 import type { DecisionFeed } from './feed/decision-feed';
 
 export interface GraphqlLimits {
@@ -22,6 +23,11 @@ export interface GraphqlLimits {
   readonly maxSeriesPoints: number;
   /** Request body cap in bytes. */
   readonly bodyLimitBytes: number;
+  /**
+   * How long a compare-and-set mutation (applyPolicy, liftRevocation) waits for the read model to
+   * show its outcome after publishing → OUTCOME_PENDING.
+   */
+  readonly mutationTimeoutMs: number;
 }
 
 /** The one place the API's limits default. */
@@ -35,6 +41,7 @@ export const DEFAULT_LIMITS: GraphqlLimits = {
   maxFailureGroups: 500,
   maxSeriesPoints: 10_080,
   bodyLimitBytes: 256 * 1024,
+  mutationTimeoutMs: 10_000,
 };
 
 /** Mutations publish control events through this (absent: mutations answer NOT_CONFIGURED). */
@@ -42,6 +49,12 @@ export interface ControlPublisher {
   readonly publisher: Publisher;
   /** The CloudEvents `source` of this API instance, e.g. `/authtrail/graphql-api/<host>`. */
   readonly source: string;
+  /**
+   * The read model outside any operation's snapshot (the data source: each query sees what is
+   * committed now). Compare-and-set mutations poll it for the outcome of what they published;
+   * the operation's own read session is one REPEATABLE READ snapshot and would never see it.
+   */
+  readonly readModel: QueryRunnerLike;
 }
 
 export interface GraphqlServices {

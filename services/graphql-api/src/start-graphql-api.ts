@@ -1,15 +1,19 @@
-// Runs the API from the config (DESIGN §8): the same strategies as authn (or
-// `graphql.auth.strategies`), the fingerprint keys, a listener on graphql.host:port. The all-in-one
-// `npm start` passes its own data source and publisher; `main.ts` lets this open them.
+// Runs the API from the config (DESIGN §8): callers are decisions of the shared composition root
+// (libs/authentication: the chain of `authn.strategies` or `graphql.auth.strategies`, policy,
+// revocations and throttling replayed from the control topic, a producer boot of its own whose
+// decision events say endpoint `graphql`), the fingerprint keys, a listener on graphql.host:port.
+// The all-in-one `npm start` passes its own data source and bus; `main.ts` lets this open them.
 import type { AuthtrailConfig, StrategyConfigEntry } from '@authtrail/config';
 import { decodeFingerprintSecret } from '@authtrail/config';
-import type { Publisher } from '@authtrail/event-bus';
+import type { Publisher, Subscriber } from '@authtrail/event-bus';
 import { createFingerprinter, eventSource } from '@authtrail/events';
+import { graphqlInstanceOf, noDecisionMetrics, startAuthentication, type AuthenticationRoot, type StrategyRegistry } from '@authtrail/authentication';
 import { openReadModel } from '@authtrail/read-model';
-import { cached, createStrategy, firstMatch, type Strategy, type StrategyDeps, withGroups } from '@authtrail/strategies';
+import { createStrategy } from '@authtrail/strategies';
 import type { FastifyBaseLogger } from 'fastify';
-import { hostname } from 'node:os';
+import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { decisionAuthenticator } from './auth/caller';
 import { buildGraphqlServer, type GraphqlServer, type GraphqlServerDeps } from './server/build-graphql-server';
 import type { GraphqlLimits } from './services';
 
@@ -18,17 +22,26 @@ export interface StartGraphqlApiDeps {
   readonly dataSource?: DataSource;
   /** Control-event publisher for mutations; absent: mutations answer NOT_CONFIGURED. */
   readonly publisher?: Publisher;
+  /** Where the callers' decision events go (`events.mode`); default: `publisher`. */
+  readonly decisionPublisher?: Publisher;
+  /** Replays the control topic (policy, revocations) for the callers' decisions; absent: no policy (tests only). */
+  readonly subscriber?: Subscriber;
   readonly logger?: FastifyBaseLogger;
   readonly limits?: Partial<GraphqlLimits>;
   /** Overrides the listener port (tests: 0). */
   readonly port?: number;
-  readonly strategyDeps?: StrategyDeps;
+  /** Strategy factories (default: libs/strategies' registry). */
+  readonly registry?: StrategyRegistry;
+  /** The producer instance of the decision events (default `graphql-api@<authn instance or host name>`). */
+  readonly instance?: string;
 }
 
 export interface RunningGraphqlApi {
   readonly server: GraphqlServer;
   /** e.g. `http://127.0.0.1:4000` */
   readonly url: string;
+  /** The callers' decision path; absent with `graphql.auth.enabled: false`. */
+  readonly authentication?: AuthenticationRoot;
   close(): Promise<void>;
 }
 
@@ -38,11 +51,27 @@ export function apiStrategyEntries(config: AuthtrailConfig): readonly StrategyCo
   return (own && own.length > 0 ? own : config.authn.strategies).filter((s) => s.id !== 'anonymous');
 }
 
-export async function buildApiAuthenticator(config: AuthtrailConfig, deps: StrategyDeps = {}): Promise<Strategy | null> {
+/** The chain config of API callers: authn's cache settings, the API's strategies, never anonymous. */
+function apiChainOf(config: AuthtrailConfig): { readonly authn: AuthtrailConfig['authn']; readonly path: string } {
+  const own = config.graphql.auth.strategies;
+  return {
+    authn: { ...config.authn, strategies: apiStrategyEntries(config), anonymous: { enabled: false } },
+    path: own && own.length > 0 ? 'graphql.auth.strategies' : 'authn.strategies',
+  };
+}
+
+/** The callers' composition root, or null with `graphql.auth.enabled: false` (everyone is a viewer). */
+export async function startApiAuthentication(config: AuthtrailConfig, deps: Pick<StartGraphqlApiDeps, 'subscriber' | 'registry' | 'instance'> & { readonly publisher: Publisher; readonly logger: Logger }): Promise<AuthenticationRoot | null> {
   if (!config.graphql.auth.enabled) return null;
-  const entries = apiStrategyEntries(config);
-  const strategies = await Promise.all(entries.map((entry, i) => createStrategy(entry, deps, `graphql.auth.strategies[${i}]`)));
-  return withGroups(cached(firstMatch(strategies), { successTTLms: config.authn.cache.successTTL, failureTTLms: config.authn.cache.failureTTL }));
+  return startAuthentication(config, {
+    service: 'graphql-api',
+    instance: deps.instance ?? graphqlInstanceOf(config),
+    publisher: deps.publisher,
+    ...(deps.subscriber ? { subscriber: deps.subscriber } : {}),
+    logger: deps.logger,
+    registry: deps.registry ?? { createStrategy },
+    chain: apiChainOf(config),
+  });
 }
 
 /** The hashing the API needs from the fingerprint keys; undefined without a key. */
@@ -67,28 +96,46 @@ export async function startGraphqlApi(config: AuthtrailConfig, deps: StartGraphq
   const ownDataSource = deps.dataSource === undefined;
   const url = config.database.url;
   if (ownDataSource && !url) throw new Error('database.url is required to start the GraphQL API on its own');
+  const decisionPublisher = deps.decisionPublisher ?? deps.publisher;
+  if (config.graphql.auth.enabled && !decisionPublisher) throw new Error('the GraphQL API records its callers\' decisions: a publisher is required');
   const dataSource = deps.dataSource ?? (await openReadModel(url ?? '', { applicationName: 'authtrail-graphql-api' }));
-  const authenticator = await buildApiAuthenticator(config, deps.strategyDeps);
+  const logger = (deps.logger as Logger | undefined) ?? pino({ level: 'silent' });
+  const authentication = decisionPublisher ? await startApiAuthentication(config, { ...deps, publisher: decisionPublisher, logger: logger.child({ component: 'authentication' }) }) : null;
+  const access = { viewerGroups: config.graphql.viewerGroups, adminGroups: config.graphql.adminGroups };
   const fingerprinting = fingerprintingOf(config);
-  const server = await buildGraphqlServer({
-    dataSource,
-    authenticator,
-    access: { viewerGroups: config.graphql.viewerGroups, adminGroups: config.graphql.adminGroups },
-    introspection: config.graphql.introspection,
-    playground: config.graphql.playground,
-    limits: { ...limitsOf(config), ...deps.limits },
-    ...fingerprinting,
-    ...(deps.publisher ? { control: { publisher: deps.publisher, source: eventSource('graphql-api', hostname()) } } : {}),
-    ...(deps.logger ? { logger: deps.logger } : {}),
-    trustProxy: config.authn.trustedProxies,
-  });
-  const address = await server.app.listen({ host: config.graphql.host, port: deps.port ?? config.graphql.port });
+  let server: GraphqlServer | undefined;
+  let address: string;
+  try {
+    await authentication?.announce();
+    server = await buildGraphqlServer({
+      dataSource,
+      authenticator: authentication ? decisionAuthenticator(authentication.decisions(noDecisionMetrics), access) : null,
+      ...(authentication?.ready ? { ready: authentication.ready } : {}),
+      introspection: config.graphql.introspection,
+      playground: config.graphql.playground,
+      limits: { ...limitsOf(config), ...deps.limits },
+      ...fingerprinting,
+      ...(deps.publisher ? { control: { publisher: deps.publisher, source: eventSource('graphql-api', authentication?.instance ?? graphqlInstanceOf(config)), readModel: dataSource } } : {}),
+      ...(deps.logger ? { logger: deps.logger } : {}),
+      trustProxy: config.authn.trustedProxies,
+    });
+    address = await server.app.listen({ host: config.graphql.host, port: deps.port ?? config.graphql.port });
+  } catch (error) {
+    await server?.close();
+    await authentication?.close(config.authn.limits.shutdownGrace);
+    if (ownDataSource) await dataSource.destroy();
+    throw error;
+  }
+  const running = server;
+  // Serve (not ready) while the control topic is replayed.
+  authentication?.loadControl();
   return {
-    server,
+    server: running,
     url: address,
+    ...(authentication ? { authentication } : {}),
     async close() {
-      await server.close();
-      await authenticator?.close?.();
+      await running.close();
+      await authentication?.close(config.authn.limits.shutdownGrace);
       if (ownDataSource) await dataSource.destroy();
     },
   };

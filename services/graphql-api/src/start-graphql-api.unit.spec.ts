@@ -1,5 +1,7 @@
 import type { AuthtrailConfig } from '@authtrail/config';
-import { apiStrategyEntries, buildApiAuthenticator } from './start-graphql-api';
+import type { Publisher } from '@authtrail/event-bus';
+import pino from 'pino';
+import { apiStrategyEntries, startApiAuthentication } from './start-graphql-api';
 
 function config(graphqlAuth: Record<string, unknown>, strategies: readonly { id: string }[]): AuthtrailConfig {
   return {
@@ -17,7 +19,7 @@ describe('which strategies authenticate API callers', () => {
     expect(apiStrategyEntries(config(auth, strategies)).map((s) => s.id)).toEqual(expected);
   });
 
-  it('graphql.auth.enabled: false builds no authenticator (everyone is a viewer)', async () => {
-    await expect(buildApiAuthenticator(config({ enabled: false }, [{ id: 'static-token' }]))).resolves.toBeNull();
+  it('graphql.auth.enabled: false builds no decision path (everyone is a viewer)', async () => {
+    await expect(startApiAuthentication(config({ enabled: false }, [{ id: 'static-token' }]), { publisher: {} as Publisher, logger: pino({ level: 'silent' }) })).resolves.toBeNull();
   });
 });

@@ -4,7 +4,7 @@ import { inTransaction, insertDecisions, openReadModel, readCheckpoints, runMigr
 import { createTestDatabase } from '@authtrail/testing';
 import { generateEvents, isDecision } from '../testdata/event-generator';
 import { queryRows, snapshotReadModels } from '../testdata/projector.harness';
-import { projectRecords, type BatchPosition } from './batch.handler';
+import { CheckpointMovedError, projectRecords, type BatchPosition } from './batch.handler';
 import type { PoisonRecord } from './batch.decoder';
 import { toDecisionRow } from './event.rows';
 
@@ -101,6 +101,31 @@ describe('projecting a batch of records (decode overlapped with the inserts)', (
       expect(outcome).toEqual({ projected: batch.length - 1, duplicates: 1, deadLettered: 0 });
       const [row] = await queryRows<{ n: number }>(url, `SELECT count(*)::int AS n FROM decision WHERE id = $1`, [contested.id.toLowerCase()]);
       expect(row.n).toBe(1);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
+describe('a batch continues the stored checkpoint or writes nothing', () => {
+  const events = generateEvents(40, { seed: 13 });
+
+  it('a batch whose expected checkpoint is not the stored one (the database lost commits) is refused with CheckpointMovedError and changes nothing', async () => {
+    const { url, db } = await freshDatabase('batch_fence');
+    try {
+      await projectRecords(db, toRecords(events.slice(0, 10)), { ...position(10), continuesCheckpoint: '0' });
+      const before = await snapshotReadModels(url);
+      // The projector believes 20 is stored (it was told the commit of 10..19 succeeded; a crash lost it).
+      const refused = await projectRecords(db, toRecords(events.slice(20, 30), 20), { ...position(30), continuesCheckpoint: '20' }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(CheckpointMovedError);
+      expect(refused).toMatchObject({ stored: '10', expected: '20' });
+      expect(await snapshotReadModels(url)).toEqual(before);
+      expect((await readCheckpoints(db, 'g', [{ topic: 't', partition: 0 }])).map((c) => c.nextOffset)).toEqual(['10']);
+      // From the stored checkpoint it goes on.
+      await projectRecords(db, toRecords(events.slice(10, 30), 10), { ...position(30), continuesCheckpoint: '10' });
+      expect((await readCheckpoints(db, 'g', [{ topic: 't', partition: 0 }])).map((c) => c.nextOffset)).toEqual(['30']);
+      const [count] = await queryRows<{ n: number }>(url, `SELECT count(*)::int AS n FROM decision`);
+      expect(count.n).toBe(events.slice(0, 30).filter(isDecision).length);
     } finally {
       await db.destroy();
     }

@@ -3,7 +3,8 @@
 // checkpoint. All or nothing; the caller commits the Kafka offset only after this resolves. The
 // commit is asynchronous (no WAL flush wait): if PostgreSQL crashes and loses the last
 // transactions, it loses their checkpoints with them, and the partition resumes from the older
-// checkpoint (the Postgres checkpoint, not the Kafka offset, decides where a partition resumes).
+// checkpoint (the Postgres checkpoint, not the Kafka offset, decides where a partition resumes):
+// a batch first checks that the stored checkpoint is the one it continues.
 import type { AuthtrailEvent, ControlEvent, DecisionEvent } from '@authtrail/events';
 import type { ConsumedRecord } from '@authtrail/event-bus';
 import {
@@ -11,6 +12,7 @@ import {
   inTransaction,
   insertControlEvents,
   insertDecisions,
+  readCheckpoints,
   writeCheckpoints,
   type SqlRunner,
   type ReadModelDb,
@@ -30,6 +32,25 @@ export interface BatchPosition {
   readonly nextOffset: string;
   readonly highWatermark: string;
   readonly lastError?: { readonly message: string; readonly at: string };
+  /**
+   * The stored checkpoint this batch continues (`next_offset`; '0' when none is stored). If the
+   * database holds another one, the batch is refused with CheckpointMovedError and nothing is
+   * written: the database lost commits it had acknowledged (a crash with `synchronous_commit =
+   * off`), or another projector moved on. Absent: no check (replay, benchmark).
+   */
+  readonly continuesCheckpoint?: string;
+}
+
+/** The stored checkpoint is not the one the batch continues; resume from the stored one. */
+export class CheckpointMovedError extends Error {
+  override readonly name = 'CheckpointMovedError';
+  constructor(
+    readonly at: { readonly topic: string; readonly partition: number },
+    readonly stored: string,
+    readonly expected: string,
+  ) {
+    super(`the stored checkpoint of ${at.topic}/${at.partition} is ${stored}, the batch continues ${expected}: resuming from the stored checkpoint`);
+  }
 }
 
 export interface BatchOutcome {
@@ -79,10 +100,22 @@ export async function projectRecords(
   // session's snapshots slow down), so a huge batch gets bigger slices rather than more of them.
   const sliceSize = Math.max(options.sliceSize ?? DEFAULT_SLICE_SIZE, Math.ceil(records.length / MAX_SLICES));
   return inTransaction(db, async (tx) => {
+    if (position?.continuesCheckpoint !== undefined) await requireCheckpoint(tx, position, position.continuesCheckpoint);
     const decoded = await decodeWhileInserting(tx, records, sliceSize);
     if (decoded.poison.length > 0) await options.onPoison?.(decoded.poison);
     return { outcome: await completeBatch(tx, decoded.appended, decoded, position), poison: decoded.poison };
   }, { asyncCommit: true });
+}
+
+/**
+ * One indexed read per batch. It closes the gap the error path cannot see: a crash while no batch
+ * was in flight (the pool just reconnects) must not let the next batch write its checkpoint past
+ * commits the crash lost.
+ */
+async function requireCheckpoint(tx: SqlRunner, at: BatchPosition, expected: string): Promise<void> {
+  const [stored] = await readCheckpoints(tx, at.groupId, [{ topic: at.topic, partition: at.partition }]);
+  const storedOffset = stored?.nextOffset ?? '0';
+  if (BigInt(storedOffset) !== BigInt(expected)) throw new CheckpointMovedError(at, storedOffset, expected);
 }
 
 /**

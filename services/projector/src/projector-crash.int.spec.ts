@@ -7,7 +7,7 @@ import { createTestDatabase, testKafka, testKafkaBrokers, uniqueTopic } from '@a
 import { Registry } from 'prom-client';
 import { spawnTsx, type Child } from '../testdata/child-process';
 import { generateEvents, isDecision } from '../testdata/event-generator';
-import { createTopics, produceEvents, queryRows, snapshotReadModels, waitUntilCaughtUp } from '../testdata/projector.harness';
+import { createTopics, flowEvents, queryRows, snapshotReadModels, waitUntilCaughtUp } from '../testdata/projector.harness';
 import { publisherDeadLetters } from './bus-dead-letters';
 import { resolveProjectorConfig } from './projector.config';
 import { startProjector } from './projector';
@@ -61,18 +61,7 @@ describe('projector process killed with SIGKILL while events flow', () => {
     await producer.connect();
     // Events flow while the kills happen (120 every ~300 ms, keeping the last 2,000 back); the
     // rest is sent after the last kill.
-    let produced = 0;
-    let killing = true;
-    const flowing = (async () => {
-      while (produced < events.length) {
-        const size = killing ? Math.min(120, events.length - 2_000 - produced) : events.length - produced;
-        if (size > 0) {
-          await produceEvents(producer, topics, events.slice(produced, produced + size));
-          produced += size;
-        }
-        if (killing) await new Promise((r) => setTimeout(r, 300));
-      }
-    })();
+    const flowing = flowEvents(producer, topics, events, { chunk: 120, pauseMs: 300, holdBack: 2_000 });
 
     let openTransactionsAtKill = 0;
     for (let kill = 1; kill <= 3; kill += 1) {
@@ -87,10 +76,8 @@ describe('projector process killed with SIGKILL while events flow', () => {
       child.process.kill('SIGKILL');
       expect(await child.exited).toBe('SIGKILL');
     }
-    killing = false;
-    await flowing;
+    expect(await flowing.finish()).toBe(events.length);
     await producer.disconnect();
-    expect(produced).toBe(events.length);
 
     // Restart: it resumes from the Postgres checkpoints and catches up; SIGTERM stops it cleanly.
     const last = spawnTsx(MAIN, ['run'], env());

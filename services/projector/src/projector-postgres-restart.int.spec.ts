@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createKafkaBus, type EventBus } from '@authtrail/event-bus';
 import { openReadModel, readProjectorHealth, runMigrations, type ReadModelDb } from '@authtrail/read-model';
-import { createTestDatabase, testKafka, testKafkaBrokers, uniqueTopic } from '@authtrail/testing';
+import { testKafka, testKafkaBrokers, uniqueTopic } from '@authtrail/testing';
 import { Registry } from 'prom-client';
 import { spawnTsx, type Child } from '../testdata/child-process';
 import { generateEvents, isDecision } from '../testdata/event-generator';
-import { createTopics, produceEvents, queryRows, snapshotReadModels, waitUntilCaughtUp } from '../testdata/projector.harness';
+import { createTopics, produceEvents, projectCleanRun, queryRows, snapshotReadModels, waitUntilCaughtUp } from '../testdata/projector.harness';
 import { publisherDeadLetters } from './bus-dead-letters';
 import { resolveProjectorConfig } from './projector.config';
 import { startProjector, type RunningProjector } from './projector';
@@ -54,12 +54,13 @@ describe('PostgreSQL restarted under load', () => {
     const deadline = Date.now() + 60_000;
     while (projector.stats().projected === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(projector.stats().projected).toBeGreaterThan(0);
+    const failedBefore = projector.stats().failedBatches;
     postgres.process.stdin.write('stop\n');
     await postgres.waitForLine(/^stopped$/, 30_000);
 
-    // While it is down: more events arrive and the projector keeps failing (and retrying).
+    // While it is down: more events arrive and a batch fails; the projector then retries reading
+    // the stored checkpoints (the bus asks resolveStartOffsets again) until Postgres is back.
     await produceEvents(producer, topics, events.slice(half));
-    const failedBefore = projector.stats().failedBatches;
     const downUntil = Date.now() + 30_000;
     while (projector.stats().failedBatches === failedBefore && Date.now() < downUntil) await new Promise((r) => setTimeout(r, 100));
     expect(projector.stats().failedBatches).toBeGreaterThan(failedBefore);
@@ -76,17 +77,7 @@ describe('PostgreSQL restarted under load', () => {
     expect(health.partitions.some((p) => p.lastError !== null)).toBe(true);
 
     // Equal to a clean projection of the same events (in-process, into the shared test server).
-    const cleanUrl = await createTestDatabase('pgr_clean');
-    await runMigrations(cleanUrl);
-    const cleanDb = await openReadModel(cleanUrl);
-    const cleanConfig = resolveProjectorConfig({ groupId: uniqueTopic('pgr.clean'), topics: config.topics, deadLetterTopic: topics.deadLetter });
-    const clean = await startProjector(cleanConfig, { db: cleanDb, subscriber: bus.subscriber, deadLetters: publisherDeadLetters(bus.publisher), registry: new Registry() });
-    try {
-      await waitUntilCaughtUp(cleanUrl, cleanConfig.groupId, kafka, cleanConfig.topics, 90_000);
-    } finally {
-      await clean.stop();
-      await cleanDb.destroy();
-    }
+    const cleanUrl = await projectCleanRun({ prefix: 'pgr', subscriber: bus.subscriber, deadLetters: publisherDeadLetters(bus.publisher), topics: config.topics, deadLetterTopic: topics.deadLetter });
     expect(await snapshotReadModels(url)).toEqual(await snapshotReadModels(cleanUrl));
   }, 240_000);
 });

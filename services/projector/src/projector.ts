@@ -2,7 +2,10 @@
 // read models. Exactly once in effect: per batch one transaction (events + read models +
 // checkpoint); the Kafka offset is committed by the bus only after that transaction committed;
 // on assignment the partition resumes from the checkpoint; a redelivered event hits the
-// decision table's primary key and changes nothing.
+// decision table's primary key and changes nothing. After any failed batch (the database went
+// away, or a batch found the stored checkpoint moved) the bus asks resolveStartOffsets again, so
+// every partition resumes from the stored checkpoint, never from this process's memory: a
+// PostgreSQL crash can lose commits that had been acknowledged (`synchronous_commit = off`).
 import type { ConsumedBatch, Subscriber, Subscription, TopicPartitionOffset } from '@authtrail/event-bus';
 import { readCheckpoints, recordProjectorError, type ReadModelDb } from '@authtrail/read-model';
 import { Registry } from 'prom-client';
@@ -53,7 +56,8 @@ export async function startProjector(config: ProjectorConfig, deps: ProjectorDep
   const now = deps.now ?? Date.now;
   const metrics = createProjectorMetrics(deps.registry ?? new Registry());
   const stats = { projected: 0, duplicates: 0, deadLettered: 0, failedBatches: 0 };
-  // Per partition, the checkpoint found at assignment: records below it are already in Postgres.
+  // Per partition, the stored checkpoint as of the last assignment, re-read or batch committed:
+  // records below it are in Postgres, and the next batch must find it stored (continuesCheckpoint).
   const resumeAt = new Map<string, bigint>();
   // Errors not yet in the status table (Postgres was what failed): written with the next checkpoint.
   const unrecordedErrors = new Map<string, { message: string; at: string }>();
@@ -66,13 +70,14 @@ export async function startProjector(config: ProjectorConfig, deps: ProjectorDep
     // start at the beginning, whatever offset the group committed before.
     const starts = assigned.map(({ topic, partition }) => ({ topic, partition, offset: found.get(key(topic, partition)) ?? '0' }));
     for (const s of starts) resumeAt.set(key(s.topic, s.partition), BigInt(s.offset));
-    logger.info({ groupId: config.groupId, starts }, 'partitions assigned; resuming from the Postgres checkpoints');
+    logger.info({ groupId: config.groupId, starts }, 'resuming partitions from the Postgres checkpoints (assigned, or after a failed batch)');
     return starts;
   }
 
   async function handleBatch(batch: ConsumedBatch): Promise<void> {
     const { topic, partition } = batch;
-    const from = resumeAt.get(key(topic, partition)) ?? 0n;
+    const resolved = resumeAt.get(key(topic, partition));
+    const from = resolved ?? 0n;
     const records = batch.records.filter((r) => BigInt(r.offset) >= from);
     if (records.length === 0) return;
     const started = now();
@@ -88,6 +93,7 @@ export async function startProjector(config: ProjectorConfig, deps: ProjectorDep
           partition,
           nextOffset,
           highWatermark: batch.highWatermark,
+          ...(resolved !== undefined ? { continuesCheckpoint: resolved.toString() } : {}),
           ...(unrecordedErrors.has(key(topic, partition)) ? { lastError: unrecordedErrors.get(key(topic, partition)) } : {}),
         },
         {

@@ -1,8 +1,10 @@
 // The projection as a pure function: events (already deduplicated, each applied exactly once)
-// → per-key changes. Every change merges commutatively with what the tables hold (sums,
+// → per-key changes. Every decision change merges commutatively with what the tables hold (sums,
 // min/max, latest by (time, id)), so the order of batches and partitions does not matter and a
-// replay yields the same rows. Which events are "new" is decided by the decision table's
-// primary key, before this runs.
+// replay yields the same rows. Control changes are compare-and-set (policy versions, revocations,
+// lifts: docs/policy.md): they keep the topic order of their partition, and the write side
+// judges them against the stored state with the rules authn's PolicyState applies. Which events
+// are "new" is decided by the event tables' primary keys, before this runs.
 import {
   CREDENTIAL_REVOKED_EVENT_TYPE,
   DECISION_EVENT_TYPE,
@@ -23,15 +25,17 @@ import type {
   RevocationLifted,
   RevocationRevoked,
 } from '@authtrail/read-model';
+import { compilePolicy } from '@authtrail/policy';
 import { canonicalTime, inetOrNull, isoOrNull } from './event.rows';
 
 export const NO_CHANGES: ReadModelChanges = {
   identities: [],
   credentials: [],
   failureBuckets: [],
-  policyVersions: [],
+  policyClaims: [],
   revocationsRevoked: [],
   revocationsLifted: [],
+  revocationsLiftedAfterRevoked: [],
   producerSequences: [],
 };
 
@@ -84,9 +88,11 @@ export function startEvolution(): ReadModelEvolution {
   const credentials = new Map<string, Mutable<CredentialChange> & { ipSet: Set<string> }>();
   const buckets = new Map<string, Mutable<FailureBucketChange>>();
   const producers = new Map<string, Mutable<ProducerSequenceChange>>();
-  const policies = new Map<number, PolicyVersionRow>();
-  const revoked = new Map<string, RevocationRevoked & { eventId: string }>();
-  const lifted = new Map<string, RevocationLifted & { eventId: string }>();
+  // Control events in the order they were added (the topic order of their partition).
+  const policyClaims: PolicyVersionRow[] = [];
+  const revoked = new Map<string, RevocationRevoked>();
+  const liftedFirst = new Map<string, RevocationLifted>();
+  const liftedAfterRevoked = new Map<string, RevocationLifted>();
 
   function add(events: readonly AuthtrailEvent[]): void {
     for (const event of events) {
@@ -96,11 +102,10 @@ export function startEvolution(): ReadModelEvolution {
         case DECISION_EVENT_TYPE:
           addDecision(event, time, id);
           break;
-        case POLICY_APPLIED_EVENT_TYPE: {
-          const prior = policies.get(event.data.version);
-          // A version is applied once: the earliest event claiming it wins (as in the SQL merge).
-          if (!prior || newer(prior.appliedAt, prior.eventId, time, id)) {
-            policies.set(event.data.version, {
+        case POLICY_APPLIED_EVENT_TYPE:
+          // A document authn cannot compile never takes a version there (PolicyState): nor here.
+          if (compilePolicy(event.data.document, event.data.version).ok) {
+            policyClaims.push({
               version: event.data.version,
               document: event.data.document,
               appliedBy: event.data.appliedBy ?? null,
@@ -110,11 +115,10 @@ export function startEvolution(): ReadModelEvolution {
             });
           }
           break;
-        }
         case CREDENTIAL_REVOKED_EVENT_TYPE: {
           const d = event.data;
-          const prior = revoked.get(d.revocationId);
-          if (!prior || newer(time, id, prior.revokedAt, prior.eventId)) {
+          // A revocation id is revoked once: the first event in topic order names it.
+          if (!revoked.has(d.revocationId)) {
             revoked.set(d.revocationId, {
               revocationId: d.revocationId,
               fingerprint: d.fingerprint ?? null,
@@ -125,7 +129,6 @@ export function startEvolution(): ReadModelEvolution {
               revokedBy: d.revokedBy ?? null,
               revokedAt: time,
               expiresAt: isoOrNull(d.expiresAt),
-              eventId: id,
             });
           }
           break;
@@ -135,10 +138,11 @@ export function startEvolution(): ReadModelEvolution {
           break;
         case REVOCATION_LIFTED_EVENT_TYPE: {
           const d = event.data;
-          const prior = lifted.get(d.revocationId);
-          if (!prior || newer(time, id, prior.liftedAt, prior.eventId)) {
-            lifted.set(d.revocationId, { revocationId: d.revocationId, liftedAt: time, liftedBy: d.liftedBy ?? null, liftReason: d.reason ?? null, eventId: id });
-          }
+          const lift = { revocationId: d.revocationId, liftedAt: time, liftedBy: d.liftedBy ?? null, liftReason: d.reason ?? null, liftEventId: id };
+          // The first lift applies if the revocation was stored before; the first after this
+          // change's own revoked event applies if that event stored it (the write side knows which).
+          if (!liftedFirst.has(d.revocationId)) liftedFirst.set(d.revocationId, lift);
+          if (revoked.has(d.revocationId) && !liftedAfterRevoked.has(d.revocationId)) liftedAfterRevoked.set(d.revocationId, lift);
           break;
         }
         default: {
@@ -307,9 +311,10 @@ export function startEvolution(): ReadModelEvolution {
       identities: [...identities.values()].map(({ strategySet, ...row }) => ({ ...row, strategies: [...strategySet].sort() })),
       credentials: [...credentials.values()].map(({ ipSet, ...row }) => ({ ...row, sourceIps: [...ipSet] })),
       failureBuckets: [...buckets.values()],
-      policyVersions: [...policies.values()],
-      revocationsRevoked: [...revoked.values()].map(({ eventId: _e, ...row }) => row),
-      revocationsLifted: [...lifted.values()].map(({ eventId: _e, ...row }) => row),
+      policyClaims: [...policyClaims],
+      revocationsRevoked: [...revoked.values()],
+      revocationsLifted: [...liftedFirst.values()],
+      revocationsLiftedAfterRevoked: [...liftedAfterRevoked.values()],
       producerSequences: [...producers.values()],
     };
   }

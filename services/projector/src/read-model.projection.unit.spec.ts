@@ -103,13 +103,39 @@ describe('evolve', () => {
   it('control events become policy versions, revocations and lifts', () => {
     const time = new Date('2026-11-29T12:00:00.000Z');
     const changes = evolve([
-      controlEvent({ id: id(), time, source, type: 'authtrail.control.policy.applied.v1', data: { version: 4, document: 'x: 1' } }),
+      controlEvent({ id: id(), time, source, type: 'authtrail.control.policy.applied.v1', data: { version: 4, document: 'strategies: {}' } }),
       controlEvent({ id: id(), time, source, type: 'authtrail.control.credential.revoked.v1', data: { revocationId: 'r1', jti: 'j-1' } }),
       controlEvent({ id: id(), time, source, type: 'authtrail.control.revocation.lifted.v1', data: { revocationId: 'r1', liftedBy: 'admin' } }),
     ]);
-    expect(changes.policyVersions).toEqual([expect.objectContaining({ version: 4, document: 'x: 1', appliedAt: '2026-11-29T12:00:00.000Z' })]);
+    expect(changes.policyClaims).toEqual([expect.objectContaining({ version: 4, document: 'strategies: {}', appliedAt: '2026-11-29T12:00:00.000Z' })]);
     expect(changes.revocationsRevoked).toEqual([expect.objectContaining({ revocationId: 'r1', jti: 'j-1', fingerprint: null })]);
     expect(changes.revocationsLifted).toEqual([expect.objectContaining({ revocationId: 'r1', liftedBy: 'admin' })]);
+    expect(changes.revocationsLiftedAfterRevoked).toEqual([expect.objectContaining({ revocationId: 'r1', liftedBy: 'admin' })]);
+  });
+
+  it('policy claims keep the topic order, claims of one version included, and skip documents that do not compile', () => {
+    const time = new Date('2026-11-29T12:00:00.000Z');
+    const later = new Date('2026-11-29T12:00:05.000Z');
+    const claim = (version: number, document: string, at: Date) => controlEvent({ id: id(), time: at, source, type: 'authtrail.control.policy.applied.v1', data: { version, document } });
+    // The second claim of version 2 has the EARLIER time: topic order, not time, decides.
+    const first = claim(2, 'strategies: { static-token: { mode: warn } }', later);
+    const second = claim(2, 'strategies: { static-token: { mode: disabled } }', time);
+    const broken = claim(3, 'strategies: { no-such-strategy: {} }', later);
+    const changes = evolve([first, second, broken]);
+    expect(changes.policyClaims.map((c) => [c.version, c.eventId])).toEqual([
+      [2, first.id.toLowerCase()],
+      [2, second.id.toLowerCase()],
+    ]);
+  });
+
+  it('a revocation id is revoked by its first event; the first lift and the first lift after the revocation are told apart', () => {
+    const time = new Date('2026-11-29T12:00:00.000Z');
+    const lift = (revocationId: string, by: string) => controlEvent({ id: id(), time, source, type: 'authtrail.control.revocation.lifted.v1', data: { revocationId, liftedBy: by } });
+    const revoke = (revocationId: string, jti: string) => controlEvent({ id: id(), time, source, type: 'authtrail.control.credential.revoked.v1', data: { revocationId, jti } });
+    const changes = evolve([lift('r1', 'early'), revoke('r1', 'first'), revoke('r1', 'second'), lift('r1', 'a'), lift('r1', 'b')]);
+    expect(changes.revocationsRevoked).toEqual([expect.objectContaining({ revocationId: 'r1', jti: 'first' })]);
+    expect(changes.revocationsLifted).toEqual([expect.objectContaining({ revocationId: 'r1', liftedBy: 'early' })]);
+    expect(changes.revocationsLiftedAfterRevoked).toEqual([expect.objectContaining({ revocationId: 'r1', liftedBy: 'a' })]);
   });
 
   it.each([
@@ -149,21 +175,25 @@ describe('evolve', () => {
 });
 
 describe('startEvolution', () => {
-  it('events added in parts, in any order of parts, give the changes of one evolve over all of them', () => {
+  it('events added in parts give the changes of one evolve over them in that order (decision changes in any order)', () => {
     const events = generateEvents(1_500, { seed: 11 });
+    const parts = [events.slice(900), events.slice(0, 7), events.slice(7, 900)];
     const whole = evolve(events);
+    // Control changes are compare-and-set, judged in topic order: they follow the order of adding.
+    const inOrderAdded = evolve(parts.flat());
     const evolution = startEvolution();
-    for (const part of [events.slice(900), events.slice(0, 7), events.slice(7, 900)]) evolution.add(part);
+    for (const part of parts) evolution.add(part);
     const byKey = <T>(rows: readonly T[], key: (r: T) => string): T[] => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
-    const parts = evolution.changes();
-    expect(byKey(parts.identities, (r) => r.username)).toEqual(byKey(whole.identities, (r) => r.username));
-    expect(byKey(parts.credentials, (r) => r.fingerprint).map((r) => ({ ...r, sourceIps: [...r.sourceIps].sort() }))).toEqual(
+    const added = evolution.changes();
+    expect(byKey(added.identities, (r) => r.username)).toEqual(byKey(whole.identities, (r) => r.username));
+    expect(byKey(added.credentials, (r) => r.fingerprint).map((r) => ({ ...r, sourceIps: [...r.sourceIps].sort() }))).toEqual(
       byKey(whole.credentials, (r) => r.fingerprint).map((r) => ({ ...r, sourceIps: [...r.sourceIps].sort() })),
     );
-    expect(byKey(parts.failureBuckets, (r) => JSON.stringify(r))).toEqual(byKey(whole.failureBuckets, (r) => JSON.stringify(r)));
-    expect(byKey(parts.producerSequences, (r) => `${r.instance}/${r.boot}`)).toEqual(byKey(whole.producerSequences, (r) => `${r.instance}/${r.boot}`));
-    expect(byKey(parts.policyVersions, (r) => String(r.version))).toEqual(byKey(whole.policyVersions, (r) => String(r.version)));
-    expect(byKey(parts.revocationsRevoked, (r) => r.revocationId)).toEqual(byKey(whole.revocationsRevoked, (r) => r.revocationId));
-    expect(byKey(parts.revocationsLifted, (r) => r.revocationId)).toEqual(byKey(whole.revocationsLifted, (r) => r.revocationId));
+    expect(byKey(added.failureBuckets, (r) => JSON.stringify(r))).toEqual(byKey(whole.failureBuckets, (r) => JSON.stringify(r)));
+    expect(byKey(added.producerSequences, (r) => `${r.instance}/${r.boot}`)).toEqual(byKey(whole.producerSequences, (r) => `${r.instance}/${r.boot}`));
+    expect(added.policyClaims).toEqual(inOrderAdded.policyClaims);
+    expect(added.revocationsRevoked).toEqual(inOrderAdded.revocationsRevoked);
+    expect(added.revocationsLifted).toEqual(inOrderAdded.revocationsLifted);
+    expect(added.revocationsLiftedAfterRevoked).toEqual(inOrderAdded.revocationsLiftedAfterRevoked);
   });
 });

@@ -1,8 +1,17 @@
 // Helpers for the projector's integration specs and benchmark: topics, producing events to the
 // real broker, waiting until the projector caught up, and snapshots of the read models.
+import { rmSync } from 'node:fs';
+import type { EventBus, Subscriber } from '@authtrail/event-bus';
 import { encodeEvent, partitionKeyOfEvent, type AuthtrailEvent } from '@authtrail/events';
+import { openReadModel, runMigrations, type ReadModelDb } from '@authtrail/read-model';
+import { createTestDatabase, testKafka, uniqueTopic } from '@authtrail/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
+import { Registry } from 'prom-client';
+import type { DeadLetterSink } from '../src/dead-letter';
+import { resolveProjectorConfig } from '../src/projector.config';
+import { startProjector, type RunningProjector } from '../src/projector';
+import type { Child } from './child-process';
 import { isDecision } from './event-generator';
 
 export interface TestTopics {
@@ -115,4 +124,77 @@ export async function queryRows<T extends object>(url: string, sql: string, para
   } finally {
     await client.end();
   }
+}
+
+export interface CleanRunSetup {
+  /** Database name prefix on the shared test server. */
+  readonly prefix: string;
+  readonly subscriber: Subscriber;
+  readonly deadLetters: DeadLetterSink;
+  readonly topics: readonly string[];
+  readonly deadLetterTopic: string;
+}
+
+/**
+ * The reference a disturbed run is compared with: the same topics projected once, undisturbed,
+ * by an in-process projector of its own group into a fresh database. Returns that database's URL.
+ */
+export async function projectCleanRun(setup: CleanRunSetup, timeoutMs = 90_000): Promise<string> {
+  const url = await createTestDatabase(setup.prefix);
+  await runMigrations(url);
+  const db = await openReadModel(url);
+  const config = resolveProjectorConfig({ groupId: uniqueTopic(`${setup.prefix}.clean`), topics: [...setup.topics], deadLetterTopic: setup.deadLetterTopic });
+  const clean = await startProjector(config, { db, subscriber: setup.subscriber, deadLetters: setup.deadLetters, registry: new Registry() });
+  try {
+    await waitUntilCaughtUp(url, config.groupId, testKafka(`${setup.prefix}-clean`), config.topics, timeoutMs);
+  } finally {
+    await clean.stop();
+    await db.destroy();
+  }
+  return url;
+}
+
+/**
+ * Events produced while a spec disturbs the projector: `chunk` every `pauseMs`, keeping the last
+ * `holdBack` back; `finish()` sends the rest and resolves with the number produced.
+ */
+export function flowEvents(producer: Producer, topics: TestTopics, events: readonly AuthtrailEvent[], flow: { chunk: number; pauseMs: number; holdBack: number }): { finish(): Promise<number> } {
+  let produced = 0;
+  let flowing = true;
+  const done = (async () => {
+    while (produced < events.length) {
+      const size = flowing ? Math.min(flow.chunk, events.length - flow.holdBack - produced) : events.length - produced;
+      if (size > 0) {
+        await produceEvents(producer, topics, events.slice(produced, produced + size));
+        produced += size;
+      }
+      if (flowing) await new Promise((r) => setTimeout(r, flow.pauseMs));
+    }
+    return produced;
+  })();
+  return {
+    finish() {
+      flowing = false;
+      return done;
+    },
+  };
+}
+
+/** What a projector spec with a PostgreSQL child of its own holds; any part may not exist yet. */
+export interface HeldBySpec {
+  projector?: RunningProjector;
+  bus?: EventBus;
+  db?: ReadModelDb;
+  postgres?: Child;
+  readonly dirs: readonly string[];
+}
+
+/** Releases it in reverse order of use: projector, bus, pool, the server (`exit` line), directories. */
+export async function releaseHeld(held: HeldBySpec): Promise<void> {
+  await held.projector?.stop().catch(() => undefined);
+  await held.bus?.close();
+  await held.db?.destroy().catch(() => undefined);
+  held.postgres?.process.stdin.write('exit\n');
+  await held.postgres?.exited;
+  for (const dir of held.dirs) rmSync(dir, { recursive: true, force: true });
 }

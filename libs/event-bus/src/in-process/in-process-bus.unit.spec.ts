@@ -170,6 +170,36 @@ describe('in-process bus', () => {
     expect(run.seqs).toEqual([8, 9]);
   });
 
+  it('after a failed batch every partition resumes where resolveStartOffsets then says (a checkpoint that went back is read again)', async () => {
+    const b = bus({ topics: { [DECISIONS]: { partitions: 1 } } });
+    await publish(b, DECISIONS, 0, 5);
+    const [first] = (await collect(b, DECISIONS)).map((r) => Number(r.offset));
+    let checkpoint = first;
+    let failed = false;
+    const delivered: number[] = [];
+    const subscription = await b.subscriber.subscribe({
+      groupId: 'lossy-store',
+      topics: [DECISIONS],
+      resolveStartOffsets: async () => [{ topic: DECISIONS, partition: 0, offset: String(checkpoint) }],
+      handleBatch: async (batch) => {
+        const seqs = batch.records.map((r) => parseTestRecord(r.value).seq);
+        if (seqs[0] === 5 && !failed) {
+          // The store crashed and lost its last commits: its checkpoint is back at 3.
+          failed = true;
+          checkpoint = first + 3;
+          throw new Error('database crashed');
+        }
+        delivered.push(...seqs);
+        checkpoint = Number(batch.records[batch.records.length - 1].offset) + 1;
+      },
+    });
+    for (let i = 0; i < 200 && !delivered.includes(4); i += 1) await new Promise((r) => setTimeout(r, 10));
+    await publish(b, DECISIONS, 5, 10);
+    for (let i = 0; i < 300 && !delivered.includes(9); i += 1) await new Promise((r) => setTimeout(r, 10));
+    await subscription.stop();
+    expect(delivered).toEqual([0, 1, 2, 3, 4, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it('readToEnd hands back the error of a handler that throws', async () => {
     const b = bus();
     await publish(b, CONTROL, 0, 2, () => 'policy');

@@ -1,7 +1,7 @@
 // A consumer group of the in-process bus. One loop per group hands batches to the member that
 // owns each partition, one batch at a time, so a rebalance never overlaps a batch in flight.
 // Offsets are committed (in memory) only after handleBatch resolved; a failed batch is offered
-// again after a growing pause. Partitions are spread round-robin over the members that
+// again after a growing pause, and the member's partitions resume from resolveStartOffsets again. Partitions are spread round-robin over the members that
 // subscribed to their topic, in join order.
 import { type BusLogger, errorName } from '../bus.logger';
 import type { SubscribeOptions } from '../bus.port';
@@ -118,6 +118,16 @@ export class InProcessGroup {
     }
   }
 
+  /**
+   * After a failed batch every partition of the member resumes where resolveStartOffsets says
+   * (as the Kafka adapter does): no batch is handed over until it answered.
+   */
+  private resolveAgain(member: GroupMember): void {
+    if (!member.options.resolveStartOffsets) return;
+    for (const tp of member.assigned) member.positions.delete(key(tp));
+    member.pending = [...member.assigned];
+  }
+
   private async loop(): Promise<void> {
     while (this.members.length > 0) {
       this.woken = false;
@@ -169,6 +179,7 @@ export class InProcessGroup {
         member.failures.set(k, failures);
         member.retryAt.set(k, Date.now() + Math.min(MAX_PAUSE_MS, 100 * 2 ** Math.min(failures, 6)));
         this.logger.warn({ error: errorName(error), groupId: this.id, topic: tp.topic, partition: tp.partition, offset: records[0].offset, attempt: failures }, 'handleBatch failed; the batch will be delivered again');
+        this.resolveAgain(member);
         return 'progressed';
       }
       member.failures.delete(k);

@@ -1,6 +1,7 @@
 // Consumer groups over kafkajs with manual offset control: a batch's offsets are committed only
 // after handleBatch resolved; when it throws, the consumer seeks back to the batch's first record
-// so the same records come again (after a growing pause, so a poison record does not spin).
+// so the same records come again (after a growing pause, so a poison record does not spin), and
+// every assigned partition resumes from resolveStartOffsets again (see SubscribeOptions).
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { type BusLogger, errorName } from '../bus.logger';
@@ -85,6 +86,13 @@ export function createKafkaSubscriber(kafka: Kafka, clientId: string, logger: Bu
           failures.set(key, count);
           logger.warn({ error: errorName(error), groupId: options.groupId, topic, partition, offset: records[0].offset, attempt: count }, 'handleBatch failed; the batch will be delivered again');
           consumer.seek({ topic, partition, offset: records[0].offset });
+          // What the handler stored may not be what it was told it stored (a database that crashed
+          // loses commits it had acknowledged): ask again where each partition resumes, before
+          // any further batch (eachBatch waits for it, retrying while it fails).
+          if (options.resolveStartOffsets) {
+            starting = resolveStarts();
+            starting.catch(() => undefined);
+          }
           await pause(Math.min(MAX_REDELIVERY_PAUSE_MS, 100 * 2 ** Math.min(count, 6)));
           return;
         }

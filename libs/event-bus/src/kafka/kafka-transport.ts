@@ -15,8 +15,8 @@ export function createKafkaTransport(kafka: Kafka, admin: TopicAdmin, topics: To
   let producer: Producer | undefined;
   const ensured = new Set<string>();
 
-  async function ready(records: readonly BusRecord[]): Promise<Producer> {
-    const missing = [...new Set(records.map((r) => r.topic))].filter((t) => !ensured.has(t));
+  async function ready(topicNames: Iterable<string>): Promise<Producer> {
+    const missing = [...new Set(topicNames)].filter((t) => !ensured.has(t));
     if (missing.length > 0) {
       await admin.ensureTopics(Object.fromEntries(missing.map((t) => [t, topics[t] ?? { partitions: -1 }])));
       for (const topic of missing) ensured.add(topic);
@@ -41,9 +41,14 @@ export function createKafkaTransport(kafka: Kafka, admin: TopicAdmin, topics: To
   }
 
   return {
+    async prepare(topicNames) {
+      await ready(topicNames);
+    },
     async send(records) {
       if (records.length === 0) return;
-      const connected = await ready(records);
+      // Prepared by `prepare` (a no-op then); if it has to connect here, a failure still counts as
+      // "may have landed", which is the safe side.
+      const connected = await ready(records.map((r) => r.topic));
       await connected.sendBatch({ acks: -1, timeout: SEND_TIMEOUT_MS, topicMessages: toTopicMessages(records) });
     },
     async reset() {

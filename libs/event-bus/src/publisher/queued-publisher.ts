@@ -9,8 +9,13 @@
 // the spool before it takes from memory, and a failed batch taken from memory is *prepended* to
 // the spool. Only when memory and spool are both full is a record dropped, and counted.
 //
-// strict: `publish` resolves on Kafka's ack and rejects after `strictTimeoutMs`; nothing new goes
-// to the spool. A spool left by an earlier buffered run is still drained first.
+// strict: `publish` resolves on Kafka's ack. `strictTimeoutMs` bounds only the wait *before* the
+// record is handed to Kafka: a record still waiting then is refused and never sent later. Once
+// handed over (its batch reached `transport.send`) it may land, so its caller waits for the
+// definitive outcome: a failed send is retried until Kafka acknowledges it. A refusal therefore
+// always means "not recorded" (a caller answering 503 on it never has its event on the topic).
+// Nothing new goes to the spool, except, at close, handed-over records Kafka has not acknowledged.
+// A spool left by an earlier buffered run is still drained first.
 //
 // Delivery is at least once: a batch that failed may have partly landed and is sent again, and a
 // crash replays a spool segment from its start. Consumers deduplicate on the event id.
@@ -37,7 +42,10 @@ interface Entry {
   readonly enqueuedAt: number;
   /** strict mode only. */
   readonly waiter?: { resolve(result: PublishResult): void; reject(error: Error): void; timer: NodeJS.Timeout };
+  /** strict: refused (deadline passed before hand-over); never sent. */
   expired: boolean;
+  /** Given to `transport.send` at least once: it may be in Kafka, so it is never refused. */
+  handedOver: boolean;
 }
 
 type Work =
@@ -121,7 +129,7 @@ export class QueuedPublisher implements Publisher {
         this.deps.logger.warn({ records: this.deps.spool.records }, 'event records left in the spool for the next start');
       }
     } else {
-      for (const entry of left) this.settle(entry, new PublishError('publisher_closed', 'the event publisher closed before Kafka acknowledged'));
+      this.closeStrict(left);
     }
     this.deps.spool.close();
     await this.deps.transport.close();
@@ -144,7 +152,7 @@ export class QueuedPublisher implements Publisher {
       this.drop(record);
       return DROPPED;
     }
-    this.memory.push({ record, enqueuedAt: performance.now(), expired: false });
+    this.memory.push({ record, enqueuedAt: performance.now(), expired: false, handedOver: false });
     this.nudge();
     return ACCEPTED;
   }
@@ -155,11 +163,12 @@ export class QueuedPublisher implements Publisher {
       return Promise.reject(new PublishError('buffer_full', `the event queue is full (${memoryBufferRecords} records): Kafka is not keeping up`));
     }
     return new Promise<PublishResult>((resolve, reject) => {
+      // Cleared when the record is handed over (handOver): from then on only Kafka's answer counts.
       const timer = setTimeout(() => {
         entry.expired = true;
-        reject(new PublishError('publish_timeout', `Kafka did not acknowledge the event within ${strictTimeoutMs} ms`));
+        reject(new PublishError('publish_timeout', `the event could not be sent to Kafka within ${strictTimeoutMs} ms`));
       }, strictTimeoutMs);
-      const entry: Entry = { record, enqueuedAt: performance.now(), expired: false, waiter: { resolve, reject, timer } };
+      const entry: Entry = { record, enqueuedAt: performance.now(), expired: false, handedOver: false, waiter: { resolve, reject, timer } };
       this.memory.push(entry);
       this.nudge();
     });
@@ -211,14 +220,40 @@ export class QueuedPublisher implements Publisher {
   }
 
   private async deliver(work: Work): Promise<void> {
-    const records = work.source === 'spool' ? work.records : work.entries.map((e) => e.record);
+    try {
+      await this.deps.transport.prepare(new Set(work.source === 'spool' ? work.records.map((r) => r.topic) : work.entries.map((e) => e.record.topic)));
+    } catch (error) {
+      // Nothing was handed to Kafka: strict records keep their deadline.
+      await this.failed(work, error);
+      return;
+    }
+    const sending = work.source === 'spool' ? work : this.handOver(work.entries);
+    if (sending === undefined) return;
+    const records = sending.source === 'spool' ? sending.records : sending.entries.map((e) => e.record);
     try {
       await this.deps.transport.send(records);
     } catch (error) {
-      await this.failed(work, records, error);
+      await this.failed(sending, error);
       return;
     }
-    this.succeeded(work, records);
+    this.succeeded(sending, records);
+  }
+
+  /**
+   * The line strict mode promises about: records whose deadline passed while the transport got
+   * ready are left out (they were refused, so they must never be sent); the others lose their
+   * deadline, because from here they may land in Kafka and only its answer may settle them.
+   * Synchronous with the `send` call that follows, so no timer can fire in between.
+   */
+  private handOver(taken: readonly Entry[]): Work | undefined {
+    const entries = taken.filter((e) => !e.expired);
+    this.inFlight = entries.length;
+    if (entries.length === 0) return undefined;
+    for (const entry of entries) {
+      entry.handedOver = true;
+      if (entry.waiter) clearTimeout(entry.waiter.timer);
+    }
+    return { source: 'memory', entries };
   }
 
   private succeeded(work: Work, records: readonly BusRecord[]): void {
@@ -247,7 +282,7 @@ export class QueuedPublisher implements Publisher {
     this.report();
   }
 
-  private async failed(work: Work, records: readonly BusRecord[], error: unknown): Promise<void> {
+  private async failed(work: Work, error: unknown): Promise<void> {
     if (this.healthy) {
       this.healthy = false;
       this.deps.logger.warn(
@@ -258,10 +293,11 @@ export class QueuedPublisher implements Publisher {
     this.failures += 1;
     if (work.source === 'memory') {
       this.inFlight = 0;
+      // Handed-over entries are never expired: strict mode sends them again until Kafka acknowledges.
       const live = work.entries.filter((e) => !e.expired);
       if (this.deps.settings.mode === 'strict') {
         this.memory.unshift(live);
-      } else if (this.prependToSpool(records) === false) {
+      } else if (this.prependToSpool(live.map((e) => e.record)) === false) {
         this.memory.unshift(live);
       }
     }
@@ -295,6 +331,25 @@ export class QueuedPublisher implements Publisher {
     } catch (error) {
       this.deps.logger.error({ error: errorName(error) }, 'cannot write to the event spool');
       return false;
+    }
+  }
+
+  /**
+   * Strict records left at close (Kafka did not answer within `closeTimeoutMs`). Never handed
+   * over: refused, not sent. Handed over (they may already be in Kafka): kept for the next start
+   * in the spool, which sends them first, and resolved — refusing them could refuse a recorded
+   * event. Only if the spool cannot take them is the outcome unknown, and said so.
+   */
+  private closeStrict(left: readonly Entry[]): void {
+    const handedOver = left.filter((e) => e.handedOver);
+    const kept = handedOver.length === 0 || this.prependToSpool(handedOver.map((e) => e.record));
+    if (handedOver.length > 0) {
+      this.deps.logger.warn({ records: handedOver.length, kept }, 'strict event records Kafka did not acknowledge before close');
+    }
+    for (const entry of left) {
+      if (!entry.handedOver) this.settle(entry, new PublishError('publisher_closed', 'the event publisher closed before the event was sent to Kafka'));
+      else if (kept) this.settle(entry, { dropped: false });
+      else this.settle(entry, new PublishError('delivery_unknown', 'the event publisher closed with the event sent but unacknowledged, and the spool could not keep it'));
     }
   }
 

@@ -11,16 +11,33 @@ import { encodeFrame } from '../spool/record-frame.codec';
 import { QueuedPublisher } from './queued-publisher';
 import type { RecordTransport } from './record-transport.port';
 
-/** A transport that records what it "acknowledged"; `down` makes it fail, `gate` holds a send. */
+/**
+ * A transport that records what it "acknowledged". `down`: the broker is unreachable (prepare
+ * fails, nothing is handed over). `failSends`: a send fails after the records were handed over
+ * (they may have landed). `gate` holds a send on the wire; `prepareGate` holds the preparation.
+ */
 class FakeTransport implements RecordTransport {
   readonly sent: BusRecord[] = [];
+  /** Every record given to `send`, acknowledged or not. */
+  readonly handedOver: BusRecord[] = [];
   down = false;
+  failSends = 0;
   gate: Promise<void> | undefined;
+  prepareGate: Promise<void> | undefined;
   sends = 0;
+  async prepare(): Promise<void> {
+    if (this.prepareGate) await this.prepareGate;
+    if (this.down) throw new Error('broker unreachable');
+  }
   async send(records: readonly BusRecord[]): Promise<void> {
     this.sends += 1;
+    this.handedOver.push(...records);
     if (this.gate) await this.gate;
     if (this.down) throw new Error('broker down');
+    if (this.failSends > 0) {
+      this.failSends -= 1;
+      throw new Error('request timed out');
+    }
     this.sent.push(...records);
   }
   reset(): Promise<void> {
@@ -32,6 +49,16 @@ class FakeTransport implements RecordTransport {
   ids(): number[] {
     return this.sent.map(idOf);
   }
+  handedOverIds(): number[] {
+    return this.handedOver.map(idOf);
+  }
+}
+
+/** A promise the test opens by hand. */
+function gate(): { promise: Promise<void>; open(): void } {
+  let open: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
 }
 
 const SECRET_FREE = 'no-secret';
@@ -98,11 +125,10 @@ describe('queued publisher', () => {
     await until(() => transport.sends === 1, 'the first batch to be in flight');
     for (const i of range(20, 5)) await p.publish(record(i));
     expect(p.stats().spooled).toBeGreaterThan(0);
-    transport.down = true;
+    transport.failSends = 1;
     transport.gate = undefined;
     release();
     await until(() => transport.sends > 1, 'a retry');
-    transport.down = false;
     await p.flush(5_000);
     expect(transport.ids()).toEqual(range(25));
   });
@@ -133,6 +159,70 @@ describe('queued publisher', () => {
     expect(isPublishError(error) && error.code).toBe('publish_timeout');
     expect(String((error as Error).message)).not.toContain(SECRET_FREE);
     expect(p.stats().spooled).toBe(0);
+  });
+
+  it('strict: a batch stalled on the wire past the deadline is not refused and resolves with the ack; a record waiting behind it past its deadline is refused and never sent, also after the stall ends', async () => {
+    const transport = new FakeTransport();
+    const stall = gate();
+    transport.gate = stall.promise;
+    const p = publisher(transport, { mode: 'strict', strictTimeoutMs: 100, lingerMs: 0 });
+    const onTheWire = p.publish(record(1));
+    await until(() => transport.sends === 1, 'the batch on the wire');
+    let settled = false;
+    void onTheWire.then(() => (settled = true), () => (settled = true));
+    await expect(p.publish(record(2))).rejects.toMatchObject({ code: 'publish_timeout' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(settled).toBe(false);
+    stall.open();
+    transport.gate = undefined;
+    await expect(onTheWire).resolves.toEqual({ dropped: false });
+    await expect(p.publish(record(3))).resolves.toEqual({ dropped: false });
+    expect(transport.handedOverIds()).toEqual([1, 3]);
+    expect(transport.ids()).toEqual([1, 3]);
+  });
+
+  it('strict: a record whose deadline passes while the transport is still connecting is refused and never sent', async () => {
+    const transport = new FakeTransport();
+    const connecting = gate();
+    transport.prepareGate = connecting.promise;
+    const p = publisher(transport, { mode: 'strict', strictTimeoutMs: 100, lingerMs: 0 });
+    await expect(p.publish(record(1))).rejects.toMatchObject({ code: 'publish_timeout' });
+    connecting.open();
+    transport.prepareGate = undefined;
+    await expect(p.publish(record(2))).resolves.toEqual({ dropped: false });
+    expect(transport.handedOverIds()).toEqual([2]);
+  });
+
+  it('strict: a handed-over batch whose send fails is sent again until acknowledged, and its callers resolve, never refused', async () => {
+    const transport = new FakeTransport();
+    transport.failSends = 4;
+    const p = publisher(transport, { mode: 'strict', strictTimeoutMs: 50, lingerMs: 0 });
+    const results = await Promise.allSettled([p.publish(record(1)), p.publish(record(2))]);
+    expect(results).toEqual([
+      { status: 'fulfilled', value: { dropped: false } },
+      { status: 'fulfilled', value: { dropped: false } },
+    ]);
+    expect(transport.sends).toBe(5);
+    expect(transport.ids()).toEqual([1, 2]);
+  });
+
+  it('strict: close with the transport down refuses what was never sent, keeps what was handed over in the spool (resolved), and the next start sends it first', async () => {
+    const transport = new FakeTransport();
+    transport.failSends = Number.MAX_SAFE_INTEGER;
+    const p = publisher(transport, { mode: 'strict', strictTimeoutMs: 60_000, lingerMs: 0, maxRecords: 2 });
+    const handedOver = [p.publish(record(1)), p.publish(record(2))];
+    await until(() => transport.sends >= 1, 'the first send');
+    transport.down = true;
+    const neverSent = p.publish(record(3));
+    await p.close();
+    await expect(Promise.all(handedOver)).resolves.toEqual([{ dropped: false }, { dropped: false }]);
+    await expect(neverSent).rejects.toMatchObject({ code: 'publisher_closed' });
+    expect(p.stats().spooled).toBe(2);
+
+    const up = new FakeTransport();
+    const next = publisher(up, { mode: 'strict' });
+    await next.publish(record(4));
+    expect(up.ids()).toEqual([1, 2, 4]);
   });
 
   it('strict: a full queue rejects at once with buffer_full', async () => {

@@ -2,7 +2,13 @@ import type { BusRecord } from '../bus.port';
 
 /** What the queued publisher sends batches through (Kafka in production, a fake in unit tests). */
 export interface RecordTransport {
-  /** Resolves once every record is acknowledged; rejects if any may not be. */
+  /**
+   * Gets ready to send records of these topics (connection, producer, missing topics) without
+   * handing any record to Kafka: when it fails, nothing was sent. Strict mode relies on that line
+   * (records not yet handed over may still be refused; records handed over may have landed).
+   */
+  prepare(topics: ReadonlySet<string>): Promise<void>;
+  /** Hands the records to Kafka; resolves once every record is acknowledged; rejects if any may not be. */
   send(records: readonly BusRecord[]): Promise<void>;
   /** Called after a failed send: drop connections and producer state, the next send starts fresh. */
   reset(): Promise<void>;

@@ -104,11 +104,18 @@ export const policyAppliedDataArbitrary: fc.Arbitrary<PolicyAppliedData> = fc.re
   { requiredKeys: ['version', 'document'] },
 );
 
+// Any non-empty text without whitespace or control characters (JTI_PATTERN), and hex serials in both spellings.
+const jtiChar = (ch: string): string => {
+  const code = ch.codePointAt(0) ?? 0;
+  return code <= 0x20 || (code >= 0x7f && code <= 0x9f) ? 'x' : ch;
+};
+const jti = fc.string({ minLength: 1, maxLength: 24, unit: 'binary' }).map((s) => [...s].map(jtiChar).join(''));
+const serial = fc.oneof(fc.stringMatching(/^[0-9A-Fa-f]{1,40}$/), fc.array(fc.stringMatching(/^[0-9a-f]{2}$/), { minLength: 2, maxLength: 20 }).map((pairs) => pairs.join(':')));
 const revocationBase = { revocationId: nonEmptyText, reason: text, revokedBy: nonEmptyText, expiresAt: rfc3339 };
 export const credentialRevokedDataArbitrary: fc.Arbitrary<CredentialRevokedData> = fc.oneof(
   fc.record({ ...revocationBase, fingerprint }, { requiredKeys: ['revocationId', 'fingerprint'] }),
-  fc.record({ ...revocationBase, jti: nonEmptyText }, { requiredKeys: ['revocationId', 'jti'] }),
-  fc.record({ ...revocationBase, certificate: fc.record({ serial: nonEmptyText, issuer: nonEmptyText }) }, { requiredKeys: ['revocationId', 'certificate'] }),
+  fc.record({ ...revocationBase, jti }, { requiredKeys: ['revocationId', 'jti'] }),
+  fc.record({ ...revocationBase, certificate: fc.record({ serial, issuer: nonEmptyText }) }, { requiredKeys: ['revocationId', 'certificate'] }),
 );
 
 export const revocationLiftedDataArbitrary: fc.Arbitrary<RevocationLiftedData> = fc.record(

@@ -9,6 +9,11 @@ export interface ControlEventEntity {
   readonly type: string;
   /** The whole CloudEvent. */
   readonly payload: ControlEvent;
+  /**
+   * The order the projector stored it in (assigned by the database). For the policy partition
+   * this is the topic order, which decides which claim of a version wins: replays follow it.
+   */
+  readonly position: number;
 }
 
 export const CONTROL_EVENT_COLUMNS = {
@@ -16,11 +21,15 @@ export const CONTROL_EVENT_COLUMNS = {
   time: { type: 'timestamptz' },
   type: { type: 'text' },
   payload: { type: 'jsonb' },
+  position: { type: 'bigint', generated: 'increment' },
 } as const satisfies TableColumns<ControlEventEntity>;
 
 export const controlEventEntity = new EntitySchema<ControlEventEntity>({
   name: 'ControlEvent',
   tableName: 'control_event',
   columns: CONTROL_EVENT_COLUMNS,
-  indices: [{ name: 'control_event_time_idx', columns: ['time'] }],
+  indices: [
+    { name: 'control_event_time_idx', columns: ['time'] },
+    { name: 'control_event_position_idx', columns: ['position'], unique: true },
+  ],
 });

@@ -15,6 +15,8 @@ export interface RevocationEntity {
   readonly liftedAt: Date | null;
   readonly liftedBy: string | null;
   readonly liftReason: string | null;
+  /** The lift that took effect: the first for this revocation in topic order. */
+  readonly liftEventId: string | null;
 }
 
 export const REVOCATION_COLUMNS = {
@@ -30,6 +32,7 @@ export const REVOCATION_COLUMNS = {
   liftedAt: { type: 'timestamptz', name: 'lifted_at', nullable: true },
   liftedBy: { type: 'text', name: 'lifted_by', nullable: true },
   liftReason: { type: 'text', name: 'lift_reason', nullable: true },
+  liftEventId: { type: 'uuid', name: 'lift_event_id', nullable: true },
 } as const satisfies TableColumns<RevocationEntity>;
 
 export const revocationEntity = new EntitySchema<RevocationEntity>({

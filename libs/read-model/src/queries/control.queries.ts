@@ -12,6 +12,19 @@ export type PolicyVersionView = Omit<PolicyVersionEntity, 'eventId'>;
 
 const POLICY_COLUMNS = selectList(POLICY_VERSION_COLUMNS, ['version', 'document', 'appliedBy', 'comment', 'appliedAt']);
 
+/**
+ * The version stored for `version` with the event that took it (compare-and-set: the first claim
+ * in topic order), or undefined while the read model has not reached it.
+ */
+export async function findPolicyVersion(db: QueryRunnerLike, version: number): Promise<PolicyVersionEntity | undefined> {
+  const rows = await selectRows<PolicyVersionEntity>(
+    db,
+    `SELECT ${selectList(POLICY_VERSION_COLUMNS, ['version', 'document', 'appliedBy', 'comment', 'appliedAt', 'eventId'])} FROM policy_version WHERE version = $1`,
+    [version],
+  );
+  return rows[0];
+}
+
 export async function findCurrentPolicy(db: QueryRunnerLike): Promise<PolicyVersionView | undefined> {
   const rows = await selectRows<PolicyVersionView>(db, `SELECT ${POLICY_COLUMNS} FROM policy_version ORDER BY version DESC LIMIT 1`, []);
   return rows[0];
@@ -51,7 +64,7 @@ export type RevocationView = Omit<RevocationEntity, 'revocationId' | 'certSerial
 
 const REVOCATION_COLUMNS = `revocation_id AS id, fingerprint, jti, cert_serial AS "certificateSerial", cert_issuer AS "certificateIssuer",
   reason, revoked_by AS "revokedBy", revoked_at AS "revokedAt", expires_at AS "expiresAt", lifted_at AS "liftedAt",
-  lifted_by AS "liftedBy", lift_reason AS "liftReason"`;
+  lifted_by AS "liftedBy", lift_reason AS "liftReason", lift_event_id AS "liftEventId"`;
 
 /** Revocations without a revocation time (lift seen before revoke) sort as oldest. */
 const REVOKED_AT_ORDER = `coalesce(revoked_at, timestamptz 'epoch')`;

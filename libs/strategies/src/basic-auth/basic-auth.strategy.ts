@@ -22,7 +22,13 @@ export interface BasicAuthStrategy extends Strategy {
   hashing(): { readonly active: number; readonly queued: number };
 }
 
-export async function createBasicAuthStrategy(config: BasicAuthConfig, deps: StrategyDeps = {}): Promise<BasicAuthStrategy> {
+/** Test seam: the password verifier (tests count which scheme ran for a name). */
+export interface BasicAuthInternals {
+  readonly verify?: typeof verifyPassword;
+}
+
+export async function createBasicAuthStrategy(config: BasicAuthConfig, deps: StrategyDeps = {}, internals: BasicAuthInternals = {}): Promise<BasicAuthStrategy> {
+  const verify = internals.verify ?? verifyPassword;
   const hasher = createSecretHasher();
   const logger = deps.logger ?? silentLogger;
   const semaphore = createSemaphore(
@@ -44,9 +50,10 @@ export async function createBasicAuthStrategy(config: BasicAuthConfig, deps: Str
     }
     if (header.kind !== 'basic') return { kind: 'abstained' };
     const { username, password } = header;
-    const { users, dummy } = table.current();
+    const { users, dummyFor } = table.current();
     const user = users.get(username);
-    const stored = user?.password ?? dummy;
+    // An unknown name costs what a known one costs (see PasswordTable.dummyFor).
+    const stored = user?.password ?? dummyFor(username);
     // Known account → its name in clear; unknown → typed, hashed only (see the header).
     const named = user ? { claimedUsername: username } : { typedUsername: username };
     const invalid: AuthOutcome = {
@@ -59,14 +66,14 @@ export async function createBasicAuthStrategy(config: BasicAuthConfig, deps: Str
 
     let matches: boolean;
     if (stored.scheme === 'plaintext') {
-      matches = await verifyPassword(stored, password, hasher);
+      matches = await verify(stored, password, hasher);
     } else {
       const permit = await semaphore.acquire();
       if (permit.kind === 'queue-full') {
         return { kind: 'rejected', reason: 'throttled', message: 'too many password checks in progress; retry later', ...named };
       }
       try {
-        matches = await verifyPassword(stored, password, hasher);
+        matches = await verify(stored, password, hasher);
       } catch {
         logger.error({ strategy: 'basic-auth', line: user?.line }, 'password hash could not be verified');
         return { kind: 'errored', reason: 'internal_error', message: 'password hash could not be verified' };

@@ -1,6 +1,6 @@
 // Parses the basic-auth CSV (kube's former `--basic-auth-file`): `password,user,uid[,"g1,g2"]`.
 // At least three columns; a duplicate user warns and the later line wins. Problems name lines,
-// never passwords. Also prepares the dummy hash for unknown users (see password-hash.ts).
+// never passwords. Also prepares the dummy hashes for unknown users (see `dummyFor` below).
 import { parseKubeCsv } from '../csv/kube-csv.parser';
 import type { ParseResult } from '../shared/file-reloader';
 import type { SecretHasher } from '../shared/secret-compare';
@@ -16,8 +16,14 @@ export interface BasicAuthUser {
 
 export interface PasswordTable {
   readonly users: ReadonlyMap<string, BasicAuthUser>;
-  /** Verified for unknown users: same scheme and cost as the file's first hashed entry. */
-  readonly dummy: PasswordHash;
+  /**
+   * The hash an unknown user name is verified against. Why not one dummy: a file that mixes
+   * schemes and costs (argon2id, scrypt, bcrypt, plaintext) would make every unknown name cost
+   * the same while known names cost their own, so timing would tell which names exist. Instead a
+   * keyed hash of the name picks one of the file's own entries' parameters: stable per name, and
+   * unknown names are spread over the schemes and costs exactly as the real users are.
+   */
+  dummyFor(username: string): PasswordHash;
 }
 
 /** Synchronous part: rows to users. Total on any input. */
@@ -52,10 +58,41 @@ export function parsePasswordRows(text: string, hasher: SecretHasher): ParseResu
 export async function parsePasswordFile(text: string, hasher: SecretHasher): Promise<ParseResult<PasswordTable>> {
   const rows = parsePasswordRows(text, hasher);
   if (!rows.ok) return rows;
-  const model = [...rows.value.values()].find((u) => u.password.scheme !== 'plaintext')?.password ?? { scheme: 'plaintext' as const, digest: '' };
-  const dummy = await dummyLike(model, hasher);
+  const dummyFor = await dummiesLike([...rows.value.values()].map((u) => u.password), hasher);
   const warnings = [...rows.value.values()].some((u) => u.password.scheme === 'plaintext')
     ? [...rows.warnings, 'plaintext passwords present (prefer argon2id, scrypt or bcrypt)']
     : rows.warnings;
-  return { ok: true, value: { users: rows.value, dummy }, warnings };
+  return { ok: true, value: { users: rows.value, dummyFor }, warnings };
+}
+
+/** One dummy per distinct scheme and cost, drawn for a name with the weight of the users that have it. */
+async function dummiesLike(stored: readonly PasswordHash[], hasher: SecretHasher): Promise<(username: string) => PasswordHash> {
+  const dummies = new Map<string, Promise<PasswordHash>>();
+  const slots = (stored.length > 0 ? stored : [{ scheme: 'plaintext' as const, digest: '' }]).map((hash) => {
+    const cost = costOf(hash);
+    if (!dummies.has(cost)) dummies.set(cost, dummyLike(hash, hasher));
+    return cost;
+  });
+  const resolved = new Map<string, PasswordHash>();
+  for (const [cost, dummy] of dummies) resolved.set(cost, await dummy);
+  const pool = slots.map((cost) => resolved.get(cost) as PasswordHash);
+  return (username) => pool[Number.parseInt(hasher.digest(`basic-auth dummy:${username}`).slice(0, 12), 16) % pool.length] as PasswordHash;
+}
+
+/** What makes two hashes cost the same to verify. */
+function costOf(hash: PasswordHash): string {
+  switch (hash.scheme) {
+    case 'argon2id':
+      return `argon2id:${hash.m}:${hash.t}:${hash.p}`;
+    case 'scrypt':
+      return `scrypt:${hash.ln}:${hash.r}:${hash.p}:${hash.hash.length}`;
+    case 'bcrypt':
+      return `bcrypt:${hash.cost}`;
+    case 'plaintext':
+      return 'plaintext';
+    default: {
+      const unreachable: never = hash;
+      return unreachable;
+    }
+  }
 }

@@ -14,7 +14,9 @@
 // Requests that present no credential at all bypass the cache: their outcome may depend on the
 // path (anonymous allow-list), which is not part of the key.
 // With a `fingerprint` function, a stored outcome keeps the credential's fingerprint instead of
-// `secretForFingerprint`: the entries hold no raw secret, and a hit needs no second HMAC.
+// `secretForFingerprint`: the entries hold no raw secret, and a hit needs no second HMAC. With
+// `candidates` too, an entry also keeps the fingerprint under every configured key (revocations
+// made under a key being rotated out still match a hit); the secret is gone all the same.
 // A stored rejection keeps its `claimedUsername` / `typedUsername` so a hit records the same
 // name (hash) as the miss; a typed name may be a mistyped password, so it lives in memory for
 // the failure TTL only (Kubernetes default 0: not stored at all) and is never written anywhere.
@@ -34,6 +36,8 @@ export interface CachedOptions {
   readonly now?: () => Date;
   /** The authn service's credential fingerprint (HMAC); computed once, when an outcome is stored. */
   readonly fingerprint?: (secret: string) => string;
+  /** The fingerprint under every configured key, writing key first (the fingerprinter's `candidates`). */
+  readonly candidates?: (secret: string) => readonly string[];
 }
 
 export const CACHE_DEFAULTS = { successTTLms: 10_000, failureTTLms: 0, maxEntries: 10_000 } as const;
@@ -83,12 +87,12 @@ export function cached(strategy: Strategy, options: Partial<CachedOptions> = {})
     return outcome.kind === 'rejected' ? failureTTL : 0;
   };
 
-  const fingerprint = options.fingerprint;
+  const { fingerprint, candidates } = options;
   /** The result as it is kept and shared: fingerprinted, without the secret. */
   const withoutSecret = (result: ChainResult): ChainResult => {
     const { outcome } = result;
     if (!fingerprint || (outcome.kind !== 'authenticated' && outcome.kind !== 'rejected') || !outcome.credential?.secretForFingerprint) return result;
-    return { ...result, outcome: { ...outcome, credential: fingerprinted(outcome.credential, fingerprint) } };
+    return { ...result, outcome: { ...outcome, credential: fingerprinted(outcome.credential, fingerprint, candidates) } };
   };
 
   const store = (key: string, evaluated: ChainResult): ChainResult => {

@@ -120,6 +120,22 @@ describe('cached', () => {
     expect(hmacs).toBe(1);
   });
 
+  it('with candidates, entries keep the fingerprint under every key (a rotation in progress) and never the secret', async () => {
+    const secret = 'the-raw-token-0123456789';
+    const outcome: AuthOutcome = { kind: 'authenticated', user: { username: 'alice', groups: [], extra: {} }, credential: { type: 'static-token', secretForFingerprint: secret } };
+    const strategy = cached(scripted('s', outcome), {
+      successTTLms: 10_000,
+      failureTTLms: 0,
+      fingerprint: (s) => `new(${s.length})`,
+      candidates: (s) => [`new(${s.length})`, `old(${s.length})`],
+    });
+    await strategy.authenticateWithTrace(requestView({ authorization: bearer(secret) }));
+    const hit = await strategy.authenticateWithTrace(requestView({ authorization: bearer(secret) }));
+    expect(strategy.stats().hits).toBe(1);
+    expect(hit.outcome).toEqual({ ...outcome, credential: { type: 'static-token', fingerprint: 'new(24)', fingerprints: ['new(24)', 'old(24)'] } });
+    expect(JSON.stringify(hit)).not.toContain(secret);
+  });
+
   it('an outcome that is not stored (errored, TTL 0) is passed on untouched, secret and all', async () => {
     const rejected: AuthOutcome = { kind: 'rejected', reason: 'unknown_token', message: 'no', credential: { type: 'static-token', secretForFingerprint: 'tok' } };
     const strategy = cached(scripted('s', rejected), { successTTLms: 10_000, failureTTLms: 0, fingerprint: () => 'fp' });

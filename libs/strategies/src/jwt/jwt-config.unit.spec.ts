@@ -24,6 +24,12 @@ describe('service-account and oidc config schemas', () => {
     ['a username mapping without prefix is refused', 'oidc', { ...oidc, claimMappings: { username: { claim: 'email' } } }, ['authn.strategies[4].claimMappings.username.prefix']],
     ['an extra key without a domain is refused', 'oidc', { ...oidc, claimMappings: { ...oidc.claimMappings, extra: [{ key: 'tenant', claim: 't' }] } }, ['authn.strategies[4].claimMappings.extra[0].key']],
     ['none in the oidc algorithms is refused', 'oidc', { ...oidc, algorithms: ['none'] }, ['authn.strategies[4].algorithms[0]']],
+    ['a service-account lifetime cap of 48h is accepted', 'service-account', { ...sa, maxTokenLifetime: '48h' }, []],
+    ['a service-account lifetime cap of 0s is refused: it would refuse every token', 'service-account', { ...sa, maxTokenLifetime: '0s' }, ['authn.strategies[4].maxTokenLifetime']],
+    ['a lifetime cap that is not a duration is refused', 'service-account', { ...sa, maxTokenLifetime: 'forever' }, ['authn.strategies[4].maxTokenLifetime']],
+    ['legacy tokens are opted in with acceptLegacyTokens: true', 'service-account', { ...sa, acceptLegacyTokens: true }, []],
+    ['an oidc lifetime cap of 1h is accepted', 'oidc', { ...oidc, maxTokenLifetime: '1h' }, []],
+    ['an oidc lifetime cap in milliseconds is refused', 'oidc', { ...oidc, maxTokenLifetime: '500ms' }, ['authn.strategies[4].maxTokenLifetime']],
   ])('%s', (_name, id, raw, paths) => {
     expect(validateStrategyConfig(id, raw, 'authn.strategies[4]').map((issue) => issue.path)).toEqual(paths);
   });

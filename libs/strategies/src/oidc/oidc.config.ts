@@ -3,6 +3,7 @@
 // Defaults live in OIDC_DEFAULTS only.
 import type { JsonSchema } from '../shared/json-schema';
 import { ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jwt/jwt-algorithms';
+import { maxTokenLifetimeSchema } from '../jwt/token-lifetime.config';
 
 export interface OidcClaimMapping {
   readonly claim: string;
@@ -34,6 +35,8 @@ export interface OidcConfig {
   readonly algorithms?: readonly JwsAlgorithm[];
   /** Tolerated clock difference with the issuer on exp/nbf: `0`, `1s`..`60s` or `1m`. */
   readonly clockSkew?: string;
+  /** Longest accepted token lifetime (`365d` by default; see token-lifetime.config.ts). */
+  readonly maxTokenLifetime?: string;
 }
 
 export const OIDC_DEFAULTS = {
@@ -108,7 +111,8 @@ export const configSchema: JsonSchema = {
       },
     },
     algorithms: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...ASYMMETRIC_ALGORITHMS] }, description: 'JWS algorithm allow-list (default: all asymmetric).' },
-    clockSkew: { type: 'string', pattern: CLOCK_SKEW_PATTERN, description: 'Clock skew on exp/nbf, at most 60s (default 15s).' },
+    clockSkew: { type: 'string', pattern: CLOCK_SKEW_PATTERN, description: 'Clock skew on exp/nbf/iat, at most 60s (default 15s).' },
+    maxTokenLifetime: maxTokenLifetimeSchema,
   },
 };
 

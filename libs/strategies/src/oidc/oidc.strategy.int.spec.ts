@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import {
   findSecrets,
   hs256WithPublicKey,
+  nowSeconds,
   oidcClaims,
   rsaKeyPair,
   signJwt,
@@ -94,6 +95,8 @@ interface Case {
   readonly expected: Expectation;
 }
 
+/** kube-apiserver's extended token lifetime, the default cap. */
+const YEAR = 365 * 24 * 3600;
 const HOUR_LATER = (): Date => new Date(Date.now() + 2 * 3600_000);
 const HOUR_EARLIER = (): Date => new Date(Date.now() - 2 * 3600_000);
 
@@ -126,6 +129,27 @@ const cases: readonly Case[] = [
     token: () => signJwt(claims(), signingKey),
     deps: { now: HOUR_EARLIER },
     expected: { kind: 'rejected', reason: 'token_not_yet_valid' },
+  },
+  {
+    name: 'an id-token issued ten minutes in the future (beyond the 15s clock skew) is rejected with token_not_yet_valid',
+    token: () => signJwt(claims({ iat: nowSeconds() + 600, nbf: undefined }), signingKey),
+    expected: { kind: 'rejected', reason: 'token_not_yet_valid' },
+  },
+  {
+    name: 'an id-token living one year and a second is rejected with malformed_credentials under the default cap',
+    token: () => signJwt(claims({ iat: nowSeconds(), exp: nowSeconds() + YEAR + 1 }), signingKey),
+    expected: { kind: 'rejected', reason: 'malformed_credentials' },
+  },
+  {
+    name: 'an id-token of two hours is rejected with malformed_credentials under a 1h cap',
+    token: () => signJwt(claims({}, { expiresIn: 7200 }), signingKey),
+    config: { maxTokenLifetime: '1h' },
+    expected: { kind: 'rejected', reason: 'malformed_credentials' },
+  },
+  {
+    name: 'an id-token with exp 1e300 is rejected with malformed_credentials',
+    token: () => signJwt(claims({ exp: 1e300 }), signingKey),
+    expected: { kind: 'rejected', reason: 'malformed_credentials' },
   },
   {
     name: 'an id-token for another client is rejected with audience_mismatch',

@@ -16,6 +16,7 @@ import { audiencesOf, bounded, checkTimes, intersect, stringClaim } from '../jwt
 import { remoteKeyResolver, type KeyResolver } from '../jwt/key-resolver';
 import { verifySignature } from '../jwt/jwt-signature.verifier';
 import { createHttpFetch, type Fetch } from '../jwt/http-fetch';
+import { maxTokenLifetimeSeconds } from '../jwt/token-lifetime.config';
 import { clockSkewSeconds, OIDC_DEFAULTS, type OidcConfig } from './oidc.config';
 import { discover } from './oidc-discovery';
 import { mapClaims } from './oidc-claims.mapper';
@@ -43,6 +44,7 @@ export async function createOidcStrategy(config: OidcConfig, deps: OidcDeps = {}
   const now = deps.now ?? systemClock;
   const algorithms = config.algorithms ?? OIDC_DEFAULTS.algorithms;
   const skewSeconds = clockSkewSeconds(config.clockSkew);
+  const maxLifetimeSeconds = maxTokenLifetimeSeconds(config.maxTokenLifetime);
   const retryMs = deps.discoveryRetryMs ?? OIDC_DEFAULTS.discoveryRetryMs;
   const fetch = deps.fetch ?? createHttpFetch({ ...(await certificateAuthorityOf(config)), timeoutMs: OIDC_DEFAULTS.fetchTimeoutMs });
   const issuerUrl = config.issuer.url;
@@ -98,7 +100,7 @@ export async function createOidcStrategy(config: OidcConfig, deps: OidcDeps = {}
       if (signature.kind === 'errored') return { kind: 'errored', reason: signature.reason, message: signature.message };
       if (signature.kind === 'rejected') return rejected(signature.reason, signature.message, credential, claims);
 
-      const times = checkTimes(claims, Math.floor(now().getTime() / 1000), skewSeconds, true);
+      const times = checkTimes(claims, Math.floor(now().getTime() / 1000), { leewaySeconds: skewSeconds, requireExp: true, maxLifetimeSeconds });
       if (times.kind === 'failed') return rejected(times.reason, times.message, credential, claims);
 
       const tokenAudiences = audiencesOf(claims);

@@ -2,6 +2,7 @@
 // by the registry against `configSchema`. Defaults live in SERVICE_ACCOUNT_DEFAULTS only.
 import type { JsonSchema } from '../shared/json-schema';
 import { ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jwt/jwt-algorithms';
+import { maxTokenLifetimeSchema } from '../jwt/token-lifetime.config';
 
 export const LEGACY_SERVICE_ACCOUNT_ISSUER = 'kubernetes/serviceaccount';
 
@@ -21,8 +22,13 @@ export interface ServiceAccountConfig {
   readonly audiences?: readonly string[];
   /** Allow-list, intersected with what each key's type can verify. */
   readonly algorithms?: readonly JwsAlgorithm[];
-  /** Accept legacy Secret-based tokens (issuer `kubernetes/serviceaccount`, no expiry). */
+  /**
+   * Accept legacy Secret-based tokens (issuer `kubernetes/serviceaccount`, no expiry, bound to
+   * no pod). Off by default; every accepted one is recorded with a policy warning.
+   */
   readonly acceptLegacyTokens?: boolean;
+  /** Longest accepted token lifetime (`365d` by default; see token-lifetime.config.ts). */
+  readonly maxTokenLifetime?: string;
   /** YAML/JSON list of existing accounts `{namespace, name, uid}`; reloaded on change. */
   readonly serviceAccountsFile?: string;
   /** Clock skew tolerated on exp/nbf, in seconds. */
@@ -33,7 +39,9 @@ export interface ServiceAccountConfig {
 
 export const SERVICE_ACCOUNT_DEFAULTS = {
   algorithms: ASYMMETRIC_ALGORITHMS,
-  acceptLegacyTokens: true,
+  // Legacy tokens never expire and survive the pod that used them: opt-in only. Kubernetes
+  // stopped creating them in 1.24 (LegacyServiceAccountTokenNoAutoGeneration).
+  acceptLegacyTokens: false,
   // kube-apiserver's jwt.DefaultLeeway.
   leewaySeconds: 60,
   reloadIntervalMs: 2_000,
@@ -58,7 +66,8 @@ export const configSchema: JsonSchema = {
     jwksCertificateAuthorityFile: { type: 'string', minLength: 1, description: 'PEM CA bundle for jwksUrl.' },
     audiences: stringList('The service audiences (--api-audiences); default: issuers.'),
     algorithms: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...ASYMMETRIC_ALGORITHMS] }, description: 'JWS algorithm allow-list (default: all asymmetric).' },
-    acceptLegacyTokens: { type: 'boolean', description: 'Accept legacy Secret tokens (default true).' },
+    acceptLegacyTokens: { type: 'boolean', description: 'Accept legacy Secret tokens (no expiry); default false. Each use records a policy warning.' },
+    maxTokenLifetime: maxTokenLifetimeSchema,
     serviceAccountsFile: { type: 'string', minLength: 1, description: 'Existing accounts [{namespace,name,uid}]; reloaded on change.' },
     leewaySeconds: { type: 'integer', minimum: 0, maximum: 300, description: 'Clock skew on exp/nbf (default 60).' },
     reloadIntervalMs: { type: 'integer', minimum: 100, maximum: 3_600_000, description: 'Stat fallback period for serviceAccountsFile reloads (default 2000).' },

@@ -11,6 +11,7 @@ import {
   hs256WithPublicKey,
   jwksOf,
   legacyServiceAccountClaims,
+  nowSeconds,
   rsaKeyPair,
   selfSignedCertificate,
   signJwt,
@@ -27,6 +28,8 @@ import type { ServiceAccountConfig } from './service-account.config';
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const AUDIENCE = 'https://kubernetes.default.svc.cluster.local';
 const ACCOUNT_UID = '6f1b2c3d-0000-4000-8000-000000000001';
+/** kube-apiserver's extended token lifetime (ExpirationExtensionSeconds), the default cap. */
+const YEAR = 365 * 24 * 3600;
 
 let dir: string;
 let clusterKey: TestKeyPair; // RSA, from a PEM public key file
@@ -119,15 +122,62 @@ const cases: readonly Case[] = [
   { name: 'a valid bound token signed by the certificate key is authenticated', token: () => signJwt(bound(), certKey), expected: { kind: 'authenticated' } },
   { name: 'a valid ES256 bound token signed by the JWKS key is authenticated', token: () => signJwt(bound(), ecKey), expected: { kind: 'authenticated' } },
   {
-    name: 'a legacy Secret token is authenticated',
+    name: 'a legacy Secret token is refused with issuer_mismatch by default',
     token: () => signJwt(legacyServiceAccountClaims({ uid: ACCOUNT_UID }), clusterKey, { header: { kid: undefined } }),
+    expected: { kind: 'rejected', reason: 'issuer_mismatch' },
+  },
+  {
+    name: 'a legacy Secret token is authenticated when legacy tokens are opted in',
+    token: () => signJwt(legacyServiceAccountClaims({ uid: ACCOUNT_UID }), clusterKey, { header: { kid: undefined } }),
+    config: { acceptLegacyTokens: true },
     expected: { kind: 'authenticated' },
   },
   {
-    name: 'a legacy token is refused with issuer_mismatch when legacy tokens are off',
+    name: 'a legacy token is refused with issuer_mismatch when legacy tokens are off explicitly',
     token: () => signJwt(legacyServiceAccountClaims({ uid: ACCOUNT_UID }), clusterKey),
     config: { acceptLegacyTokens: false },
     expected: { kind: 'rejected', reason: 'issuer_mismatch' },
+  },
+  {
+    name: 'an opted-in legacy token issued in the future beyond the leeway is rejected with token_not_yet_valid',
+    token: () => signJwt({ ...legacyServiceAccountClaims({ uid: ACCOUNT_UID }), iat: nowSeconds() + 600 }, clusterKey),
+    config: { acceptLegacyTokens: true },
+    expected: { kind: 'rejected', reason: 'token_not_yet_valid' },
+  },
+  {
+    name: 'a bound token living exactly one year (kube extended expiration) is authenticated by default',
+    token: () => signJwt(bound({ iat: nowSeconds(), exp: nowSeconds() + YEAR }), clusterKey),
+    expected: { kind: 'authenticated' },
+  },
+  {
+    name: 'a bound token living one year and a second is rejected with malformed_credentials by default',
+    token: () => signJwt(bound({ iat: nowSeconds(), exp: nowSeconds() + YEAR + 1 }), clusterKey),
+    expected: { kind: 'rejected', reason: 'malformed_credentials' },
+  },
+  {
+    name: 'a bound token of three hours is rejected with malformed_credentials under a 2h lifetime cap',
+    token: () => signJwt(bound({}, { expiresIn: 3 * 3600 }), clusterKey),
+    config: { maxTokenLifetime: '2h' },
+    expected: { kind: 'rejected', reason: 'malformed_credentials' },
+  },
+  { name: 'a bound token of one hour is authenticated under a 2h lifetime cap', token: () => signJwt(bound(), clusterKey), config: { maxTokenLifetime: '2h' }, expected: { kind: 'authenticated' } },
+  {
+    name: 'a bound token without iat whose exp is more than a year away is rejected with malformed_credentials',
+    token: () => signJwt(bound({ iat: undefined, exp: nowSeconds() + 2 * YEAR }), clusterKey),
+    expected: { kind: 'rejected', reason: 'malformed_credentials' },
+  },
+  { name: 'a bound token with exp 1e300 is rejected with malformed_credentials', token: () => signJwt(bound({ exp: 1e300 }), clusterKey), expected: { kind: 'rejected', reason: 'malformed_credentials' } },
+  { name: 'a bound token with iat 1e300 is rejected with malformed_credentials', token: () => signJwt(bound({ iat: 1e300 }), clusterKey), expected: { kind: 'rejected', reason: 'malformed_credentials' } },
+  { name: 'a bound token with a string exp is rejected with malformed_credentials', token: () => signJwt(bound({ exp: 'never' }), clusterKey), expected: { kind: 'rejected', reason: 'malformed_credentials' } },
+  {
+    name: 'a bound token issued ten minutes in the future is rejected with token_not_yet_valid',
+    token: () => signJwt(bound({ iat: nowSeconds() + 600, nbf: undefined }), clusterKey),
+    expected: { kind: 'rejected', reason: 'token_not_yet_valid' },
+  },
+  {
+    name: 'a bound token issued within the leeway in the future is authenticated',
+    token: () => signJwt(bound({ iat: nowSeconds() + 30, nbf: undefined }), clusterKey),
+    expected: { kind: 'authenticated' },
   },
   {
     name: 'a service-account token of another cluster is rejected with issuer_mismatch',
@@ -266,8 +316,8 @@ describe('service-account strategy', () => {
     });
   });
 
-  it('gives a legacy token the implicit service audiences and no pod extras', async () => {
-    const subject = await strategy();
+  it('gives an opted-in legacy token the implicit service audiences and no pod extras', async () => {
+    const subject = await strategy({ acceptLegacyTokens: true });
     const outcome = await subject.authenticate(request(signJwt(legacyServiceAccountClaims({ namespace: 'ci', name: 'deployer', uid: 'u-9' }), clusterKey)));
     expect(outcome.kind === 'authenticated' && outcome.user).toEqual({
       username: 'system:serviceaccount:ci:deployer',
@@ -276,6 +326,27 @@ describe('service-account strategy', () => {
       extra: {},
     });
     expect(outcome.kind === 'authenticated' && outcome.audiences).toEqual([AUDIENCE]);
+  });
+
+  it('marks an accepted legacy token on its credential (policy records a warning for it), and no bound token', async () => {
+    const subject = await strategy({ acceptLegacyTokens: true });
+    const legacy = await subject.authenticate(request(signJwt(legacyServiceAccountClaims({ uid: ACCOUNT_UID }), clusterKey)));
+    const boundOutcome = await subject.authenticate(request(signJwt(bound(), clusterKey)));
+    expect(legacy.kind === 'authenticated' && legacy.credential.legacyToken).toBe(true);
+    expect(boundOutcome.kind === 'authenticated' && boundOutcome.credential.legacyToken).toBeUndefined();
+  });
+
+  it('refuses a legacy token by default with a message that names the opt-in', async () => {
+    const subject = await strategy();
+    const outcome = await subject.authenticate(request(signJwt(legacyServiceAccountClaims({ uid: ACCOUNT_UID }), clusterKey)));
+    expect(outcome).toMatchObject({ kind: 'rejected', reason: 'issuer_mismatch', message: expect.stringContaining('acceptLegacyTokens') });
+  });
+
+  it('a rejection for exp 1e300 describes the credential without an expiry (no Invalid Date reaches the event)', async () => {
+    const subject = await strategy();
+    const outcome = await subject.authenticate(request(signJwt(bound({ exp: 1e300 }), clusterKey)));
+    expect(outcome.kind === 'rejected' && outcome.credential).toMatchObject({ type: 'service-account', publicId: 'jti-1' });
+    expect(outcome.kind === 'rejected' && outcome.credential?.expiresAt).toBeUndefined();
   });
 
   it('records the claimed subject and the credential on a rejection', async () => {

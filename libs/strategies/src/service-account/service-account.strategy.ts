@@ -19,6 +19,7 @@ import { remoteKeyResolver, staticKeyResolver, type KeyResolver } from '../jwt/k
 import { verifySignature, type SignatureCheck } from '../jwt/jwt-signature.verifier';
 import type { JwsAlgorithm } from '../jwt/jwt-algorithms';
 import { createHttpFetch, type Fetch } from '../jwt/http-fetch';
+import { maxTokenLifetimeSeconds } from '../jwt/token-lifetime.config';
 import { LEGACY_SERVICE_ACCOUNT_ISSUER, SERVICE_ACCOUNT_DEFAULTS, type ServiceAccountConfig } from './service-account.config';
 import { hasServiceAccountClaims, serviceAccountIdentity, serviceAccountUsername, type ServiceAccountIdentity } from './service-account-claims';
 import { parseServiceAccountRegistry, type ServiceAccountRegistry } from './service-account-registry';
@@ -48,6 +49,7 @@ export async function createServiceAccountStrategy(raw: ServiceAccountConfig, de
   const now = deps.now ?? systemClock;
   const logger = deps.logger ?? silentLogger;
   const leewaySeconds = config.leewaySeconds;
+  const maxLifetimeSeconds = maxTokenLifetimeSeconds(config.maxTokenLifetime);
   const audiences = config.audiences ?? config.issuers;
   const resolvers = await keyResolvers(config, deps);
   const registry = config.serviceAccountsFile
@@ -79,6 +81,7 @@ export async function createServiceAccountStrategy(raw: ServiceAccountConfig, de
       const ours = iss !== undefined && (legacy || config.issuers.includes(iss));
       const credential = jwtCredential('service-account', token, claims);
       if (!ours) {
+        if (iss === LEGACY_SERVICE_ACCOUNT_ISSUER) return rejected('issuer_mismatch', 'legacy service-account tokens are not accepted (acceptLegacyTokens is off)', credential, claims);
         if (!hasServiceAccountClaims(claims)) return { kind: 'abstained' };
         return rejected('issuer_mismatch', 'service-account token from an issuer this service does not trust', credential, claims);
       }
@@ -89,7 +92,7 @@ export async function createServiceAccountStrategy(raw: ServiceAccountConfig, de
       if (signature.kind === 'errored') return { kind: 'errored', reason: signature.reason, message: signature.message };
       if (signature.kind === 'rejected') return rejected(signature.reason, signature.message, credential, claims);
 
-      const times = checkTimes(claims, Math.floor(now().getTime() / 1000), leewaySeconds, !legacy);
+      const times = checkTimes(claims, Math.floor(now().getTime() / 1000), { leewaySeconds, requireExp: !legacy, maxLifetimeSeconds });
       if (times.kind === 'failed') return rejected(times.reason, times.message, credential, claims);
 
       const tokenAudiences = audiencesOf(claims);
@@ -110,7 +113,9 @@ export async function createServiceAccountStrategy(raw: ServiceAccountConfig, de
           return rejected('service_account_unknown', 'service account does not exist (or was re-created)', credential, claims);
         }
       }
-      return { kind: 'authenticated', user: userOf(identity, stringClaim(claims, 'jti')), credential: jwtCredential('service-account', token, claims, granted), audiences: granted };
+      const accepted = jwtCredential('service-account', token, claims, granted);
+      // The marker policy turns into a warning on every use (the opt-in is not a blessing).
+      return { kind: 'authenticated', user: userOf(identity, stringClaim(claims, 'jti')), credential: legacy ? { ...accepted, legacyToken: true } : accepted, audiences: granted };
     },
     async close() {
       await registry?.close();

@@ -3,7 +3,10 @@
 //                            or a bare URL-encoded PEM
 //   ssl-client-cert          nginx `$ssl_client_escaped_cert` (URL-encoded PEM)
 //   X-Forwarded-Tls-Client-Cert  Traefik passTLSClientCert (base64 DER, comma-separated)
-// Only read when the peer is a trusted proxy. Garbage is a typed result, never a throw.
+// Only read when the peer is listed in `authn.clientCertificateProxies` (trusted-proxies.ts), and
+// safe only when that proxy replaces the header with its own verified value on every request
+// (docs/authn.md: nginx, Envoy SANITIZE_SET, Traefik passTLSClientCert). Garbage is a typed
+// result, never a throw.
 import { X509Certificate } from 'node:crypto';
 
 export type ForwardedCertificates =
@@ -16,10 +19,13 @@ const PEM_RE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 export function readForwardedCertificates(headers: Readonly<Record<string, string | undefined>>): ForwardedCertificates {
   const xfcc = headers['x-forwarded-client-cert'];
-  if (xfcc) return xfcc.includes('Cert=') || xfcc.includes('Hash=') ? fromXfcc(xfcc) : fromEscapedPem(xfcc);
   const nginx = headers['ssl-client-cert'];
-  if (nginx) return fromEscapedPem(nginx);
   const traefik = headers['x-forwarded-tls-client-cert'];
+  // A proxy sets one of these and clears the others; two at once means one came from the client
+  // (a proxy that overwrites only its own header), and we cannot tell which: refuse both.
+  if ([xfcc, nginx, traefik].filter(Boolean).length > 1) return { kind: 'malformed', message: 'more than one client certificate header' };
+  if (xfcc) return xfcc.includes('Cert=') || xfcc.includes('Hash=') ? fromXfcc(xfcc) : fromEscapedPem(xfcc);
+  if (nginx) return fromEscapedPem(nginx);
   if (traefik) return fromBase64Der(traefik);
   return { kind: 'none' };
 }

@@ -63,7 +63,7 @@ export function forwardAuthView(hop: IncomingHop, trusted: TrustedProxies): Buil
 
   let peerCertificates = hop.peerCertificates;
   let problem: BuiltView['problem'];
-  if (isTrusted) {
+  if (trusted.forwardsCertificates(peer)) {
     const forwarded = readForwardedCertificates(hop.headers as Record<string, string | undefined>);
     if (forwarded.kind === 'certificates') peerCertificates = forwarded.chain;
     else if (forwarded.kind === 'malformed') problem = { reason: 'malformed_credentials', message: forwarded.message };
@@ -123,9 +123,10 @@ export interface AuthenticateBody {
 }
 
 /**
- * `/v1/authenticate`: a gateway describes the request. The certificate, source address and TLS
- * flag are believed only from a trusted proxy: a certificate is public, so from anyone else it
- * would be an impersonation; the headers (the credential itself) are taken from everyone.
+ * `/v1/authenticate`: a gateway describes the request. The source address and TLS flag are
+ * believed only from a trusted proxy, the certificate only from a `clientCertificateProxies`
+ * peer: a certificate is public, so from anyone else it would be an impersonation. The headers
+ * (the credential itself) are taken from everyone.
  */
 export function directView(hop: IncomingHop, trusted: TrustedProxies, body: AuthenticateBody): BuiltView {
   const peer = peerOf(hop);
@@ -133,7 +134,7 @@ export function directView(hop: IncomingHop, trusted: TrustedProxies, body: Auth
   const headers = flattenHeaders(body.headers);
   let peerCertificates: readonly X509Certificate[] = [];
   let problem: BuiltView['problem'];
-  if (isTrusted && body.clientCertificate) {
+  if (trusted.forwardsCertificates(peer) && body.clientCertificate) {
     const pem = body.clientCertificate.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
     try {
       if (pem.length === 0 || pem.length > 8) throw new Error('no certificate');
@@ -155,7 +156,8 @@ export function directView(hop: IncomingHop, trusted: TrustedProxies, body: Auth
       path: stripQuery(body.path ?? '/'),
       ...(userAgent ? { userAgent } : {}),
       audiences: body.audiences ?? [],
-      tls: isTrusted && body.tls !== undefined ? body.tls : isTrusted ? peerCertificates.length > 0 || hop.tls : hop.tls,
+      // A believed certificate was presented over TLS (to the proxy) by definition.
+      tls: isTrusted && body.tls !== undefined ? body.tls : peerCertificates.length > 0 || hop.tls,
     },
   };
 }

@@ -77,6 +77,7 @@ describe('forwarded client certificates', () => {
     ['a value without PEM is malformed', { 'ssl-client-cert': 'hello' }, 'malformed'],
     ['XFCC without a Cert element is malformed', { 'x-forwarded-client-cert': 'Hash=abc;Subject="CN=x"' }, 'malformed'],
     ['Traefik base64 that is not DER is malformed', { 'x-forwarded-tls-client-cert': 'AAAA' }, 'malformed'],
+    ['two certificate headers at once are malformed: one of them came from the client', { 'ssl-client-cert': encodeURIComponent(pem), 'x-forwarded-client-cert': `Cert="${encodeURIComponent(pem)}"` }, 'malformed'],
   ])('%s', (_name, headers, kind) => expect(readForwardedCertificates(headers).kind).toBe(kind));
 
   it('a real certificate parses in the nginx, Envoy and Traefik formats', () => {
@@ -85,6 +86,48 @@ describe('forwarded client certificates', () => {
       const parsed = readForwardedCertificates(headers);
       expect(parsed.kind === 'certificates' && parsed.chain[0]?.subject).toBe('CN=jane');
     }
+  });
+
+  describe('are believed only from clientCertificateProxies', () => {
+    // 10.0.0.0/8 may speak for clients (X-Forwarded-*); only 10.9.0.0/16 terminates client TLS.
+    const proxies = createTrustedProxies(['10.0.0.0/8', '127.0.0.1/32', '::1/128'], ['10.9.0.0/16']);
+    const nginx = () => ({ 'ssl-client-cert': encodeURIComponent(pem) });
+    const subjectOf = (built: { view: { peerCertificates: readonly X509Certificate[] } }) => built.view.peerCertificates[0]?.subject;
+
+    it.each([
+      ['a certificate header from a listed certificate proxy is used', '10.9.0.5', 'CN=jane'],
+      ['a certificate header from a trusted proxy that is not a certificate proxy is ignored', '10.1.2.3', undefined],
+      ['a certificate header from loopback is ignored (a local process or an SSRF is not a TLS proxy)', '127.0.0.1', undefined],
+      ['a certificate header from IPv6 loopback is ignored', '::1', undefined],
+      ['a certificate header from an untrusted peer is ignored', '192.0.2.5', undefined],
+    ])('forward-auth: %s', (_sentence, peerAddress, subject) => {
+      const built = forwardAuthView(hop({ peerAddress, headers: nginx() }), proxies);
+      expect(subjectOf(built)).toBe(subject);
+      expect(built.problem).toBeUndefined();
+      expect(built.view.headers['ssl-client-cert']).toBeUndefined();
+    });
+
+    it.each([
+      ['a clientCertificate from a listed certificate proxy is used, and implies TLS', '10.9.0.5', 'CN=jane', true],
+      ['a clientCertificate from a trusted proxy that is not a certificate proxy is ignored', '10.1.2.3', undefined, false],
+      ['a clientCertificate from loopback is ignored', '127.0.0.1', undefined, false],
+    ])('/v1/authenticate: %s', (_sentence, peerAddress, subject, tls) => {
+      const built = directView(hop({ peerAddress }), proxies, { headers: {}, clientCertificate: pem });
+      expect(subjectOf(built)).toBe(subject);
+      expect(built.view.tls).toBe(tls);
+    });
+
+    it('with the default (no certificate proxies) nobody hands over a certificate, not even a trusted proxy', () => {
+      const defaults = createTrustedProxies(['127.0.0.1/32', '::1/128']);
+      expect(subjectOf(forwardAuthView(hop({ peerAddress: '127.0.0.1', headers: nginx() }), defaults))).toBeUndefined();
+      expect(subjectOf(directView(hop({ peerAddress: '127.0.0.1' }), defaults, { headers: {}, clientCertificate: pem }))).toBeUndefined();
+      expect(defaults.isTrusted('127.0.0.1')).toBe(true);
+    });
+
+    it('garbage from a certificate proxy is a malformed_credentials problem; from anyone else it is ignored', () => {
+      expect(forwardAuthView(hop({ peerAddress: '10.9.0.5', headers: { 'ssl-client-cert': '%ZZ' } }), proxies).problem?.reason).toBe('malformed_credentials');
+      expect(forwardAuthView(hop({ peerAddress: '10.1.2.3', headers: { 'ssl-client-cert': '%ZZ' } }), proxies).problem).toBeUndefined();
+    });
   });
 
   it('never throws on any header value (property)', () => {

@@ -1,21 +1,35 @@
-// Which peers may speak for someone else. X-Forwarded-* and client-certificate headers are
-// believed ONLY from these CIDRs: from anyone else they are forgeries and ignored, because a
-// client certificate is public and an X-Forwarded-For is free text.
+// Which peers may speak for someone else. X-Forwarded-* headers are believed ONLY from
+// `trustedProxies`: from anyone else they are forgeries and ignored, because an X-Forwarded-For is
+// free text. Client certificates handed over by a proxy (headers, or `clientCertificate` of
+// /v1/authenticate) are believed ONLY from `clientCertificateProxies`, a list of its own, empty
+// by default: a certificate is public and authtrail sees no proof that the sender holds its key
+// (the proxy checked that in its TLS handshake), so whoever may hand one over can be anyone whose
+// certificate it has seen. Loopback is not enough: any local process, or an SSRF through a local
+// service, would become every certificate holder.
 import ipaddr from 'ipaddr.js';
 
 export interface TrustedProxies {
+  /** May describe the original request: X-Forwarded-For/-Method/-Uri/-Proto, `sourceIp`, `tls`. */
   isTrusted(address: string | undefined): boolean;
+  /** May hand over the client's certificate (`clientCertificateProxies`). */
+  forwardsCertificates(address: string | undefined): boolean;
 }
 
-export function createTrustedProxies(cidrs: readonly string[]): TrustedProxies {
+export function createTrustedProxies(cidrs: readonly string[], clientCertificateProxies: readonly string[] = []): TrustedProxies {
+  const trusted = inRanges(cidrs);
+  const certificateProxy = inRanges(clientCertificateProxies);
+  return {
+    isTrusted: (address) => (address ? trusted(address) : false),
+    forwardsCertificates: (address) => (address ? certificateProxy(address) : false),
+  };
+}
+
+function inRanges(cidrs: readonly string[]): (address: string) => boolean {
   const ranges = cidrs.map((cidr) => ipaddr.parseCIDR(cidr));
-  const trusted = remembered((address) => {
+  return remembered((address) => {
     const parsed = parseAddress(address);
     return parsed !== undefined && ranges.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits));
   });
-  return {
-    isTrusted: (address) => (address ? trusted(address) : false),
-  };
 }
 
 /**

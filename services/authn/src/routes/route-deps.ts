@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { DecisionService } from '../decision.service';
+import type { DecisionService } from '@authtrail/authentication';
 import type { TrustedProxies } from '../http/trusted-proxies';
 
 export interface RouteDeps {

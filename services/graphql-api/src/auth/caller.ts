@@ -1,7 +1,8 @@
-// Who calls the API and what they may do. Authentication runs the same strategy chain as authn
-// (DESIGN §6); authorization is by group: `graphql.viewerGroups` read, `graphql.adminGroups`
+// Who calls the API and what they may do. Authentication is a decision of the shared decision
+// path (libs/authentication, DESIGN §6): endpoint `graphql`, recorded, under policy, revocation
+// and throttling. Authorization is by group: `graphql.viewerGroups` read, `graphql.adminGroups`
 // read, mutate and fingerprint.
-import type { AuthOutcome, RequestView, Strategy } from '@authtrail/strategies';
+import type { BuiltView, Decision, DecisionService } from '@authtrail/authentication';
 
 export type Role = 'VIEWER' | 'ADMIN';
 
@@ -21,6 +22,7 @@ export type CallerResolution =
   | { readonly kind: 'caller'; readonly caller: Caller }
   | { readonly kind: 'unauthenticated'; readonly status: 401; readonly reason: string }
   | { readonly kind: 'no-role'; readonly status: 403; readonly username: string }
+  | { readonly kind: 'throttled'; readonly status: 429; readonly reason: string; readonly retryAfterSeconds: number }
   | { readonly kind: 'unavailable'; readonly status: 503; readonly reason: string };
 
 export function rolesOf(groups: readonly string[], access: AccessGroups): ReadonlySet<Role> {
@@ -30,38 +32,47 @@ export function rolesOf(groups: readonly string[], access: AccessGroups): Readon
   return roles;
 }
 
-/** Pure: a strategy outcome and the configured groups → who may do what. */
-export function resolveCaller(outcome: AuthOutcome, access: AccessGroups): CallerResolution {
-  switch (outcome.kind) {
-    case 'authenticated': {
-      const roles = rolesOf(outcome.user.groups, access);
-      if (roles.size === 0) return { kind: 'no-role', status: 403, username: outcome.user.username };
-      return { kind: 'caller', caller: { username: outcome.user.username, groups: outcome.user.groups, roles } };
-    }
-    case 'abstained':
-      return { kind: 'unauthenticated', status: 401, reason: 'no_credentials' };
-    case 'rejected':
-      return { kind: 'unauthenticated', status: 401, reason: outcome.reason };
-    case 'errored':
-      return { kind: 'unavailable', status: 503, reason: outcome.reason };
-    default: {
-      const unreachable: never = outcome;
-      return unreachable;
-    }
+/** Pure: a decision and the configured groups → who may do what. */
+export function resolveCaller(decision: Decision, access: AccessGroups): CallerResolution {
+  const { result } = decision;
+  // strict events mode: a decision that could not be recorded is not given.
+  if (decision.unrecorded) return { kind: 'unavailable', status: 503, reason: 'upstream_unavailable' };
+  if (result.decision === 'allow' && result.user) {
+    const roles = rolesOf(result.user.groups, access);
+    if (roles.size === 0) return { kind: 'no-role', status: 403, username: result.user.username };
+    return { kind: 'caller', caller: { username: result.user.username, groups: result.user.groups, roles } };
   }
+  if (result.reason === 'throttled') return { kind: 'throttled', status: 429, reason: result.reason, retryAfterSeconds: decision.retryAfterSeconds ?? 1 };
+  // A strategy that could not decide (JWKS down): try again later, never a pass.
+  if (decision.outcome === 'errored') return { kind: 'unavailable', status: 503, reason: result.reason };
+  return { kind: 'unauthenticated', status: 401, reason: result.reason };
 }
 
 /** With `graphql.auth.enabled: false` (development only) everyone is an anonymous viewer. */
 export const ANONYMOUS_VIEWER: Caller = { username: 'system:anonymous', groups: ['system:unauthenticated'], roles: new Set<Role>(['VIEWER']) };
 
-/** Authenticates with `strategy` (null: auth disabled). A throwing strategy is `unavailable`, never a pass. */
-export async function authenticateCaller(strategy: Strategy | null, request: RequestView, access: AccessGroups): Promise<CallerResolution> {
-  if (strategy === null) return { kind: 'caller', caller: ANONYMOUS_VIEWER };
-  let outcome: AuthOutcome;
-  try {
-    outcome = await strategy.authenticate(request);
-  } catch {
-    return { kind: 'unavailable', status: 503, reason: 'internal_error' };
-  }
-  return resolveCaller(outcome, access);
+/** One decision per GraphQL HTTP request or WebSocket connection (null: auth disabled). */
+export interface CallerAuthenticator {
+  authenticate(built: BuiltView, startedNs: bigint): Promise<{ readonly resolution: CallerResolution; readonly decisionId?: string }>;
+}
+
+/** The API's callers through the shared decision service; a throwing service is `unavailable`, never a pass. */
+export function decisionAuthenticator(decisions: DecisionService, access: AccessGroups): CallerAuthenticator {
+  return {
+    async authenticate(built, startedNs) {
+      let decision: Decision;
+      try {
+        decision = await decisions.decide('graphql', built, startedNs);
+      } catch {
+        return { resolution: { kind: 'unavailable', status: 503, reason: 'internal_error' } };
+      }
+      return { resolution: resolveCaller(decision, access), decisionId: decision.id };
+    },
+  };
+}
+
+/** `null` (graphql.auth.enabled: false): everyone is an anonymous viewer, no decision is taken. */
+export async function authenticateCaller(authenticator: CallerAuthenticator | null, built: BuiltView, startedNs: bigint): Promise<{ readonly resolution: CallerResolution; readonly decisionId?: string }> {
+  if (authenticator === null) return { resolution: { kind: 'caller', caller: ANONYMOUS_VIEWER } };
+  return authenticator.authenticate(built, startedNs);
 }

@@ -1,6 +1,7 @@
 // The strategies' view of an API request (HTTP or WebSocket upgrade). The API listens on plain
 // HTTP; the source IP comes from fastify's trustProxy handling (or the socket for WebSockets).
 import type { IncomingHttpHeaders } from 'node:http';
+import type { BuiltView } from '@authtrail/authentication';
 import type { RequestView } from '@authtrail/strategies';
 
 export function lowerCaseHeaders(headers: IncomingHttpHeaders, extra: Readonly<Record<string, string>> = {}): Record<string, string | undefined> {
@@ -28,4 +29,9 @@ export function toRequestView(input: {
     audiences: [],
     tls: false,
   };
+}
+
+/** The decision path's input: no forwarded hops are recorded (fastify already resolved the client address). */
+export function toBuiltView(input: Parameters<typeof toRequestView>[0]): BuiltView {
+  return { view: toRequestView(input), forwardedFor: [] };
 }

@@ -14,3 +14,6 @@ export const forbidden = (field: string, role: string): GraphQLError =>
   apiError('FORBIDDEN', `${field} requires the ${role.toLowerCase()} role`, { requiredRole: role });
 export const badInput = (message: string, argument?: string): GraphQLError =>
   apiError('BAD_USER_INPUT', message, argument ? { argument } : {});
+
+/** A compare-and-set mutation lost, or its precondition no longer holds; nothing changed. */
+export const conflict = (message: string, extensions: Readonly<Record<string, unknown>> = {}): GraphQLError => apiError('CONFLICT', message, extensions);

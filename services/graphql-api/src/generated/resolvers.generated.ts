@@ -212,6 +212,11 @@ export type DecisionOutcome =
 export type ErrorCode =
   /** An argument has a valid type but an invalid value (bad CIDR, empty key, inverted time range...). */
   | 'BAD_USER_INPUT'
+  /**
+   * A compare-and-set mutation lost: another policy version or lift is in force (first in the control
+   * topic's order). Nothing changed. `extensions.currentVersion` names the policy version in force.
+   */
+  | 'CONFLICT'
   /** Authenticated, but not in a group allowed to call this field. */
   | 'FORBIDDEN'
   | 'GRAPHQL_PARSE_FAILED'
@@ -223,6 +228,11 @@ export type ErrorCode =
   | 'INVALID_CURSOR'
   /** A feature this server was started without (e.g. no fingerprint key configured). */
   | 'NOT_CONFIGURED'
+  /**
+   * The control event was published, but the read model did not show its outcome within the mutation
+   * timeout (10 s by default); the control topic's order decides it. Check `policy` or `revocations`.
+   */
+  | 'OUTCOME_PENDING'
   /** `first` is above the page size cap (see `extensions.maxPageSize`). */
   | 'PAGE_SIZE_TOO_LARGE'
   /** The event bus refused or dropped the control event; nothing was applied. */
@@ -324,13 +334,26 @@ export type IdentityKind =
 export type Mutation = {
   readonly __typename?: 'Mutation';
   /**
-   * Validates the YAML document and publishes a policy-applied control event with the next version.
-   * Returns the published version; `policy` shows it once the projector consumed it.
+   * Compare-and-set: makes `document` version `expectedVersion + 1`, if `expectedVersion` is the
+   * version in force (`policy { version }`, 0 when none was applied). Validates the document, publishes
+   * a policy-applied control event claiming that version, and answers once the read model shows who
+   * took it: this apply (the version as applied), or another one first in the control topic's order
+   * (`CONFLICT`, `extensions.currentVersion`; nothing changed). A stale `expectedVersion` is `CONFLICT`
+   * without publishing. `OUTCOME_PENDING` when the read model did not show the outcome in time.
    */
   readonly applyPolicy: Policy;
-  /** Publishes a revocation-lifted control event. */
+  /**
+   * Compare-and-set: lifts a revocation in force. Publishes a revocation-lifted control event and answers
+   * once the read model shows which lift took effect (the first in the control topic's order): this one,
+   * or another (`CONFLICT`; nothing changed). An unknown id is `BAD_USER_INPUT`, an already lifted one
+   * `CONFLICT` without publishing; `OUTCOME_PENDING` when the read model did not show the outcome in time.
+   */
   readonly liftRevocation: Revocation;
-  /** Publishes a credential-revoked control event. */
+  /**
+   * Publishes a credential-revoked control event. The input is checked with the event's data schema
+   * (`authtrail.control.credential.revoked.v1`, libs/events) before anything is published: a value the
+   * schema refuses is `BAD_USER_INPUT` naming the field in `extensions.argument`.
+   */
   readonly revokeCredential: Revocation;
 };
 
@@ -338,6 +361,7 @@ export type Mutation = {
 export type MutationApplyPolicyArgs = {
   comment?: InputMaybe<Scalars['String']['input']>;
   document: Scalars['String']['input'];
+  expectedVersion: Scalars['Int']['input'];
 };
 
 
@@ -929,7 +953,7 @@ export type IdentityEdgeResolvers<ContextType = GraphqlContext, ParentType exten
 };
 
 export type MutationResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  applyPolicy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationApplyPolicyArgs, 'document'>>;
+  applyPolicy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationApplyPolicyArgs, 'document' | 'expectedVersion'>>;
   liftRevocation?: Resolver<ResolversTypes['Revocation'], ParentType, ContextType, RequireFields<MutationLiftRevocationArgs, 'id'>>;
   revokeCredential?: Resolver<ResolversTypes['Revocation'], ParentType, ContextType, RequireFields<MutationRevokeCredentialArgs, 'input'>>;
 };

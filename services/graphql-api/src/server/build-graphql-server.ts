@@ -5,8 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { newEventId } from '@authtrail/events';
-import type { Strategy } from '@authtrail/strategies';
-import type { AccessGroups } from '../auth/caller';
+import type { CallerAuthenticator } from '../auth/caller';
 import type { GraphqlContext } from '../context';
 import { formatError } from '../errors/format-error';
 import { createPollingDecisionFeed, type DecisionFeed } from '../feed/decision-feed';
@@ -25,9 +24,10 @@ export const GRAPHQL_PATH = '/graphql';
 export interface GraphqlServerDeps {
   /** An initialized read-model data source (`openReadModel`); shared with the projector in `npm start`. */
   readonly dataSource: DataSource;
-  /** The caller authentication chain (same strategies as authn); null disables auth (everyone is a viewer). */
-  readonly authenticator: Strategy | null;
-  readonly access: AccessGroups;
+  /** Callers as decisions of the shared decision path (`decisionAuthenticator`); null disables auth (everyone is a viewer). */
+  readonly authenticator: CallerAuthenticator | null;
+  /** Readiness besides the database: the control topic (policy, revocations) has been replayed. */
+  readonly ready?: () => boolean;
   readonly introspection?: boolean;
   readonly playground?: boolean;
   readonly limits?: Partial<GraphqlLimits>;
@@ -108,6 +108,8 @@ export async function buildGraphqlServer(deps: GraphqlServerDeps): Promise<Graph
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
+    // Callers are decided under policy and revocations: not ready before they are loaded.
+    if (deps.ready && !deps.ready()) return reply.code(503).send({ status: 'control state loading' });
     try {
       await deps.dataSource.query('SELECT 1');
       return { status: 'ready' };
@@ -118,7 +120,7 @@ export async function buildGraphqlServer(deps: GraphqlServerDeps): Promise<Graph
   // Public context: the playground page holds no data.
   if (deps.playground ?? true) await app.register(playgroundRoutes, { endpoint: GRAPHQL_PATH, introspection });
   // Authenticated context: the auth hook applies to everything registered inside.
-  await app.register(graphqlRoutes, { apollo, dataSource: deps.dataSource, authenticator: deps.authenticator, access: deps.access, services, ...(deps.onQuery ? { onQuery: deps.onQuery } : {}) });
+  await app.register(graphqlRoutes, { apollo, dataSource: deps.dataSource, authenticator: deps.authenticator, services, ...(deps.onQuery ? { onQuery: deps.onQuery } : {}) });
 
   const ws = attachGraphqlWs({
     server: app.server,
@@ -126,7 +128,6 @@ export async function buildGraphqlServer(deps: GraphqlServerDeps): Promise<Graph
     schema,
     db: deps.dataSource,
     authenticator: deps.authenticator,
-    access: deps.access,
     services,
     validationRules,
     introspection,

@@ -1,13 +1,13 @@
 // POST/GET /graphql: authenticate in onRequest (before the body is even parsed: an anonymous
-// caller gets 401, not a JSON parse error), then hand the request to Apollo with a per-operation
+// caller gets 401, not a JSON parse error) — one decision event per request, endpoint `graphql`,
+// its id in `X-Authtrail-Decision-Id` — then hand the request to Apollo with a per-operation
 // read session and DataLoaders.
 import { type ApolloServer, HeaderMap } from '@apollo/server';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { openReadSession, type ReadSession } from '@authtrail/read-model';
-import type { Strategy } from '@authtrail/strategies';
-import { type AccessGroups, type Caller, type CallerResolution, authenticateCaller } from '../auth/caller';
-import { toRequestView } from '../auth/request-view';
+import { type Caller, type CallerAuthenticator, type CallerResolution, authenticateCaller } from '../auth/caller';
+import { toBuiltView } from '../auth/request-view';
 import type { GraphqlContext } from '../context';
 import type { ErrorCode } from '../generated/resolvers.generated';
 import { createLoaders } from '../loaders';
@@ -22,8 +22,7 @@ declare module 'fastify' {
 export interface GraphqlRouteOptions {
   readonly apollo: ApolloServer<GraphqlContext>;
   readonly dataSource: DataSource;
-  readonly authenticator: Strategy | null;
-  readonly access: AccessGroups;
+  readonly authenticator: CallerAuthenticator | null;
   readonly services: GraphqlServices;
   /** Sees every SQL statement of an operation (metrics, slow-query logs, tests counting queries). */
   readonly onQuery?: (sql: string) => void;
@@ -32,12 +31,18 @@ export interface GraphqlRouteOptions {
 const REFUSAL: Readonly<Record<Exclude<CallerResolution['kind'], 'caller'>, { code: ErrorCode; message: string }>> = {
   unauthenticated: { code: 'UNAUTHENTICATED', message: 'authentication required' },
   'no-role': { code: 'FORBIDDEN', message: 'not in a viewer or admin group of this API' },
+  // 429 with Retry-After says it; ErrorCode has no throttling member (schema-first, owned with the schema).
+  throttled: { code: 'UNAUTHENTICATED', message: 'too many failed attempts; try again later' },
   unavailable: { code: 'INTERNAL_SERVER_ERROR', message: 'authentication is unavailable, try again' },
 };
+
+/** The decision event of this request (authn answers with the same header). */
+export const DECISION_ID_HEADER = 'x-authtrail-decision-id';
 
 export function sendRefusal(reply: FastifyReply, resolution: Exclude<CallerResolution, { kind: 'caller' }>): FastifyReply {
   const { code, message } = REFUSAL[resolution.kind];
   if (resolution.kind === 'unauthenticated') reply.header('www-authenticate', 'Bearer realm="authtrail", charset="UTF-8"');
+  if (resolution.kind === 'throttled') reply.header('retry-after', String(resolution.retryAfterSeconds));
   return reply.code(resolution.status).header('cache-control', 'no-store').send({ errors: [{ message, extensions: { code } }] });
 }
 
@@ -45,11 +50,13 @@ export async function graphqlRoutes(app: FastifyInstance, options: GraphqlRouteO
   const { apollo, dataSource, services } = options;
 
   app.addHook('onRequest', async (request, reply) => {
-    const resolution = await authenticateCaller(
+    const startedNs = process.hrtime.bigint();
+    const { resolution, decisionId } = await authenticateCaller(
       options.authenticator,
-      toRequestView({ headers: request.headers, sourceIp: request.ip, method: request.method, path: request.url.split('?')[0] ?? '/' }),
-      options.access,
+      toBuiltView({ headers: request.headers, sourceIp: request.ip, method: request.method, path: request.url.split('?')[0] ?? '/' }),
+      startedNs,
     );
+    if (decisionId) reply.header(DECISION_ID_HEADER, decisionId);
     if (resolution.kind !== 'caller') return sendRefusal(reply, resolution);
     request.authtrailCaller = resolution.caller;
     return undefined;

@@ -1,15 +1,15 @@
 // Subscriptions over graphql-ws on the same port and path (/graphql). Browsers cannot set
 // headers on a WebSocket, so the credential may also come as `connectionParams.Authorization`;
-// it is checked once in onConnect (a refused connection is closed with 4403 by graphql-ws).
+// it is checked once in onConnect (connection_init): one decision event, endpoint `graphql`,
+// under policy, revocation and throttling (a refused connection is closed with 4403).
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { specifiedRules, validate, NoSchemaIntrospectionCustomRule, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { QueryRunnerLike } from '@authtrail/read-model';
-import type { Strategy } from '@authtrail/strategies';
-import { type AccessGroups, type Caller, authenticateCaller } from '../auth/caller';
-import { toRequestView } from '../auth/request-view';
+import { type Caller, type CallerAuthenticator, authenticateCaller } from '../auth/caller';
+import { toBuiltView } from '../auth/request-view';
 import type { GraphqlContext } from '../context';
 import { createLoaders } from '../loaders';
 import type { GraphqlServices } from '../services';
@@ -19,8 +19,7 @@ export interface GraphqlWsOptions {
   readonly path: string;
   readonly schema: GraphQLSchema;
   readonly db: QueryRunnerLike;
-  readonly authenticator: Strategy | null;
-  readonly access: AccessGroups;
+  readonly authenticator: CallerAuthenticator | null;
   readonly services: GraphqlServices;
   readonly validationRules: readonly ValidationRule[];
   readonly introspection: boolean;
@@ -55,10 +54,10 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         const fromParams = ctx.connectionParams?.['Authorization'] ?? ctx.connectionParams?.['authorization'];
         const extraHeaders: Record<string, string> = typeof fromParams === 'string' ? { authorization: fromParams } : {};
         const request = ctx.extra.request;
-        const resolution = await authenticateCaller(
+        const { resolution } = await authenticateCaller(
           options.authenticator,
-          toRequestView({ headers: request.headers, extraHeaders, sourceIp: request.socket.remoteAddress, method: 'GET', path: options.path }),
-          options.access,
+          toBuiltView({ headers: request.headers, extraHeaders, sourceIp: request.socket.remoteAddress, method: 'GET', path: options.path }),
+          process.hrtime.bigint(),
         );
         if (resolution.kind !== 'caller') return false;
         callers.set(ctx.extra, resolution.caller);

@@ -107,7 +107,8 @@ export async function startAllInOne(loaded: AuthtrailConfig, progress: (line: st
     stops.push(() => siem.stop());
 
     progress('starting graphql-api');
-    const graphql = await startGraphqlApi(config, { dataSource: db, publisher: bus.publisher, logger: logger.child({ component: 'graphql-api' }) });
+    // Its callers are decisions too: the same bus carries them, the control topic drives their policy.
+    const graphql = await startGraphqlApi(config, { dataSource: db, publisher: bus.publisher, subscriber: bus.subscriber, registry: { createStrategy }, logger: logger.child({ component: 'graphql-api' }) });
     stops.push(() => graphql.close());
 
     progress('starting authn');

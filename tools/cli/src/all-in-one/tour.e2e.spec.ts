@@ -84,7 +84,11 @@ describe('npm start and the README tour', () => {
   it('authtrail replay rebuilds the read models to the same answers, with progress and a count', async () => {
     if (!started) throw new Error('npm start is not running');
     const query = `curl -s http://127.0.0.1:4000/graphql -H "authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"query":"{ identities(first: 50) { totalCount edges { node { username successCount failureCount } } } credentials(first: 50) { totalCount } }"}'`;
-    const before = JSON.parse(run(query, started.env)) as unknown;
+    // Each GraphQL call is itself a decision of the admin (endpoint graphql), projected after the
+    // answer: the caller's own success count moves with every look, so it is left out.
+    type Answer = { data: { identities: { totalCount: number; edges: { node: { username: string } }[] }; credentials: { totalCount: number } } };
+    const withoutCaller = (answer: Answer) => ({ ...answer.data, identities: { ...answer.data.identities, edges: answer.data.identities.edges.filter((e) => e.node.username !== 'admin') } });
+    const before = withoutCaller(JSON.parse(run(query, started.env)) as Answer);
     await stop(started);
     started = undefined;
     const replay = spawnSync(process.execPath, [path.join(workspaceRoot, 'tools/cli/bin/authtrail.js'), 'replay'], {
@@ -96,6 +100,6 @@ describe('npm start and the README tour', () => {
     expect(replay.stdout).toMatch(/^replayed [1-9]\d* events from database/);
     expect(replay.stderr).toContain('[replay] decision');
     started = await npmStart();
-    expect(JSON.parse(run(query, started.env))).toEqual(before);
+    expect(withoutCaller(JSON.parse(run(query, started.env)) as Answer)).toEqual(before);
   }, 180_000);
 });

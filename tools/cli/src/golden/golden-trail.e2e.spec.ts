@@ -211,6 +211,8 @@ beforeAll(async () => {
       http: { port: httpPort, host: '127.0.0.1' },
       https: { port: httpsPort, host: '127.0.0.1', certFile: join(dir, 'server.crt'), keyFile: join(dir, 'server.key'), clientCAFile: join(dir, 'ca.crt') },
       trustedProxies: ['127.0.0.1/32'],
+      // The test posts client certificates to /v1/authenticate from loopback: it is the proxy here.
+      clientCertificateProxies: ['127.0.0.1/32'],
       anonymous: { enabled: true, paths: ['/public/*'] },
       cache: { successTTL: '0s', failureTTL: '0s' },
       limits: { bodyLimit: 1_048_576, maxHeaderSize: 131_072 },
@@ -260,7 +262,11 @@ afterAll(async () => {
 const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> =>
   waitUntil(what, probe, { timeoutMs, intervalMs: 200, diagnostics: () => service?.output().slice(-3000) ?? '' });
 
+/** GraphQL calls this test made: each is a decision of graphql-api's own producer (endpoint graphql). */
+let graphqlCalls = 0;
+
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  graphqlCalls += 1;
   const response = await fetch(graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
@@ -487,9 +493,24 @@ describe('the golden trail: request → authn → Kafka → projector → Postgr
         if (details.failed) throw new Error(`golden trail failed (seed ${details.seed}, path ${details.counterexamplePath}):\n${String(details.errorInstance instanceof Error ? details.errorInstance.message : details.errorInstance).slice(0, 12_000)}`);
       },
     });
-    // Exactly one decision per request: nothing else was recorded, nothing dead-lettered.
-    const totals = await gql<{ decisions: { totalCount: number }; auditHealth: { deadLettered: number } }>('{ decisions { totalCount } auditHealth { deadLettered } }');
-    expect(totals).toEqual({ decisions: { totalCount: trail.length }, auditHealth: { deadLettered: 0 } });
+    // Exactly one decision per request: nothing else was recorded, nothing dead-lettered — and
+    // every GraphQL call this test made is a decision too (endpoint graphql, an ALLOW for ada,
+    // from graphql-api's own producer). A probe's own call may or may not be projected yet.
+    type Totals = { all: { totalCount: number }; api: { totalCount: number }; ada: { totalCount: number }; auditHealth: { deadLettered: number } };
+    const { made, totals } = await waitFor('the GraphQL calls projected', async () => {
+      const before = graphqlCalls;
+      const data = await gql<Totals>(`{
+        all: decisions { totalCount }
+        api: decisions(filter: { endpoint: "graphql" }) { totalCount }
+        ada: decisions(filter: { endpoint: "graphql", username: "ada", decision: ALLOW }) { totalCount }
+        auditHealth { deadLettered }
+      }`);
+      return data.api.totalCount >= before ? { made: before, totals: data } : undefined;
+    });
+    expect(totals.all.totalCount - totals.api.totalCount).toBe(trail.length);
+    expect([made, made + 1]).toContain(totals.api.totalCount);
+    expect(totals.ada.totalCount).toBe(totals.api.totalCount);
+    expect(totals.auditHealth.deadLettered).toBe(0);
     // What the run covered (the catalogue guarantees it): every credential, endpoint, outcome and mark.
     const covered = (pick: (t: (typeof trail)[number]) => string | undefined) => [...new Set(trail.map(pick).filter((v): v is string => v !== undefined))].sort();
     expect(covered((t) => t.sent.plan.credential?.label)).toEqual([...CREDENTIAL_LABELS].filter((l) => l !== 'anonymous' && l !== 'none').sort());

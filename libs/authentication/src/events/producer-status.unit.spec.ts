@@ -1,6 +1,6 @@
+import type { BusRecord, Publisher } from '@authtrail/event-bus';
 import { decodeEvent, PRODUCER_STATUS_EVENT_TYPE, TOPICS, type ProducerStatusData } from '@authtrail/events';
-import { recordingPublisher } from '../app.fixture';
-import { createLogger } from '../observability/logger';
+import pino from 'pino';
 import { startProducerBoot } from './producer-boot';
 import { createProducerStatusReporter } from './producer-status';
 import { ledgerFiles } from './ledger-files.fixture';
@@ -9,6 +9,12 @@ import { readLedger } from './sequence-ledger';
 const BOOTS = ['0194a1b2-c3d4-7e5f-8a9b-000000000001', '0194a1b2-c3d4-7e5f-8a9b-000000000002'] as const;
 const HEARTBEAT_MS = 30_000;
 let ids = 0;
+/** Keeps what was published; never fails, never drops. */
+function recordingPublisher(): Publisher & { readonly records: BusRecord[] } {
+  const records: BusRecord[] = [];
+  const stats = () => ({ published: records.length, acknowledged: records.length, buffered: 0, spooled: 0, spoolBytes: 0, dropped: 0 });
+  return { records, publish: async (record) => (records.push(record), { dropped: false }), flush: async () => undefined, close: async () => undefined, stats };
+}
 const newEventId = () => `0194a1b2-c3d4-7e5f-8a9b-${String(++ids).padStart(12, '0')}`;
 
 function statuses(publisher: ReturnType<typeof recordingPublisher>): { key: string; data: ProducerStatusData }[] {
@@ -26,7 +32,7 @@ describe('producer status reporter', () => {
 
   const reporter = (file: string, boot: string, publisher = recordingPublisher()) => {
     const producer = startProducerBoot({ instance: 'authn-0', boot, ledgerFile: file });
-    const status = createProducerStatusReporter({ producer, publisher, heartbeatIntervalMs: HEARTBEAT_MS, source: '/authtrail/authn/authn-0', newEventId, now: () => new Date('2026-12-01T00:00:00Z'), logger: createLogger('silent') });
+    const status = createProducerStatusReporter({ producer, publisher, heartbeatIntervalMs: HEARTBEAT_MS, source: '/authtrail/authn/authn-0', newEventId, now: () => new Date('2026-12-01T00:00:00Z'), logger: pino({ level: 'silent' }) });
     return { producer, status, publisher };
   };
 

@@ -1,11 +1,13 @@
-// Policy and revocations for one authn instance (DESIGN §7): the control topic is replayed at
-// start (readiness waits for it), the initial policy file becomes version 1 when the topic has
-// none, and new control events are applied live. Evaluation itself is libs/policy's pure function.
+// Policy, revocations and throttling for one authn or graphql-api instance (DESIGN §7): the
+// control topic is replayed at start (readiness waits for it), the initial policy file becomes
+// version 1 when the topic has none, and new control events are applied live. Evaluation itself
+// is libs/policy's pure function; the throttle is asked first (`admit`), before any strategy.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Publisher, Subscriber, Subscription } from '@authtrail/event-bus';
 import {
   controlEvent,
+  CREDENTIAL_REVOKED_EVENT_TYPE,
   decodeEvent,
   DECISION_EVENT_TYPE,
   newEventId,
@@ -17,9 +19,9 @@ import {
   type AuthtrailEvent,
   type PolicyControlEvent,
 } from '@authtrail/events';
-import { compilePolicy, evaluatePolicy, FailureThrottle, PolicyState, throttledSourceIp } from '@authtrail/policy';
+import { compilePolicy, evaluatePolicy, FailureThrottle, PolicyState, throttleDenialOf, throttledSourceIp } from '@authtrail/policy';
 import type { Logger } from 'pino';
-import type { PolicyHook, PolicyInput, PolicyVerdict } from '../policy-hook';
+import type { AdmissionInput, PolicyHook, PolicyInput, PolicyVerdict } from '../policy-hook';
 import { toPolicyInput } from './policy-input.adapter';
 
 export interface PolicyControlDeps {
@@ -28,8 +30,14 @@ export interface PolicyControlDeps {
   /** The config's `policy.file`: applied as version 1 when the control topic holds no policy. */
   readonly initialPolicyFile?: string;
   readonly instance: string;
+  /** `authn` (default) or `graphql-api`: names the consumer group and who seeded the initial policy. */
+  readonly service?: string;
   /** CloudEvents source for the initial policy event. */
   readonly source: string;
+  /** The configured fingerprint key ids: revocations by fingerprint under any other key are reported. */
+  readonly keyIds?: readonly string[];
+  /** How long start() waits for the seeded initial policy to come back from the topic (default 30 s). */
+  readonly seedTimeoutMs?: number;
   readonly logger: Logger;
   readonly now?: () => Date;
 }
@@ -45,6 +53,7 @@ export interface PolicyControl extends PolicyHook {
 
 export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
   const now = deps.now ?? (() => new Date());
+  const service = deps.service ?? 'authn';
   const logger = deps.logger.child({ component: 'policy' });
   const state = new PolicyState();
   const throttle = new FailureThrottle(() => state.policy.throttle);
@@ -55,10 +64,22 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
   let loaded = false;
   let subscription: Subscription | undefined;
 
+  // A fingerprint is an HMAC under one key: once that key is removed from the config, nothing
+  // computes it any more and the revocation silently stops matching (docs/policy.md).
+  const warnRetiredKeys = () => {
+    const keyIds = deps.keyIds;
+    if (!keyIds) return;
+    const stale = state.revocations.underRetiredKeys(keyIds, now());
+    if (stale.length > 0) {
+      logger.warn({ revocationIds: stale.map((r) => r.revocationId), keyIds }, 'revocations by fingerprint under a key that is no longer configured do not match any more: re-revoke under a current key');
+    }
+  };
+
   const apply = (event: PolicyControlEvent, live: boolean) => {
     const outcome = state.apply(event);
     if (outcome.applied) {
       if (live) logger.info({ type: event.type, id: event.id, policyVersion: state.policy.version, revocations: state.revocations.size }, 'control event applied');
+      if (live && event.type === CREDENTIAL_REVOKED_EVENT_TYPE) warnRetiredKeys();
     } else {
       logger.warn({ type: event.type, id: event.id, error: outcome.error }, 'control event not applied');
     }
@@ -87,27 +108,41 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
       time,
       source: deps.source,
       type: POLICY_APPLIED_EVENT_TYPE,
-      data: { version: 1, document, appliedBy: `authn/${deps.instance}`, comment: `initial policy from ${file}` },
+      data: { version: 1, document, appliedBy: `${service}/${deps.instance}`, comment: `initial policy from ${file}` },
     });
-    // Two instances starting on an empty topic may both publish version 1: the second is
-    // ignored everywhere (versions only move forward), so the race is harmless.
+    // Two instances starting on an empty topic may both publish version 1: the topic decides
+    // (the first in topic order wins everywhere, compare-and-set), so the own seed is not applied
+    // here — the live subscription applies whichever version 1 won.
     await deps.publisher.publish(toBusRecord(TOPICS.control, event));
-    replayed.add(event.id);
-    apply(event, false);
-    logger.info({ file }, 'initial policy applied as version 1');
+    logger.info({ file }, 'initial policy published as version 1');
+  }
+
+  async function untilPolicyApplied(): Promise<void> {
+    const deadline = Date.now() + (deps.seedTimeoutMs ?? 30_000);
+    while (state.policy.version < 1) {
+      if (Date.now() > deadline) throw new Error('the initial policy did not come back from the control topic in time');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   return {
     state,
     ready: () => loaded,
 
+    admit(input: AdmissionInput): PolicyVerdict | undefined {
+      const request = { endpoint: input.endpoint, sourceIp: input.request.sourceIp };
+      const denial = throttleDenialOf(throttle, { sourceIp: throttledSourceIp({ request }), credential: input.throttleKey }, now().getTime());
+      return denial ? { version: state.policy.version, effects: [denial.effect], deny: denial.denial } : undefined;
+    },
+
     evaluate(input: PolicyInput): PolicyVerdict {
       const at = now();
       const policyInput = toPolicyInput(input);
       const verdict = evaluatePolicy(policyInput, { policy: state.policy, revocations: state.revocations, throttle, now: at });
-      // Failed credentials feed the throttle; "no credentials" does not (probes are not attacks).
+      // Failed credentials feed the throttle, under the same keys `admit` checks; "no
+      // credentials" does not (probes are not attacks).
       if (input.outcome.kind === 'rejected') {
-        throttle.recordFailure({ sourceIp: throttledSourceIp(policyInput), fingerprint: input.credentialFingerprint }, at.getTime());
+        throttle.recordFailure({ sourceIp: throttledSourceIp(policyInput), fingerprint: input.throttleKey ?? input.credentialFingerprint }, at.getTime());
       }
       return { version: verdict.version, effects: verdict.effects, ...(verdict.deny ? { deny: verdict.deny } : {}) };
     },
@@ -119,10 +154,12 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
         replayed.add(event.id);
         apply(event, false);
       });
-      if (state.policy.version === 0 && deps.initialPolicyFile) await seedInitialPolicy(deps.initialPolicyFile);
+      warnRetiredKeys();
+      const seeded = state.policy.version === 0 && deps.initialPolicyFile !== undefined;
+      if (seeded && deps.initialPolicyFile) await seedInitialPolicy(deps.initialPolicyFile);
       subscription = await deps.subscriber.subscribe({
         // One group per instance and start: every instance must see every control event.
-        groupId: `authtrail-authn-control.${deps.instance}.${randomUUID()}`,
+        groupId: `authtrail-${service}-control.${deps.instance}.${randomUUID()}`,
         topics: [TOPICS.control],
         fromBeginning: true,
         handleBatch: async (batch) => {
@@ -133,6 +170,7 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
           }
         },
       });
+      if (seeded) await untilPolicyApplied();
       loaded = true;
       logger.info({ replayed: count, policyVersion: state.policy.version, revocations: state.revocations.size }, 'control state loaded');
     },

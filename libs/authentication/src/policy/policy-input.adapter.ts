@@ -14,12 +14,14 @@ export function toPolicyInput(input: PolicyInput): PurePolicyInput {
           credential: {
             type: credential.type,
             ...(input.credentialFingerprint ? { fingerprint: input.credentialFingerprint } : {}),
+            ...(input.credentialFingerprints ? { fingerprints: input.credentialFingerprints } : {}),
             ...(credential.publicId !== undefined ? { publicId: credential.publicId } : {}),
             ...(credential.issuer !== undefined ? { issuer: credential.issuer } : {}),
             ...(credential.issuedAt ? { issuedAt: credential.issuedAt } : {}),
             ...(credential.expiresAt ? { expiresAt: credential.expiresAt } : {}),
             ...(credential.x509 ? { x509: credential.x509 } : {}),
             ...(credential.passwordStorage ? { passwordStorage: credential.passwordStorage } : {}),
+            ...(credential.legacyToken ? { legacyToken: true } : {}),
           },
         }
       : {}),

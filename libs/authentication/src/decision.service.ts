@@ -1,14 +1,32 @@
-// The one path every endpoint takes: request view → chain → policy hook → one decision event →
-// answer. Routes only translate HTTP to a view and the decision back to HTTP.
+// The one path every endpoint takes, in authn and in graphql-api (DESIGN §6): request view →
+// throttle admission → chain → policy hook → one decision event → answer. Routes and the GraphQL
+// server only translate their protocol to a view and the decision back.
 import { TOPICS, toBusRecord, type DecisionEndpoint, type ReasonCode } from '@authtrail/events';
-import type { Publisher } from '@authtrail/event-bus';
-import { fingerprinted, type AuthOutcome, type CredentialDescription, type RequestView, type UserInfo } from '@authtrail/strategies';
+import { PublishError, type Publisher } from '@authtrail/event-bus';
+import { fingerprinted, type Attempt, type AuthOutcome, type CredentialDescription, type RequestView, type UserInfo } from '@authtrail/strategies';
 import type { Logger } from 'pino';
 import { toDecisionEvent, type DecisionRequestFacts, type DecisionResult } from './events/decision-event';
 import type { DecisionProducer } from './events/producer-boot';
-import type { BuiltView } from './http/request-view';
-import type { AuthnMetrics } from './observability/metrics';
-import type { PolicyHook } from './policy-hook';
+import type { PolicyHook, PolicyVerdict } from './policy-hook';
+import { throttleKeyOf } from './throttle-key';
+
+/** A request as the service builds it (authn's request-view.ts, graphql-api's auth/request-view.ts). */
+export interface BuiltView {
+  readonly view: RequestView;
+  /** X-Forwarded-For hops, only when the peer is a trusted proxy. */
+  readonly forwardedFor: readonly string[];
+  /** Set when something the caller sent is unusable: the decision is a 401 without asking strategies. */
+  readonly problem?: { readonly reason: ReasonCode; readonly message: string };
+}
+
+/** What the decision path reports to the service's metrics (authn: Prometheus; may be a no-op). */
+export interface DecisionMetrics {
+  recordDecision(endpoint: DecisionEndpoint, decision: 'allow' | 'deny', reason: ReasonCode, strategy: string | undefined, seconds: number): void;
+  recordAttempts(attempts: readonly Attempt[]): void;
+  recordPublishFailure(): void;
+}
+
+export const noDecisionMetrics: DecisionMetrics = { recordDecision: () => undefined, recordAttempts: () => undefined, recordPublishFailure: () => undefined };
 
 /** The composed chain (chain.ts): first match, groups, cache; returns the attempt trace. */
 export interface AuthChain {
@@ -21,13 +39,17 @@ export interface DecisionServiceDeps {
   readonly publisher: Publisher;
   readonly eventsMode: 'buffered' | 'strict';
   readonly fingerprint: (secret: string) => string;
+  /** The fingerprint under every configured key, writing key first (revocations survive key rotation). */
+  readonly candidates?: (secret: string) => readonly string[];
   readonly usernameHash: (username: string) => string;
   readonly instance: string;
+  /** CloudEvents source service of the events: `authn` (default) or `graphql-api`. */
+  readonly service?: string;
   /** Boot id, sequence numbers (recorded in the ledger) and this boot's drop count. */
   readonly producer: DecisionProducer;
   readonly newEventId: (now: Date) => string;
   readonly now: () => Date;
-  readonly metrics: AuthnMetrics;
+  readonly metrics: DecisionMetrics;
   readonly logger: Logger;
 }
 
@@ -39,6 +61,8 @@ export interface Decision {
   readonly retryAfterSeconds?: number;
   /** strict mode only: Kafka did not acknowledge the event, the caller must get a 503. */
   readonly unrecorded: boolean;
+  /** What the chain said (`refused`: no strategy ran — unusable input or throttled at admission). */
+  readonly outcome: AuthOutcome['kind'] | 'refused';
 }
 
 export interface DecisionService {
@@ -56,6 +80,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       now,
       id,
       instance: deps.instance,
+      ...(deps.service !== undefined ? { service: deps.service } : {}),
       boot: deps.producer.boot,
       sequence: deps.producer.nextSequence(),
       dropped: deps.producer.dropped(),
@@ -73,9 +98,10 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
     } catch (error) {
       deps.metrics.recordPublishFailure();
       deps.logger.error({ decisionId: id, err: error }, 'decision event not published');
-      // buffered: the publisher refused it (closed), so it is lost like a drop. strict: the caller
-      // gets a 503 and Kafka may still take the event after the timeout, so it is not counted.
-      if (deps.eventsMode === 'buffered') deps.producer.recordDrop();
+      // Refused before it was handed to Kafka, so never recorded: a drop the producer counts (a
+      // strict caller gets a 503). Only `delivery_unknown` (closing, spool write failed) may
+      // still have landed, so it is not counted.
+      if (!(error instanceof PublishError && error.code === 'delivery_unknown')) deps.producer.recordDrop();
       // buffered mode never makes the caller wait for Kafka; strict mode refuses to answer unrecorded.
       return { id, unrecorded: deps.eventsMode === 'strict' };
     }
@@ -95,21 +121,29 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       };
       if (built.problem) {
         const result: DecisionResult = { decision: 'deny', httpStatus: 401, reason: built.problem.reason, message: built.problem.message, attempts: [] };
-        return { ...(await record(result, facts, startedNs)), result };
+        return { ...(await record(result, facts, startedNs)), result, outcome: 'refused' };
       }
+
+      // Throttle first: a blocked address or credential is refused before any strategy runs.
+      // The key is one HMAC of the presented credential, computed only when a policy can throttle.
+      const throttleKey = deps.policy.admit ? throttleKeyOf(view, deps) : undefined;
+      const admission = deps.policy.admit?.({ endpoint, request: view, ...(throttleKey !== undefined ? { throttleKey } : {}) });
+      if (admission?.deny) return refusedAtAdmission(admission, facts, startedNs);
 
       const traced = await deps.chain.authenticateWithTrace(view);
       const { outcome } = traced;
-      // The policy hook and the event both need the fingerprint: at most one HMAC per decision,
+      // The policy hook and the event both need the fingerprint: one HMAC per configured key,
       // none when the cache already stored it.
       const presented = outcome.kind === 'authenticated' || outcome.kind === 'rejected' ? outcome.credential : undefined;
-      const credential = presented ? fingerprinted(presented, deps.fingerprint) : undefined;
+      const credential = presented ? fingerprinted(presented, deps.fingerprint, deps.candidates) : undefined;
       const verdict = await deps.policy.evaluate({
         endpoint,
         request: view,
         outcome,
         ...(traced.strategy !== undefined ? { strategy: traced.strategy } : {}),
         ...(credential?.fingerprint ? { credentialFingerprint: credential.fingerprint } : {}),
+        ...(credential?.fingerprints ? { credentialFingerprints: credential.fingerprints } : {}),
+        ...(throttleKey !== undefined ? { throttleKey } : {}),
       });
       const policy = verdict.version !== undefined ? { version: verdict.version, effects: verdict.effects } : verdict.effects.length > 0 ? { version: 0, effects: verdict.effects } : undefined;
       const base = {
@@ -142,6 +176,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       return {
         ...recorded,
         result,
+        outcome: outcome.kind,
         ...(outcome.kind === 'authenticated' && outcome.audiences ? { audiences: outcome.audiences } : {}),
         ...(verdict.deny?.retryAfterSeconds !== undefined ? { retryAfterSeconds: verdict.deny.retryAfterSeconds } : {}),
       };
@@ -149,9 +184,28 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
 
     async refuse(endpoint, facts, httpStatus, reason, message, startedNs) {
       const result: DecisionResult = { decision: 'deny', httpStatus, reason, message, attempts: [] };
-      return { ...(await record(result, { ...facts, endpoint }, startedNs)), result };
+      return { ...(await record(result, { ...facts, endpoint }, startedNs)), result, outcome: 'refused' };
     },
   };
+
+  async function refusedAtAdmission(verdict: PolicyVerdict, facts: DecisionRequestFacts, startedNs: bigint): Promise<Decision> {
+    const deny = verdict.deny;
+    if (!deny) throw new Error('admission refused without a denial');
+    const result: DecisionResult = {
+      decision: 'deny',
+      httpStatus: deny.httpStatus ?? 429,
+      reason: deny.reason,
+      message: deny.message,
+      attempts: [],
+      policy: { version: verdict.version ?? 0, effects: verdict.effects },
+    };
+    return {
+      ...(await record(result, facts, startedNs)),
+      result,
+      outcome: 'refused',
+      ...(deny.retryAfterSeconds !== undefined ? { retryAfterSeconds: deny.retryAfterSeconds } : {}),
+    };
+  }
 }
 
 function denialOf(outcome: AuthOutcome): { reason: ReasonCode; message: string } {

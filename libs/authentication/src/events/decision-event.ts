@@ -31,6 +31,8 @@ export interface DecisionEventContext {
   readonly now: Date;
   readonly id: string;
   readonly instance: string;
+  /** The producing service in the CloudEvents source (default `authn`; GraphQL callers: `graphql-api`). */
+  readonly service?: string;
   /** The producer boot (UUIDv7); `sequence` counts within it. */
   readonly boot?: string;
   readonly sequence: number;
@@ -75,7 +77,7 @@ export function toDecisionEvent(result: DecisionResult, request: DecisionRequest
     sequence: context.sequence,
     ...(context.dropped ? { dropped: context.dropped } : {}),
   };
-  return decisionEvent({ id: context.id, time: context.now, source: eventSource('authn', context.instance), data });
+  return decisionEvent({ id: context.id, time: context.now, source: eventSource(context.service ?? 'authn', context.instance), data });
 }
 
 function describeCredential(c: CredentialDescription, fingerprint: (secret: string) => string): DecisionCredential {

@@ -1,8 +1,10 @@
-// The composition root (STYLE 2): the ONLY place that knows the order of the chain.
+// The composition root (STYLE 2): the ONLY place that knows the order of the chain, for authn
+// and for graphql-api's callers alike (issue #15: one chain, one order, one cache policy).
 //
 //   cached( withGroups( firstMatch([...configured strategies in config order], { anonymous }) ) )
 //
-// - order: exactly `authn.strategies` (a strategy id may appear twice, e.g. two OIDC issuers);
+// - order: exactly `authn.strategies` (a strategy id may appear twice, e.g. two OIDC issuers),
+//   or the list graphql-api was given (`graphql.auth.strategies`, anonymous removed);
 // - firstMatch: first authenticated wins, any rejection beats anonymous (fail on error);
 // - withGroups: every authenticated user (not anonymous) also gets `system:authenticated`;
 // - cached: outermost, so a hit skips every strategy; HMAC-keyed, success/failure TTLs from
@@ -26,12 +28,22 @@ export interface ComposedChain {
   close(): Promise<void>;
 }
 
-export async function composeChain(authn: AuthnConfig, registry: StrategyRegistry, deps: StrategyDeps, fingerprint?: (secret: string) => string): Promise<ComposedChain> {
+export interface ComposeOptions {
+  /** The credential fingerprint: without it the cache keeps outcomes as strategies return them (chain tests only). */
+  readonly fingerprint?: (secret: string) => string;
+  /** The fingerprint under every configured key (rotation): cached entries carry them all. */
+  readonly candidates?: (secret: string) => readonly string[];
+  /** Names the strategy list in config errors (`graphql.auth.strategies` for API-only strategies). */
+  readonly path?: string;
+}
+
+export async function composeChain(authn: AuthnConfig, registry: StrategyRegistry, deps: StrategyDeps, options: ComposeOptions = {}): Promise<ComposedChain> {
+  const { fingerprint, candidates, path = 'authn.strategies' } = options;
   const created: Strategy[] = [];
   let anonymous: Strategy | undefined;
   try {
     for (const [index, entry] of authn.strategies.entries()) {
-      const strategy = await registry.createStrategy(entry, deps, `authn.strategies[${index}]`);
+      const strategy = await registry.createStrategy(entry, deps, `${path}[${index}]`);
       if (entry.id === 'anonymous') anonymous = strategy;
       else created.push(strategy);
     }
@@ -49,6 +61,7 @@ export async function composeChain(authn: AuthnConfig, registry: StrategyRegistr
     failureTTLms: authn.cache.failureTTL,
     maxEntries: authn.cache.maxEntries,
     ...(fingerprint ? { fingerprint } : {}),
+    ...(candidates ? { candidates } : {}),
   });
   return {
     chain,

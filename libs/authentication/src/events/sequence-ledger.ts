@@ -32,9 +32,9 @@ export type LedgerRead =
   /** Not a ledger this version wrote (torn by a power loss, edited by hand): nothing can be said. */
   | { readonly kind: 'unreadable' };
 
-/** `<dataDir>/authn/<instance>.ledger`; the instance is percent-encoded into one file name. */
-export function ledgerFileOf(dataDir: string, instance: string): string {
-  return join(dataDir, 'authn', `${encodeURIComponent(instance)}.ledger`);
+/** `<dataDir>/<service>/<instance>.ledger` (service `authn` or `graphql-api`); the instance is percent-encoded into one file name. */
+export function ledgerFileOf(dataDir: string, instance: string, service = 'authn'): string {
+  return join(dataDir, service, `${encodeURIComponent(instance)}.ledger`);
 }
 
 const HEADER = 'authtrail sequence ledger v1\n';

@@ -51,6 +51,21 @@ describe('composeChain', () => {
     expect(composed.cacheStats()).toMatchObject({ hits: 1, misses: 1 });
   });
 
+  it('a cached entry keeps the fingerprints (every key), never the raw secret; without the fingerprint it would keep the secret', async () => {
+    const secret: AuthOutcome = { kind: 'authenticated', user: { username: 'alice', groups: [], extra: {} }, credential: { type: 'static-token', secretForFingerprint: 'raw-secret-token' } };
+    const answers = { 'Bearer raw-secret-token': secret };
+    const keyed = await composeChain(authn([{ id: 'static-token', answers }]), fakeRegistry([]), {}, { fingerprint: (s) => `fp:${s.length}`, candidates: (s) => [`fp:${s.length}`, `old:${s.length}`] });
+    await keyed.chain.authenticateWithTrace(view('Bearer raw-secret-token'));
+    const hit = await keyed.chain.authenticateWithTrace(view('Bearer raw-secret-token'));
+    expect(keyed.cacheStats().hits).toBe(1);
+    expect(JSON.stringify(hit)).not.toContain('raw-secret-token');
+    expect(hit.outcome.kind === 'authenticated' && hit.outcome.credential).toEqual({ type: 'static-token', fingerprint: 'fp:16', fingerprints: ['fp:16', 'old:16'] });
+
+    const unkeyed = await composeChain(authn([{ id: 'static-token', answers }]), fakeRegistry([]), {});
+    await unkeyed.chain.authenticateWithTrace(view('Bearer raw-secret-token'));
+    expect(JSON.stringify(await unkeyed.chain.authenticateWithTrace(view('Bearer raw-secret-token')))).toContain('raw-secret-token');
+  });
+
   it('anonymous comes last and only when every strategy abstained; a rejected credential is never anonymous', async () => {
     const calls: string[] = [];
     const rejected: AuthOutcome = { kind: 'rejected', reason: 'unknown_token', message: 'no' };

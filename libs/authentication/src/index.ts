@@ -1,0 +1,12 @@
+// Public surface of the authentication composition root, shared by authn and graphql-api.
+export { startAuthentication, graphqlInstanceOf, type AuthenticationRoot, type AuthenticationRootDeps, type DecidingService } from './authentication-root';
+export { composeChain, type StrategyRegistry, type ComposedChain } from './chain';
+export { createDecisionService, noDecisionMetrics, type AuthChain, type BuiltView, type Decision, type DecisionMetrics, type DecisionService, type DecisionServiceDeps } from './decision.service';
+export { noopPolicyHook, type AdmissionInput, type PolicyHook, type PolicyInput, type PolicyVerdict, type PolicyDenial } from './policy-hook';
+export { createPolicyControl, type PolicyControl, type PolicyControlDeps } from './policy/policy-control';
+export { throttleKeyOf, type ThrottleKeyHashes } from './throttle-key';
+export { toDecisionEvent, type DecisionResult, type DecisionRequestFacts, type DecisionEventContext } from './events/decision-event';
+export { startProducerBoot, type DecisionProducer, type ProducerBoot, type ProducerBootOptions } from './events/producer-boot';
+export { createProducerStatusReporter, type ProducerStatusDeps, type ProducerStatusReporter } from './events/producer-status';
+export { ledgerFileOf, readLedger, openSequenceLedger, type LedgerRecord, type LedgerRead, type SequenceLedger } from './events/sequence-ledger';
+export { fingerprinterFor, GENERATED_KEY_FILE } from './fingerprint-key';

@@ -8,16 +8,8 @@ import type { Logger } from 'pino';
 import { toDecisionEvent, type DecisionRequestFacts, type DecisionResult } from './events/decision-event';
 import type { DecisionProducer } from './events/producer-boot';
 import type { PolicyHook, PolicyVerdict } from './policy-hook';
+import type { BuiltView } from './request-view/request-view';
 import { throttleKeyOf } from './throttle-key';
-
-/** A request as the service builds it (authn's request-view.ts, graphql-api's auth/request-view.ts). */
-export interface BuiltView {
-  readonly view: RequestView;
-  /** X-Forwarded-For hops, only when the peer is a trusted proxy. */
-  readonly forwardedFor: readonly string[];
-  /** Set when something the caller sent is unusable: the decision is a 401 without asking strategies. */
-  readonly problem?: { readonly reason: ReasonCode; readonly message: string };
-}
 
 /** What the decision path reports to the service's metrics (authn: Prometheus; may be a no-op). */
 export interface DecisionMetrics {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { createInProcessBus, type EventBus } from '@authtrail/event-bus';
 import type { AuthOutcome, RequestView } from '@authtrail/strategies';
 import pino from 'pino';
-import { createDecisionService, noDecisionMetrics, type AuthChain, type BuiltView } from './decision.service';
+import { createDecisionService, noDecisionMetrics, type AuthChain } from './decision.service';
+import type { BuiltView } from './request-view/request-view';
 import { startProducerBoot } from './events/producer-boot';
 import { createPolicyControl, type PolicyControl } from './policy/policy-control';
 

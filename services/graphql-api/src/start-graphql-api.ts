@@ -7,7 +7,7 @@ import type { AuthtrailConfig, StrategyConfigEntry } from '@authtrail/config';
 import { decodeFingerprintSecret } from '@authtrail/config';
 import type { Publisher, Subscriber } from '@authtrail/event-bus';
 import { createFingerprinter, eventSource } from '@authtrail/events';
-import { graphqlInstanceOf, noDecisionMetrics, startAuthentication, type AuthenticationRoot, type StrategyRegistry } from '@authtrail/authentication';
+import { createTrustedProxies, graphqlInstanceOf, noDecisionMetrics, startAuthentication, type AuthenticationRoot, type StrategyRegistry } from '@authtrail/authentication';
 import { openReadModel } from '@authtrail/read-model';
 import { createStrategy } from '@authtrail/strategies';
 import type { FastifyBaseLogger } from 'fastify';
@@ -117,7 +117,7 @@ export async function startGraphqlApi(config: AuthtrailConfig, deps: StartGraphq
       ...fingerprinting,
       ...(deps.publisher ? { control: { publisher: deps.publisher, source: eventSource('graphql-api', authentication?.instance ?? graphqlInstanceOf(config)), readModel: dataSource } } : {}),
       ...(deps.logger ? { logger: deps.logger } : {}),
-      trustProxy: config.authn.trustedProxies,
+      trustedProxies: createTrustedProxies(config.authn.trustedProxies, config.authn.clientCertificateProxies),
     });
     address = await server.app.listen({ host: config.graphql.host, port: deps.port ?? config.graphql.port });
   } catch (error) {

@@ -1,5 +1,6 @@
-// Builds the strategies' RequestView (DESIGN §3.1) for each endpoint. Pure: the route hands in
-// what the socket and the request said; trust decisions are made here, in one place.
+// Builds the strategies' RequestView (DESIGN §3.1) for each endpoint of authn and for the API's
+// own callers (graphql-api uses `selfView`). Pure: the route hands in what the socket and the
+// request said; trust decisions are made here, in one place.
 import { X509Certificate } from 'node:crypto';
 import type { RequestView } from '@authtrail/strategies';
 import type { ReasonCode } from '@authtrail/events';

@@ -2,7 +2,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { TLSSocket, PeerCertificate, DetailedPeerCertificate } from 'node:tls';
 import type { FastifyRequest } from 'fastify';
-import type { IncomingHop } from './request-view';
+import type { IncomingHop } from '@authtrail/authentication';
 
 export function hopOf(request: FastifyRequest): IncomingHop {
   const socket = request.raw.socket as Partial<TLSSocket> | undefined;

@@ -1,7 +1,7 @@
 // `/v1/authenticate`: gateways describe a request in JSON and get the verdict in JSON.
 import type { FastifyPluginAsync } from 'fastify';
 import { hopOf } from '../http/hop';
-import { directView, type AuthenticateBody } from '../http/request-view';
+import { directView, type AuthenticateBody } from '@authtrail/authentication';
 import { DECISION_ID_HEADER } from '../http/reply-headers';
 import { errorResponses, headerMap, userInfo } from '../http/schemas';
 import type { RouteDeps } from './route-deps';

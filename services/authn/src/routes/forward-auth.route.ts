@@ -3,7 +3,7 @@
 // 200 carries the kube front-proxy identity headers; 401 carries WWW-Authenticate.
 import type { FastifyPluginAsync, RouteHandlerMethod } from 'fastify';
 import { hopOf } from '../http/hop';
-import { FORWARD_AUTH_PREFIX, forwardAuthView } from '../http/request-view';
+import { FORWARD_AUTH_PREFIX, forwardAuthView } from '@authtrail/authentication';
 import { DECISION_ID_HEADER, remoteUserHeaders } from '../http/reply-headers';
 import { errorResponses } from '../http/schemas';
 import type { RouteDeps } from './route-deps';

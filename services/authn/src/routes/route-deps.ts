@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { DecisionService } from '@authtrail/authentication';
-import type { TrustedProxies } from '../http/trusted-proxies';
+import type { TrustedProxies } from '@authtrail/authentication';
 
 export interface RouteDeps {
   readonly decisions: DecisionService;

@@ -2,7 +2,7 @@
 // or a kube Status 401 when they do not authenticate.
 import type { FastifyPluginAsync } from 'fastify';
 import { hopOf } from '../http/hop';
-import { selfView } from '../http/request-view';
+import { selfView } from '@authtrail/authentication';
 import { DECISION_ID_HEADER } from '../http/reply-headers';
 import { errorBody, userInfo } from '../http/schemas';
 import type { RouteDeps } from './route-deps';

@@ -3,7 +3,7 @@
 // apiVersion the request used.
 import type { FastifyPluginAsync } from 'fastify';
 import { hopOf } from '../http/hop';
-import { tokenReviewView } from '../http/request-view';
+import { tokenReviewView } from '@authtrail/authentication';
 import { DECISION_ID_HEADER } from '../http/reply-headers';
 import { errorResponses, userInfo } from '../http/schemas';
 import type { RouteDeps } from './route-deps';

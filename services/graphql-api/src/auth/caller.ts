@@ -20,7 +20,8 @@ export interface AccessGroups {
 /** The request-level result: an HTTP status for everything that is not a caller with a role. */
 export type CallerResolution =
   | { readonly kind: 'caller'; readonly caller: Caller }
-  | { readonly kind: 'unauthenticated'; readonly status: 401; readonly reason: string }
+  /** `message`: the decision's safe message (what authn would answer), when it has one. */
+  | { readonly kind: 'unauthenticated'; readonly status: 401; readonly reason: string; readonly message?: string }
   | { readonly kind: 'no-role'; readonly status: 403; readonly username: string }
   | { readonly kind: 'throttled'; readonly status: 429; readonly reason: string; readonly retryAfterSeconds: number }
   | { readonly kind: 'unavailable'; readonly status: 503; readonly reason: string };
@@ -45,7 +46,7 @@ export function resolveCaller(decision: Decision, access: AccessGroups): CallerR
   if (result.reason === 'throttled') return { kind: 'throttled', status: 429, reason: result.reason, retryAfterSeconds: decision.retryAfterSeconds ?? 1 };
   // A strategy that could not decide (JWKS down): try again later, never a pass.
   if (decision.outcome === 'errored') return { kind: 'unavailable', status: 503, reason: result.reason };
-  return { kind: 'unauthenticated', status: 401, reason: result.reason };
+  return { kind: 'unauthenticated', status: 401, reason: result.reason, ...(result.message ? { message: result.message } : {}) };
 }
 
 /** With `graphql.auth.enabled: false` (development only) everyone is an anonymous viewer. */

@@ -16,6 +16,7 @@ import { depthLimitRule } from '../limits/depth-limit.rule';
 import { playgroundRoutes } from '../playground/playground.route';
 import { buildExecutableSchema } from '../schema/executable-schema';
 import { type ControlPublisher, DEFAULT_LIMITS, type GraphqlLimits, type GraphqlServices } from '../services';
+import { createTrustedProxies, type TrustedProxies } from '@authtrail/authentication';
 import { graphqlRoutes } from './graphql-http.route';
 import { attachGraphqlWs } from './graphql-ws.server';
 
@@ -42,8 +43,8 @@ export interface GraphqlServerDeps {
   readonly feedIntervalMs?: number;
   readonly now?: () => Date;
   readonly logger?: FastifyBaseLogger;
-  /** fastify `trustProxy` (addresses/CIDRs of proxies whose X-Forwarded-For is believed). */
-  readonly trustProxy?: readonly string[];
+  /** Proxies whose X-Forwarded-* (and certificate headers) describe the caller; default: none. */
+  readonly trustedProxies?: TrustedProxies;
   /** Sees every SQL statement of HTTP operations (metrics, slow-query logs, query-count tests). */
   readonly onQuery?: (sql: string) => void;
 }
@@ -63,7 +64,6 @@ export async function buildGraphqlServer(deps: GraphqlServerDeps): Promise<Graph
     // fastify's own request log prints the URL with its query string, and a GET operation carries
     // its variables there (credentialFingerprint's secret). We log our own line without it.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: deps.trustProxy && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false,
   });
   const log = (error: unknown) => app.log.error({ err: error }, 'graphql resolver failed');
 
@@ -120,7 +120,8 @@ export async function buildGraphqlServer(deps: GraphqlServerDeps): Promise<Graph
   // Public context: the playground page holds no data.
   if (deps.playground ?? true) await app.register(playgroundRoutes, { endpoint: GRAPHQL_PATH, introspection });
   // Authenticated context: the auth hook applies to everything registered inside.
-  await app.register(graphqlRoutes, { apollo, dataSource: deps.dataSource, authenticator: deps.authenticator, services, ...(deps.onQuery ? { onQuery: deps.onQuery } : {}) });
+  const trustedProxies = deps.trustedProxies ?? createTrustedProxies([]);
+  await app.register(graphqlRoutes, { apollo, dataSource: deps.dataSource, authenticator: deps.authenticator, trustedProxies, services, ...(deps.onQuery ? { onQuery: deps.onQuery } : {}) });
 
   const ws = attachGraphqlWs({
     server: app.server,
@@ -128,6 +129,7 @@ export async function buildGraphqlServer(deps: GraphqlServerDeps): Promise<Graph
     schema,
     db: deps.dataSource,
     authenticator: deps.authenticator,
+    trustedProxies,
     services,
     validationRules,
     introspection,

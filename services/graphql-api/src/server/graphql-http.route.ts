@@ -5,9 +5,10 @@
 import { type ApolloServer, HeaderMap } from '@apollo/server';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
+import type { TrustedProxies } from '@authtrail/authentication';
 import { openReadSession, type ReadSession } from '@authtrail/read-model';
 import { type Caller, type CallerAuthenticator, type CallerResolution, authenticateCaller } from '../auth/caller';
-import { toBuiltView } from '../auth/request-view';
+import { callerView } from '../auth/request-view';
 import type { GraphqlContext } from '../context';
 import type { ErrorCode } from '../generated/resolvers.generated';
 import { createLoaders } from '../loaders';
@@ -23,6 +24,7 @@ export interface GraphqlRouteOptions {
   readonly apollo: ApolloServer<GraphqlContext>;
   readonly dataSource: DataSource;
   readonly authenticator: CallerAuthenticator | null;
+  readonly trustedProxies: TrustedProxies;
   readonly services: GraphqlServices;
   /** Sees every SQL statement of an operation (metrics, slow-query logs, tests counting queries). */
   readonly onQuery?: (sql: string) => void;
@@ -43,7 +45,9 @@ export function sendRefusal(reply: FastifyReply, resolution: Exclude<CallerResol
   const { code, message } = REFUSAL[resolution.kind];
   if (resolution.kind === 'unauthenticated') reply.header('www-authenticate', 'Bearer realm="authtrail", charset="UTF-8"');
   if (resolution.kind === 'throttled') reply.header('retry-after', String(resolution.retryAfterSeconds));
-  return reply.code(resolution.status).header('cache-control', 'no-store').send({ errors: [{ message, extensions: { code } }] });
+  // A 401 says why, with the decision's reason and safe message, as authn answers (never a credential).
+  const error = resolution.kind === 'unauthenticated' ? { message: resolution.message ?? message, extensions: { code, reason: resolution.reason } } : { message, extensions: { code } };
+  return reply.code(resolution.status).header('cache-control', 'no-store').send({ errors: [error] });
 }
 
 export async function graphqlRoutes(app: FastifyInstance, options: GraphqlRouteOptions): Promise<void> {
@@ -53,7 +57,7 @@ export async function graphqlRoutes(app: FastifyInstance, options: GraphqlRouteO
     const startedNs = process.hrtime.bigint();
     const { resolution, decisionId } = await authenticateCaller(
       options.authenticator,
-      toBuiltView({ headers: request.headers, sourceIp: request.ip, method: request.method, path: request.url.split('?')[0] ?? '/' }),
+      callerView(request.raw, options.trustedProxies),
       startedNs,
     );
     if (decisionId) reply.header(DECISION_ID_HEADER, decisionId);

@@ -7,9 +7,10 @@ import type { Duplex } from 'node:stream';
 import { specifiedRules, validate, NoSchemaIntrospectionCustomRule, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { TrustedProxies } from '@authtrail/authentication';
 import type { QueryRunnerLike } from '@authtrail/read-model';
 import { type Caller, type CallerAuthenticator, authenticateCaller } from '../auth/caller';
-import { toBuiltView } from '../auth/request-view';
+import { callerView } from '../auth/request-view';
 import type { GraphqlContext } from '../context';
 import { createLoaders } from '../loaders';
 import type { GraphqlServices } from '../services';
@@ -20,6 +21,7 @@ export interface GraphqlWsOptions {
   readonly schema: GraphQLSchema;
   readonly db: QueryRunnerLike;
   readonly authenticator: CallerAuthenticator | null;
+  readonly trustedProxies: TrustedProxies;
   readonly services: GraphqlServices;
   readonly validationRules: readonly ValidationRule[];
   readonly introspection: boolean;
@@ -56,7 +58,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWs {
         const request = ctx.extra.request;
         const { resolution } = await authenticateCaller(
           options.authenticator,
-          toBuiltView({ headers: request.headers, extraHeaders, sourceIp: request.socket.remoteAddress, method: 'GET', path: options.path }),
+          callerView(request, options.trustedProxies, extraHeaders),
           process.hrtime.bigint(),
         );
         if (resolution.kind !== 'caller') return false;

@@ -8,7 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import type { CredentialFacts, Endpoint, ViewFacts } from './trail.oracle';
 
 export const PEER = '127.0.0.1';
-export type EndpointChoice = 'tokenreview-v1' | 'tokenreview-v1beta1' | 'selfsubjectreview' | 'authenticate' | 'forward-auth';
+export type EndpointChoice = 'tokenreview-v1' | 'tokenreview-v1beta1' | 'selfsubjectreview' | 'authenticate' | 'forward-auth' | 'graphql';
 
 export interface AuthenticateBodyPlan {
   readonly userAgent?: string;
@@ -51,9 +51,12 @@ export interface SentRequest {
 export interface Listeners {
   readonly http: string;
   readonly https: string;
+  /** graphql-api's listener (plain HTTP): its callers are decisions too (endpoint graphql). */
+  readonly graphql: string;
 }
 
 const SSR_PATH = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
+const GRAPHQL_PATH = '/graphql';
 const tokenReviewPath = (version: 'v1' | 'v1beta1') => `/apis/authentication.k8s.io/${version}/tokenreviews`;
 
 function urlPathOf(plan: RequestPlan): string {
@@ -69,6 +72,8 @@ function urlPathOf(plan: RequestPlan): string {
       return `/v1/authenticate${query}`;
     case 'forward-auth':
       return `/v1/forward-auth${plan.ownPathSuffix !== undefined ? `/${plan.ownPathSuffix}` : ''}${query}`;
+    case 'graphql':
+      return GRAPHQL_PATH + query;
   }
 }
 
@@ -99,6 +104,8 @@ function bodyOf(plan: RequestPlan): unknown {
     }
     case 'forward-auth':
       return undefined;
+    case 'graphql':
+      return { query: '{ __typename }' };
   }
 }
 
@@ -112,7 +119,7 @@ export function send(plan: RequestPlan, listeners: Listeners): Promise<SentReque
     headers['content-length'] = String(payload.length);
   }
   // Credentials travel in the HTTP headers except for TokenReview (body) and /v1/authenticate (body).
-  if (plan.credential?.authorization && (plan.endpoint === 'selfsubjectreview' || plan.endpoint === 'forward-auth')) headers['authorization'] = plan.credential.authorization;
+  if (plan.credential?.authorization && carriesOwnCredential(plan.endpoint)) headers['authorization'] = plan.credential.authorization;
   if (plan.userAgentHeader !== undefined) headers['user-agent'] = plan.userAgentHeader;
   if (plan.forwardedFor !== undefined) headers['x-forwarded-for'] = plan.forwardedFor;
   if (plan.forwardedProto !== undefined) headers['x-forwarded-proto'] = plan.forwardedProto;
@@ -120,7 +127,7 @@ export function send(plan: RequestPlan, listeners: Listeners): Promise<SentReque
   if (plan.forwardedMethod !== undefined) headers['x-forwarded-method'] = plan.forwardedMethod;
   const method = plan.endpoint === 'forward-auth' ? 'GET' : 'POST';
   const presentCertificate = plan.transport === 'https' && plan.credential?.certificate && (plan.endpoint === 'selfsubjectreview' || plan.endpoint === 'forward-auth');
-  const base = new URL(plan.transport === 'https' ? listeners.https : listeners.http);
+  const base = new URL(plan.endpoint === 'graphql' ? listeners.graphql : plan.transport === 'https' ? listeners.https : listeners.http);
   const options = {
     host: base.hostname,
     port: base.port,
@@ -157,6 +164,11 @@ export function send(plan: RequestPlan, listeners: Listeners): Promise<SentReque
   });
 }
 
+/** Endpoints where the caller's own credentials travel in its HTTP headers. */
+function carriesOwnCredential(endpoint: EndpointChoice): boolean {
+  return endpoint === 'selfsubjectreview' || endpoint === 'forward-auth' || endpoint === 'graphql';
+}
+
 function decisionIdOf(headers: IncomingHttpHeaders): string | undefined {
   const value = headers['x-authtrail-decision-id'];
   return typeof value === 'string' ? value : undefined;
@@ -168,7 +180,9 @@ function messageOf(plan: RequestPlan, status: number, body: Record<string, unkno
     return reviewStatus?.authenticated ? undefined : reviewStatus?.error;
   }
   if (status === 200 || status === 201) return undefined;
-  return typeof body['message'] === 'string' ? body['message'] : undefined;
+  // GraphQL refusals answer in GraphQL's error shape.
+  const error = plan.endpoint === 'graphql' ? (body['errors'] as { message?: unknown }[] | undefined)?.[0] : body;
+  return typeof error?.['message'] === 'string' ? error['message'] : undefined;
 }
 
 // ---- what the service sees of a sent request ------------------------------------------------
@@ -251,6 +265,9 @@ export function viewOf(plan: RequestPlan): ViewFacts {
       return { ...base, endpoint, sourceIp: viaProxies, forwardedFor: hops, ...(userAgent !== undefined ? { userAgent } : {}), method: 'POST', path: tokenReviewPath(plan.endpoint === 'tokenreview-v1' ? 'v1' : 'v1beta1'), tls: hopTls };
     case 'selfsubjectreview':
       return { ...base, endpoint, sourceIp: viaProxies, forwardedFor: hops, ...(userAgent !== undefined ? { userAgent } : {}), method: 'POST', path: SSR_PATH, tls: tlsViaProxy };
+    // The API's callers by the same rules as SelfSubjectReview, on graphql-api's plain-HTTP port.
+    case 'graphql':
+      return { ...base, endpoint, sourceIp: viaProxies, forwardedFor: hops, ...(userAgent !== undefined ? { userAgent } : {}), method: 'POST', path: GRAPHQL_PATH, tls: tlsViaProxy };
     case 'forward-auth': {
       const own = plan.ownPathSuffix !== undefined ? `/${plan.ownPathSuffix}` : '/v1/forward-auth';
       const uri = plan.forwardedUri !== undefined ? httpTrim(plan.forwardedUri) : own;

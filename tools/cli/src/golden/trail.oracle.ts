@@ -30,7 +30,7 @@ export interface CredentialFacts {
   readonly claimed?: { readonly name: string; readonly clear: boolean };
 }
 
-export type Endpoint = 'tokenreview' | 'selfsubjectreview' | 'authenticate' | 'forward-auth';
+export type Endpoint = 'tokenreview' | 'selfsubjectreview' | 'authenticate' | 'forward-auth' | 'graphql';
 
 /** The request as the service sees it, derived from what was sent (see golden-requests.ts). */
 export interface ViewFacts {
@@ -83,8 +83,12 @@ interface ChainResult {
   readonly attempts: ExpectedDecision['attempts'];
 }
 
-/** firstMatch: first authenticated wins; else the first specific rejection, else the first `unknown_token`; anonymous only when all abstained. */
-export function chainOracle(credential: CredentialFacts | undefined, path: string): ChainResult {
+/**
+ * firstMatch: first authenticated wins; else the first specific rejection, else the first
+ * `unknown_token`; anonymous only when all abstained — and never for the API's callers, whose
+ * chain has no anonymous strategy.
+ */
+export function chainOracle(credential: CredentialFacts | undefined, path: string, anonymous = true): ChainResult {
   const attempts: { strategy: string; outcome: string; reason: string | null }[] = [];
   let firstRejected: { strategy: string; reason: string } | undefined;
   let firstSpecific: { strategy: string; reason: string } | undefined;
@@ -100,6 +104,7 @@ export function chainOracle(credential: CredentialFacts | undefined, path: strin
   }
   const decided = firstSpecific ?? firstRejected;
   if (decided) return { outcome: 'rejected', reason: decided.reason, strategy: decided.strategy, attempts };
+  if (!anonymous) return { outcome: 'no_credentials', reason: 'no_credentials', attempts };
   if (anonymousAllowed(path)) {
     attempts.push({ strategy: 'anonymous', outcome: 'authenticated', reason: 'ok' });
     return { outcome: 'anonymous', reason: 'ok', strategy: 'anonymous', attempts };
@@ -117,6 +122,7 @@ export function anonymousAllowed(rawPath: string): boolean {
 }
 
 export interface OracleContext {
+  /** authn's producer instance; the API's callers are recorded by `graphql-api@<instance>`. */
   readonly instance: string;
   readonly fingerprints: FingerprintOracle;
 }
@@ -148,7 +154,7 @@ export function expectedDecision(id: string, credential: CredentialFacts | undef
     // (the empty policy), a body refused before evaluation records none.
     policyVersion: view.refused ? null : 0,
     policyEffects: [],
-    instance: context.instance,
+    instance: view.endpoint === 'graphql' ? `graphql-api@${context.instance}` : context.instance,
   };
   const none = { strategy: null, username: null, usernameClaimed: false, uid: null, groups: [], credentialFingerprint: null, credentialType: null, credentialPublicId: null, claimedUsernameHash: null };
 
@@ -156,7 +162,7 @@ export function expectedDecision(id: string, credential: CredentialFacts | undef
     return { ...common, ...none, decision: 'DENY', httpStatus: view.refused.httpStatus, reason: 'bad_request', message, attempts: [], normalizedFields: normalizer.result() };
   }
   const presented = view.credentialPresented ? credential : undefined;
-  const chain = chainOracle(presented, view.path);
+  const chain = chainOracle(presented, view.path, view.endpoint !== 'graphql');
   const fingerprint = presented?.fingerprintSecret !== undefined ? context.fingerprints.credential(presented.fingerprintSecret) : null;
   const credentialFields = presented && chain.outcome !== 'no_credentials' && chain.outcome !== 'anonymous'
     ? { credentialFingerprint: fingerprint, credentialType: presented.credentialType ?? null, credentialPublicId: presented.publicId ?? null }

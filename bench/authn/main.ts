@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { loadConfig } from '@authtrail/config';
-import { createInProcessBus, createKafkaBus } from '@authtrail/event-bus';
+import { createKafkaBus } from '@authtrail/event-bus';
 import { TOPICS, createEventIdFactory, decisionEvent, eventSource, toBusRecord } from '@authtrail/events';
 import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
 import { boundServiceAccountClaims, rsaKeyPair, signJwt, startKafkaBroker, waitForKafka, type RunningKafkaBroker } from '@authtrail/testing';
@@ -132,10 +132,10 @@ async function main(): Promise<void> {
   const discard = { publish: async () => ((discarded += 1), { dropped: false }), flush: async () => undefined, close: async () => undefined, stats: () => ({ published: discarded, acknowledged: 0, buffered: 0, spooled: 0, spoolBytes: 0, dropped: 0 }) };
   const noKafkaAuthn: RunningAuthn = await startAuthn(configFor('no-kafka', '10s'), { publisher: discard, logger, registry });
   // The cached instance again, under a ten-rule policy (none of which refuses the bench user):
-  // its control state comes from an in-process control topic seeded from policy.file.
+  // its control state comes from the broker's control topic, seeded from policy.file (the seed
+  // is applied once it comes back from the topic: versions are compare-and-set).
   writeFileSync(join(dir, 'ten-rules.yaml'), TEN_RULE_POLICY);
-  const controlBus = createInProcessBus();
-  const policyAuthn: RunningAuthn = await startAuthn(configFor('with-policy', '10s', 'ten-rules.yaml'), { publisher: bus.publisher, subscriber: controlBus.subscriber, logger, registry });
+  const policyAuthn: RunningAuthn = await startAuthn(configFor('with-policy', '10s', 'ten-rules.yaml'), { publisher: bus.publisher, subscriber: bus.subscriber, logger, registry });
   while ((await fetch(`${policyAuthn.http.url}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 50));
 
   // The baseline: bare fastify handlers doing the same HTTP work (JSON in, JSON out / headers out).
@@ -233,7 +233,6 @@ async function main(): Promise<void> {
   await uncachedAuthn.close();
   await noKafkaAuthn.close();
   await policyAuthn.close();
-  await controlBus.close();
   await bare.close();
   await bus.close();
   if (broker) await broker.destroy();

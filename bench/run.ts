@@ -1,5 +1,6 @@
 // `npm run bench [area …]`: runs every benchmark under bench/<area>/main.ts (or the named ones)
 // one after another, each in its own process so one's broker or heap does not skew the next.
+// The soak (30 minutes) runs only when named: `npm run bench soak`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -17,9 +18,11 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
+const ON_DEMAND = ['soak'];
+const chosen = requested.length > 0 ? requested : available.filter((name) => !ON_DEMAND.includes(name));
 let failed = 0;
-for (const [index, name] of (requested.length > 0 ? requested : available).entries()) {
-  console.log(`\n### bench ${index + 1}/${requested.length || available.length}: ${name}`);
+for (const [index, name] of chosen.entries()) {
+  console.log(`\n### bench ${index + 1}/${chosen.length}: ${name}`);
   const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(benchDir, name, 'main.ts')], { stdio: 'inherit' });
   if (run.status !== 0) {
     failed += 1;

@@ -11,8 +11,21 @@
 //   `authn.cache`; requests with no credential bypass it (anonymous depends on the path); given
 //   the fingerprint function, entries keep the credential's fingerprint, never its secret;
 // - anonymous: last, only when `authn.anonymous.enabled` (or an `anonymous` item is listed).
+// - `authn.authenticationConfiguration` (kube-apiserver's --authentication-config file): its jwt[]
+//   authenticators after the listed strategies (one `oidc` strategy, reloaded on change), its
+//   `anonymous` section as the anonymous strategy (exclusive with authn.anonymous, as in kube).
 import type { AuthnConfig, StrategyConfigEntry } from '@authtrail/config';
-import { cached, firstMatch, withGroups, type CacheStats, type ChainStrategy, type Strategy, type StrategyDeps } from '@authtrail/strategies';
+import {
+  cached,
+  firstMatch,
+  startAuthenticationConfiguration,
+  withGroups,
+  type AuthenticationConfigurationController,
+  type CacheStats,
+  type ChainStrategy,
+  type Strategy,
+  type StrategyDeps,
+} from '@authtrail/strategies';
 
 /** What the chain needs from `libs/strategies`' registry (injected so tests and `npm start` can pass their own). */
 export interface StrategyRegistry {
@@ -24,6 +37,8 @@ export interface ComposedChain {
   /** A basic-auth strategy is configured (401s offer `WWW-Authenticate: Basic`). */
   readonly basicAuth: boolean;
   readonly strategyIds: readonly string[];
+  /** The AuthenticationConfiguration file in force (`authn.authenticationConfiguration`), for its reload metrics. */
+  readonly authenticationConfiguration?: AuthenticationConfigurationController;
   cacheStats(): CacheStats;
   close(): Promise<void>;
 }
@@ -41,11 +56,23 @@ export async function composeChain(authn: AuthnConfig, registry: StrategyRegistr
   const { fingerprint, candidates, path = 'authn.strategies' } = options;
   const created: Strategy[] = [];
   let anonymous: Strategy | undefined;
+  let kube: AuthenticationConfigurationController | undefined;
   try {
     for (const [index, entry] of authn.strategies.entries()) {
       const strategy = await registry.createStrategy(entry, deps, `${path}[${index}]`);
       if (entry.id === 'anonymous') anonymous = strategy;
       else created.push(strategy);
+    }
+    if (authn.authenticationConfiguration) {
+      kube = await startAuthenticationConfiguration({
+        ...deps,
+        file: authn.authenticationConfiguration,
+        anonymousConfiguredElsewhere: anonymous !== undefined || authn.anonymous.enabled || authn.anonymous.paths !== undefined,
+        // kube: a JWT authenticator may not claim a service-account issuer.
+        disallowedIssuers: authn.strategies.filter((s) => s.id === 'service-account').flatMap((s) => (Array.isArray(s['issuers']) ? (s['issuers'] as string[]) : [])),
+      });
+      created.push(kube.jwt); // its close() stops the file watch
+      anonymous ??= kube.anonymous;
     }
     if (!anonymous && authn.anonymous.enabled) {
       const entry = { id: 'anonymous' as const, ...(authn.anonymous.paths ? { paths: [...authn.anonymous.paths] } : {}) };
@@ -67,6 +94,7 @@ export async function composeChain(authn: AuthnConfig, registry: StrategyRegistr
     chain,
     basicAuth: authn.strategies.some((s) => s.id === 'basic-auth'),
     strategyIds: [...created.map((s) => s.id), ...(anonymous ? [anonymous.id] : [])],
+    ...(kube ? { authenticationConfiguration: kube } : {}),
     cacheStats: () => chain.stats(),
     close: () => chain.close?.() ?? Promise.resolve(),
   };

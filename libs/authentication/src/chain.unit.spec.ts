@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AuthnConfig, StrategyConfigEntry } from '@authtrail/config';
 import type { AuthOutcome, RequestView, Strategy } from '@authtrail/strategies';
 import { composeChain, type StrategyRegistry } from './chain';
@@ -93,5 +96,41 @@ describe('composeChain', () => {
     };
     await expect(composeChain(authn([{ id: 'static-token' }, { id: 'oidc' }]), registry, {})).rejects.toThrow('cannot start');
     expect(closed).toEqual(['static-token']);
+  });
+});
+
+describe('composeChain with authn.authenticationConfiguration (kube-apiserver --authentication-config)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'authtrail-chain-kube-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const HEAD = 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\n';
+
+  it('the file\'s jwt authenticators come after the listed strategies, its anonymous section is the anonymous strategy', async () => {
+    const path = file('ok.yaml', `${HEAD}jwt:\n- issuer: { url: "https://idp.example", audiences: [a] }\n  claimMappings: { username: { claim: sub, prefix: "" } }\nanonymous:\n  enabled: true\n  conditions: [{ path: /livez }]\n`);
+    const composed = await composeChain({ ...authn([{ id: 'static-token', answers: {} }]), authenticationConfiguration: path }, fakeRegistry([]), {});
+    try {
+      expect(composed.strategyIds).toEqual(['static-token', 'oidc', 'anonymous']);
+      expect(composed.authenticationConfiguration?.status().jwtAuthenticators).toBe(1);
+      expect((await composed.chain.authenticateWithTrace(view(undefined, '/livez'))).outcome).toMatchObject({ kind: 'authenticated', user: { username: 'system:anonymous' } });
+      expect((await composed.chain.authenticateWithTrace(view(undefined, '/api'))).outcome).toMatchObject({ kind: 'rejected', reason: 'no_credentials' });
+    } finally {
+      await composed.close();
+    }
+  });
+
+  it('a file kube-apiserver would refuse fails the start with its messages; anonymous may not be configured twice', async () => {
+    const bad = file('bad.yaml', `${HEAD}jwt:\n- issuer: { url: "http://idp.example", audiences: [a] }\n  claimMappings: { username: { claim: sub, prefix: "" } }\n`);
+    await expect(composeChain({ ...authn([]), authenticationConfiguration: bad }, fakeRegistry([]), {})).rejects.toThrow('jwt[0].issuer.url: Invalid value: "http://idp.example": URL scheme must be https');
+    const anonymous = file('anonymous.yaml', `${HEAD}anonymous: { enabled: true }\n`);
+    await expect(composeChain({ ...authn([], true), authenticationConfiguration: anonymous }, fakeRegistry([]), {})).rejects.toThrow('anonymous: Forbidden: authn.anonymous cannot be set');
+  });
+
+  it('a service-account issuer is not accepted as a JWT authenticator issuer', async () => {
+    const path = file('sa.yaml', `${HEAD}jwt:\n- issuer: { url: "https://kubernetes.default.svc", audiences: [a] }\n  claimMappings: { username: { claim: sub, prefix: "" } }\n`);
+    await expect(composeChain({ ...authn([{ id: 'service-account', issuers: ['https://kubernetes.default.svc'] }]), authenticationConfiguration: path }, fakeRegistry([]), {})).rejects.toThrow('URL must not overlap with disallowed issuers');
   });
 });

@@ -110,6 +110,8 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
         method: view.method,
         path: view.path,
         tls: view.tls,
+        // Who sent the request (hop and proxies): recorded only, the chain never sees it.
+        ...(built.caller ? { caller: built.caller } : {}),
       };
       if (built.problem) {
         const result: DecisionResult = { decision: 'deny', httpStatus: 401, reason: built.problem.reason, message: built.problem.message, attempts: [] };
@@ -126,7 +128,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       const { outcome } = traced;
       // The policy hook and the event both need the fingerprint: one HMAC per configured key,
       // none when the cache already stored it.
-      const presented = outcome.kind === 'authenticated' || outcome.kind === 'rejected' ? outcome.credential : undefined;
+      const presented = outcome.kind === 'abstained' ? undefined : outcome.credential;
       const credential = presented ? fingerprinted(presented, deps.fingerprint, deps.candidates) : undefined;
       const verdict = await deps.policy.evaluate({
         endpoint,

@@ -7,7 +7,7 @@
 //   x-env:  environment variable that overrides the key; x-envKind says how it is parsed
 //   x-path: a file or folder path, resolved against the config file's folder
 //   format: duration → `10s`, `1m`, `5m`, `1h`, `90d` (milliseconds in the typed config)
-//   x-minDuration: the smallest duration a `duration` key accepts (validated by the loader)
+//   x-minDuration / x-maxDuration: the bounds of a `duration` key (validated by the loader)
 import { DURATION_PATTERN } from './duration';
 
 export const STRATEGY_IDS = ['static-token', 'bootstrap-token', 'basic-auth', 'x509', 'service-account', 'oidc', 'anonymous'] as const;
@@ -81,6 +81,10 @@ export const configSchema = {
             },
           },
         },
+        authenticationConfiguration: {
+          type: 'string', minLength: 1, 'x-path': true, 'x-env': 'AUTHTRAIL_AUTHENTICATION_CONFIG', 'x-envKind': 'string',
+          description: 'kube-apiserver\'s `--authentication-config` file (`apiserver.config.k8s.io/v1` or `v1beta1` `AuthenticationConfiguration`), accepted as-is: its `jwt[]` authenticators join the chain after `strategies`, its `anonymous` section replaces `authn.anonymous` (set only one). Validated at boot with kube-apiserver\'s messages, reloaded on change (docs/strategies.md).',
+        },
         cache: {
           type: 'object', additionalProperties: false, default: {}, description: 'Decision cache keyed by HMAC of the credential.',
           properties: {
@@ -130,6 +134,18 @@ export const configSchema = {
         heartbeatInterval: {
           ...duration('30s', 'How often authn publishes its producer status (`running`, last sequence, drops) on the control topic; at least 1s.'),
           'x-minDuration': '1s',
+        },
+        inProcess: {
+          type: 'object', additionalProperties: false, default: {}, description: 'The embedded in-process bus (no `events.kafka`): retention and group commit (docs/event-bus.md).',
+          properties: {
+            retainRecords: { type: 'integer', minimum: 0, default: 10000, description: 'Newest events kept per partition beyond what the projector and siem-exporter still need to read, in memory and on disk; older disk segments are deleted.' },
+            segmentBytes: { type: 'integer', minimum: 1048576, default: 67108864, description: 'Size at which the on-disk event log starts a new segment file (retention deletes whole segments).' },
+            commitInterval: {
+              ...duration('5ms', 'Group commit: events collect this long, then are written and fsynced together, off the request. buffered mode loses at most this group in a crash; strict answers after its fsync.'),
+              'x-minDuration': '1ms',
+              'x-maxDuration': '1s',
+            },
+          },
         },
       },
     },

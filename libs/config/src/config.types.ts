@@ -31,6 +31,8 @@ export interface AuthnConfig {
    */
   readonly clientCertificateProxies?: readonly string[];
   readonly anonymous: { readonly enabled: boolean; readonly paths?: readonly string[] };
+  /** kube-apiserver's AuthenticationConfiguration file (absolute path): JWT authenticators and anonymous, reloaded on change. */
+  readonly authenticationConfiguration?: string;
   readonly cache: { readonly successTTL: number; readonly failureTTL: number; readonly maxEntries: number };
   readonly strategies: readonly StrategyConfigEntry[];
   readonly limits: {
@@ -51,6 +53,8 @@ export interface EventsConfig {
   readonly strictTimeout: number;
   /** Milliseconds between producer status heartbeats (`running`) of authn. */
   readonly heartbeatInterval: number;
+  /** The embedded bus; `commitInterval` in milliseconds. */
+  readonly inProcess: { readonly retainRecords: number; readonly segmentBytes: number; readonly commitInterval: number };
 }
 
 export interface GraphqlConfig extends ListenerConfig {

@@ -59,26 +59,31 @@ interface SchemaNode {
   readonly 'x-path'?: boolean;
 }
 
-/** `x-minDuration: '1s'`: a duration key that must not be shorter (a 0 s heartbeat would spin). */
-const minDuration: FuncKeywordDefinition = {
-  keyword: 'x-minDuration',
-  type: 'string',
-  schemaType: 'string',
-  errors: true,
-  validate: function checkMinDuration(min: string, data: string): boolean {
-    const value = parseDuration(data);
-    const limit = parseDuration(min);
-    // A malformed value is the `duration` format's error, not this one.
-    if (!value.ok || !limit.ok || value.ms >= limit.ms) return true;
-    (checkMinDuration as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: 'x-minDuration', message: `must be at least ${min}`, params: { limit: min } }];
-    return false;
-  },
-};
+/** `x-minDuration: '1s'` / `x-maxDuration: '1s'`: bounds of a duration key (a 0 s heartbeat would spin). */
+function durationBound(keyword: 'x-minDuration' | 'x-maxDuration'): FuncKeywordDefinition {
+  const within = keyword === 'x-minDuration' ? (value: number, limit: number) => value >= limit : (value: number, limit: number) => value <= limit;
+  return {
+    keyword,
+    type: 'string',
+    schemaType: 'string',
+    errors: true,
+    validate: function checkDurationBound(bound: string, data: string): boolean {
+      const value = parseDuration(data);
+      const limit = parseDuration(bound);
+      // A malformed value is the `duration` format's error, not this one.
+      if (!value.ok || !limit.ok || within(value.ms, limit.ms)) return true;
+      const message = `must be at ${keyword === 'x-minDuration' ? 'least' : 'most'} ${bound}`;
+      (checkDurationBound as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword, message, params: { limit: bound } }];
+      return false;
+    },
+  };
+}
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strictTypes: false, allowUnionTypes: true });
 ajv.addVocabulary(['x-env', 'x-envKind', 'x-path']);
 ajv.addFormat('duration', { type: 'string', validate: (s: string) => parseDuration(s).ok });
-ajv.addKeyword(minDuration);
+ajv.addKeyword(durationBound('x-minDuration'));
+ajv.addKeyword(durationBound('x-maxDuration'));
 ajv.addFormat('cidr', { type: 'string', validate: isCidr });
 ajv.addFormat('base64key', { type: 'string', validate: (s: string) => decodeFingerprintSecret(s) !== undefined });
 const validateSchema = ajv.compile(configSchema);

@@ -25,6 +25,9 @@ describe('loadConfig: bad configs are refused with the key path and the file', (
     { name: 'an unknown events mode fails', yaml: 'events:\n  mode: sometimes\n', error: '/etc/authtrail.yaml: events.mode: must be one of: buffered, strict' },
     { name: 'a heartbeat interval of 0 fails (it would spin)', yaml: 'events:\n  heartbeatInterval: 0s\n', error: '/etc/authtrail.yaml: events.heartbeatInterval: must be at least 1s' },
     { name: 'a heartbeat interval below a second fails', yaml: 'events:\n  heartbeatInterval: 500ms\n', error: '/etc/authtrail.yaml: events.heartbeatInterval: must be at least 1s' },
+    { name: 'an in-process commit interval above a second fails (a whole group would wait that long)', yaml: 'events:\n  inProcess:\n    commitInterval: 2s\n', error: '/etc/authtrail.yaml: events.inProcess.commitInterval: must be at most 1s' },
+    { name: 'an in-process commit interval of 0 fails (it would spin)', yaml: 'events:\n  inProcess:\n    commitInterval: "0"\n', error: '/etc/authtrail.yaml: events.inProcess.commitInterval: must be at least 1ms' },
+    { name: 'an in-process segment below 1 MiB fails', yaml: 'events:\n  inProcess:\n    segmentBytes: 4096\n', error: '/etc/authtrail.yaml: events.inProcess.segmentBytes: must be >= 1048576' },
     { name: 'a heartbeat interval that is not a duration gets the duration message only', yaml: 'events:\n  heartbeatInterval: often\n', error: '/etc/authtrail.yaml: events.heartbeatInterval: must match duration like 10s' },
     { name: 'a broker without a port fails', yaml: 'events:\n  kafka:\n    brokers: [localhost]\n', error: '/etc/authtrail.yaml: events.kafka.brokers[0]: must be host:port' },
     { name: 'an unknown strategy id fails', yaml: 'authn:\n  strategies:\n    - id: ldap\n', error: '/etc/authtrail.yaml: authn.strategies[0].id: must be one of: static-token, bootstrap-token, basic-auth, x509, service-account, oidc, anonymous' },
@@ -104,6 +107,7 @@ describe('loadConfig: defaults, environment and paths', () => {
     expect(config.authn.anonymous.enabled).toBe(false);
     expect(config.events.mode).toBe('buffered');
     expect(config.events.heartbeatInterval).toBe(30_000);
+    expect(config.events.inProcess).toEqual({ retainRecords: 10_000, segmentBytes: 64 * 1024 * 1024, commitInterval: 5 });
     expect(config.events.kafka).toBeUndefined();
     expect(config.graphql).toMatchObject({ port: 4000, adminGroups: ['authtrail:admins'], viewerGroups: ['authtrail:viewers'], introspection: false, playground: true });
     expect(config.fingerprint.keys).toEqual([]);
@@ -141,6 +145,16 @@ describe('loadConfig: defaults, environment and paths', () => {
     expect(config.authn.https).toMatchObject({ certFile: '/etc/tls/s.crt', keyFile: '/abs/s.key', port: 8443 });
     expect(config.authn.strategies[0]).toEqual({ id: 'static-token', tokenFile: '/etc/tokens.csv' });
     expect(config.authn.strategies[1]).toEqual({ id: 'service-account', keyFiles: ['/etc/sa.pub', '/k/b.pub'], issuers: ['https://kubernetes.default.svc'] });
+  });
+
+  it('authn.authenticationConfiguration (kube-apiserver --authentication-config) is a path, absent by default, overridable by AUTHTRAIL_AUTHENTICATION_CONFIG', () => {
+    const fromFile = load('authn:\n  authenticationConfiguration: kube/authentication-config.yaml\n');
+    expect(fromFile.ok && fromFile.config.authn.authenticationConfiguration).toBe('/etc/kube/authentication-config.yaml');
+    const fromEnv = load('authn: {}\n', { AUTHTRAIL_AUTHENTICATION_CONFIG: '/srv/authn-config.yaml' });
+    expect(fromEnv.ok && fromEnv.config.authn.authenticationConfiguration).toBe('/srv/authn-config.yaml');
+    const absent = load('');
+    expect(absent.ok && absent.config.authn.authenticationConfiguration).toBeUndefined();
+    expect(load('authn:\n  authenticationConfiguration: ""\n')).toMatchObject({ ok: false, errors: ['/etc/authtrail.yaml: authn.authenticationConfiguration: must NOT have fewer than 1 characters'] });
   });
 
   it('environment variables override the file', () => {

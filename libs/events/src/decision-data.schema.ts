@@ -77,18 +77,49 @@ const credential = {
   additionalProperties: false,
 } as const;
 
+const ipAddress = { anyOf: [{ type: 'string', format: 'ipv4' }, { type: 'string', format: 'ipv6' }] } as const;
+
+const caller = {
+  description: 'Who sent the request to authtrail (not who was authenticated): the TLS client certificate of the connection, when it is not the credential judged, and the trusted proxy chain.',
+  type: 'object',
+  properties: {
+    certificate: {
+      type: 'object',
+      required: ['subject', 'issuer', 'serial', 'sha256', 'verified'],
+      properties: {
+        subject: string,
+        issuer: string,
+        serial: nonEmptyString,
+        sha256: { description: 'SHA-256 of the DER certificate (public, not a secret).', type: 'string', pattern: '^[0-9a-f]{64}$' },
+        verified: { description: "The TLS handshake verified the chain against the listener's CA list; false: the subject is only claimed.", type: 'boolean' },
+      },
+      additionalProperties: false,
+    },
+    proxies: {
+      description: 'Trusted proxies between the client (sourceIp) and authtrail: nearest the client first, the peer of authtrail last.',
+      type: 'array',
+      items: ipAddress,
+      minItems: 1,
+      maxItems: 32,
+    },
+  },
+  minProperties: 1,
+  additionalProperties: false,
+} as const;
+
 const request = {
   type: 'object',
   required: ['endpoint'],
   properties: {
     endpoint: { enum: ['tokenreview', 'selfsubjectreview', 'authenticate', 'forward-auth', 'graphql'] },
-    sourceIp: { anyOf: [{ type: 'string', format: 'ipv4' }, { type: 'string', format: 'ipv6' }] },
+    sourceIp: ipAddress,
     // As received: a proxy may put anything there ("unknown", obfuscated ids), so no format.
     forwardedFor: stringList,
     userAgent: string,
     method: string,
     path: string,
     tls: { type: 'boolean' },
+    caller,
   },
   additionalProperties: false,
 } as const;

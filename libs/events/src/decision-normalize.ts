@@ -33,6 +33,7 @@ export const NORMALIZATION_LIMITS = {
   /** Every other string. */
   string: 1024,
   'request.forwardedFor': 32,
+  'request.caller.proxies': 32,
   /** Every other list: groups, audiences, each extra's values, attempts, policy effects. */
   list: 1000,
   /** Keys of `user.extra`. */
@@ -78,6 +79,11 @@ export const NORMALIZED_FIELDS = [
   'request.userAgent',
   'request.method',
   'request.path',
+  'request.caller.certificate.subject',
+  'request.caller.certificate.issuer',
+  'request.caller.certificate.serial',
+  'request.caller.certificate.sha256',
+  'request.caller.proxies',
   'policy.effects',
 ] as const;
 export type NormalizedFieldName = (typeof NORMALIZED_FIELDS)[number];
@@ -162,6 +168,7 @@ type User = NonNullable<DecisionData['user']>;
 type Extra = User['extra'];
 type Credential = NonNullable<DecisionData['credential']>;
 type Request = DecisionData['request'];
+type Caller = NonNullable<Request['caller']>;
 type Policy = NonNullable<DecisionData['policy']>;
 type Effect = Policy['effects'][number];
 
@@ -238,6 +245,7 @@ const REQUEST_TEXT: readonly TextMember[] = [
   ['method', 'request.method'],
   ['path', 'request.path', NORMALIZATION_LIMITS['request.path']],
 ];
+const CALLER_CERTIFICATE_TEXT: readonly TextMember[] = (['subject', 'issuer', 'serial', 'sha256'] as const).map((key) => [key, `request.caller.certificate.${key}`] as const);
 const DATA_TEXT: readonly TextMember[] = [
   ['decision', 'decision'],
   ['reason', 'reason'],
@@ -264,8 +272,15 @@ function credential(c: Credential): Credential {
 }
 
 function request(r: Request): Request {
-  const draft = put(r, textMembers(r, REQUEST_TEXT, undefined), 'forwardedFor', texts(r.forwardedFor, 'request.forwardedFor', NORMALIZATION_LIMITS['request.forwardedFor']));
+  let draft = put(r, textMembers(r, REQUEST_TEXT, undefined), 'forwardedFor', texts(r.forwardedFor, 'request.forwardedFor', NORMALIZATION_LIMITS['request.forwardedFor']));
+  if (r.caller !== undefined) draft = put(r, draft, 'caller', caller(r.caller));
   return (draft ?? r) as Request;
+}
+
+function caller(c: Caller): Caller {
+  let draft = put(c, undefined, 'proxies', texts(c.proxies, 'request.caller.proxies', NORMALIZATION_LIMITS['request.caller.proxies']));
+  if (c.certificate !== undefined) draft = put(c, draft, 'certificate', textMembers(c.certificate, CALLER_CERTIFICATE_TEXT, undefined) ?? c.certificate);
+  return (draft ?? c) as Caller;
 }
 
 function policy(p: Policy): Policy {

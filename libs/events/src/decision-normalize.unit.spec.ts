@@ -28,8 +28,8 @@ function forbiddenUnits(value: string): number[] {
 const codePoints = (value: string): number => [...value].length;
 
 const STRING_LIMITS: Readonly<Record<string, number>> = { 'request.path': 2048, 'request.userAgent': 512, message: 512 };
-const LIST_LIMITS: Readonly<Record<string, number>> = { 'request.forwardedFor': 32 };
-const LIST_FIELDS = new Set(['attempts', 'user.groups', 'user.extra', 'credential.audiences', 'request.forwardedFor', 'policy.effects']);
+const LIST_LIMITS: Readonly<Record<string, number>> = { 'request.forwardedFor': 32, 'request.caller.proxies': 32 };
+const LIST_FIELDS = new Set(['attempts', 'user.groups', 'user.extra', 'credential.audiences', 'request.forwardedFor', 'request.caller.proxies', 'policy.effects']);
 
 /** What `normalized` must say for `data`: every string walked, lists and maps cut first. */
 function expectedNormalized(data: DecisionData): NormalizedField[] {
@@ -108,6 +108,9 @@ describe('normalizeDecisionData', () => {
     ['a lone surrogate in a strategy name of an attempt is reported as attempts', { ...base, attempts: [{ strategy: 'basic\udfff', outcome: 'rejected' }] }, (d) => d.attempts[0]?.strategy, `basic${FFFD}`, [{ field: 'attempts', action: 'replaced' }]],
     ['a policy effect message with a NUL is reported as policy.effects', { ...base, policy: { version: 1, effects: [{ rule: 'r', effect: 'warn', message: 'm\u0000' }] } }, (d) => d.policy?.effects[0]?.message, `m${FFFD}`, [{ field: 'policy.effects', action: 'replaced' }]],
     ['a certificate subject with a newline is replaced', { ...base, credential: { type: 'x509', x509: { serial: '01', subject: 'CN=a\nO=b', issuer: 'CN=ca', notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z', sha256: 'ab'.repeat(32) } } }, (d) => d.credential?.x509?.subject, `CN=a${FFFD}O=b`, [{ field: 'credential.x509.subject', action: 'replaced' }]],
+    ['a webhook caller\'s certificate subject with a bidi override is replaced and marked under request.caller', withRequest({ caller: { certificate: { subject: 'CN=kube\u202eapiserver', issuer: 'CN=ca', serial: '0A', sha256: 'cd'.repeat(32), verified: true } } }), (d) => d.request.caller, { certificate: { subject: `CN=kube${FFFD}apiserver`, issuer: 'CN=ca', serial: '0A', sha256: 'cd'.repeat(32), verified: true } }, [{ field: 'request.caller.certificate.subject', action: 'replaced' }]],
+    ['a webhook caller\'s issuer over 1024 code points is cut, its proxies kept', withRequest({ caller: { certificate: { subject: 'CN=a', issuer: `CN=${'i'.repeat(2000)}`, serial: '01', sha256: 'cd'.repeat(32), verified: false }, proxies: ['10.0.0.1', '10.0.0.2'] } }), (d) => [d.request.caller?.certificate?.issuer.length, d.request.caller?.proxies], [1024, ['10.0.0.1', '10.0.0.2']], [{ field: 'request.caller.certificate.issuer', action: 'truncated' }]],
+    ['40 caller proxies keep the first 32', withRequest({ caller: { proxies: Array.from({ length: 40 }, (_, i) => `10.1.0.${i}`) } }), (d) => d.request.caller?.proxies, Array.from({ length: 32 }, (_, i) => `10.1.0.${i}`), [{ field: 'request.caller.proxies', action: 'truncated' }]],
     ['entries already on the input are kept and merged with new ones', { ...base, message: 'a\u0000', normalized: [{ field: 'request.path', action: 'truncated' }] }, (d) => d.message, `a${FFFD}`, [{ field: 'message', action: 'replaced' }, { field: 'request.path', action: 'truncated' }]],
   ];
 

@@ -92,6 +92,36 @@ export interface DecisionRequest {
   readonly method?: string;
   readonly path?: string;
   readonly tls?: boolean;
+  /** Who sent the request to authtrail, as opposed to who was authenticated; absent when nothing is known beyond `sourceIp`. */
+  readonly caller?: DecisionCaller;
+}
+
+/**
+ * The caller of a request: the client certificate of the TLS connection it came over (when that
+ * certificate is not the credential being judged: a TokenReview's caller is kube-apiserver, whose
+ * certificate says nothing about the token's user), and the trusted proxies it passed through.
+ * Never an identity for the decision: `user` comes only from the credential.
+ */
+export interface DecisionCaller {
+  readonly certificate?: CallerCertificate;
+  /** Trusted proxies (addresses) between the client (`sourceIp`) and authtrail: nearest the client first, authtrail's peer last. */
+  readonly proxies?: readonly string[];
+}
+
+/** The leaf of the caller's TLS client certificate chain, as presented in the handshake. */
+export interface CallerCertificate {
+  /** RFC 2253-like, RDNs joined by `, ` (as `credential.x509.subject`). */
+  readonly subject: string;
+  readonly issuer: string;
+  /** Upper-case hex, as `X509Certificate.serialNumber` prints it. */
+  readonly serial: string;
+  /** SHA-256 of the DER certificate, lower-case hex (public, not a secret). */
+  readonly sha256: string;
+  /**
+   * The TLS handshake verified the chain against the listener's CA list (`authn.https.clientCAFile`).
+   * False: the subject is only what the caller claims (any client can present a self-signed certificate).
+   */
+  readonly verified: boolean;
 }
 
 export interface PolicyEffect {

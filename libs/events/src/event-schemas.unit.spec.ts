@@ -18,6 +18,7 @@ import {
 } from './testdata/event.arbitraries';
 
 const BOOT = '019acea0-1f3b-7abc-8def-0123456789ab';
+const CALLER_CERTIFICATE = { subject: 'CN=kube-apiserver-webhook-client, O=kube-master', issuer: 'CN=cluster CA', serial: '5E2F01', sha256: 'ef'.repeat(32), verified: true };
 
 const SCHEMA_DIR = join(__dirname, '..', 'schemas');
 const fileText = (schema: object) => `${JSON.stringify(schema, null, 2)}\n`;
@@ -71,6 +72,12 @@ describe('decision data schema', () => {
     ['a boot that is not a UUIDv7 is invalid', { ...DENIED_DECISION, boot: 'pod-7-1' }, '/data/boot must match pattern "^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"'],
     ['a negative drop count is invalid', { ...DENIED_DECISION, dropped: -1 }, '/data/dropped must be >= 0'],
     ['a normalisation mark for a field the builder does not normalise is invalid', { ...DENIED_DECISION, normalized: [{ field: 'password', action: 'replaced' }] }, '/data/normalized/0/field must be equal to one of the allowed values'],
+    ['a TokenReview with its caller (certificate and trusted proxies) is valid', { ...ALLOWED_DECISION, request: { ...ALLOWED_DECISION.request, caller: { certificate: CALLER_CERTIFICATE, proxies: ['10.0.0.9', '2001:db8::2'] } } }, undefined],
+    ['an empty caller is invalid (absent when nothing is known)', { ...ALLOWED_DECISION, request: { ...ALLOWED_DECISION.request, caller: {} } }, '/data/request/caller must NOT have fewer than 1 properties'],
+    ['a caller cannot carry a user (the user comes only from the credential)', { ...ALLOWED_DECISION, request: { ...ALLOWED_DECISION.request, caller: { certificate: CALLER_CERTIFICATE, user: { username: 'kube-apiserver' } } } }, '/data/request/caller must NOT have additional properties'],
+    ['a caller certificate without its verification flag is invalid', { ...ALLOWED_DECISION, request: { ...ALLOWED_DECISION.request, caller: { certificate: { ...CALLER_CERTIFICATE, verified: undefined } } } }, "/data/request/caller/certificate must have required property 'verified'"],
+    ['a caller certificate hash in upper case is invalid (lower-case hex like the producers write)', { ...ALLOWED_DECISION, request: { ...ALLOWED_DECISION.request, caller: { certificate: { ...CALLER_CERTIFICATE, sha256: 'AB'.repeat(32) } } } }, '/data/request/caller/certificate/sha256 must match pattern "^[0-9a-f]{64}$"'],
+    ['a proxy that is not an address is invalid', { ...ALLOWED_DECISION, request: { ...ALLOWED_DECISION.request, caller: { proxies: ['proxy.example'] } } }, '/data/request/caller/proxies/0 must match a schema in anyOf'],
     ['a normalisation mark with an unknown action is invalid', { ...DENIED_DECISION, normalized: [{ field: 'message', action: 'removed' }] }, '/data/normalized/0/action must be equal to one of the allowed values'],
   ];
   it.each(cases)('%s', (_sentence, data, detail) => {

@@ -8,6 +8,7 @@ import { CreateReadModels1764374400000 } from './migrations/1764374400000-Create
 import { StoreDecisionPayloadAsJson1795910400000 } from './migrations/1795910400000-StoreDecisionPayloadAsJson';
 import { AddProducerBootsAndUsernameHashes1796515200000 } from './migrations/1796515200000-AddProducerBootsAndUsernameHashes';
 import { OrderControlEventsAndLifts1797120000000 } from './migrations/1797120000000-OrderControlEventsAndLifts';
+import { AddDecisionCaller1797724800000 } from './migrations/1797724800000-AddDecisionCaller';
 
 /** Every migration, oldest first. New ones are appended, never edited once released. */
 const MIGRATIONS = [
@@ -15,6 +16,7 @@ const MIGRATIONS = [
   StoreDecisionPayloadAsJson1795910400000,
   AddProducerBootsAndUsernameHashes1796515200000,
   OrderControlEventsAndLifts1797120000000,
+  AddDecisionCaller1797724800000,
 ];
 
 export interface DataSourceOptions {

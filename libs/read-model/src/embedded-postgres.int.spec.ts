@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,4 +21,27 @@ describe('startEmbeddedPostgres', () => {
     const second = JSON.parse((await run(tsx, [child, dataDir], { timeout: 60_000 })).stdout.trim());
     expect(second.boots).toBe(2);
   }, 120_000);
+
+  it('refuses a second authtrail on the same dataDir, and after the owner was SIGKILLed the next start takes over the cluster it left running', async () => {
+    // node itself (not the tsx launcher) so that the SIGKILL hits the process that owns the cluster.
+    const holder = spawn(process.execPath, ['--import', 'tsx', child, dataDir, 'hold'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    try {
+      const held = await new Promise<{ boots: number }>((resolve, reject) => {
+        let out = '';
+        holder.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes('\n')) resolve(JSON.parse(out.trim()));
+        });
+        holder.once('exit', (code) => reject(new Error(`holder exited with ${code}`)));
+      });
+      expect(held.boots).toBe(3);
+      await expect(run(tsx, [child, dataDir], { timeout: 60_000 })).rejects.toMatchObject({ stderr: expect.stringContaining('which is still running (one authtrail per data directory)') });
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    await exited;
+    const after = JSON.parse((await run(tsx, [child, dataDir], { timeout: 90_000 })).stdout.trim());
+    expect(after.boots).toBe(4);
+  }, 240_000);
 });

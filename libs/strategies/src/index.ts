@@ -21,3 +21,11 @@ export { create as createAnonymousStrategy, type AnonymousConfig, ANONYMOUS_USER
 export { create as createServiceAccountStrategy, type ServiceAccountConfig, type ServiceAccountDeps, ServiceAccountConfigError, LEGACY_SERVICE_ACCOUNT_ISSUER, serviceAccountUsername } from './service-account';
 export { create as createOidcStrategy, type OidcConfig, type OidcDeps, OidcConfigError } from './oidc';
 export { ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from './jwt/jwt-algorithms';
+// kube-apiserver's AuthenticationConfiguration file (authn.authenticationConfiguration): JWT authenticators + anonymous, reloaded on change
+export {
+  startAuthenticationConfiguration,
+  registerAuthenticationConfigurationMetrics,
+  AuthenticationConfigurationError,
+  type AuthenticationConfigurationController,
+  type AuthenticationConfigurationOptions,
+} from './kube-authentication-config';

@@ -120,7 +120,13 @@ export type AuthOutcome =
        */
       readonly typedUsername?: string;
     }
-  | { readonly kind: 'errored'; readonly reason: ReasonCode; readonly message: string };
+  | {
+      readonly kind: 'errored';
+      readonly reason: ReasonCode;
+      readonly message: string;
+      /** The credential another strategy described, when a chain's error decided (first-match.ts). */
+      readonly credential?: CredentialDescription;
+    };
 
 export interface Strategy {
   /** Strategy id as in DESIGN §3.2 (`static-token`, `oidc`, ...); a chain may hold two of one id. */

@@ -50,7 +50,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const urls = ['/apis/authentication.k8s.io/v1/tokenreviews', '/apis/authentication.k8s.io/v1beta1/tokenreviews', '/apis/authentication.k8s.io/v1/selfsubjectreviews', '/v1/authenticate', '/v1/forward-auth', '/v1/forward-auth/public/x'];
+const urls = ['/apis/authentication.k8s.io/v1/tokenreviews', '/apis/authentication.k8s.io/v1beta1/tokenreviews', '/apis/authentication.k8s.io/v1/selfsubjectreviews', '/apis/authentication.k8s.io/v1beta1/selfsubjectreviews', '/apis/authentication.k8s.io/v1alpha1/selfsubjectreviews', '/v1/authenticate', '/v1/forward-auth', '/v1/forward-auth/public/x'];
 const headerValueArb = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.constantFrom('Bearer ', 'Basic ', 'Basic !!!', 'Bearer a.b.c', 'Bearer eyJhbGciOiJub25lIn0.e30.', `Bearer ${ALICE_TOKEN}`, 'Basic Ym9iOnBsYWludGV4dC1wdw==', 'Bearer abcdef.0123456789abcdef'),
@@ -69,7 +69,7 @@ describe('fuzz: bodies and headers', () => {
       fc.asyncProperty(
         fc.constantFrom(...urls),
         fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
-        fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', ''),
+        fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', 'application/vnd.kubernetes.protobuf', ''),
         jsonish,
         fc.dictionary(fc.constantFrom('authorization', 'x-forwarded-for', 'x-forwarded-uri', 'x-forwarded-method', 'x-forwarded-proto', 'ssl-client-cert', 'x-forwarded-client-cert', 'x-forwarded-tls-client-cert', 'user-agent', 'x-original-uri'), headerValueArb),
         fc.constantFrom('127.0.0.1', '192.0.2.10'),

@@ -8,8 +8,9 @@ import { createEventIdFactory, type ReasonCode } from '@authtrail/events';
 import type { Publisher } from '@authtrail/event-bus';
 import './http/fastify-augment';
 import { createDecisionService, noopPolicyHook, startProducerBoot, type AuthChain, type DecisionProducer, type DecisionService, type PolicyHook } from '@authtrail/authentication';
-import { hopOf } from './http/hop';
+import { hopOf, readClientCertificatesOn } from './http/hop';
 import { DECISION_ID_HEADER } from './http/reply-headers';
+import { KubeProtobufError } from './http/kube-protobuf';
 import { createTrustedProxies, normalizeAddress, resolveClientAddress, splitForwardedFor, stripQuery } from '@authtrail/authentication';
 import { lazyChildLoggerFactory } from './observability/lazy-child-logger';
 import { createAuthnMetrics, type AuthnMetrics, type CacheCounters } from './observability/metrics';
@@ -54,7 +55,10 @@ export interface AppDeps {
 
 export interface AuthnApp extends FastifyInstance {
   readonly authnMetrics: AuthnMetrics;
-  /** An HTTPS server serving this same app (client certificates requested, not required). */
+  /**
+   * An HTTPS server serving this same app. With `requestCert: true` each connection's certificate
+   * chain is read once, on its first request.
+   */
   createHttpsServer(options: HttpsServerOptions): HttpsServer;
 }
 
@@ -135,7 +139,10 @@ export function buildApp(deps: AppDeps): AuthnApp {
     authnMetrics: metrics,
     createHttpsServer(options: HttpsServerOptions): HttpsServer {
       if (!handler) throw new Error('the app has no request handler yet');
-      return applyTimeouts(createHttpsServer({ ...serverOptions, ...options }, handler));
+      const server = applyTimeouts(createHttpsServer({ ...serverOptions, ...options }, handler));
+      // The rule is in http/hop.ts: only these connections' certificates are ever read.
+      if (options.requestCert === true) readClientCertificatesOn(server);
+      return server;
     },
   });
 }
@@ -202,6 +209,9 @@ export function classify(error: FastifyError): { status: number; reason: ReasonC
       return { status: 400, reason: 'bad_request', message: 'request body is not valid JSON' };
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { status: 400, reason: 'bad_request', message: 'content-length does not match the body' };
+    case KubeProtobufError.code:
+      // Written by the envelope parser from byte offsets only (http/kube-protobuf.ts): no body bytes.
+      return { status: 400, reason: 'bad_request', message: error.message.slice(0, 300) };
     default:
       break;
   }

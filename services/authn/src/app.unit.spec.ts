@@ -27,13 +27,13 @@ describe('TokenReview', () => {
     expect(publisher.records).toHaveLength(2);
   });
 
-  it('an unknown token is HTTP 200 with authenticated false and status.error, and one deny event', async () => {
+  it('an unknown token is HTTP 200 with authenticated false and no status.error (a definitive no), and one deny event with the reason', async () => {
     const { app, publisher } = testApp();
     const res = await app.inject(tokenReview('nope-token'));
     expect(res.statusCode).toBe(200);
-    expect(res.json().status).toEqual({ authenticated: false, error: 'token not recognised' });
+    expect(res.json().status).toEqual({ authenticated: false });
     const [event] = publisher.events();
-    expect(event?.data).toMatchObject({ decision: 'deny', httpStatus: 401, reason: 'unknown_token', strategy: 'static-token', credential: { type: 'static-token', fingerprint: fingerprint('nope-token') } });
+    expect(event?.data).toMatchObject({ decision: 'deny', httpStatus: 401, reason: 'unknown_token', message: 'token not recognised', strategy: 'static-token', credential: { type: 'static-token', fingerprint: fingerprint('nope-token') } });
     expect(event?.data.attempts).toEqual([{ strategy: 'static-token', outcome: 'rejected', reason: 'unknown_token' }, { strategy: 'basic-auth', outcome: 'abstained' }, { strategy: 'x509', outcome: 'abstained' }]);
     expect(publisher.records[0]?.value.toString()).not.toContain('nope-token');
   });
@@ -44,7 +44,7 @@ describe('TokenReview', () => {
     ['an oversized body is a 413', { method: 'POST', url: '/apis/authentication.k8s.io/v1/tokenreviews', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ spec: { token: 'x'.repeat(70_000) } }) }, 413],
     ['a body without spec is a 400', { method: 'POST', url: '/apis/authentication.k8s.io/v1/tokenreviews', payload: { kind: 'TokenReview' } }, 400],
     ['a token that is not a string is a 400', { method: 'POST', url: '/apis/authentication.k8s.io/v1/tokenreviews', payload: { spec: { token: 42 } } }, 400],
-    ['a v1beta1 body on the v1 path is a 400', { method: 'POST', url: '/apis/authentication.k8s.io/v1/tokenreviews', payload: { apiVersion: 'authentication.k8s.io/v1beta1', spec: { token: 'a' } } }, 400],
+    ['a body of an unknown version is a 400', { method: 'POST', url: '/apis/authentication.k8s.io/v1/tokenreviews', payload: { apiVersion: 'authentication.k8s.io/v2', spec: { token: 'a' } } }, 400],
     ['an empty JSON body is a 400', { method: 'POST', url: '/apis/authentication.k8s.io/v1/tokenreviews', headers: { 'content-type': 'application/json' }, payload: '' }, 400],
   ];
   it.each(bad)('%s, with a JSON error, a decision id and exactly one bad_request event', async (_name, request, status) => {

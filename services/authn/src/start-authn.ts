@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server as HttpsServer } from 'node:https';
 import type { AuthtrailConfig } from '@authtrail/config';
 import { startAuthentication, type AuthenticationRootDeps } from '@authtrail/authentication';
+import { registerAuthenticationConfigurationMetrics } from '@authtrail/strategies';
 import { buildApp, type AuthnApp } from './app';
 
 /** The composition root's inputs (publisher, subscriber, registry, logger, test overrides) plus readiness. */
@@ -63,6 +64,9 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
     cacheStats: () => composed.cacheStats(),
   });
 
+  // kube-apiserver's reload metrics of authn.authenticationConfiguration (apiserver_authentication_config_controller_*).
+  if (composed.authenticationConfiguration) registerAuthenticationConfigurationMetrics(app.authnMetrics.registry, composed.authenticationConfiguration, instance);
+
   // Before listening: a `lost` report about the previous boot goes out even if this start fails.
   await root.announce();
   let httpsServer: HttpsServer | undefined;
@@ -74,8 +78,11 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
         cert: readFileSync(tlsListener.certFile),
         key: readFileSync(tlsListener.keyFile),
         ...(tlsListener.clientCAFile ? { ca: readFileSync(tlsListener.clientCAFile) } : {}),
-        // Ask for a client certificate, do not require or verify it here: the x509 strategy
-        // verifies chains itself, and bearer-token clients must still be able to connect.
+        // Ask for a client certificate, do not require it: the x509 strategy verifies chains
+        // itself, and bearer-token clients must still be able to connect. Each connection's
+        // certificate is read once (http/hop.ts): the x509 strategy's credential, or the
+        // decision's `request.caller` (kube-apiserver calling TokenReview); `clientCAFile` also
+        // decides the caller certificate's `verified` (socket.authorized).
         requestCert: true,
         rejectUnauthorized: false,
         minVersion: 'TLSv1.2',

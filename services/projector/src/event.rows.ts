@@ -46,6 +46,8 @@ export function toDecisionRow(event: DecisionEvent): DecisionRow {
     sourceIp: inetOrNull(d.request.sourceIp),
     userAgent: d.request.userAgent ?? null,
     endpoint: d.request.endpoint ?? null,
+    // Who called (a TokenReview's kube-apiserver), never the user: that is `username`.
+    callerSubject: d.request.caller?.certificate?.subject ?? null,
     credentialFingerprint: d.credential?.fingerprint ?? null,
     credentialType: d.credential?.type ?? null,
     policyVersion: d.policy?.version ?? null,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decisionEvent, eventSource } from '@authtrail/events';
+import { decisionEvent, eventSource, type DecisionData } from '@authtrail/events';
 import { DENIED_DECISION } from '../testdata/decision.fixtures';
 import { canonicalTime, toDecisionRow } from './event.rows';
 
@@ -32,10 +32,17 @@ describe('toDecisionRow', () => {
   const event = (data: typeof DENIED_DECISION) =>
     decisionEvent({ id: '019acea0-1f3b-7abc-8def-000000000001', time: new Date('2026-11-29T10:15:30.123Z'), source: eventSource('authn', 'pod-7'), data });
 
-  it.each([
+  it.each<[string, DecisionData, Partial<ReturnType<typeof toDecisionRow>>]>([
     ['a clear claimed name is the username, marked claimed, with its hash', { ...DENIED_DECISION, claimedUsernameHash: hash }, { username: 'bob', claimed: true, claimedUsernameHash: hash }],
     ['a typed name stored only as a hash leaves the username empty', { ...DENIED_DECISION, claimedUsername: undefined, claimedUsernameHash: hash }, { username: null, claimed: false, claimedUsernameHash: hash }],
     ['the boot and sequence are columns', { ...DENIED_DECISION, boot, sequence: 4 }, { boot, sequence: 4, instance: 'pod-7' }],
+    [
+      'the caller certificate subject is a column of its own; the username stays the credential’s',
+      { ...DENIED_DECISION, request: { endpoint: 'tokenreview', caller: { certificate: { subject: 'O=kube-master, CN=kube-apiserver', issuer: 'CN=ca', serial: '01', sha256: 'cd'.repeat(32), verified: true }, proxies: ['10.0.0.1'] } } },
+      { callerSubject: 'O=kube-master, CN=kube-apiserver', username: 'bob', endpoint: 'tokenreview' },
+    ],
+    ['a caller known only by its proxies has no caller subject', { ...DENIED_DECISION, request: { endpoint: 'tokenreview', caller: { proxies: ['10.0.0.1'] } } }, { callerSubject: null }],
+    ['no caller, no caller subject', DENIED_DECISION, { callerSubject: null }],
   ])('%s', (_name, data, expected) => {
     expect(toDecisionRow(event(data))).toMatchObject(expected);
   });

@@ -102,6 +102,7 @@ describe('read-model queries over projected events', () => {
         method: 'POST',
         path: '/api/v1/things?x=1',
         tls: true,
+        caller: { certificate: { subject: 'O=edge, CN=gateway-1', issuer: 'CN=edge CA', serial: '0B', sha256: 'cd'.repeat(32), verified: true }, proxies: ['10.0.0.1'] },
       },
       policy: {
         version: 3,
@@ -150,9 +151,13 @@ describe('read-model queries over projected events', () => {
       boot: BOOT_1,
       sequence: 42,
       normalizedFields: [],
+      caller: { certificate: { subject: 'O=edge, CN=gateway-1', issuer: 'CN=edge CA', serial: '0B', sha256: 'cd'.repeat(32), verified: true }, proxies: ['10.0.0.1'] },
     });
     // The stored row keeps the whole CloudEvent.
     expect((await findDecision(db, event.id))?.payload).toEqual(JSON.parse(encodeEvent(event).toString()));
+    // The caller's subject is a column: the caller filter finds the decision by it.
+    expect((await findDecision(db, event.id))?.callerSubject).toBe('O=edge, CN=gateway-1');
+    expect((await findDecisions(db, { callerSubject: 'O=edge, CN=gateway-1' }, { first: 10 })).rows.map((d) => d.id)).toEqual([event.id]);
   });
 
   it('a request string the builder had to change reads back changed, with the change listed', async () => {

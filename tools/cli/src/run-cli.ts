@@ -37,7 +37,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`authtrail ${name}: ${error.message}\n`);
       return 2;
     }
-    io.stderr(`authtrail ${name}: ${(error as Error).message}\n`);
+    // Some libraries reject with a string or nothing at all: say so rather than print "undefined".
+    io.stderr(`authtrail ${name}: ${error instanceof Error ? error.message : `failed (${String(error)})`}\n`);
     return 1;
   }
 }

@@ -4,7 +4,7 @@
 // event; a typed username is only ever handed to `usernameHash`. Request strings are made safe
 // (and limited) by `decisionEvent()` in libs/events, the one normalisation every producer uses.
 import { isIP } from 'node:net';
-import { decisionEvent, eventSource, type DecisionCredential, type DecisionData, type DecisionEvent, type DecisionRequest, type PolicyEffect, type ReasonCode } from '@authtrail/events';
+import { decisionEvent, eventSource, type DecisionCaller, type DecisionCredential, type DecisionData, type DecisionEvent, type DecisionRequest, type PolicyEffect, type ReasonCode } from '@authtrail/events';
 import type { Attempt, CredentialDescription, UserInfo } from '@authtrail/strategies';
 
 /** What the service decided, before it becomes an event. */
@@ -69,6 +69,7 @@ export function toDecisionEvent(result: DecisionResult, request: DecisionRequest
       ...(request.method !== undefined ? { method: request.method } : {}),
       ...(request.path !== undefined ? { path: request.path } : {}),
       ...(request.tls !== undefined ? { tls: request.tls } : {}),
+      ...(request.caller ? callerOf(request.caller) : {}),
     },
     ...(result.policy ? { policy: { version: result.policy.version, effects: result.policy.effects.map((e) => ({ ...e })) } } : {}),
     ...(context.latencyMicros !== undefined ? { latencyMicros: Math.max(0, Math.round(context.latencyMicros)) } : {}),
@@ -103,6 +104,14 @@ function describeCredential(c: CredentialDescription, fingerprint: (secret: stri
         }
       : {}),
   };
+}
+
+/** `{ caller }` with its proxies limited to plain addresses (the field is typed ipv4/ipv6), or nothing when empty. */
+function callerOf(caller: DecisionCaller): { caller?: DecisionCaller } {
+  const proxies = caller.proxies?.filter((p) => isIP(p) !== 0 && !p.includes('%')) ?? [];
+  const certificate = caller.certificate ? { ...caller.certificate } : undefined;
+  if (!certificate && proxies.length === 0) return {};
+  return { caller: { ...(certificate ? { certificate } : {}), ...(proxies.length > 0 ? { proxies } : {}) } };
 }
 
 function validDate(d: Date | undefined): d is Date {

@@ -93,6 +93,21 @@ describe('toDecisionEvent', () => {
     expect('dropped' in toDecisionEvent(result, request, { ...context, boot, dropped: 0 }).data).toBe(false);
   });
 
+  it('the webhook caller goes on the request: its certificate facts and its proxies; the user stays the credential’s', () => {
+    const certificate = { subject: 'O=kube-master, CN=kube-apiserver', issuer: 'CN=cluster CA', serial: '5E2F01', sha256: 'cd'.repeat(32), verified: true };
+    const result: DecisionResult = { decision: 'allow', httpStatus: 200, reason: 'ok', strategy: 'static-token', attempts: [], user: { username: 'alice', groups: [], extra: {} } };
+    const event = toDecisionEvent(result, { endpoint: 'tokenreview', sourceIp: '198.51.100.4', caller: { certificate, proxies: ['10.0.0.7', '10.0.0.1'] } }, context);
+    expect(event.data.request).toEqual({ endpoint: 'tokenreview', sourceIp: '198.51.100.4', caller: { certificate, proxies: ['10.0.0.7', '10.0.0.1'] } });
+    expect(event.data.user?.username).toBe('alice');
+    expect(decodeEvent(JSON.stringify(event))).toMatchObject({ ok: true });
+  });
+
+  it('caller proxies that are not plain addresses are left out, and a caller left empty is no caller', () => {
+    const result: DecisionResult = { decision: 'deny', httpStatus: 401, reason: 'no_credentials', attempts: [] };
+    expect(toDecisionEvent(result, { endpoint: 'tokenreview', caller: { proxies: ['fe80::1%eth0', '10.0.0.1', 'proxy.example'] } }, context).data.request.caller).toEqual({ proxies: ['10.0.0.1'] });
+    expect('caller' in toDecisionEvent(result, { endpoint: 'tokenreview', caller: { proxies: ['fe80::1%eth0'] } }, context).data.request).toBe(false);
+  });
+
   it('request strings are normalised by the events library, not cut here: a 16 KiB user agent keeps 512 code points and is marked', () => {
     const event = toDecisionEvent({ decision: 'deny', httpStatus: 401, reason: 'no_credentials', attempts: [] }, { ...request, userAgent: `\u0000${'a'.repeat(16 * 1024)}` }, context);
     expect(event.data.request.userAgent).toBe(`\ufffd${'a'.repeat(511)}`);

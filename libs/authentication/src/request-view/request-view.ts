@@ -1,11 +1,11 @@
 // Builds the strategies' RequestView (DESIGN §3.1) for each endpoint of authn and for the API's
 // own callers (graphql-api uses `selfView`). Pure: the route hands in what the socket and the
 // request said; trust decisions are made here, in one place.
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import type { RequestView } from '@authtrail/strategies';
-import type { ReasonCode } from '@authtrail/events';
+import type { CallerCertificate, DecisionCaller, ReasonCode } from '@authtrail/events';
 import { readForwardedCertificates } from './forwarded-client-cert';
-import { normalizeAddress, resolveClientAddress, splitForwardedFor, type TrustedProxies } from './trusted-proxies';
+import { normalizeAddress, resolveClient, splitForwardedFor, type TrustedProxies } from './trusted-proxies';
 
 /** What arrived on the socket. */
 export interface IncomingHop {
@@ -16,6 +16,8 @@ export interface IncomingHop {
   readonly tls: boolean;
   /** Leaf first, from the TLS socket (empty on plain HTTP or when none was sent). */
   readonly peerCertificates: readonly X509Certificate[];
+  /** The TLS handshake verified `peerCertificates` against the listener's CA list (`socket.authorized`). */
+  readonly peerCertificatesVerified?: boolean;
 }
 
 export interface BuiltView {
@@ -24,6 +26,40 @@ export interface BuiltView {
   readonly forwardedFor: readonly string[];
   /** Set when something the caller sent is unusable: the decision is a 401 without asking strategies. */
   readonly problem?: { readonly reason: ReasonCode; readonly message: string };
+  /**
+   * Who sent the request (the event's `request.caller`): recorded, never shown to strategies, so
+   * it can never become the decision's user. Absent when nothing is known beyond the address.
+   */
+  readonly caller?: DecisionCaller;
+}
+
+/**
+ * The caller's side of a request. `certificate` is the leaf of the TLS connection's client chain
+ * when that certificate is NOT the credential under judgement: a TokenReview's (the token is) and
+ * a `/v1/authenticate` gateway's (the request is described in the body) always, forward-auth and
+ * SelfSubjectReview only when a `clientCertificateProxies` peer handed over a certificate header
+ * (the socket's certificate is then the proxy's own). `proxies` is the trusted chain the client
+ * address was resolved through.
+ */
+function callerOf(certificateHop: IncomingHop | undefined, proxies: readonly string[]): DecisionCaller | undefined {
+  const certificate = certificateHop ? callerCertificate(certificateHop) : undefined;
+  if (!certificate && proxies.length === 0) return undefined;
+  return { ...(certificate ? { certificate } : {}), ...(proxies.length > 0 ? { proxies } : {}) };
+}
+
+/** Per certificate object: hop.ts keeps one chain per connection, so this is computed once per connection. */
+const described = new WeakMap<X509Certificate, Omit<CallerCertificate, 'verified'>>();
+
+function callerCertificate(hop: IncomingHop): CallerCertificate | undefined {
+  const leaf = hop.peerCertificates[0];
+  if (!leaf) return undefined;
+  let facts = described.get(leaf);
+  if (!facts) {
+    // The same text as the x509 strategy's `credential.x509` (RDNs joined by ", ").
+    facts = { subject: leaf.subject.replaceAll('\n', ', '), issuer: leaf.issuer.replaceAll('\n', ', '), serial: leaf.serialNumber, sha256: createHash('sha256').update(leaf.raw).digest('hex') };
+    described.set(leaf, facts);
+  }
+  return { ...facts, verified: hop.peerCertificatesVerified === true };
 }
 
 /** Headers a proxy uses to hand over the client's certificate: consumed here, never shown to strategies. */
@@ -64,19 +100,25 @@ export function forwardAuthView(hop: IncomingHop, trusted: TrustedProxies): Buil
 
   let peerCertificates = hop.peerCertificates;
   let problem: BuiltView['problem'];
+  // A certificate proxy that hands over a certificate: the socket's own certificate is the proxy's.
+  let handedOver = false;
   if (trusted.forwardsCertificates(peer)) {
     const forwarded = readForwardedCertificates(hop.headers as Record<string, string | undefined>);
+    handedOver = forwarded.kind !== 'none';
     if (forwarded.kind === 'certificates') peerCertificates = forwarded.chain;
     else if (forwarded.kind === 'malformed') problem = { reason: 'malformed_credentials', message: forwarded.message };
   }
   const userAgent = headers['user-agent'];
+  const client = resolveClient(peer, forwardedFor, trusted);
+  const caller = callerOf(handedOver ? hop : undefined, client.proxies);
   return {
     forwardedFor,
     ...(problem ? { problem } : {}),
+    ...(caller ? { caller } : {}),
     view: {
       headers,
       peerCertificates,
-      sourceIp: resolveClientAddress(peer, forwardedFor, trusted),
+      sourceIp: client.address,
       method: (forwardedMethod ?? hop.method).toUpperCase(),
       path: stripQuery(forwardedUri ?? ownPath),
       ...(userAgent ? { userAgent } : {}),
@@ -86,17 +128,24 @@ export function forwardAuthView(hop: IncomingHop, trusted: TrustedProxies): Buil
   };
 }
 
-/** TokenReview: the credential is the token in the body; the peer is the API server. */
+/**
+ * TokenReview: the credential is the token in the body; the peer is the API server (or a proxy in
+ * front of it). Its client certificate is the caller's, recorded on the decision and never shown to
+ * the strategies: kube-apiserver's certificate must not authenticate the token's user.
+ */
 export function tokenReviewView(hop: IncomingHop, trusted: TrustedProxies, token: string, audiences: readonly string[]): BuiltView {
   const peer = peerOf(hop);
   const forwardedFor = trusted.isTrusted(peer) ? splitForwardedFor(header(hop, 'x-forwarded-for')) : [];
   const userAgent = header(hop, 'user-agent');
+  const client = resolveClient(peer, forwardedFor, trusted);
+  const caller = callerOf(hop, client.proxies);
   return {
     forwardedFor,
+    ...(caller ? { caller } : {}),
     view: {
       headers: token === '' ? {} : { authorization: `Bearer ${token}` },
       peerCertificates: [],
-      sourceIp: resolveClientAddress(peer, forwardedFor, trusted),
+      sourceIp: client.address,
       method: hop.method,
       path: stripQuery(hop.url),
       ...(userAgent ? { userAgent } : {}),
@@ -146,9 +195,13 @@ export function directView(hop: IncomingHop, trusted: TrustedProxies, body: Auth
   }
   const claimedIp = isTrusted ? normalizeAddress(body.sourceIp) : undefined;
   const userAgent = body.userAgent ?? headers['user-agent'];
+  // The gateway's own TLS certificate is the caller's (the user's comes in the body); a trusted
+  // gateway whose `sourceIp` is believed is the one proxy.
+  const caller = callerOf(hop, claimedIp !== undefined ? [peer] : []);
   return {
     forwardedFor: [],
     ...(problem ? { problem } : {}),
+    ...(caller ? { caller } : {}),
     view: {
       headers,
       peerCertificates,

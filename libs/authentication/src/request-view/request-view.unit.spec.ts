@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readForwardedCertificates } from './forwarded-client-cert';
 import { directView, forwardAuthView, tokenReviewView, type IncomingHop } from './request-view';
-import { createTrustedProxies, normalizeAddress, resolveClientAddress } from './trusted-proxies';
+import { createTrustedProxies, normalizeAddress, resolveClient, resolveClientAddress } from './trusted-proxies';
 
 const trusted = createTrustedProxies(['10.0.0.0/8', '::1/128']);
 const hop = (over: Partial<IncomingHop> = {}): IncomingHop => ({ peerAddress: '10.1.2.3', headers: {}, method: 'GET', url: '/v1/forward-auth', tls: false, peerCertificates: [], ...over });
@@ -134,6 +134,94 @@ describe('forwarded client certificates', () => {
       fc.property(fc.constantFrom('ssl-client-cert', 'x-forwarded-client-cert', 'x-forwarded-tls-client-cert'), fc.string({ maxLength: 300 }), (name, value) => {
         const parsed = readForwardedCertificates({ [name]: value });
         expect(['none', 'malformed', 'certificates']).toContain(parsed.kind);
+      }),
+    );
+  });
+});
+
+describe('the caller of a request (request.caller): recorded, never a credential', () => {
+  // kube-apiserver's webhook client certificate, made by the openssl CLI; self-signed, so its issuer is its subject.
+  const callerPem = (() => {
+    const dir = mkdtempSync(join(tmpdir(), 'caller-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/O=kube-master/CN=kube-apiserver-webhook-client', '-set_serial', '0x5E2F01', '-days', '1'], { stdio: 'ignore' });
+    const text = readFileSync(join(dir, 'c.pem'), 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+    return text;
+  })();
+  const janePem = (() => {
+    const dir = mkdtempSync(join(tmpdir(), 'caller-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=jane', '-days', '1'], { stdio: 'ignore' });
+    const text = readFileSync(join(dir, 'c.pem'), 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+    return text;
+  })();
+  const callerCert = new X509Certificate(callerPem);
+  const expectedCertificate = (verified: boolean) => ({
+    subject: 'O=kube-master, CN=kube-apiserver-webhook-client',
+    issuer: 'O=kube-master, CN=kube-apiserver-webhook-client',
+    serial: '5E2F01',
+    // The SHA-256 of the DER bytes of the PEM above.
+    sha256: createHash('sha256').update(Buffer.from(callerPem.replace(/-----[^-]+-----|\s/g, ''), 'base64')).digest('hex'),
+    verified,
+  });
+  // 10.0.0.0/8 may speak for clients; only 10.9.0.0/16 hands over client certificates.
+  const proxies = createTrustedProxies(['10.0.0.0/8'], ['10.9.0.0/16']);
+  const tokenReviewHop = (over: Partial<IncomingHop> = {}) => hop({ method: 'POST', url: '/apis/authentication.k8s.io/v1/tokenreviews', ...over });
+
+  it('TokenReview over mTLS: the certificate is the caller’s, verified as the handshake said; the strategies see only the token', () => {
+    const built = tokenReviewView(tokenReviewHop({ peerAddress: '192.0.2.10', tls: true, peerCertificates: [callerCert], peerCertificatesVerified: true }), proxies, 'the-token', []);
+    expect(built.caller).toEqual({ certificate: expectedCertificate(true) });
+    expect(built.view.peerCertificates).toEqual([]);
+    expect(built.view.headers).toEqual({ authorization: 'Bearer the-token' });
+    expect(built.view.sourceIp).toBe('192.0.2.10');
+  });
+
+  it('a certificate the handshake did not verify (or a hop that does not say) is recorded as unverified: its subject is only claimed', () => {
+    expect(tokenReviewView(tokenReviewHop({ tls: true, peerCertificates: [callerCert], peerCertificatesVerified: false }), proxies, 't', []).caller?.certificate?.verified).toBe(false);
+    expect(tokenReviewView(tokenReviewHop({ tls: true, peerCertificates: [callerCert] }), proxies, 't', []).caller?.certificate?.verified).toBe(false);
+  });
+
+  it.each([
+    ['two trusted proxies: both, nearest the client first, the peer last', '10.0.0.1', '198.51.100.4, 10.0.0.7', '198.51.100.4', { proxies: ['10.0.0.7', '10.0.0.1'] }],
+    ['one trusted proxy with the client behind it', '10.0.0.1', '198.51.100.4', '198.51.100.4', { proxies: ['10.0.0.1'] }],
+    ['an IPv4-mapped peer is recorded as IPv4', '::ffff:10.0.0.1', '198.51.100.4', '198.51.100.4', { proxies: ['10.0.0.1'] }],
+    ['a spoofed chain from an untrusted peer: no proxies, the peer is the client', '192.0.2.10', '198.51.100.4, 10.0.0.7', '192.0.2.10', undefined],
+    ['a trusted peer without X-Forwarded-For is itself the client, no proxy', '10.0.0.1', undefined, '10.0.0.1', undefined],
+    ['garbage in the chain: the chain is not believed, no proxies', '10.0.0.1', '198.51.100.4, not-an-address', '10.0.0.1', undefined],
+  ])('TokenReview over plain HTTP, %s', (_sentence, peerAddress, xff, sourceIp, caller) => {
+    const built = tokenReviewView(tokenReviewHop({ peerAddress, headers: xff ? { 'x-forwarded-for': xff } : {} }), proxies, 't', []);
+    expect(built.view.sourceIp).toBe(sourceIp);
+    expect(built.caller).toEqual(caller);
+  });
+
+  it('forward-auth over mTLS: the certificate is the credential (the strategies see it), not recorded as the caller', () => {
+    const built = forwardAuthView(hop({ peerAddress: '10.0.0.1', tls: true, peerCertificates: [callerCert], peerCertificatesVerified: true, headers: { 'x-forwarded-for': '198.51.100.4' } }), proxies);
+    expect(built.view.peerCertificates).toEqual([callerCert]);
+    expect(built.caller).toEqual({ proxies: ['10.0.0.1'] });
+  });
+
+  it('forward-auth from a certificate proxy that hands over the client’s certificate: the socket’s certificate is the proxy’s, recorded as the caller', () => {
+    const built = forwardAuthView(hop({ peerAddress: '10.9.0.5', tls: true, peerCertificates: [callerCert], peerCertificatesVerified: true, headers: { 'ssl-client-cert': encodeURIComponent(janePem) } }), proxies);
+    expect(built.view.peerCertificates.map((c) => c.subject)).toEqual(['CN=jane']);
+    expect(built.caller).toEqual({ certificate: expectedCertificate(true) });
+  });
+
+  it('/v1/authenticate over mTLS: the gateway’s certificate is the caller’s, the body’s certificate the credential; a believed sourceIp makes the gateway the proxy', () => {
+    const built = directView(hop({ peerAddress: '10.9.0.5', tls: true, peerCertificates: [callerCert], peerCertificatesVerified: false }), proxies, { headers: {}, clientCertificate: janePem, sourceIp: '198.51.100.4' });
+    expect(built.view.peerCertificates.map((c) => c.subject)).toEqual(['CN=jane']);
+    expect(built.view.sourceIp).toBe('198.51.100.4');
+    expect(built.caller).toEqual({ certificate: expectedCertificate(false), proxies: ['10.9.0.5'] });
+    expect(directView(hop({ peerAddress: '192.0.2.10' }), proxies, { headers: {}, sourceIp: '198.51.100.4' }).caller).toBeUndefined();
+  });
+
+  it('resolveClient agrees with resolveClientAddress; every recorded proxy is trusted and the last one is the peer (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('10.0.0.1', '192.0.2.1', '10.9.0.5'), fc.array(fc.oneof(fc.ipV4(), fc.constantFrom('10.0.0.7', '10.1.1.1'), fc.string({ maxLength: 12 })), { maxLength: 6 }), (peer, chain) => {
+        const client = resolveClient(peer, chain, proxies);
+        expect(client.address).toBe(resolveClientAddress(peer, chain, proxies));
+        for (const proxy of client.proxies) expect(proxies.isTrusted(proxy)).toBe(true);
+        if (client.proxies.length > 0) expect(client.proxies.at(-1)).toBe(peer);
+        else expect(client.address).toBe(peer);
       }),
     );
   });

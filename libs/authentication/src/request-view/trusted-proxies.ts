@@ -72,13 +72,31 @@ export function normalizeAddress(address: string | undefined): string | undefine
  * A peer that is not trusted is itself the client, whatever its headers say.
  */
 export function resolveClientAddress(peer: string, forwardedFor: readonly string[], trusted: TrustedProxies): string {
-  if (!trusted.isTrusted(peer)) return peer;
+  return resolveClient(peer, forwardedFor, trusted).address;
+}
+
+/** The client behind the proxies, and the trusted proxies between it and authtrail. */
+export interface ResolvedClient {
+  readonly address: string;
+  /**
+   * The trusted proxies the request passed, canonical addresses, nearest the client first and
+   * the peer last; empty when the peer itself is the client (untrusted peer, no or unusable
+   * X-Forwarded-For).
+   */
+  readonly proxies: readonly string[];
+}
+
+const NO_PROXIES: readonly string[] = Object.freeze([]);
+
+/** `resolveClientAddress`, with the trusted chain it walked through (the webhook caller's proxies). */
+export function resolveClient(peer: string, forwardedFor: readonly string[], trusted: TrustedProxies): ResolvedClient {
+  if (!trusted.isTrusted(peer)) return { address: peer, proxies: NO_PROXIES };
   for (let i = forwardedFor.length - 1; i >= 0; i--) {
     const hop = normalizeAddress(forwardedFor[i]);
-    if (hop === undefined) return peer; // garbage in the chain: stop believing it
-    if (!trusted.isTrusted(hop) || i === 0) return hop;
+    if (hop === undefined) return { address: peer, proxies: NO_PROXIES }; // garbage in the chain: stop believing it
+    if (!trusted.isTrusted(hop) || i === 0) return { address: hop, proxies: [...forwardedFor.slice(i + 1).map((h) => normalizeAddress(h) ?? h), peer] };
   }
-  return peer;
+  return { address: peer, proxies: NO_PROXIES };
 }
 
 /** `X-Forwarded-For: a, b` (possibly repeated and joined by Node) → `['a', 'b']`. */

@@ -1,31 +1,18 @@
 import { TOPICS } from '@authtrail/events';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ConsumedBatch, EventBus, SubscribeOptions } from '../bus.port';
 import { parseTestRecord, testRecord, testSecret } from '../testdata/test-records';
-import { createInProcessBus, DEFAULT_PERSISTED_TOPICS, type InProcessBusOptions } from './in-process-bus';
+import { inProcessBuses } from '../testdata/in-process-buses';
+import { DEFAULT_PERSISTED_TOPICS, type InProcessBusOptions } from './in-process-bus';
 
 const secret = testSecret();
 const CONTROL = 'authtrail.control.v1';
 const DECISIONS = 'authtrail.decisions.v1';
 
 describe('in-process bus', () => {
-  let dataDir: string;
-  const buses: EventBus[] = [];
-  beforeEach(() => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'in-process-bus-'));
-  });
-  afterEach(async () => {
-    await Promise.all(buses.splice(0).map((b) => b.close()));
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  function bus(options: InProcessBusOptions = {}): EventBus {
-    const created = createInProcessBus({ dataDir, topics: { [DECISIONS]: { partitions: 3 } }, ...options });
-    buses.push(created);
-    return created;
-  }
+  const buses = inProcessBuses({ topics: { [DECISIONS]: { partitions: 3 } } });
+  const bus = (options: InProcessBusOptions = {}): EventBus => buses.open(options);
   async function publish(b: EventBus, topic: string, from: number, to: number, key = (s: number) => `user-${s % 5}`): Promise<void> {
     for (let seq = from; seq < to; seq += 1) await b.publisher.publish(testRecord(topic, 'run', seq, key(seq), secret));
   }
@@ -273,8 +260,9 @@ describe('in-process bus', () => {
     const before = bus();
     await publish(before, CONTROL, 0, 2, () => 'policy');
     await before.close();
-    const [file] = readdirSync(path.join(dataDir, 'bus'));
-    appendFileSync(path.join(dataDir, 'bus', file), Buffer.from([0, 0, 1, 0, 1, 2]));
+    const segmentDir = path.join(buses.dataDir, 'bus', `${CONTROL}-0`);
+    const [file] = readdirSync(segmentDir);
+    appendFileSync(path.join(segmentDir, file), Buffer.from([0, 0, 1, 0, 1, 2]));
     const after = bus();
     expect((await collect(after, CONTROL)).map((r) => parseTestRecord(r.value).seq)).toEqual([0, 1]);
     await publish(after, CONTROL, 2, 3, () => 'policy');

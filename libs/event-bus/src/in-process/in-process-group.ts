@@ -5,6 +5,7 @@
 // subscribed to their topic, in join order.
 import { type BusLogger, errorName } from '../bus.logger';
 import type { SubscribeOptions } from '../bus.port';
+import type { CommittedOffsets } from './group-offsets';
 import type { InProcessTopics } from './in-process-topics';
 
 interface TopicPartition {
@@ -28,7 +29,6 @@ const key = ({ topic, partition }: TopicPartition): string => `${topic}\u0000${p
 
 export class InProcessGroup {
   private members: GroupMember[] = [];
-  private readonly committed = new Map<string, number>();
   private tail: Promise<unknown> = Promise.resolve();
   private looping = false;
   private wakeUp: (() => void) | undefined;
@@ -39,11 +39,28 @@ export class InProcessGroup {
   constructor(
     readonly id: string,
     private readonly topics: InProcessTopics,
+    /** Kept across restarts by group-offsets.ts; updated in place. */
+    private readonly committed: CommittedOffsets,
+    private readonly onCommit: () => void,
     private readonly logger: BusLogger,
   ) {}
 
   get size(): number {
     return this.members.length;
+  }
+
+  /**
+   * The oldest offset of the partition this group may still read: its committed offset, or a
+   * member's position behind it (resolveStartOffsets can go back); undefined when it does not read
+   * the partition. A member still waiting for its start offset may need anything: 0.
+   */
+  needs(topic: string, partition: number): number | undefined {
+    const k = key({ topic, partition });
+    const owner = this.members.find((m) => m.assigned.some((tp) => key(tp) === k));
+    const position = owner ? (owner.positions.get(k) ?? 0) : undefined;
+    const committed = this.committed.get(k);
+    if (position === undefined) return committed;
+    return committed === undefined ? position : Math.min(committed, position);
   }
 
   async join(member: GroupMember): Promise<void> {
@@ -187,6 +204,7 @@ export class InProcessGroup {
       const next = Number(records[records.length - 1].offset) + 1;
       member.positions.set(k, next);
       this.committed.set(k, next);
+      this.onCommit();
       return 'progressed';
     }
     return wait;

@@ -1,11 +1,12 @@
-// The topics of the in-process bus: partition logs, created on first use, and which of them are
-// persisted under dataDir.
+// The topics of the in-process bus: partition logs, created on first use, which of them are
+// persisted under dataDir, and their retention.
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { BusLogger } from '../bus.logger';
 import type { TopicSpec, TopicSpecs } from '../bus.port';
 import { PartitionLog } from './partition-log';
+import { SegmentLog } from './segment-log';
 
 /** Kafka's legal topic characters; persisted topics become file names, so this also guards paths. */
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -13,8 +14,12 @@ const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 export interface InProcessTopicsOptions {
   readonly dataDir?: string;
   readonly persistTopics: readonly string[];
+  /** Persisted topics whose segments retention never deletes (the control topic). */
+  readonly keepTopics: readonly string[];
   readonly topics: TopicSpecs;
+  readonly retainRecords: number;
   readonly maxRecordsPerPartition: number;
+  readonly segmentBytes: number;
   readonly logger: BusLogger;
 }
 
@@ -35,6 +40,20 @@ export class InProcessTopics {
       mkdirSync(dir, { recursive: true });
       for (const topic of options.persistTopics) if (readdirSync(dir).some((f) => f.startsWith(`${topic}-`))) this.ensure(topic);
     }
+  }
+
+  all(): IterableIterator<[string, PartitionLog[]]> {
+    return this.logs.entries();
+  }
+
+  /**
+   * Applies retention to every partition: `needs` says the oldest offset a consumer group still
+   * needs (Infinity: none). Returns the number of disk segments deleted.
+   */
+  retain(needs: (topic: string, partition: number) => number): number {
+    let deleted = 0;
+    for (const [topic, logs] of this.logs) for (const log of logs) deleted += log.retain(needs(topic, log.partition), !this.options.keepTopics.includes(topic));
+    return deleted;
   }
 
   /** Creates a topic that does not exist; an existing topic keeps its partitions. */
@@ -67,10 +86,12 @@ export class InProcessTopics {
   }
 
   private open(topic: string, partition: number): PartitionLog {
-    if (!this.isPersisted(topic)) return PartitionLog.inMemory(topic, partition, this.baseOffset, this.options.maxRecordsPerPartition);
-    const { log, repaired } = PartitionLog.persisted(topic, partition, path.join(this.dir(), `${topic}-${partition}.log`));
-    if (repaired) this.options.logger.warn({ topic, partition, damage: repaired }, 'cut a torn tail off a persisted topic file');
-    return log;
+    const limits = { retainRecords: this.options.retainRecords, maxRecords: this.options.maxRecordsPerPartition };
+    if (!this.isPersisted(topic)) return PartitionLog.inMemory(topic, partition, this.baseOffset, limits);
+    const name = `${topic}-${partition}`;
+    const disk = SegmentLog.open({ dir: path.join(this.dir(), name), topic, partition, segmentBytes: this.options.segmentBytes, legacyFile: path.join(this.dir(), `${name}.log`) });
+    for (const damage of disk.repaired) this.options.logger.warn({ topic, partition, damage }, 'cut a torn tail off a persisted topic segment');
+    return PartitionLog.persisted(topic, partition, disk, limits);
   }
 
   private isPersisted(topic: string): boolean {
@@ -79,7 +100,7 @@ export class InProcessTopics {
 
   private persistedPartitions(topic: string): number {
     if (!this.isPersisted(topic)) return 0;
-    const pattern = new RegExp(`^${topic.replace(/[.]/g, '\\.')}-(\\d+)\\.log$`);
+    const pattern = new RegExp(`^${topic.replace(/[.]/g, '\\.')}-(\\d+)(\\.log)?$`);
     const found = readdirSync(this.dir()).map((f) => pattern.exec(f)).filter((m) => m !== null);
     return found.length === 0 ? 0 : Math.max(...found.map((m) => Number(m[1]))) + 1;
   }

@@ -59,16 +59,29 @@ export function decodeFrames(buffer: Buffer): DecodeOutcome {
   const records: FramedRecord[] = [];
   let at = 0;
   while (at < buffer.length) {
-    const problem = frameProblem(buffer, at);
-    if (problem) return { kind: 'truncated', records, validBytes: at, reason: problem };
-    const payloadLength = buffer.readUInt32BE(at);
-    const payload = buffer.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + payloadLength);
-    const record = decodePayload(payload);
-    if (record === undefined) return { kind: 'truncated', records, validBytes: at, reason: 'malformed payload' };
-    records.push(record);
-    at += FRAME_HEADER_BYTES + payloadLength;
+    const frame = readFrameAt(buffer, at);
+    if (frame.kind === 'damaged') return { kind: 'truncated', records, validBytes: at, reason: frame.reason };
+    records.push(frame.record);
+    at = frame.next;
   }
   return { kind: 'complete', records, validBytes: at };
+}
+
+export type FrameAt = { readonly kind: 'frame'; readonly record: FramedRecord; readonly next: number } | { readonly kind: 'damaged'; readonly reason: string };
+
+/** The frame that starts at byte `at` (a reader of a file part; a frame cut by the buffer's end reads as torn). */
+export function readFrameAt(buffer: Buffer, at: number): FrameAt {
+  const problem = frameProblem(buffer, at);
+  if (problem) return { kind: 'damaged', reason: problem };
+  const payloadLength = buffer.readUInt32BE(at);
+  const record = decodePayload(buffer.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + payloadLength));
+  if (record === undefined) return { kind: 'damaged', reason: 'malformed payload' };
+  return { kind: 'frame', record, next: at + FRAME_HEADER_BYTES + payloadLength };
+}
+
+/** The whole length of the frame starting at `at` as its header says, or undefined when the header itself is cut. */
+export function frameLengthAt(buffer: Buffer, at: number): number | undefined {
+  return buffer.length - at < FRAME_HEADER_BYTES ? undefined : FRAME_HEADER_BYTES + buffer.readUInt32BE(at);
 }
 
 function frameProblem(buffer: Buffer, at: number): string | undefined {

@@ -40,6 +40,13 @@ interface TextKinds {
 
 const decisionRequired = ['decision', 'httpStatus', 'reason', 'attempts', 'request', 'instance', 'sequence'] as const;
 
+/** A webhook caller: its certificate (free text from `k`), its trusted proxies (addresses), or both; never empty. */
+function callerOf(k: TextKinds): fc.Arbitrary<NonNullable<DecisionData['request']['caller']>> {
+  const certificate = fc.record({ subject: k.text, issuer: k.text, serial: k.nonEmpty, sha256: hex64, verified: fc.boolean() });
+  const proxies = fc.array(fc.oneof(fc.ipV4(), fc.ipV6()), { minLength: 1, maxLength: 3 });
+  return fc.oneof(fc.record({ certificate }), fc.record({ proxies }), fc.record({ certificate, proxies }));
+}
+
 /** Valid decision data whose free-text fields come from `k`; fixed-vocabulary fields stay valid. */
 function decisionDataOf(k: TextKinds): fc.Arbitrary<DecisionData> {
   const user = fc.record({ username: k.nonEmpty, uid: k.text, groups: k.list, extra: k.extra }, { requiredKeys: ['username', 'groups', 'extra'] });
@@ -66,6 +73,7 @@ function decisionDataOf(k: TextKinds): fc.Arbitrary<DecisionData> {
       method: k.text,
       path: k.text,
       tls: fc.boolean(),
+      caller: callerOf(k),
     },
     { requiredKeys: ['endpoint'] },
   );

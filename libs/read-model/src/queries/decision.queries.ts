@@ -1,7 +1,7 @@
 // Read side of the `decision` table (DESIGN §5): one row per decision event, typed columns for
 // the filters and the whole CloudEvent in `payload`; the fields nobody filters on are read from
 // `payload.data`.
-import type { DecisionAttempt, NormalizedField, PolicyEffect } from '@authtrail/events';
+import type { DecisionAttempt, DecisionCaller, NormalizedField, PolicyEffect } from '@authtrail/events';
 import { DECISION_COLUMNS, type DecisionEntity } from '../entities/decision.entity';
 import { selectList } from '../table-sql';
 import { type KeysetPosition, type Page, type PageRequest, assertPageSize, toPage } from './keyset';
@@ -32,6 +32,8 @@ export interface DecisionQueryFilter {
   readonly credentialFingerprint?: string;
   readonly credentialTypes?: readonly string[];
   readonly endpoint?: string;
+  /** Exact subject of the caller's client certificate (`request.caller.certificate.subject`). */
+  readonly callerSubject?: string;
 }
 
 /** The typed columns a decision view shows as they are stored (entities/decision.entity.ts). */
@@ -55,6 +57,8 @@ export interface DecisionView extends Pick<DecisionEntity, DecisionColumnsShown>
   readonly latencyMicros: number | null;
   /** `data.normalized`: request strings the producer truncated or replaced; empty when none. */
   readonly normalizedFields: readonly NormalizedField[];
+  /** `data.request.caller`: who sent the request (its certificate, its trusted proxies); null when nothing is known beyond `sourceIp`. */
+  readonly caller: DecisionCaller | null;
 }
 
 /** The stored row, every column, read into the entity's own shape. */
@@ -94,6 +98,7 @@ export function toDecisionView(row: DecisionEntity): DecisionView {
     boot: row.boot,
     sequence: row.sequence,
     normalizedFields: data.normalized ?? [],
+    caller: data.request.caller ?? null,
   };
 }
 
@@ -120,6 +125,7 @@ export function decisionConditions(filter: DecisionQueryFilter, params: SqlParam
   if (filter.credentialFingerprint !== undefined) c.push(`credential_fingerprint = ${params.add(filter.credentialFingerprint, 'credentialFingerprint')}`);
   if (filter.credentialTypes?.length) c.push(`credential_type = ANY(${params.add(filter.credentialTypes, 'credentialTypes')}::text[])`);
   if (filter.endpoint !== undefined) c.push(`endpoint = ${params.add(filter.endpoint, 'endpoint')}`);
+  if (filter.callerSubject !== undefined) c.push(`caller_subject = ${params.add(filter.callerSubject, 'callerSubject')}`);
   return c;
 }
 

@@ -6,7 +6,7 @@ export const userOutcome = (username: string, groups: readonly string[] = [], ex
   user: { username, groups, extra: {} },
   credential: { type: 'static-token', ...(expiresAt ? { expiresAt } : {}) },
 });
-export const rejectedOutcome = (reason: 'unknown_token' | 'token_expired' = 'unknown_token'): AuthOutcome => ({ kind: 'rejected', reason, message: reason });
+export const rejectedOutcome = (reason: 'unknown_token' | 'token_expired' | 'issuer_mismatch' = 'unknown_token'): AuthOutcome => ({ kind: 'rejected', reason, message: reason });
 export const erroredOutcome: AuthOutcome = { kind: 'errored', reason: 'upstream_unavailable', message: 'jwks down' };
 export const abstainedOutcome: AuthOutcome = { kind: 'abstained' };
 

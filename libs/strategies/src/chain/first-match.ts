@@ -4,7 +4,7 @@
 // may still be a service-account JWT), but when nobody authenticated, any rejection or error
 // decides the result: a presented-but-bad credential is a 401, never anonymous. Anonymous is
 // asked only when every strategy abstained.
-import type { Attempt, AuthOutcome, RequestView, Strategy } from '../strategy';
+import type { Attempt, AuthOutcome, CredentialDescription, RequestView, Strategy } from '../strategy';
 import { attemptOf } from './trace';
 
 export interface ChainResult {
@@ -27,40 +27,39 @@ export interface FirstMatchOptions {
 
 const NO_CREDENTIALS: AuthOutcome = { kind: 'rejected', reason: 'no_credentials', message: 'no credentials presented' };
 
+/**
+ * Which failure decides when nobody authenticated (lower wins, the first of a rank on a tie): a
+ * rejection that names the problem (`token_expired` from the token's owner); then an error (the
+ * owner's JWKS was unreachable: the token could not be checked, as kube's union authenticator
+ * reports it); then the rejections that only say "not mine" — a trusted-issuer check
+ * (`issuer_mismatch`) before a table lookup (`unknown_token`: a static-token file asked about a JWT).
+ */
+function rank(outcome: AuthOutcome): number {
+  if (outcome.kind === 'errored') return 1;
+  if (outcome.kind !== 'rejected') return Number.POSITIVE_INFINITY;
+  return outcome.reason === 'issuer_mismatch' ? 2 : outcome.reason === 'unknown_token' ? 3 : 0;
+}
+
 export function firstMatch(strategies: readonly Strategy[], options: FirstMatchOptions = {}): ChainStrategy {
   const members = [...strategies];
   const authenticateWithTrace = async (request: RequestView): Promise<ChainResult> => {
     const attempts: Attempt[] = [];
-    let firstRejected: { readonly outcome: AuthOutcome; readonly strategy: string } | undefined;
-    let firstSpecific: { readonly outcome: AuthOutcome; readonly strategy: string } | undefined;
-    let firstErrored: { readonly outcome: AuthOutcome; readonly strategy: string } | undefined;
+    let decided: { readonly outcome: AuthOutcome; readonly strategy: string } | undefined;
+    let described: CredentialDescription | undefined;
 
     for (const strategy of members) {
       const outcome = await safely(strategy, request);
       attempts.push(attemptOf(strategy.id, outcome));
-      switch (outcome.kind) {
-        case 'authenticated':
-          return { outcome, attempts, strategy: strategy.id };
-        case 'rejected':
-          firstRejected ??= { outcome, strategy: strategy.id };
-          if (outcome.reason !== 'unknown_token') firstSpecific ??= { outcome, strategy: strategy.id };
-          break;
-        case 'errored':
-          firstErrored ??= { outcome, strategy: strategy.id };
-          break;
-        case 'abstained':
-          break;
-        default: {
-          const _exhaustive: never = outcome;
-          return _exhaustive;
-        }
-      }
+      if (outcome.kind === 'authenticated') return { outcome, attempts, strategy: strategy.id };
+      if (outcome.kind === 'abstained') continue;
+      if (outcome.kind === 'rejected') described ??= outcome.credential;
+      if (!decided || rank(outcome) < rank(decided.outcome)) decided = { outcome, strategy: strategy.id };
     }
-    // Fail on error: a rejection names the problem best; errors alone mean "could not decide".
-    // `unknown_token` only says "not in my table" (a static-token file asked about a JWT), so a
-    // more specific rejection from a later strategy (`token_expired` from the JWT's owner) wins.
-    const decided = firstSpecific ?? firstRejected ?? firstErrored;
-    if (decided) return { outcome: decided.outcome, attempts, strategy: decided.strategy };
+    if (decided) {
+      // An error keeps the credential a "not mine" strategy described: the decision still shows the token.
+      const outcome = decided.outcome.kind === 'errored' && described ? { ...decided.outcome, credential: described } : decided.outcome;
+      return { outcome, attempts, strategy: decided.strategy };
+    }
 
     if (options.anonymous) {
       const outcome = await safely(options.anonymous, request);

@@ -14,7 +14,8 @@ describe('firstMatch', () => {
     ['the first rejection decides when several reject', [rejectedOutcome('token_expired'), rejectedOutcome('unknown_token')], true, 'rejected', 's0', ['s0:rejected:token_expired', 's1:rejected:unknown_token']],
     ['a specific rejection outranks an earlier unknown_token (the token\'s owner knows best)', [rejectedOutcome('unknown_token'), rejectedOutcome('token_expired')], true, 'rejected', 's1', ['s0:rejected:unknown_token', 's1:rejected:token_expired']],
     ['unknown_token decides when it is the only kind of rejection', [rejectedOutcome('unknown_token'), abstainedOutcome, rejectedOutcome('unknown_token')], true, 'rejected', 's0', ['s0:rejected:unknown_token', 's1:abstained', 's2:rejected:unknown_token']],
-    ['a rejection outranks an earlier error', [erroredOutcome, rejectedOutcome()], true, 'rejected', 's1', ['s0:errored:upstream_unavailable', 's1:rejected:unknown_token']],
+    ['a specific rejection outranks an earlier error', [erroredOutcome, rejectedOutcome('token_expired')], true, 'rejected', 's1', ['s0:errored:upstream_unavailable', 's1:rejected:token_expired']],
+    ['an error outranks a "not mine" rejection (the token could not be checked)', [rejectedOutcome('unknown_token'), erroredOutcome, rejectedOutcome('issuer_mismatch')], true, 'errored', 's1', ['s0:rejected:unknown_token', 's1:errored:upstream_unavailable', 's2:rejected:issuer_mismatch']],
     ['errors alone make the chain errored, never anonymous', [erroredOutcome, abstainedOutcome], true, 'errored', 's0', ['s0:errored:upstream_unavailable', 's1:abstained']],
     ['anonymous answers when every strategy abstained', [abstainedOutcome, abstainedOutcome], true, 'authenticated', 'anonymous', ['s0:abstained', 's1:abstained', 'anonymous:authenticated:ok']],
     ['without anonymous, all abstaining is no_credentials', [abstainedOutcome], false, 'rejected', undefined, ['s0:abstained']],
@@ -33,6 +34,14 @@ describe('firstMatch', () => {
     const result = await chain.authenticateWithTrace(requestView());
     expect(result.outcome).toEqual({ kind: 'rejected', reason: 'no_credentials', message: 'no credentials presented' });
     expect(result.attempts).toEqual([{ strategy: 's0', outcome: 'abstained' }, { strategy: 'anonymous', outcome: 'abstained' }]);
+  });
+
+  it('an error that decides over a "not mine" rejection keeps the credential that rejection described', async () => {
+    const credential = { type: 'static-token', secretForFingerprint: 'presented-token' } as const;
+    const notMine: AuthOutcome = { kind: 'rejected', reason: 'unknown_token', message: 'unknown token', credential };
+    const result = await firstMatch([scripted('s0', notMine), scripted('s1', erroredOutcome)]).authenticateWithTrace(requestView());
+    expect(result.outcome).toEqual({ ...erroredOutcome, credential });
+    expect(result.strategy).toBe('s1');
   });
 
   it('turns a strategy that throws into errored internal_error without its error text', async () => {

@@ -19,6 +19,8 @@ export function matchesDecision(filter: DecisionQueryFilter, row: DecisionView):
   if (filter.credentialFingerprint !== undefined && row.credentialFingerprint !== filter.credentialFingerprint) return false;
   if (filter.credentialTypes && (row.credentialType === null || !filter.credentialTypes.includes(row.credentialType))) return false;
   if (filter.endpoint !== undefined && row.endpoint !== filter.endpoint) return false;
+  // The caller_subject column is projected from exactly this field.
+  if (filter.callerSubject !== undefined && row.caller?.certificate?.subject !== filter.callerSubject) return false;
   return true;
 }
 

@@ -32,6 +32,7 @@ const row: DecisionView = {
   boot: null,
   sequence: null,
   normalizedFields: [],
+  caller: { certificate: { subject: 'O=kube-master, CN=kube-apiserver', issuer: 'CN=cluster CA', serial: '5E2F01', sha256: 'cd'.repeat(32), verified: true } },
 };
 
 describe('matchesDecision (the live feed twin of decisionConditions)', () => {
@@ -53,8 +54,15 @@ describe('matchesDecision (the live feed twin of decisionConditions)', () => {
     ['endpoint', { endpoint: 'forward-auth' }, true],
     ['one of the claimed-username hashes matches', { claimedUsernameHashes: ['hmac-sha256-username:old:cc', 'hmac-sha256-username:k:bb'] }, true],
     ['no claimed-username hash matches', { claimedUsernameHashes: ['hmac-sha256-username:k:cc'] }, false],
+    ['the caller certificate subject matches exactly', { callerSubject: 'O=kube-master, CN=kube-apiserver' }, true],
+    ['another caller subject does not', { callerSubject: 'CN=kube-apiserver' }, false],
     ['all conditions AND together', { decision: 'deny', strategies: ['oidc'] }, false],
   ])('%s', (_name, filter, expected) => {
     expect(matchesDecision(filter, row)).toBe(expected);
+  });
+
+  it('a decision without a caller certificate never matches a caller subject', () => {
+    expect(matchesDecision({ callerSubject: 'O=kube-master, CN=kube-apiserver' }, { ...row, caller: { proxies: ['10.0.0.1'] } })).toBe(false);
+    expect(matchesDecision({ callerSubject: 'O=kube-master, CN=kube-apiserver' }, { ...row, caller: null })).toBe(false);
   });
 });

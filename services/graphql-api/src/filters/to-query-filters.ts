@@ -68,6 +68,7 @@ export function toDecisionQueryFilter(filter: DecisionFilter | null | undefined,
     credentialFingerprint: text(filter.credentialFingerprint, 'filter.credentialFingerprint'),
     credentialTypes: list(filter.credentialTypes, 'filter.credentialTypes'),
     endpoint: text(filter.endpoint, 'filter.endpoint'),
+    callerSubject: text(filter.callerSubject, 'filter.callerSubject'),
   });
 }
 

@@ -4,7 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { DecisionView, IdentityView, CredentialView, RevocationView, AuditHealthView, PartitionStatusView, ProducerSequenceView } from '@authtrail/read-model';
 import type { PolicyModel } from '../resolvers/policy.mapper';
 import type { FailureGroupModel } from '../resolvers/failure-stats.mapper';
-import type { NormalizedField as NormalizedFieldData } from '@authtrail/events';
+import type { NormalizedField as NormalizedFieldData, DecisionCaller as DecisionCallerData } from '@authtrail/events';
 import type { ConnectionModel } from '../pagination/connection';
 import type { GraphqlContext } from '../context';
 export type Maybe<T> = T | null;
@@ -54,6 +54,27 @@ export type BucketSize =
   | 'FIVE_MINUTES'
   | 'HOUR'
   | 'MINUTE';
+
+/**
+ * The leaf of the TLS client certificate chain a caller presented to authtrail (the event's
+ * `request.caller.certificate`).
+ */
+export type CallerCertificate = {
+  readonly __typename?: 'CallerCertificate';
+  readonly issuer: Scalars['String']['output'];
+  /** Serial number, upper-case hex. */
+  readonly serial: Scalars['String']['output'];
+  /** SHA-256 of the DER certificate, lower-case hex. */
+  readonly sha256: Scalars['String']['output'];
+  /** Subject distinguished name, RDNs joined by `, ` (e.g. `O=system:masters, CN=kube-apiserver-kubelet-client`). */
+  readonly subject: Scalars['String']['output'];
+  /**
+   * True when the TLS handshake verified the chain against the listener's CA list
+   * (`authn.https.clientCAFile`). False: the subject is only what the caller claims — any client can
+   * present a self-signed certificate with any subject.
+   */
+  readonly verified: Scalars['Boolean']['output'];
+};
 
 /** Token usage: one row per credential fingerprint. */
 export type Credential = {
@@ -111,6 +132,8 @@ export type Decision = {
   readonly attempts: ReadonlyArray<Attempt>;
   /** The process start (boot, a UUIDv7) of `instance` that made the decision; null for events from before boots were recorded. */
   readonly boot: Maybe<Scalars['String']['output']>;
+  /** Who sent the request (mTLS client certificate, trusted proxies); null when nothing is known beyond `sourceIp`. Never the authenticated user. */
+  readonly caller: Maybe<DecisionCaller>;
   /**
    * `hmac-sha256-username:<keyId>:<hex>` of the name a refused credential claimed or a person typed
    * (known or not). Find them with `DecisionFilter.claimedUsername`; the name itself is not stored.
@@ -166,6 +189,28 @@ export type Decision = {
   readonly usernameClaimed: Scalars['Boolean']['output'];
 };
 
+/**
+ * Who sent the request to authtrail (the event's `request.caller`) — not who was authenticated:
+ * that is `username`, which comes from the credential alone. On a TokenReview the caller is
+ * kube-apiserver (its mTLS client certificate) or the trusted proxies in front of it.
+ */
+export type DecisionCaller = {
+  readonly __typename?: 'DecisionCaller';
+  /**
+   * The client certificate of the TLS connection the request came over, when it was not the
+   * credential being judged: on TokenReview and `/v1/authenticate` (a gateway's own certificate);
+   * on forward-auth and SelfSubjectReview only when a `clientCertificateProxies` peer handed over the
+   * client's certificate (the connection's certificate is then the proxy's). Null over plain HTTP
+   * and when the caller sent none.
+   */
+  readonly certificate: Maybe<CallerCertificate>;
+  /**
+   * The trusted proxies (`authn.trustedProxies`) between the client (`sourceIp`) and authtrail,
+   * nearest the client first, authtrail's peer last. Empty when the client called directly.
+   */
+  readonly proxies: ReadonlyArray<Scalars['String']['output']>;
+};
+
 export type DecisionConnection = {
   readonly __typename?: 'DecisionConnection';
   readonly edges: ReadonlyArray<DecisionEdge>;
@@ -182,6 +227,8 @@ export type DecisionEdge = {
 
 /** Every field narrows the result (AND). List fields match any of their values (OR). */
 export type DecisionFilter = {
+  /** Exact subject of the caller's certificate (`caller.certificate.subject`), e.g. the API server that sent a TokenReview. */
+  readonly callerSubject?: InputMaybe<Scalars['String']['input']>;
   /**
    * **Admins only.** Decisions whose credential claimed, or whose person typed, this username —
    * known account or not (password guesses against `alice`, a password typed into the username
@@ -727,12 +774,14 @@ export type ResolversTypes = {
   AuditHealth: ResolverTypeWrapper<AuditHealthView>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BucketSize: BucketSize;
+  CallerCertificate: ResolverTypeWrapper<CallerCertificate>;
   Credential: ResolverTypeWrapper<CredentialView>;
   CredentialConnection: ResolverTypeWrapper<ConnectionModel<CredentialView>>;
   CredentialEdge: ResolverTypeWrapper<Omit<CredentialEdge, 'node'> & { node: ResolversTypes['Credential'] }>;
   CredentialFilter: CredentialFilter;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decision: ResolverTypeWrapper<DecisionView>;
+  DecisionCaller: ResolverTypeWrapper<DecisionCallerData>;
   DecisionConnection: ResolverTypeWrapper<ConnectionModel<DecisionView>>;
   DecisionEdge: ResolverTypeWrapper<Omit<DecisionEdge, 'node'> & { node: ResolversTypes['Decision'] }>;
   DecisionFilter: DecisionFilter;
@@ -776,12 +825,14 @@ export type ResolversParentTypes = {
   Attempt: Attempt;
   AuditHealth: AuditHealthView;
   Boolean: Scalars['Boolean']['output'];
+  CallerCertificate: CallerCertificate;
   Credential: CredentialView;
   CredentialConnection: ConnectionModel<CredentialView>;
   CredentialEdge: Omit<CredentialEdge, 'node'> & { node: ResolversParentTypes['Credential'] };
   CredentialFilter: CredentialFilter;
   DateTime: Scalars['DateTime']['output'];
   Decision: DecisionView;
+  DecisionCaller: DecisionCallerData;
   DecisionConnection: ConnectionModel<DecisionView>;
   DecisionEdge: Omit<DecisionEdge, 'node'> & { node: ResolversParentTypes['Decision'] };
   DecisionFilter: DecisionFilter;
@@ -835,6 +886,14 @@ export type AuditHealthResolvers<ContextType = GraphqlContext, ParentType extend
   sequenceGaps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type CallerCertificateResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['CallerCertificate'] = ResolversParentTypes['CallerCertificate']> = {
+  issuer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  serial?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  verified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type CredentialResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Credential'] = ResolversParentTypes['Credential']> = {
   distinctSourceIps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -870,6 +929,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type DecisionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Decision'] = ResolversParentTypes['Decision']> = {
   attempts?: Resolver<ReadonlyArray<ResolversTypes['Attempt']>, ParentType, ContextType>;
   boot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  caller?: Resolver<Maybe<ResolversTypes['DecisionCaller']>, ParentType, ContextType>;
   claimedUsernameHash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   credential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType>;
   credentialFingerprint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -900,6 +960,11 @@ export type DecisionResolvers<ContextType = GraphqlContext, ParentType extends R
   userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   usernameClaimed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type DecisionCallerResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['DecisionCaller'] = ResolversParentTypes['DecisionCaller']> = {
+  certificate?: Resolver<Maybe<ResolversTypes['CallerCertificate']>, ParentType, ContextType>;
+  proxies?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DecisionConnectionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['DecisionConnection'] = ResolversParentTypes['DecisionConnection']> = {
@@ -1073,11 +1138,13 @@ export type SubscriptionResolvers<ContextType = GraphqlContext, ParentType exten
 export type Resolvers<ContextType = GraphqlContext> = {
   Attempt?: AttemptResolvers<ContextType>;
   AuditHealth?: AuditHealthResolvers<ContextType>;
+  CallerCertificate?: CallerCertificateResolvers<ContextType>;
   Credential?: CredentialResolvers<ContextType>;
   CredentialConnection?: CredentialConnectionResolvers<ContextType>;
   CredentialEdge?: CredentialEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Decision?: DecisionResolvers<ContextType>;
+  DecisionCaller?: DecisionCallerResolvers<ContextType>;
   DecisionConnection?: DecisionConnectionResolvers<ContextType>;
   DecisionEdge?: DecisionEdgeResolvers<ContextType>;
   FailureBucket?: FailureBucketResolvers<ContextType>;

@@ -22,6 +22,10 @@ export const typeResolvers: TypeResolvers = {
   NormalizedField: {
     action: (n) => (n.action === 'truncated' ? 'TRUNCATED' : 'REPLACED'),
   },
+  DecisionCaller: {
+    // The event leaves `proxies` out when the client called directly.
+    proxies: (c) => c.proxies ?? [],
+  },
   ProducerSequence: {
     state: (p) => (p.state === null ? null : PRODUCER_STATES[p.state]),
   },

@@ -43,7 +43,18 @@ function openBus(config: AuthtrailConfig, logger: Logger): EventBus {
   const kafka = config.events.kafka;
   if (!kafka) {
     // Decisions persist too: the projector's checkpoints are offsets, which must survive a restart.
-    return createInProcessBus({ dataDir: config.dataDir, persistTopics: [TOPICS.control, TOPICS.decisions], logger: logger.child({ component: 'event-bus' }) });
+    // The control topic is kept whole (policy versions, revocations); decisions by retention.
+    const { retainRecords, segmentBytes, commitInterval } = config.events.inProcess;
+    return createInProcessBus({
+      dataDir: config.dataDir,
+      persistTopics: [TOPICS.control, TOPICS.decisions],
+      keepTopics: [TOPICS.control],
+      mode: config.events.mode,
+      retainRecords,
+      segmentBytes,
+      commitIntervalMs: commitInterval,
+      logger: logger.child({ component: 'event-bus' }),
+    });
   }
   return createKafkaBus({
     brokers: kafka.brokers,

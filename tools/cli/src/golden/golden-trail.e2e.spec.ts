@@ -486,7 +486,10 @@ async function sendAndCheck(shapes: readonly RequestShape[]): Promise<void> {
   decisions.forEach((actual, i) => {
     const { sent, expected } = batch[i]!;
     const { time, latencyMicros, boot: actualBoot, sequence, ...fields } = actual;
-    const wanted = { ...expected, normalizedFields: expected.normalizedFields.map((m) => ({ field: m.field, action: m.action.toUpperCase() })) };
+    // A definitive TokenReview refusal answers without status.error (so kube-apiserver caches it):
+    // the event keeps the service's own words, which the answer does not show. Any text will do.
+    const unspoken = sent.plan.endpoint.startsWith('tokenreview') && expected.decision === 'DENY' && sent.message === undefined && typeof fields.message === 'string' && fields.message !== '';
+    const wanted = { ...expected, ...(unspoken ? { message: fields.message } : {}), normalizedFields: expected.normalizedFields.map((m) => ({ field: m.field, action: m.action.toUpperCase() })) };
     const what = `${sent.plan.credential?.label ?? 'no credential'} → ${sent.plan.endpoint} (${sent.plan.transport})`;
     for (const line of differences(fields as unknown as Record<string, unknown>, wanted as unknown as Record<string, unknown>)) problems.push(`${what}: ${line}`);
     const at = Date.parse(time);

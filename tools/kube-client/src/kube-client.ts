@@ -1,0 +1,230 @@
+// Builds and drives the Go program of this project (../main.go): Kubernetes' own webhook token
+// authenticator and client-go's SelfSubjectReview, for the specs beside this file.
+//
+// The binary is built with the Go toolchain and the module proxy (GOPROXY as the environment
+// says, else Go's default) and cached under node_modules/.cache/authtrail-kube-client/<hash>, the
+// hash covering go.mod, go.sum, the Go sources and the toolchain: a second run skips the build.
+// A cold build (empty module and build caches) downloads ~80 modules and compiles ~670 packages.
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const MODULE_DIR = resolve(__dirname, '..');
+const REPO_ROOT = resolve(MODULE_DIR, '../..');
+const CACHE_DIR = join(REPO_ROOT, 'node_modules/.cache/authtrail-kube-client');
+
+const progress = (line: string) => process.stderr.write(`[kube-client] ${line}\n`);
+
+/** `go` on PATH, else the usual install location. */
+export function findGo(): string {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, 'go'))) return join(dir, 'go');
+  }
+  if (existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
+  throw new Error('the Go toolchain (`go`) is not on PATH: tools/kube-client builds Kubernetes\' own client with it');
+}
+
+/**
+ * The environment of every `go` command: modules from the proxy (go.sum pins them), the local
+ * toolchain only, no cgo (no C compiler needed), no VCS stamping. Module and build caches are
+ * Go's defaults; without a HOME they go under node_modules/.cache.
+ */
+export function goEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: '-mod=mod -buildvcs=false', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' };
+  if (!env['HOME'] && !env['GOCACHE']) env['GOCACHE'] = join(CACHE_DIR, 'go-build');
+  if (!env['HOME'] && !env['GOPATH'] && !env['GOMODCACHE']) env['GOMODCACHE'] = join(CACHE_DIR, 'go-mod');
+  return env;
+}
+
+/** Hash of what the binary is made of: go.mod, go.sum, the Go sources, the toolchain and platform. */
+export function sourceHash(go: string): string {
+  const hash = createHash('sha256');
+  hash.update(execFileSync(go, ['env', 'GOVERSION', 'GOOS', 'GOARCH'], { env: goEnv(), encoding: 'utf8' }));
+  const files = readdirSync(MODULE_DIR).filter((f) => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go')).sort();
+  for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(MODULE_DIR, file))).update('\0');
+  return hash.digest('hex').slice(0, 20);
+}
+
+/** The path of the built binary; builds it when the cache has none for the current sources. */
+export async function buildKubeClient(): Promise<string> {
+  const go = findGo();
+  const dir = join(CACHE_DIR, sourceHash(go));
+  const binary = join(dir, 'kube-client');
+  if (existsSync(binary)) {
+    progress(`cached binary ${binary}`);
+    return binary;
+  }
+  mkdirSync(dir, { recursive: true });
+  const partial = join(dir, `kube-client.${randomBytes(4).toString('hex')}.partial`);
+  progress(`building with ${go} (cold module and build caches: several minutes on two cores) ...`);
+  const started = Date.now();
+  const ticker = setInterval(() => progress(`still building (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+  try {
+    await new Promise<void>((resolvePromise, reject) => {
+      const child = spawn(go, ['build', '-trimpath', '-o', partial, '.'], { cwd: MODULE_DIR, env: goEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let tail = '';
+      const onOutput = (chunk: Buffer) => {
+        const text = chunk.toString('utf8');
+        tail = (tail + text).slice(-4000);
+        for (const line of text.split('\n')) if (line.trim()) progress(line);
+      };
+      child.stdout.on('data', onOutput);
+      child.stderr.on('data', onOutput);
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`go build exited ${code}:\n${tail}`))));
+    });
+    renameSync(partial, binary);
+    // Binaries of older sources are not needed any more (~60 MB each).
+    for (const entry of readdirSync(CACHE_DIR)) {
+      if (/^[0-9a-f]{20}$/.test(entry) && join(CACHE_DIR, entry) !== dir) rmSync(join(CACHE_DIR, entry), { recursive: true, force: true });
+    }
+  } finally {
+    clearInterval(ticker);
+    rmSync(partial, { force: true });
+  }
+  progress(`built ${binary} in ${Math.round((Date.now() - started) / 1000)} s`);
+  return binary;
+}
+
+// ---------------------------------------------------------------------------------------------
+// webhook: kube-apiserver's token webhook authenticator behind its token cache.
+
+export interface KubeUser {
+  readonly username: string;
+  readonly uid: string;
+  readonly groups: readonly string[];
+  readonly extra: Readonly<Record<string, readonly string[]>>;
+}
+
+/** What kube-apiserver's authenticator returned: (response, ok, err). */
+export interface WebhookAnswer {
+  readonly authenticated: boolean;
+  readonly user?: KubeUser;
+  readonly audiences?: readonly string[];
+  readonly error?: string;
+}
+
+export interface WebhookOptions {
+  readonly kubeconfig: string;
+  /** --authentication-token-webhook-version; absent: kube-apiserver's default (v1beta1). */
+  readonly version?: 'v1' | 'v1beta1';
+  /** --authentication-token-webhook-cache-ttl (Go duration), both success and failure TTL; default 2m. */
+  readonly cacheTTL?: string;
+  /** --api-audiences: the webhook's implicit audiences. */
+  readonly apiAudiences?: readonly string[];
+}
+
+export interface WebhookClient {
+  /** One AuthenticateToken call; `audiences` are the request's (kube puts the API audiences there). */
+  authenticate(token: string, audiences?: readonly string[]): Promise<WebhookAnswer>;
+  close(): Promise<void>;
+}
+
+export function startWebhookClient(binary: string, options: WebhookOptions): WebhookClient {
+  const args = ['webhook', '--kubeconfig', options.kubeconfig];
+  if (options.version) args.push('--version', options.version);
+  if (options.cacheTTL) args.push('--cache-ttl', options.cacheTTL);
+  if (options.apiAudiences) args.push('--api-audiences', options.apiAudiences.join(','));
+  const child: ChildProcessWithoutNullStreams = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const pending = new Map<string, { resolve: (a: WebhookAnswer) => void; reject: (e: Error) => void }>();
+  let stderr = '';
+  let exited: Error | undefined;
+  child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-8000)));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const { id, ...answer } = JSON.parse(line) as WebhookAnswer & { id?: string };
+    const waiter = id === undefined ? undefined : pending.get(id);
+    if (id === undefined || !waiter) {
+      // Only a bad request line has no id: fail every lookup in flight rather than hang.
+      for (const w of pending.values()) w.reject(new Error(`kube-client webhook: ${line.slice(0, 300)}`));
+      pending.clear();
+      return;
+    }
+    pending.delete(id);
+    waiter.resolve(answer);
+  });
+  const closed = new Promise<void>((resolveClosed) =>
+    child.on('close', (code) => {
+      exited = new Error(`kube-client webhook exited ${code}: ${stderr.slice(-2000)}`);
+      for (const waiter of pending.values()) waiter.reject(exited);
+      pending.clear();
+      resolveClosed();
+    }),
+  );
+  let next = 0;
+  return {
+    authenticate(token, audiences) {
+      if (exited) return Promise.reject(exited);
+      const id = String(++next);
+      return new Promise<WebhookAnswer>((resolveAnswer, reject) => {
+        pending.set(id, { resolve: resolveAnswer, reject });
+        child.stdin.write(`${JSON.stringify({ id, op: 'authenticate', token, ...(audiences ? { audiences } : {}) })}\n`);
+      });
+    },
+    async close() {
+      child.stdin.end();
+      await closed;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// whoami: client-go's SelfSubjectReview, as kubectl auth whoami sends it.
+
+export interface WhoamiAnswer {
+  readonly apiVersion: string;
+  readonly userInfo?: KubeUser;
+  readonly error?: string;
+  /** HTTP code and reason of a kube Status error, as client-go decoded it. */
+  readonly code?: number;
+  readonly reason?: string;
+}
+
+export interface WhoamiOptions {
+  readonly kubeconfig: string;
+  readonly apiVersion: 'v1' | 'v1beta1' | 'v1alpha1';
+  /** `protobuf`: ContentType set in rest.Config; `default`: client-go's own choice (kubectl's). */
+  readonly contentType: 'protobuf' | 'default';
+}
+
+export function whoami(binary: string, options: WhoamiOptions): Promise<WhoamiAnswer> {
+  return new Promise((resolveAnswer, reject) => {
+    const child = spawn(binary, ['whoami', '--kubeconfig', options.kubeconfig, '--api-version', options.apiVersion, '--content-type', options.contentType], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-4000)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`kube-client whoami exited ${code}: ${err}`));
+      resolveAnswer(JSON.parse(out) as WhoamiAnswer);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// kubeconfig files, as kube-apiserver (webhook) and kubectl (whoami) read them.
+
+export interface KubeconfigOptions {
+  readonly server: string;
+  readonly certificateAuthority?: string;
+  readonly clientCertificate?: string;
+  readonly clientKey?: string;
+  readonly token?: string;
+}
+
+export function kubeconfig(options: KubeconfigOptions): Record<string, unknown> {
+  const user: Record<string, string> = {};
+  if (options.clientCertificate) user['client-certificate'] = options.clientCertificate;
+  if (options.clientKey) user['client-key'] = options.clientKey;
+  if (options.token) user['token'] = options.token;
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'authtrail', cluster: { server: options.server, ...(options.certificateAuthority ? { 'certificate-authority': options.certificateAuthority } : {}) } }],
+    users: [{ name: 'caller', user }],
+    contexts: [{ name: 'default', context: { cluster: 'authtrail', user: 'caller' } }],
+    'current-context': 'default',
+  };
+}

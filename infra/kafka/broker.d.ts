@@ -20,4 +20,7 @@ export interface RunningKafkaBroker {
 export declare function ensureKafkaJars(log?: (line: string) => void): string;
 export declare function startKafkaBroker(options?: KafkaBrokerOptions): Promise<RunningKafkaBroker>;
 export declare function waitForKafka(brokers: string | string[], options?: { timeoutMs?: number }): Promise<void>;
+/** A free TCP port no other picker on this machine gets for a while (libs/testing/harness/free-ports.js). */
 export declare function freePort(): Promise<number>;
+/** `count` different free TCP ports, reserved the same way. */
+export declare function freePorts(count?: number): Promise<number[]>;

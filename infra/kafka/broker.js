@@ -7,9 +7,10 @@
 const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
+const { freePort, freePorts } = require('../../libs/testing/harness/free-ports.js');
+const { registerProcess } = require('../../libs/testing/harness/process-registry.js');
 
 const here = __dirname;
 const pom = path.join(here, 'pom.xml');
@@ -28,18 +29,6 @@ function ensureKafkaJars(log = console.log) {
   );
   if (mvn.status !== 0) throw new Error(`[kafka] mvn could not fetch the Kafka ${KAFKA_VERSION} jars (exit ${mvn.status})`);
   return jarsDir;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function brokerProperties({ port, controllerPort, logDir }) {
@@ -117,8 +106,13 @@ async function waitForKafka(brokers, { timeoutMs = 60_000 } = {}) {
 async function startKafkaBroker({ dataDir, port, controllerPort, log = console.log, timeoutMs = 90_000 } = {}) {
   ensureKafkaJars(log);
   const dir = dataDir || fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'authtrail-kafka-'));
-  port = port || (await freePort());
-  controllerPort = controllerPort || (await freePort());
+  if (!port || !controllerPort) {
+    // One request for both (two separate picks once gave both listeners the same port), plus a
+    // spare in case a pick is the port the caller gave.
+    const picked = (await freePorts(3)).filter((p) => p !== port && p !== controllerPort);
+    port = port || picked.shift();
+    controllerPort = controllerPort || picked.shift();
+  }
   const logDir = path.join(dir, 'logs');
   const propsFile = path.join(dir, 'server.properties');
   fs.mkdirSync(logDir, { recursive: true });
@@ -132,13 +126,22 @@ async function startKafkaBroker({ dataDir, port, controllerPort, log = console.l
 
   const started = Date.now();
   const child = java(['kafka.Kafka', propsFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const brokers = `127.0.0.1:${port}`;
+  // Recorded so that the next test run stops it should this process die without stopping it.
+  const registration = child.pid
+    ? registerProcess({ kind: 'kafka', label: `Kafka broker at ${brokers}`, pid: child.pid, ...(dataDir ? {} : { removeDir: dir }) })
+    : { unregister: () => undefined };
   let output = '';
   const keep = (d) => (output = (output + d).slice(-20_000));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      registration.unregister();
+      resolve({ code, signal });
+    }),
+  );
 
-  const brokers = `127.0.0.1:${port}`;
   try {
     await Promise.race([
       waitForKafka(brokers, { timeoutMs }),
@@ -169,4 +172,4 @@ async function startKafkaBroker({ dataDir, port, controllerPort, log = console.l
   return { brokers, port, controllerPort, dataDir: dir, pid: child.pid, version: KAFKA_VERSION, stop, destroy };
 }
 
-module.exports = { KAFKA_VERSION, ensureKafkaJars, startKafkaBroker, waitForKafka, freePort };
+module.exports = { KAFKA_VERSION, ensureKafkaJars, startKafkaBroker, waitForKafka, freePort, freePorts };

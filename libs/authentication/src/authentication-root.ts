@@ -46,6 +46,8 @@ export interface AuthenticationRoot {
   readonly policy?: PolicyHook;
   /** False until the control topic has been replayed (drives /readyz); absent without control. */
   readonly ready?: () => boolean;
+  /** What is not loaded yet (for /readyz's body), or undefined when ready; absent without control. */
+  readonly notReady?: () => string | undefined;
   readonly producer: ProducerBoot;
   /** A decision service over this root (one per root: it hands out the producer's sequence numbers). */
   decisions(metrics: DecisionMetrics): DecisionService;
@@ -84,6 +86,8 @@ export async function startAuthentication(config: AuthtrailConfig, deps: Authent
           service,
           source,
           keyIds: fingerprinter.keyIds,
+          // authn.startDegraded: false (default) refuses with 503 until policy and revocations are loaded.
+          refuseUntilLoaded: !config.authn.startDegraded,
           logger,
           ...(deps.now ? { now: deps.now } : {}),
         });
@@ -96,6 +100,7 @@ export async function startAuthentication(config: AuthtrailConfig, deps: Authent
   });
   const status = createProducerStatusReporter({ producer, publisher: deps.publisher, heartbeatIntervalMs: config.events.heartbeatInterval, source, newEventId, now, logger });
   let controlLoaded: Promise<void> | undefined;
+  let closing = false;
 
   return {
     service,
@@ -105,7 +110,7 @@ export async function startAuthentication(config: AuthtrailConfig, deps: Authent
     fingerprint,
     usernameHash,
     ...(policy ? { policy } : {}),
-    ...(control ? { ready: () => control.ready() } : {}),
+    ...(control ? { ready: () => control.ready(), notReady: () => control.notReady() } : {}),
     producer,
     decisions: (metrics) =>
       createDecisionService({
@@ -127,7 +132,12 @@ export async function startAuthentication(config: AuthtrailConfig, deps: Authent
     announce: () => status.start(),
     loadControl() {
       // A failure here is fatal to readiness only.
-      controlLoaded ??= control?.start().catch((error: unknown) => logger.error({ err: error }, 'control state could not be loaded; /readyz stays false'));
+      // Kafka unreachable at boot is waited for inside start() (the bus retries with backoff).
+      controlLoaded ??= control?.start().catch((error: unknown) => {
+        // Closed while still waiting for Kafka: nothing to report.
+        if (closing) logger.info('shutting down before the control state was loaded');
+        else logger.error({ err: error }, 'control state could not be loaded; /readyz stays false');
+      });
     },
     async close(flushMs) {
       await deps.publisher.flush(flushMs).catch((error: unknown) => logger.warn({ err: error }, 'event flush incomplete'));
@@ -135,7 +145,9 @@ export async function startAuthentication(config: AuthtrailConfig, deps: Authent
       // clean only once that event is delivered.
       await status.stop(() => deps.publisher.flush(flushMs));
       producer.close();
-      await controlLoaded;
+      closing = true;
+      // A start still waiting for Kafka is not awaited: it ends when the bus closes (after this).
+      if (control?.ready()) await controlLoaded;
       await control?.stop();
       await chain.close();
     },

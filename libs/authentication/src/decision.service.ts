@@ -51,7 +51,11 @@ export interface Decision {
   /** Audiences the credential is valid for, when the strategy knows (JWTs). */
   readonly audiences?: readonly string[];
   readonly retryAfterSeconds?: number;
-  /** strict mode only: Kafka did not acknowledge the event, the caller must get a 503. */
+  /**
+   * The caller must get a 503 instead of the decision: strict mode and Kafka did not acknowledge
+   * the event, or the service is not ready (`result.reason` is `upstream_unavailable` and
+   * `result.message` says what is missing; that refusal itself is recorded).
+   */
   readonly unrecorded: boolean;
   /** What the chain said (`refused`: no strategy ran — unusable input or throttled at admission). */
   readonly outcome: AuthOutcome['kind'] | 'refused';
@@ -193,8 +197,11 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       attempts: [],
       policy: { version: verdict.version ?? 0, effects: verdict.effects },
     };
+    const recorded = await record(result, facts, startedNs);
     return {
-      ...(await record(result, facts, startedNs)),
+      id: recorded.id,
+      // Not ready (policy and revocations not loaded): a 503, like an unrecorded decision.
+      unrecorded: recorded.unrecorded || deny.reason === 'upstream_unavailable',
       result,
       outcome: 'refused',
       ...(deny.retryAfterSeconds !== undefined ? { retryAfterSeconds: deny.retryAfterSeconds } : {}),

@@ -49,6 +49,8 @@ export interface PolicyHook {
   evaluate(input: PolicyInput): PolicyVerdict | Promise<PolicyVerdict>;
   /** False until control state (policy versions, revocations) has been loaded: drives /readyz. */
   ready?(): boolean;
+  /** While not ready: what is missing and why, for /readyz's body; undefined once ready. */
+  notReady?(): string | undefined;
 }
 
 export const noopPolicyHook: PolicyHook = {

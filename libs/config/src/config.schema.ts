@@ -85,6 +85,10 @@ export const configSchema = {
           type: 'string', minLength: 1, 'x-path': true, 'x-env': 'AUTHTRAIL_AUTHENTICATION_CONFIG', 'x-envKind': 'string',
           description: 'kube-apiserver\'s `--authentication-config` file (`apiserver.config.k8s.io/v1` or `v1beta1` `AuthenticationConfiguration`), accepted as-is: its `jwt[]` authenticators join the chain after `strategies`, its `anonymous` section replaces `authn.anonymous` (set only one). Validated at boot with kube-apiserver\'s messages, reloaded on change (docs/strategies.md).',
         },
+        startDegraded: {
+          type: 'boolean', default: false, 'x-env': 'AUTHTRAIL_START_DEGRADED', 'x-envKind': 'boolean',
+          description: 'false: until the policy and the revocation list are loaded from the control topic, every authentication is refused with 503 (reason `upstream_unavailable`, recorded as such) and /readyz says what is missing. true: authenticate at once, without policy and revocations (a revoked credential is accepted until they are loaded); /readyz still waits for them (docs/operations-failures.md).',
+        },
         cache: {
           type: 'object', additionalProperties: false, default: {}, description: 'Decision cache keyed by HMAC of the credential.',
           properties: {
@@ -136,7 +140,7 @@ export const configSchema = {
           'x-minDuration': '1s',
         },
         inProcess: {
-          type: 'object', additionalProperties: false, default: {}, description: 'The embedded in-process bus (no `events.kafka`): retention and group commit (docs/event-bus.md).',
+          type: 'object', additionalProperties: false, default: {}, description: 'The embedded in-process bus (no `events.kafka`): retention, group commit and batching for consumers (docs/event-bus.md).',
           properties: {
             retainRecords: { type: 'integer', minimum: 0, default: 10000, description: 'Newest events kept per partition beyond what the projector and siem-exporter still need to read, in memory and on disk; older disk segments are deleted.' },
             segmentBytes: { type: 'integer', minimum: 1048576, default: 67108864, description: 'Size at which the on-disk event log starts a new segment file (retention deletes whole segments).' },
@@ -144,6 +148,10 @@ export const configSchema = {
               ...duration('5ms', 'Group commit: events collect this long, then are written and fsynced together, off the request. buffered mode loses at most this group in a crash; strict answers after its fsync.'),
               'x-minDuration': '1ms',
               'x-maxDuration': '1s',
+            },
+            fetchMaxWait: {
+              ...duration('50ms', 'Consumers (projector, siem-exporter) get a partition\'s events once 200 are there or the oldest has waited this long, like Kafka\'s fetch.max.wait.ms: one read-model transaction per batch instead of one per request. 0: at once.'),
+              'x-maxDuration': '5s',
             },
           },
         },
@@ -209,6 +217,10 @@ export const configSchema = {
             },
           },
         },
+        keyFile: {
+          type: 'string', minLength: 1, 'x-path': true, 'x-env': 'AUTHTRAIL_FINGERPRINT_KEY_FILE', 'x-envKind': 'string',
+          description: 'File holding the keys in the env format (`id:base64`, one per line or comma-separated), read at boot; a mounted Secret. Missing or malformed: the start fails. Not with `keys`.',
+        },
       },
     },
     projector: {
@@ -228,11 +240,32 @@ export const configSchema = {
         },
         metricsPort: {
           type: 'integer', minimum: 0, maximum: 65535, 'x-env': 'PROJECTOR_METRICS_PORT', 'x-envKind': 'integer',
-          description: 'Standalone process: serve `/metrics` and `/healthz` on 127.0.0.1 at this port (absent: not served).',
+          description: 'Standalone process: serve `/metrics` and `/healthz` on `projector.metricsHost` at this port (absent: not served).',
+        },
+        stallAfter: {
+          ...duration('15s', 'Standalone process: `/healthz` answers 503 (`stalled`, with the lag per partition) when records are pending in Kafka and no checkpoint moved for this long, or Kafka or PostgreSQL did not answer for this long.'),
+          'x-minDuration': '1s',
+        },
+        metricsHost: {
+          type: 'string', minLength: 1, default: '127.0.0.1', 'x-env': 'PROJECTOR_METRICS_HOST', 'x-envKind': 'string',
+          description: 'Address the standalone metrics listener binds (containers: `0.0.0.0`, so Prometheus can scrape it).',
         },
       },
     },
-    siem: { type: 'object', description: 'SIEM exporter settings (defined by services/siem-exporter).' },
+    // Open: services/siem-exporter validates the section and holds its defaults; only the
+    // environment overrides of its listener are declared here (containers set them).
+    siem: {
+      type: 'object', description: 'SIEM exporter settings (defined by services/siem-exporter).',
+      properties: {
+        metrics: {
+          type: 'object', description: 'The standalone siem-exporter\'s metrics and health listener.',
+          properties: {
+            host: { type: 'string', 'x-env': 'SIEM_METRICS_HOST', 'x-envKind': 'string', description: 'Address the standalone metrics listener binds (default `127.0.0.1`; containers: `0.0.0.0`).' },
+            port: { type: 'integer', 'x-env': 'SIEM_METRICS_PORT', 'x-envKind': 'integer', description: 'Port of the standalone `/metrics`, `/healthz`, `/readyz` (default 9464).' },
+          },
+        },
+      },
+    },
     log: {
       type: 'object', additionalProperties: false, default: {}, description: 'Logging.',
       properties: { level: { enum: [...LOG_LEVELS], default: 'info', 'x-env': 'AUTHTRAIL_LOG_LEVEL', 'x-envKind': 'string', description: 'pino log level.' } },

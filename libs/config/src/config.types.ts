@@ -33,6 +33,8 @@ export interface AuthnConfig {
   readonly anonymous: { readonly enabled: boolean; readonly paths?: readonly string[] };
   /** kube-apiserver's AuthenticationConfiguration file (absolute path): JWT authenticators and anonymous, reloaded on change. */
   readonly authenticationConfiguration?: string;
+  /** Authenticate before policy and revocations are loaded (default false: 503 until then). Optional only for configs built by hand in tests (absent: false). */
+  readonly startDegraded?: boolean;
   readonly cache: { readonly successTTL: number; readonly failureTTL: number; readonly maxEntries: number };
   readonly strategies: readonly StrategyConfigEntry[];
   readonly limits: {
@@ -53,8 +55,8 @@ export interface EventsConfig {
   readonly strictTimeout: number;
   /** Milliseconds between producer status heartbeats (`running`) of authn. */
   readonly heartbeatInterval: number;
-  /** The embedded bus; `commitInterval` in milliseconds. */
-  readonly inProcess: { readonly retainRecords: number; readonly segmentBytes: number; readonly commitInterval: number };
+  /** The embedded bus; `commitInterval` and `fetchMaxWait` in milliseconds. */
+  readonly inProcess: { readonly retainRecords: number; readonly segmentBytes: number; readonly commitInterval: number; readonly fetchMaxWait: number };
 }
 
 export interface GraphqlConfig extends ListenerConfig {
@@ -78,6 +80,9 @@ export interface ProjectorSettings {
   readonly topics?: readonly string[];
   readonly deadLetterTopic?: string;
   readonly metricsPort?: number;
+  readonly metricsHost: string;
+  /** Milliseconds of no progress with records pending before /healthz reports a stall. */
+  readonly stallAfter: number;
 }
 
 export interface AuthtrailConfig {
@@ -91,7 +96,8 @@ export interface AuthtrailConfig {
   readonly database: { readonly url?: string };
   readonly graphql: GraphqlConfig;
   readonly policy: { readonly file?: string };
-  readonly fingerprint: { readonly keys: readonly FingerprintKeyConfig[] };
+  /** `keys` holds the keys of `keyFile` too, read by the loader. */
+  readonly fingerprint: { readonly keys: readonly FingerprintKeyConfig[]; readonly keyFile?: string };
   readonly projector: ProjectorSettings;
   /** Owned by services/siem-exporter; passed through as written. */
   readonly siem?: Readonly<Record<string, unknown>>;

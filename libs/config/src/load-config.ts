@@ -138,9 +138,40 @@ export function readConfig(options: LoadConfigOptions = {}): ConfigResult {
   if (errors.length > 0) return { ok: false, errors };
 
   const typed = convert(raw, configSchema as unknown as SchemaNode, baseDir) as Json;
+  const keyFileErrors = readFingerprintKeyFile(typed['fingerprint'] as FingerprintSection, sourceOf('fingerprint.keyFile'), options.readFile ?? ((p) => readFileSync(p, 'utf8')));
+  if (keyFileErrors.length > 0) return { ok: false, errors: keyFileErrors };
   (typed['authn'] as Json)['strategies'] = strategies.map((s) => resolveStrategyPaths(s, baseDir));
   if (apiStrategies) ((typed['graphql'] as Json)['auth'] as Json)['strategies'] = apiStrategies.map((s) => resolveStrategyPaths(s, baseDir));
   return { ok: true, config: { ...(typed as unknown as AuthtrailConfig), ...(configFile ? { configFile } : {}), baseDir } };
+}
+
+interface FingerprintSection {
+  keys: unknown[];
+  readonly keyFile?: string;
+}
+
+/**
+ * `fingerprint.keyFile`: the keys from a file (a mounted Secret, compose's demo volume) in
+ * AUTHTRAIL_FINGERPRINT_KEY's format. Read here, at boot, so a missing or malformed file stops
+ * the start with the key's name (never a silently generated or default key); messages name the
+ * file, never a secret.
+ */
+function readFingerprintKeyFile(section: FingerprintSection, source: string, readFile: (path: string) => string): string[] {
+  const file = section.keyFile;
+  if (file === undefined) return [];
+  if (section.keys.length > 0) return [`${source}: fingerprint.keyFile: set fingerprint.keys or fingerprint.keyFile, not both`];
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (error) {
+    return [`${source}: fingerprint.keyFile: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'EIO'})`];
+  }
+  const parsed = parseFingerprintKeysEnv(text.split('\n').join(','));
+  if (!parsed.ok) return [`${source}: fingerprint.keyFile: ${file}: ${parsed.message}`];
+  const weak = parsed.keys.findIndex((k) => decodeFingerprintSecret(k.secret) === undefined);
+  if (weak >= 0) return [`${source}: fingerprint.keyFile: ${file}: key #${weak + 1} must be base64 of at least 32 bytes`];
+  section.keys = parsed.keys.map((k) => ({ ...k }));
+  return [];
 }
 
 function configFileArgument(argv: readonly string[]): string | undefined {

@@ -107,7 +107,7 @@ describe('loadConfig: defaults, environment and paths', () => {
     expect(config.authn.anonymous.enabled).toBe(false);
     expect(config.events.mode).toBe('buffered');
     expect(config.events.heartbeatInterval).toBe(30_000);
-    expect(config.events.inProcess).toEqual({ retainRecords: 10_000, segmentBytes: 64 * 1024 * 1024, commitInterval: 5 });
+    expect(config.events.inProcess).toEqual({ retainRecords: 10_000, segmentBytes: 64 * 1024 * 1024, commitInterval: 5, fetchMaxWait: 50 });
     expect(config.events.kafka).toBeUndefined();
     expect(config.graphql).toMatchObject({ port: 4000, adminGroups: ['authtrail:admins'], viewerGroups: ['authtrail:viewers'], introspection: false, playground: true });
     expect(config.fingerprint.keys).toEqual([]);
@@ -218,5 +218,48 @@ describe('loadConfig: any input gives a result, never a throw (property)', () =>
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('fingerprint.keyFile: the keys from a file, read at boot', () => {
+  /** The config as /etc/authtrail.yaml and the given other files; anything else is ENOENT. */
+  const withFiles = (yaml: string, files: Record<string, string>, env: Record<string, string> = {}) =>
+    readConfig({
+      argv: ['--config', '/etc/authtrail.yaml'],
+      env,
+      readFile: (p) => {
+        if (p === '/etc/authtrail.yaml') return yaml;
+        if (p in files) return files[p] as string;
+        throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+      },
+    });
+  const OTHER = Buffer.alloc(32, 9).toString('base64');
+
+  it('keys from the file, in order, one per line (relative to the config file)', () => {
+    const result = withFiles('fingerprint:\n  keyFile: keys/fingerprint.key\n', { '/etc/keys/fingerprint.key': `new:${KEY}\nold:${OTHER}\n` });
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.config.fingerprint.keys).toEqual([{ id: 'new', secret: KEY }, { id: 'old', secret: OTHER }]);
+  });
+
+  it('AUTHTRAIL_FINGERPRINT_KEY_FILE names the file; a missing file is an error naming the key and the variable', () => {
+    expect(withFiles('', {}, { AUTHTRAIL_FINGERPRINT_KEY_FILE: '/demo/fingerprint.key' })).toEqual({
+      ok: false,
+      errors: ['env AUTHTRAIL_FINGERPRINT_KEY_FILE: fingerprint.keyFile: cannot read /demo/fingerprint.key (ENOENT)'],
+    });
+  });
+
+  it('a short key in the file is refused without echoing it', () => {
+    const result = withFiles('fingerprint:\n  keyFile: /k\n', { '/k': 'k:c2VjcmV0\n' });
+    expect(result).toEqual({ ok: false, errors: ['/etc/authtrail.yaml: fingerprint.keyFile: /k: key #1 must be base64 of at least 32 bytes'] });
+    expect(JSON.stringify(result)).not.toContain('c2VjcmV0');
+  });
+
+  it('an empty file is refused', () => {
+    expect(withFiles('fingerprint:\n  keyFile: /k\n', { '/k': '\n' })).toEqual({ ok: false, errors: ['/etc/authtrail.yaml: fingerprint.keyFile: /k: must list at least one key as id:base64secret'] });
+  });
+
+  it('keys and keyFile together are refused', () => {
+    const result = withFiles('fingerprint:\n  keyFile: /k\n', { '/k': `a:${KEY}` }, { AUTHTRAIL_FINGERPRINT_KEY: `b:${OTHER}` });
+    expect(result).toEqual({ ok: false, errors: ['/etc/authtrail.yaml: fingerprint.keyFile: set fingerprint.keys or fingerprint.keyFile, not both'] });
   });
 });

@@ -5,6 +5,7 @@
 import kafkaBroker from '../../../infra/kafka/broker.js';
 import pg from 'pg';
 import { startPostgres } from './postgres-server.mjs';
+import processRegistry from './process-registry.js';
 
 const log = (line) => process.stdout.write(`${line}\n`);
 
@@ -22,6 +23,9 @@ async function checkPostgres(url) {
 
 export default async function globalSetup() {
   const started = (globalThis.__authtrailInfra ??= {});
+  // Brokers and servers of earlier runs that died before their teardown hold ports, memory and
+  // disk: stopped here (never those of a run still going).
+  await processRegistry.reapLeftovers({ log });
   if (process.env.KAFKA_BROKERS) {
     await kafkaBroker.waitForKafka(process.env.KAFKA_BROKERS, { timeoutMs: 15_000 });
     log(`\n[harness] using Kafka at KAFKA_BROKERS=${process.env.KAFKA_BROKERS}`);

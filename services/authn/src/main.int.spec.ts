@@ -51,6 +51,8 @@ describe('main.ts', () => {
     writeFileSync(file, ['dataDir: ./data', 'authn:', '  http: { port: 0, host: 127.0.0.1 }', '  strategies:', '    - { id: static-token, tokenFile: tokens.csv }', 'log: { level: info }'].join('\n'));
     const proc = run(['--config', file], { KAFKA_BROKERS: testKafkaBrokers().join(','), AUTHTRAIL_INSTANCE: instance });
     await waitFor(() => /"msg":"authn listening"/.test(proc.output()), 30_000);
+    // Until policy and revocations are loaded authn answers 503 (authn.startDegraded: false).
+    await waitFor(() => /"msg":"control state loaded"/.test(proc.output()), 30_000);
     const url = /"http":"(http:\/\/[^"]+)"/.exec(proc.output())?.[1];
     expect(url).toEqual(expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/));
     const res = await fetch(`${url}/v1/forward-auth`, { headers: { authorization: `Bearer ${token}` } });
@@ -84,6 +86,7 @@ describe('main.ts', () => {
     const serve = async (requests: number) => {
       const proc = run(['--config', file], env);
       await waitFor(() => /"msg":"authn listening"/.test(proc.output()), 30_000);
+      await waitFor(() => /"msg":"control state loaded"/.test(proc.output()), 30_000);
       const listening = JSON.parse(proc.output().split('\n').find((line) => line.includes('"msg":"authn listening"')) ?? '{}') as { http?: string; boot?: string };
       const { http: url, boot } = listening;
       for (let i = 0; i < requests; i += 1) expect((await fetch(`${url}/v1/forward-auth`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);

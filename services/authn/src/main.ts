@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     memoryBufferRecords: config.events.bufferSize,
     spoolMaxBytes: config.events.spoolMaxBytes,
     strictTimeoutMs: config.events.strictTimeout,
+    // At SIGTERM with Kafka away, what is left goes to the spool after the shutdown grace, not later.
+    closeTimeoutMs: config.authn.limits.shutdownGrace,
     topics: { [TOPICS.decisions]: { partitions: 6 } },
     logger: logger.child({ component: 'event-bus' }),
   });

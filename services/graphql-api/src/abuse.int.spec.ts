@@ -130,6 +130,17 @@ describe('query limits', () => {
     expect(response.status).toBe(400);
   });
 
+  it('an operationName that names no operation of the document is a coded 400, not an internal error', async () => {
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.tokens.viewer}` },
+      body: JSON.stringify({ query: 'query Policy { policy { version } }', operationName: 'Identities' }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { message: string }[] };
+    expect({ codes: codes(body as never), message: body.errors[0]?.message }).toEqual({ codes: ['OPERATION_RESOLUTION_FAILURE'], message: expect.stringContaining('Identities') });
+  });
+
   it('a simple-request GET without the CSRF header is refused (csrfPrevention)', async () => {
     const response = await fetch(`${api.url}/graphql?query=${encodeURIComponent('{ policy { version } }')}`, { headers: { authorization: `Bearer ${api.tokens.viewer}` } });
     expect(response.status).toBe(400);

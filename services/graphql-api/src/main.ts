@@ -3,6 +3,7 @@
 // control publisher, close the database pool, exit 0.
 import { join } from 'node:path';
 import pino from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfig } from '@authtrail/config';
 import { graphqlInstanceOf } from '@authtrail/authentication';
 import { createKafkaBus, type EventBus } from '@authtrail/event-bus';
@@ -15,9 +16,13 @@ async function main(): Promise<void> {
   const logger = pino({
     level: config.log.level,
     name: 'graphql-api',
+    base: { service: 'graphql-api' },
     // Secrets never reach the log, at any level.
     redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.secret', 'secret', 'variables.secret'], censor: '[redacted]' },
   });
+  // One registry for the process: the API's metrics, its buses' (`authtrail_events_*` by client id), the process metrics once.
+  const metricsRegistry = new Registry();
+  collectDefaultMetrics({ register: metricsRegistry });
   // Mutations publish in strict mode: an admin learns at once whether the control event landed.
   // The callers' decision events follow `events.mode` on a bus of their own, which also replays
   // the control topic (policy, revocations) for those decisions.
@@ -31,6 +36,7 @@ async function main(): Promise<void> {
       mode: 'strict',
       spoolDir: join(config.dataDir, 'graphql-api-spool'),
       strictTimeoutMs: config.events.strictTimeout,
+      metrics: metricsRegistry,
     });
     decisionBus = createKafkaBus({
       brokers: kafka.brokers,
@@ -42,6 +48,7 @@ async function main(): Promise<void> {
       strictTimeoutMs: config.events.strictTimeout,
       topics: { [TOPICS.decisions]: { partitions: 6 } },
       logger: logger.child({ component: 'event-bus' }),
+      metrics: metricsRegistry,
     });
   } else if (config.graphql.auth.enabled) {
     logger.fatal('events.kafka.brokers (or KAFKA_BROKERS) is required: the API records its callers\' decisions; the embedded bus runs under `npm start`');
@@ -54,6 +61,7 @@ async function main(): Promise<void> {
     ...(decisionBus ? { decisionPublisher: decisionBus.publisher, subscriber: decisionBus.subscriber } : {}),
     registry: { createStrategy },
     logger,
+    metricsRegistry,
   });
   logger.info({ url: api.url, playground: config.graphql.playground ? `${api.url}/playground` : undefined }, 'graphql-api listening');
 

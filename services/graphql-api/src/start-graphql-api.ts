@@ -7,13 +7,15 @@ import type { AuthtrailConfig, StrategyConfigEntry } from '@authtrail/config';
 import { decodeFingerprintSecret } from '@authtrail/config';
 import type { Publisher, Subscriber } from '@authtrail/event-bus';
 import { createFingerprinter, eventSource } from '@authtrail/events';
-import { createTrustedProxies, graphqlInstanceOf, noDecisionMetrics, startAuthentication, type AuthenticationRoot, type StrategyRegistry } from '@authtrail/authentication';
+import { createTrustedProxies, graphqlInstanceOf, startAuthentication, type AuthenticationRoot, type StrategyRegistry } from '@authtrail/authentication';
 import { openReadModel } from '@authtrail/read-model';
 import { createStrategy } from '@authtrail/strategies';
 import type { FastifyBaseLogger } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { decisionAuthenticator } from './auth/caller';
+import { createGraphqlMetrics } from './observability/graphql-metrics';
 import { buildGraphqlServer, type GraphqlServer, type GraphqlServerDeps } from './server/build-graphql-server';
 import type { GraphqlLimits } from './services';
 
@@ -34,6 +36,11 @@ export interface StartGraphqlApiDeps {
   readonly registry?: StrategyRegistry;
   /** The producer instance of the decision events (default `graphql-api@<authn instance or host name>`). */
   readonly instance?: string;
+  /**
+   * Where the API's metrics register (`npm start`: the process-wide registry, which also holds the
+   * process metrics). Absent: a registry of its own with the default process metrics.
+   */
+  readonly metricsRegistry?: Registry;
 }
 
 export interface RunningGraphqlApi {
@@ -92,6 +99,13 @@ function limitsOf(config: AuthtrailConfig): Partial<GraphqlLimits> {
   return { maxPageSize, maxDepth, maxAliases, maxComplexity, queryTimeoutMs: queryTimeout };
 }
 
+/** The standalone process's registry: the API's metrics and, once, the unprefixed process metrics. */
+function ownMetricsRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
 export async function startGraphqlApi(config: AuthtrailConfig, deps: StartGraphqlApiDeps = {}): Promise<RunningGraphqlApi> {
   const ownDataSource = deps.dataSource === undefined;
   const url = config.database.url;
@@ -103,13 +117,14 @@ export async function startGraphqlApi(config: AuthtrailConfig, deps: StartGraphq
   const authentication = decisionPublisher ? await startApiAuthentication(config, { ...deps, publisher: decisionPublisher, logger: logger.child({ component: 'authentication' }) }) : null;
   const access = { viewerGroups: config.graphql.viewerGroups, adminGroups: config.graphql.adminGroups };
   const fingerprinting = fingerprintingOf(config);
+  const metrics = createGraphqlMetrics(deps.metricsRegistry ?? ownMetricsRegistry(), authentication?.ready ? { ready: authentication.ready } : {});
   let server: GraphqlServer | undefined;
   let address: string;
   try {
     await authentication?.announce();
     server = await buildGraphqlServer({
       dataSource,
-      authenticator: authentication ? decisionAuthenticator(authentication.decisions(noDecisionMetrics), access) : null,
+      authenticator: authentication ? decisionAuthenticator(authentication.decisions(metrics.decisions), access) : null,
       ...(authentication?.ready ? { ready: authentication.ready } : {}),
       introspection: config.graphql.introspection,
       playground: config.graphql.playground,
@@ -118,6 +133,7 @@ export async function startGraphqlApi(config: AuthtrailConfig, deps: StartGraphq
       ...(deps.publisher ? { control: { publisher: deps.publisher, source: eventSource('graphql-api', authentication?.instance ?? graphqlInstanceOf(config)), readModel: dataSource } } : {}),
       ...(deps.logger ? { logger: deps.logger } : {}),
       trustedProxies: createTrustedProxies(config.authn.trustedProxies, config.authn.clientCertificateProxies),
+      metrics,
     });
     address = await server.app.listen({ host: config.graphql.host, port: deps.port ?? config.graphql.port });
   } catch (error) {

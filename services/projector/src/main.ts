@@ -10,13 +10,14 @@ import { TOPICS } from '@authtrail/events';
 import { createKafkaBus } from '@authtrail/event-bus';
 import { openReadModel, runMigrations } from '@authtrail/read-model';
 import pino from 'pino';
-import { Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { publisherDeadLetters } from './bus-dead-letters';
 import { standaloneProjectorConfig } from './projector.config';
 import { startProjector } from './projector';
+import { startHealthProbe } from './projector-health';
 import { progressLine, replayFromDatabase, replayFromKafka } from './replay';
 
-const logger = pino({ name: 'authtrail-projector', redact: ['*.password', '*.url', 'databaseUrl'] });
+const logger = pino({ name: 'authtrail-projector', redact: ['*.password', '*.url', 'databaseUrl'] }).child({ service: 'projector' });
 
 async function waitForMigrations(url: string): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
@@ -39,6 +40,8 @@ async function main(argv: readonly string[]): Promise<void> {
   await waitForMigrations(config.databaseUrl);
   const db = await openReadModel(config.databaseUrl, { applicationName: 'authtrail-projector' });
   const registry = new Registry();
+  // Unprefixed process metrics (`process_cpu_seconds_total`, `nodejs_*`), as stock dashboards expect.
+  collectDefaultMetrics({ register: registry });
   // Strict mode (dead letters acked by Kafka before the offset moves) never spools, but the bus
   // wants a directory of its own: one per process, removed again when left empty.
   const spoolDir = path.join(config.dataDir, 'spool', `projector-${process.pid}`);
@@ -49,7 +52,8 @@ async function main(argv: readonly string[]): Promise<void> {
       // already gone
     }
   };
-  const bus = createKafkaBus({ brokers: config.brokers, clientId: `authtrail-projector-${process.pid}`, mode: 'strict', spoolDir, metrics: registry });
+  // Kafka not up yet at boot: topic creation and the subscription wait with backoff, one log line per attempt.
+  const bus = createKafkaBus({ brokers: config.brokers, clientId: `authtrail-projector-${process.pid}`, mode: 'strict', spoolDir, metrics: registry, logger: logger.child({ component: 'event-bus' }) });
   // Existing topics are left as they are; missing ones get these partition counts.
   await bus.admin.ensureTopics({
     ...Object.fromEntries(config.topics.map((topic) => [topic, { partitions: topic === TOPICS.control ? 1 : 6 }])),
@@ -70,12 +74,16 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command !== 'run') throw new RangeError(`unknown command ${command} (run | replay --from=kafka|database)`);
 
   const projector = await startProjector(config, { db, subscriber: bus.subscriber, deadLetters: publisherDeadLetters(bus.publisher), registry, logger });
+  // /healthz and /readyz: lag per partition, 503 on a stall (records pending, no checkpoint moving) — projector-health.ts.
+  const health = startHealthProbe({ db, groupId: config.groupId, topics: config.topics, endOffsets: (topic) => bus.endOffsets(topic), stallAfterMs: config.stallAfterMs });
   const metricsServer =
     config.metricsPort === undefined
       ? undefined
       : createServer((req, res) => {
-          if (req.url === '/healthz') {
-            res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+          // The same verdict on both probes (the Kubernetes manifests probe /readyz).
+          if (req.url === '/healthz' || req.url === '/readyz') {
+            const verdict = health.verdict();
+            res.writeHead(verdict.healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(verdict.body));
             return;
           }
           if (req.url !== '/metrics') {
@@ -86,7 +94,13 @@ async function main(argv: readonly string[]): Promise<void> {
             (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
             () => res.writeHead(500).end(),
           );
-        }).listen(config.metricsPort, '127.0.0.1');
+        })
+          .listen(config.metricsPort, config.metricsHost)
+          // A port in use is fatal: one line, exit 1 (not an uncaught 'error' with a stack).
+          .on('error', (error: Error) => {
+            logger.error({ error: `${error.name}: ${error.message}` }, 'projector failed: metrics listener');
+            process.exit(1);
+          });
   logger.info({ groupId: config.groupId, topics: config.topics }, 'projector running');
   process.stdout.write('projector ready\n');
 
@@ -96,6 +110,7 @@ async function main(argv: readonly string[]): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping');
     void (async () => {
+      health.stop();
       await projector.stop();
       await bus.close();
       await db.destroy();

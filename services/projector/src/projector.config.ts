@@ -35,8 +35,12 @@ export interface StandaloneProjectorConfig extends ProjectorConfig {
   readonly brokers: readonly string[];
   readonly databaseUrl: string;
   readonly dataDir: string;
-  /** Serves /metrics and /healthz on 127.0.0.1 when set. */
+  /** Serves /metrics and /healthz on metricsHost when set. */
   readonly metricsPort: number | undefined;
+  /** `projector.metricsHost` (PROJECTOR_METRICS_HOST): 127.0.0.1 by default, 0.0.0.0 in containers. */
+  readonly metricsHost: string;
+  /** `projector.stallAfter` in milliseconds: no progress with records pending this long makes /healthz 503. */
+  readonly stallAfterMs: number;
   readonly logLevel: LogLevel;
 }
 
@@ -59,6 +63,8 @@ export function standaloneProjectorConfig(config: AuthtrailConfig): StandalonePr
     databaseUrl,
     dataDir: config.dataDir,
     metricsPort: config.projector.metricsPort,
+    metricsHost: config.projector.metricsHost,
+    stallAfterMs: config.projector.stallAfter,
     logLevel: config.log.level,
   };
 }

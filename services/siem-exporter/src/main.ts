@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@authtrail/config';
 import { createKafkaBus } from '@authtrail/event-bus';
 import pino from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createKafkaTopicWriter } from './kafka/kafka-topic-writer';
 import { parseSiemConfig } from './siem.config';
 import { startSiemExporter } from './siem-exporter';
@@ -15,7 +16,7 @@ import { startSiemExporter } from './siem-exporter';
 const OUTPUT_TOPIC_PARTITIONS = 3;
 
 async function main(): Promise<void> {
-  const logger = pino({ name: 'siem-exporter', redact: { paths: ['token', '*.token', 'headers.authorization'], censor: '[redacted]' } });
+  const logger = pino({ name: 'siem-exporter', redact: { paths: ['token', '*.token', 'headers.authorization'], censor: '[redacted]' } }).child({ service: 'siem-exporter' });
   const config = loadConfig({ argv: process.argv.slice(2) });
   const parsed = parseSiemConfig(config.siem);
   if (!parsed.ok) throw new ConfigError(parsed.errors.map((e) => `${config.configFile ?? '<defaults>'}: ${e}`));
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
   if (!brokers || brokers.length === 0) throw new ConfigError(['events.kafka.brokers: the standalone siem-exporter needs Kafka (set it or KAFKA_BROKERS)']);
 
   const siem = parsed.config;
-  const bus = createKafkaBus({ brokers, clientId: siem.clientId, mode: 'strict', spoolDir: join(config.dataDir, 'siem-exporter-spool') });
+  // Kafka not up yet at boot: topic creation and the subscription wait with backoff, one log line per attempt.
+  const bus = createKafkaBus({ brokers, clientId: siem.clientId, mode: 'strict', spoolDir: join(config.dataDir, 'siem-exporter-spool'), logger: logger.child({ component: 'event-bus' }) });
   const topicWriter = createKafkaTopicWriter({ brokers, clientId: siem.clientId });
   // The output topics, created when missing (brokers often disable auto-creation). A cluster
   // where the exporter may not create topics needs them created beforehand: say so, go on.
@@ -31,7 +33,10 @@ async function main(): Promise<void> {
   await bus.admin.ensureTopics(Object.fromEntries(outputTopics.map((t) => [t, { partitions: OUTPUT_TOPIC_PARTITIONS }]))).catch((error: Error) => {
     logger.warn({ topics: outputTopics, error: error.message }, 'could not create the output topics; they must exist');
   });
-  const exporter = await startSiemExporter(siem, { subscriber: bus.subscriber, topicWriter, logger });
+  // The exporter's metrics and, once, the unprefixed process metrics (`process_*`, `nodejs_*`).
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const exporter = await startSiemExporter(siem, { subscriber: bus.subscriber, topicWriter, logger, registry });
 
   const server = createServer((req, res) => {
     if (req.url === '/metrics') {
@@ -46,6 +51,12 @@ async function main(): Promise<void> {
     }
   });
   server.listen(siem.metrics.port, siem.metrics.host, () => logger.info({ url: `http://${siem.metrics.host}:${siem.metrics.port}/metrics` }, 'metrics listening'));
+
+  // A port in use is fatal: one line, exit 1 (not an uncaught 'error' with a stack).
+  server.on('error', (error: Error) => {
+    process.stderr.write(`siem-exporter: metrics listener: ${error.message}\n`);
+    process.exit(1);
+  });
 
   let shuttingDown = false;
   const shutdown = (signal: string): void => {

@@ -22,7 +22,7 @@ import { createKafkaBus } from '@authtrail/event-bus';
 import { TOPICS, type DecisionEvent } from '@authtrail/events';
 import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
 import { boundServiceAccountClaims, destroyCa, freePort, mintCa, mintClientCert, rsaKeyPair, signJwt, testKafkaBrokers, type TestCa, type TestCert } from '@authtrail/testing';
-import { buildKubeClient, kubeconfig, startWebhookClient, whoami, type WebhookAnswer, type WebhookClient, type WebhookOptions } from './kube-client';
+import { buildKubeClient, kubeconfig, startWebhookClient, whoami, type WebhookAnswer, type WebhookClient, type WebhookOptions } from '../testdata/kube-client';
 
 const REPO_ROOT = join(__dirname, '../../..');
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';

@@ -36,6 +36,12 @@ export interface PolicyControlDeps {
   readonly source: string;
   /** The configured fingerprint key ids: revocations by fingerprint under any other key are reported. */
   readonly keyIds?: readonly string[];
+  /**
+   * Until the control topic is loaded, refuse every request at admission with 503
+   * `upstream_unavailable` (without the revocation list a revoked credential would pass).
+   * False (`authn.startDegraded: true`): decide without policy and revocations meanwhile.
+   */
+  readonly refuseUntilLoaded?: boolean;
   /** How long start() waits for the seeded initial policy to come back from the topic (default 30 s). */
   readonly seedTimeoutMs?: number;
   readonly logger: Logger;
@@ -46,6 +52,8 @@ export interface PolicyControl extends PolicyHook {
   readonly state: PolicyState;
   /** True once the control topic has been replayed. */
   ready(): boolean;
+  /** What is still missing while not ready (`policy and revocations: …`), undefined once ready. */
+  notReady(): string | undefined;
   /** Replays the control topic, seeds the initial policy, then follows the topic live. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -62,7 +70,12 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
   // a revocation re-applied after its lift would refuse a credential for a moment.
   const replayed = new Set<string>();
   let loaded = false;
+  // Where start() is, for /readyz and the 503s before it is done.
+  let phase = 'not started';
+  let stopped = false;
   let subscription: Subscription | undefined;
+
+  const notReady = (): string | undefined => (loaded ? undefined : `policy and revocations not loaded from ${TOPICS.control} (${phase})`);
 
   // A fingerprint is an HMAC under one key: once that key is removed from the config, nothing
   // computes it any more and the revocation silently stops matching (docs/policy.md).
@@ -128,8 +141,11 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
   return {
     state,
     ready: () => loaded,
+    notReady,
 
     admit(input: AdmissionInput): PolicyVerdict | undefined {
+      const missing = deps.refuseUntilLoaded ? notReady() : undefined;
+      if (missing !== undefined) return { effects: [], deny: { reason: 'upstream_unavailable', message: `not ready: ${missing}`, httpStatus: 503 } };
       const request = { endpoint: input.endpoint, sourceIp: input.request.sourceIp };
       const denial = throttleDenialOf(throttle, { sourceIp: throttledSourceIp({ request }), credential: input.throttleKey }, now().getTime());
       return denial ? { version: state.policy.version, effects: [denial.effect], deny: denial.denial } : undefined;
@@ -148,6 +164,7 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
     },
 
     async start() {
+      phase = 'reading the control topic; waits while Kafka is unreachable';
       const count = await deps.subscriber.readToEnd(TOPICS.control, (record) => {
         const event = controlEventOf(record);
         if (!event) return;
@@ -157,6 +174,7 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
       warnRetiredKeys();
       const seeded = state.policy.version === 0 && deps.initialPolicyFile !== undefined;
       if (seeded && deps.initialPolicyFile) await seedInitialPolicy(deps.initialPolicyFile);
+      phase = 'following the control topic';
       subscription = await deps.subscriber.subscribe({
         // One group per instance and start: every instance must see every control event.
         groupId: `authtrail-${service}-control.${deps.instance}.${randomUUID()}`,
@@ -170,12 +188,19 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
           }
         },
       });
+      // stop() came while this start was still waiting for Kafka.
+      if (stopped) {
+        await subscription.stop();
+        return;
+      }
+      phase = 'waiting for the initial policy to come back from the control topic';
       if (seeded) await untilPolicyApplied();
       loaded = true;
       logger.info({ replayed: count, policyVersion: state.policy.version, revocations: state.revocations.size }, 'control state loaded');
     },
 
     async stop() {
+      stopped = true;
       await subscription?.stop();
     },
   };

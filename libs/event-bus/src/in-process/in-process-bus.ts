@@ -35,6 +35,12 @@ export interface InProcessBusOptions {
   readonly segmentBytes?: number;
   /** How long appends collect before they are written and fsynced as one group. */
   readonly commitIntervalMs?: number;
+  /**
+   * Consumers get a partition's records once FETCH_MIN_RECORDS are there or the oldest has waited
+   * this long (Kafka's fetch.min.bytes / fetch.max.wait.ms): fewer, larger batches — for the
+   * projector, one transaction per batch instead of one per request. 0 (default): at once.
+   */
+  readonly fetchMaxWaitMs?: number;
   readonly logger?: BusLogger;
   readonly metrics?: Registry;
 }
@@ -136,7 +142,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): EventBus 
     async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
       if (closed) throw new PublishError('publisher_closed', 'the event bus is closed');
       const groupId = subscribeOptions.groupId;
-      const group = groups.get(groupId) ?? new InProcessGroup(groupId, topics, offsets.of(groupId), () => offsets.changed(groupId), logger);
+      const group = groups.get(groupId) ?? new InProcessGroup(groupId, topics, offsets.of(groupId), () => offsets.changed(groupId), logger, options.fetchMaxWaitMs ?? 0);
       groups.set(subscribeOptions.groupId, group);
       const member = new GroupMember(subscribeOptions);
       await group.join(member);

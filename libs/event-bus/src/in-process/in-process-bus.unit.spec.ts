@@ -5,6 +5,7 @@ import type { ConsumedBatch, EventBus, SubscribeOptions } from '../bus.port';
 import { parseTestRecord, testRecord, testSecret } from '../testdata/test-records';
 import { inProcessBuses } from '../testdata/in-process-buses';
 import { DEFAULT_PERSISTED_TOPICS, type InProcessBusOptions } from './in-process-bus';
+import { FETCH_MIN_RECORDS } from './in-process-group';
 
 const secret = testSecret();
 const CONTROL = 'authtrail.control.v1';
@@ -49,6 +50,31 @@ describe('in-process bus', () => {
       expect(ofKey).toEqual([...ofKey].sort((x, y) => x - y));
     }
     expect(partitions.size).toBeGreaterThan(1);
+  });
+
+  it('with a fetch wait, records published one at a time reach the consumer as one batch', async () => {
+    // A wait far longer than the test: the batch can only come from the records being there.
+    const b = bus({ fetchMaxWaitMs: 60_000 });
+    const batches: number[][] = [];
+    const { finished, subscription } = await consume(b, { groupId: 'linger', topics: [CONTROL], fromBeginning: true }, (s) => s.length === FETCH_MIN_RECORDS, (batch) => batches.push(batch.records.map((r) => parseTestRecord(r.value).seq)));
+    for (let seq = 0; seq < FETCH_MIN_RECORDS; seq += 1) {
+      await b.publisher.publish(testRecord(CONTROL, 'linger', seq, 'one-key', secret));
+      // Each publish on a turn of its own, as requests come.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await finished;
+    await subscription.stop();
+    expect(batches).toEqual([[...Array(FETCH_MIN_RECORDS).keys()]]);
+  });
+
+  it('with a fetch wait, fewer records than the minimum are delivered once the oldest has waited', async () => {
+    const b = bus({ fetchMaxWaitMs: 30 });
+    const batches: number[][] = [];
+    const { finished, subscription } = await consume(b, { groupId: 'linger-short', topics: [CONTROL], fromBeginning: true }, (s) => s.length === 3, (batch) => batches.push(batch.records.map((r) => parseTestRecord(r.value).seq)));
+    for (let seq = 0; seq < 3; seq += 1) await b.publisher.publish(testRecord(CONTROL, 'linger-short', seq, 'one-key', secret));
+    await finished;
+    await subscription.stop();
+    expect(batches.flat()).toEqual([0, 1, 2]);
   });
 
   it('two members of one group share the partitions and together see every record once', async () => {

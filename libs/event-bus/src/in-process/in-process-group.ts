@@ -24,6 +24,8 @@ export class GroupMember {
 }
 
 const MAX_BATCH = 500;
+/** With a fetch wait: a partition holding this many records is delivered without waiting. */
+export const FETCH_MIN_RECORDS = 200;
 const MAX_PAUSE_MS = 5_000;
 const key = ({ topic, partition }: TopicPartition): string => `${topic}\u0000${partition}`;
 
@@ -43,6 +45,8 @@ export class InProcessGroup {
     private readonly committed: CommittedOffsets,
     private readonly onCommit: () => void,
     private readonly logger: BusLogger,
+    /** How long a partition's oldest undelivered record may wait for FETCH_MIN_RECORDS (0: none). */
+    private readonly fetchMaxWaitMs = 0,
   ) {}
 
   get size(): number {
@@ -185,6 +189,15 @@ export class InProcessGroup {
       if (position === undefined) {
         wait = Math.min(wait ?? Infinity, 200);
         continue;
+      }
+      const available = log.endOffset - position;
+      if (available <= 0) continue;
+      if (available < FETCH_MIN_RECORDS && this.fetchMaxWaitMs > 0) {
+        const waited = now - log.appendTimeOf(position);
+        if (waited < this.fetchMaxWaitMs) {
+          wait = Math.min(wait ?? Infinity, this.fetchMaxWaitMs - waited);
+          continue;
+        }
       }
       const records = log.read(position, MAX_BATCH);
       if (records.length === 0) continue;

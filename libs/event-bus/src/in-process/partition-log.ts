@@ -133,6 +133,11 @@ export class PartitionLog {
     this.trimMemory();
   }
 
+  /** When the record at `offset` was appended; 0 (long ago) once it is only on disk. */
+  appendTimeOf(offset: number): number {
+    return this.cache[offset - this.cacheStart]?.timestamp ?? 0;
+  }
+
   read(from: number, max: number): ConsumedRecord[] {
     const end = this.endOffset;
     let first = Math.max(from, this.startOffset);

@@ -2,6 +2,7 @@
 import type { Registry } from 'prom-client';
 import type { BusLogger } from '../bus.logger';
 import type { PublishMode, TopicSpecs } from '../bus.port';
+import { BOOT_RETRY_DEFAULTS, type BootRetrySettings } from './kafka-boot-retry';
 
 export interface KafkaBusOptions {
   readonly brokers: readonly string[];
@@ -24,6 +25,8 @@ export interface KafkaBusOptions {
   readonly closeTimeoutMs?: number;
   readonly logger?: BusLogger;
   readonly metrics?: Registry;
+  /** Backoff of subscribe, readToEnd and admin.ensureTopics while Kafka does not answer (they retry until it does or the bus closes). */
+  readonly bootRetry?: Partial<BootRetrySettings>;
 }
 
 export interface ResolvedPublisherSettings {
@@ -68,5 +71,12 @@ export function resolvePublisherSettings(options: KafkaBusOptions): ResolvedPubl
   }
   if (settings.mode !== 'buffered' && settings.mode !== 'strict') throw new RangeError(`event bus mode must be buffered or strict`);
   if (options.brokers.length === 0) throw new RangeError('event bus option brokers must name at least one broker');
+  return settings;
+}
+
+export function resolveBootRetry(options: Pick<KafkaBusOptions, 'bootRetry'>): BootRetrySettings {
+  const settings = { ...BOOT_RETRY_DEFAULTS, ...options.bootRetry };
+  if (!Number.isInteger(settings.initialDelayMs) || settings.initialDelayMs < 1) throw new RangeError('event bus option bootRetry.initialDelayMs must be a positive integer');
+  if (!Number.isInteger(settings.maxDelayMs) || settings.maxDelayMs < settings.initialDelayMs) throw new RangeError('event bus option bootRetry.maxDelayMs must be an integer of at least initialDelayMs');
   return settings;
 }

@@ -5,12 +5,19 @@ import { createBusMetrics } from '../bus.metrics';
 import type { EventBus } from '../bus.port';
 import { QueuedPublisher } from '../publisher/queued-publisher';
 import { DiskSpool } from '../spool/disk-spool';
-import { type KafkaBusOptions, resolvePublisherSettings } from './kafka-bus.config';
+import { type KafkaBusOptions, resolveBootRetry, resolvePublisherSettings } from './kafka-bus.config';
+import { untilKafkaAnswers, type BootRetryOptions } from './kafka-boot-retry';
 import { createKafkaSubscriber } from './kafka-subscriber';
 import { createTopicAdmin } from './kafka-topic-admin';
 import { createKafkaTransport } from './kafka-transport';
 
-export function createKafkaBus(options: KafkaBusOptions): EventBus {
+/** The Kafka bus also answers where each partition of a topic ends (the projector's lag and stall probe). */
+export interface KafkaEventBus extends EventBus {
+  /** Per partition, the offset after its last record (high watermark); rejects within seconds while Kafka is unreachable. */
+  endOffsets(topic: string): Promise<ReadonlyMap<number, bigint>>;
+}
+
+export function createKafkaBus(options: KafkaBusOptions): KafkaEventBus {
   const settings = resolvePublisherSettings(options);
   const logger = options.logger ?? silentLogger;
   const kafka = new Kafka({
@@ -34,15 +41,33 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
     logger,
   });
   const topicSpecs = options.topics ?? {};
-  const subscriber = createKafkaSubscriber(kafka, options.clientId, logger, (names) =>
-    admin.ensureTopics(Object.fromEntries(names.map((name) => [name, topicSpecs[name] ?? { partitions: -1 }]))),
+  // Subscribing and topic creation wait for Kafka at boot (kafka-boot-retry.ts); close() ends the wait.
+  const closeSignal = new AbortController();
+  const boot: BootRetryOptions = { settings: resolveBootRetry(options), logger, closing: closeSignal.signal };
+  const subscriber = createKafkaSubscriber(
+    kafka,
+    options.clientId,
+    logger,
+    (names) => admin.ensureTopics(Object.fromEntries(names.map((name) => [name, topicSpecs[name] ?? { partitions: -1 }]))),
+    boot,
   );
   let closing: Promise<void> | undefined;
   return {
     publisher,
     subscriber,
-    admin: { ensureTopics: (specs) => admin.ensureTopics(specs) },
+    async endOffsets(topic) {
+      const client = kafka.admin();
+      try {
+        await client.connect();
+        const offsets = await client.fetchTopicOffsets(topic);
+        return new Map(offsets.map((p) => [p.partition, BigInt(p.high)]));
+      } finally {
+        await client.disconnect().catch(() => undefined);
+      }
+    },
+    admin: { ensureTopics: (specs) => untilKafkaAnswers(`create topics ${Object.keys(specs).join(', ')}`, () => admin.ensureTopics(specs), boot) },
     close() {
+      closeSignal.abort();
       closing ??= (async () => {
         await subscriber.stopAll();
         await publisher.close();

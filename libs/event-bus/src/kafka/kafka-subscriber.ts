@@ -2,10 +2,12 @@
 // after handleBatch resolved; when it throws, the consumer seeks back to the batch's first record
 // so the same records come again (after a growing pause, so a poison record does not spin), and
 // every assigned partition resumes from resolveStartOffsets again (see SubscribeOptions).
+// Connecting (subscribe, readToEnd's end offsets) waits for Kafka with backoff (kafka-boot-retry.ts).
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, Kafka, KafkaMessage } from 'kafkajs';
 import { type BusLogger, errorName } from '../bus.logger';
 import type { ConsumedRecord, SubscribeOptions, Subscriber, Subscription } from '../bus.port';
+import { untilKafkaAnswers, type BootRetryOptions } from './kafka-boot-retry';
 
 export interface KafkaSubscriber extends Subscriber {
   stopAll(): Promise<void>;
@@ -14,16 +16,38 @@ export interface KafkaSubscriber extends Subscriber {
 const JOIN_WAIT_MS = 30_000;
 const MAX_REDELIVERY_PAUSE_MS = 5_000;
 const FETCH_WAIT_MS = 1_000;
+/** Before a consumer kafkajs gave up on is replaced. */
+const REPLACE_PAUSE_MS = 1_000;
 
 /**
  * `ensureTopics` creates subscribed topics that do not exist yet (a projector may start before
  * the first decision was published; kafkajs refuses to subscribe to a missing topic).
  */
-export function createKafkaSubscriber(kafka: Kafka, clientId: string, logger: BusLogger, ensureTopics: (topics: readonly string[]) => Promise<void>): KafkaSubscriber {
+export function createKafkaSubscriber(kafka: Kafka, clientId: string, logger: BusLogger, ensureTopics: (topics: readonly string[]) => Promise<void>, boot: BootRetryOptions): KafkaSubscriber {
   const running = new Set<Subscription>();
 
+  /** A consumer connected and subscribed: at boot Kafka may not answer yet, so each attempt starts a fresh one. */
+  async function connectedConsumer(options: SubscribeOptions): Promise<Consumer> {
+    return untilKafkaAnswers(
+      `subscribe ${options.groupId} to ${options.topics.join(', ')}`,
+      async () => {
+        const fresh = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: FETCH_WAIT_MS, allowAutoTopicCreation: false });
+        try {
+          await ensureTopics(options.topics);
+          await fresh.connect();
+          await fresh.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
+        } catch (error) {
+          await fresh.disconnect().catch(() => undefined);
+          throw error;
+        }
+        return fresh;
+      },
+      boot,
+    );
+  }
+
   async function subscribe(options: SubscribeOptions): Promise<Subscription> {
-    const consumer = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: FETCH_WAIT_MS, allowAutoTopicCreation: false });
+    let consumer = await connectedConsumer(options);
     const failures = new Map<string, number>();
     let stopped = false;
     // Where the current assignment resumes; re-resolved after a failure.
@@ -50,25 +74,40 @@ export function createKafkaSubscriber(kafka: Kafka, clientId: string, logger: Bu
       }
     };
 
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
-      starting = resolveStarts();
-      starting.catch(() => undefined);
-      starting.finally(() => joined()).catch(() => undefined);
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      logger.warn({ error: errorName(payload.error), groupId: options.groupId, restart: payload.restart }, 'consumer crashed');
-    });
+    /**
+     * kafkajs restarts a crashed consumer only after a retriable error; after one it deems final
+     * (e.g. KafkaJSGroupCoordinatorNotFound while a fresh broker creates __consumer_offsets) the
+     * consumer stays stopped for good. Replace it, so the group consumes again once Kafka answers.
+     */
+    const replace = async (crashed: Consumer): Promise<void> => {
+      await crashed.disconnect().catch(() => undefined);
+      await pause(REPLACE_PAUSE_MS);
+      if (stopped) return;
+      logger.warn({ groupId: options.groupId }, 'starting a new consumer in place of the one that crashed');
+      const fresh = await connectedConsumer(options).catch(() => undefined);
+      if (!fresh || stopped) {
+        await fresh?.disconnect().catch(() => undefined);
+        return;
+      }
+      consumer = fresh;
+      await run(fresh);
+    };
 
-    try {
-      await ensureTopics(options.topics);
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
-    } catch (error) {
-      await consumer.disconnect().catch(() => undefined);
-      throw error;
-    }
-    await consumer.run({
+    const run = (current: Consumer): Promise<void> => {
+      current.on(current.events.GROUP_JOIN, ({ payload }) => {
+        assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
+        starting = resolveStarts();
+        starting.catch(() => undefined);
+        starting.finally(() => joined()).catch(() => undefined);
+      });
+      current.on(current.events.CRASH, ({ payload }) => {
+        logger.warn({ error: errorName(payload.error), groupId: options.groupId, restart: payload.restart }, 'consumer crashed');
+        if (!payload.restart && !stopped) void replace(current);
+      });
+      return current.run(eachBatch);
+    };
+
+    const eachBatch: ConsumerRunConfig = {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
@@ -102,7 +141,8 @@ export function createKafkaSubscriber(kafka: Kafka, clientId: string, logger: Bu
         await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
         await heartbeat();
       },
-    });
+    };
+    await run(consumer);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([firstJoin, new Promise<void>((resolve) => (timer = setTimeout(resolve, JOIN_WAIT_MS)))]);
     clearTimeout(timer);
@@ -121,17 +161,7 @@ export function createKafkaSubscriber(kafka: Kafka, clientId: string, logger: Bu
   }
 
   async function readToEnd(topic: string, handle: (record: ConsumedRecord) => void | Promise<void>): Promise<number> {
-    const admin = kafka.admin();
-    await admin.connect();
-    let ends: Map<number, bigint>;
-    try {
-      // A topic nobody wrote to yet (a fresh cluster's control topic) reads as empty.
-      if (!(await admin.listTopics()).includes(topic)) return 0;
-      const offsets = await admin.fetchTopicOffsets(topic);
-      ends = new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    const ends = await untilKafkaAnswers(`read ${topic} to its end`, () => endOffsets(topic), boot);
     if (ends.size === 0) return 0;
 
     // kafkajs has no assign-only consumer: a throwaway group that never commits stands in.
@@ -175,6 +205,20 @@ export function createKafkaSubscriber(kafka: Kafka, clientId: string, logger: Bu
       await consumer.disconnect().catch(() => undefined);
     }
     return count;
+  }
+
+  /** Per partition holding records, the offset after its last record; empty for a topic nobody wrote to yet. */
+  async function endOffsets(topic: string): Promise<Map<number, bigint>> {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      // A topic nobody wrote to yet (a fresh cluster's control topic) reads as empty.
+      if (!(await admin.listTopics()).includes(topic)) return new Map();
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   return {

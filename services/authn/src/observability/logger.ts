@@ -12,11 +12,12 @@ export const REDACT_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) => {
   return [k, `*${dot}${k}`, `*.*${dot}${k}`, `*.*.*${dot}${k}`];
 });
 
-export function createLogger(level: LevelWithSilent, destination?: DestinationStream): Logger {
+/** `service` names the emitting service on every line (`npm start` runs four services in one process). */
+export function createLogger(level: LevelWithSilent, destination?: DestinationStream, service = 'authn'): Logger {
   return pino(
     {
       level,
-      base: { service: 'authn' },
+      base: { service },
       redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
       serializers: {
         // Only what identifies the request; never headers, never the query string (tokens travel there).

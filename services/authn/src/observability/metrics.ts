@@ -25,11 +25,14 @@ export interface MetricsSources {
   readonly publisherStats: () => PublisherStats;
   readonly cacheStats?: () => CacheCounters | undefined;
   readonly defaultMetrics?: boolean;
+  /** /readyz's answer, as `authtrail_authn_ready` (1 ready, 0 not) for the readiness alert. */
+  readonly ready?: () => boolean;
 }
 
 export function createAuthnMetrics(sources: MetricsSources): AuthnMetrics {
   const registry = new Registry();
-  if (sources.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'authtrail_authn_' });
+  // Unprefixed (`process_cpu_seconds_total`, `nodejs_*`): the names stock dashboards and alerts expect.
+  if (sources.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
 
   const decisions = new Counter({
     name: 'authtrail_authn_decisions_total',
@@ -80,6 +83,8 @@ export function createAuthnMetrics(sources: MetricsSources): AuthnMetrics {
         }
       },
     });
+  const ready = sources.ready;
+  if (ready) gauge('authtrail_authn_ready', '1 when /readyz answers ready, else 0 (control state not loaded).', () => (ready() ? 1 : 0));
   counterFrom('authtrail_authn_cache_hits_total', 'Decisions answered from the credential cache.', () => sources.cacheStats?.()?.hits);
   counterFrom('authtrail_authn_cache_misses_total', 'Decisions evaluated by the strategies (cache miss).', () => sources.cacheStats?.()?.misses);
   gauge('authtrail_authn_cache_entries', 'Entries in the credential cache.', () => sources.cacheStats?.()?.size);

@@ -47,7 +47,7 @@ export const authenticateRoutes: FastifyPluginAsync<RouteDeps> = async (app, dep
     handler: async (request, reply) => {
       const decision = await deps.decisions.decide('authenticate', directView(hopOf(request), deps.trusted, request.body), request.startedNs);
       reply.header(DECISION_ID_HEADER, decision.id);
-      if (decision.unrecorded) return sendUnrecorded(reply, decision.id);
+      if (decision.unrecorded) return sendUnrecorded(reply, decision);
       const { result } = decision;
       if (result.decision === 'allow' && result.user) {
         return { authenticated: true, user: result.user, ...(result.strategy ? { strategy: result.strategy } : {}), decisionId: decision.id };

@@ -25,7 +25,7 @@ export const forwardAuthRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps
   const handler: RouteHandlerMethod = async (request, reply) => {
     const decision = await deps.decisions.decide('forward-auth', forwardAuthView(hopOf(request), deps.trusted), request.startedNs);
     reply.header(DECISION_ID_HEADER, decision.id);
-    if (decision.unrecorded) return sendUnrecorded(reply, decision.id);
+    if (decision.unrecorded) return sendUnrecorded(reply, decision);
     const { result } = decision;
     if (result.decision === 'allow' && result.user) {
       reply.headers(remoteUserHeaders(result.user));

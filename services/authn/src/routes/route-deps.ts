@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { DecisionService } from '@authtrail/authentication';
+import type { Decision, DecisionService } from '@authtrail/authentication';
 import type { TrustedProxies } from '@authtrail/authentication';
 
 export interface RouteDeps {
@@ -9,13 +9,17 @@ export interface RouteDeps {
   readonly basicAuth: boolean;
 }
 
-/** strict events mode: the decision could not be recorded, so it is not given. */
-export function sendUnrecorded(reply: FastifyReply, decisionId: string) {
+/**
+ * A 503 instead of the decision: authn is not ready (policy and revocations not loaded; the
+ * refusal says what is missing), or in strict events mode the decision could not be recorded.
+ */
+export function sendUnrecorded(reply: FastifyReply, decision: Decision) {
+  const notReady = decision.result.reason === 'upstream_unavailable' && decision.outcome === 'refused';
   return reply.code(503).header('retry-after', '1').send({
     error: 'Service Unavailable',
     reason: 'upstream_unavailable',
-    message: 'the decision could not be recorded (events.mode: strict)',
-    decisionId,
+    message: notReady ? decision.result.message : 'the decision could not be recorded (events.mode: strict)',
+    decisionId: decision.id,
   });
 }
 

@@ -81,7 +81,7 @@ export const selfSubjectReviewRoutes: FastifyPluginAsync<RouteDeps> = async (app
       handler: async (request, reply) => {
         const decision = await deps.decisions.decide('selfsubjectreview', selfView(hopOf(request), deps.trusted), request.startedNs);
         reply.header(DECISION_ID_HEADER, decision.id);
-        if (decision.unrecorded) return sendUnrecorded(reply, decision.id);
+        if (decision.unrecorded) return sendUnrecorded(reply, decision);
         const { result } = decision;
         if (result.decision === 'allow' && result.user) {
           const { user } = result;

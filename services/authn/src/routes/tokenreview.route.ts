@@ -77,7 +77,7 @@ export const tokenReviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps
         const { token = '', audiences = [] } = request.body.spec;
         const decision = await deps.decisions.decide('tokenreview', tokenReviewView(hopOf(request), deps.trusted, token, audiences), started);
         reply.header(DECISION_ID_HEADER, decision.id);
-        if (decision.unrecorded) return sendUnrecorded(reply, decision.id);
+        if (decision.unrecorded) return sendUnrecorded(reply, decision);
         const { result } = decision;
         const apiVersion = request.body.apiVersion ?? `authentication.k8s.io/${version}`;
         if (result.decision === 'allow' && result.user) {

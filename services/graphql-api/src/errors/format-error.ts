@@ -25,6 +25,7 @@ const PASSED: Readonly<Record<Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>, true>
   GRAPHQL_PARSE_FAILED: true,
 };
 const PASS_THROUGH: ReadonlySet<string> = new Set(Object.keys(PASSED));
+const APOLLO_REQUEST_ERRORS: ReadonlySet<string> = new Set(['BAD_REQUEST', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 
 /** Postgres SQLSTATE 57014: canceling statement due to statement timeout. */
 const QUERY_CANCELED = '57014';
@@ -36,8 +37,8 @@ export function classifyError(formatted: GraphQLFormattedError, original: unknow
   const sqlState = cause?.driverError?.code ?? cause?.code;
   if (sqlState === QUERY_CANCELED) return 'timeout';
   const code = formatted.extensions?.['code'];
-  // Apollo's own request errors (BAD_REQUEST, variable coercion) keep their code.
-  if (typeof code === 'string' && (PASS_THROUGH.has(code) || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_SUPPORTED')) return 'known';
+  // Apollo's own request errors (BAD_REQUEST, variable coercion, an unknown operationName) keep their code.
+  if (typeof code === 'string' && (PASS_THROUGH.has(code) || APOLLO_REQUEST_ERRORS.has(code))) return 'known';
   return 'internal';
 }
 

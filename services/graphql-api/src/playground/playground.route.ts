@@ -1,11 +1,13 @@
 // GET /playground and its assets. A public route (no auth hook): the page itself holds no data,
-// and the caller sets their Authorization header inside it. Assets are a fixed allow-list of
-// files from node_modules, resolved once at registration; no path from the URL reaches the disk.
+// and the caller sets their Authorization once inside it, for every tab (playground-script.ts).
+// Assets are a fixed allow-list of files from node_modules, resolved once at registration; no
+// path from the URL reaches the disk.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { PLAYGROUND_CSP, PLAYGROUND_CSS, PLAYGROUND_JS, playgroundHtml } from './playground-page';
+import { PLAYGROUND_CSP, PLAYGROUND_CSS, playgroundHtml } from './playground-page';
+import { PLAYGROUND_JS } from './playground-script';
 
 interface Asset {
   readonly body: Buffer;

@@ -17,6 +17,7 @@ import { playgroundRoutes } from '../playground/playground.route';
 import { buildExecutableSchema } from '../schema/executable-schema';
 import { type ControlPublisher, DEFAULT_LIMITS, type GraphqlLimits, type GraphqlServices } from '../services';
 import { createTrustedProxies, type TrustedProxies } from '@authtrail/authentication';
+import type { GraphqlMetrics } from '../observability/graphql-metrics';
 import { graphqlRoutes } from './graphql-http.route';
 import { attachGraphqlWs } from './graphql-ws.server';
 
@@ -47,6 +48,8 @@ export interface GraphqlServerDeps {
   readonly trustedProxies?: TrustedProxies;
   /** Sees every SQL statement of HTTP operations (metrics, slow-query logs, query-count tests). */
   readonly onQuery?: (sql: string) => void;
+  /** Served on GET /metrics (public, like the probes) and fed one sample per answer; absent: no /metrics. */
+  readonly metrics?: GraphqlMetrics;
 }
 
 export interface GraphqlServer {
@@ -104,9 +107,13 @@ export async function buildGraphqlServer(deps: GraphqlServerDeps): Promise<Graph
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    // The route pattern, never the URL: query strings carry variables (and secrets).
+    deps.metrics?.recordRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  const metrics = deps.metrics;
+  if (metrics) app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get('/readyz', async (_request, reply) => {
     // Callers are decided under policy and revocations: not ready before they are loaded.
     if (deps.ready && !deps.ready()) return reply.code(503).send({ status: 'control state loading' });

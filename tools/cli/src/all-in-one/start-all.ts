@@ -12,11 +12,18 @@ import { projectorConfigOf, publisherDeadLetters, startProjector, type RunningPr
 import { openReadModel, runMigrations, startEmbeddedPostgres, type ReadModelDb, type RunningEmbeddedPostgres } from '@authtrail/read-model';
 import { parseSiemConfig, publisherTopicWriter, startSiemExporter, type SiemExporter } from '@authtrail/siem-exporter';
 import { createStrategy } from '@authtrail/strategies';
-import type { Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { mergeRegistries } from './process-metrics';
 
-/** The SIEM views the embedded mode produces when the config says nothing: both Kafka-topic formats. */
-const DEFAULT_SIEM = { sinks: [{ type: 'kafka-ocsf' }, { type: 'kafka-ecs' }] };
+/** The SIEM views the embedded mode produces when the config names no sinks: both Kafka-topic formats. */
+const DEFAULT_SINKS = [{ type: 'kafka-ocsf' }, { type: 'kafka-ecs' }];
+
+/** The `siem` section with the default sinks when it names none (it may hold only SIEM_METRICS_* overrides). */
+function siemSectionOf(config: AuthtrailConfig): Readonly<Record<string, unknown>> {
+  const section = config.siem ?? {};
+  return section['sinks'] === undefined ? { ...section, sinks: DEFAULT_SINKS } : section;
+}
 
 export interface RunningAllInOne {
   readonly authn: RunningAuthn;
@@ -44,7 +51,7 @@ function openBus(config: AuthtrailConfig, logger: Logger): EventBus {
   if (!kafka) {
     // Decisions persist too: the projector's checkpoints are offsets, which must survive a restart.
     // The control topic is kept whole (policy versions, revocations); decisions by retention.
-    const { retainRecords, segmentBytes, commitInterval } = config.events.inProcess;
+    const { retainRecords, segmentBytes, commitInterval, fetchMaxWait } = config.events.inProcess;
     return createInProcessBus({
       dataDir: config.dataDir,
       persistTopics: [TOPICS.control, TOPICS.decisions],
@@ -53,6 +60,7 @@ function openBus(config: AuthtrailConfig, logger: Logger): EventBus {
       retainRecords,
       segmentBytes,
       commitIntervalMs: commitInterval,
+      fetchMaxWaitMs: fetchMaxWait,
       logger: logger.child({ component: 'event-bus' }),
     });
   }
@@ -69,9 +77,18 @@ function openBus(config: AuthtrailConfig, logger: Logger): EventBus {
   });
 }
 
-export async function startAllInOne(loaded: AuthtrailConfig, progress: (line: string) => void): Promise<RunningAllInOne> {
+export interface AllInOneOptions {
+  /** Where every service logs (default: stdout). */
+  readonly logDestination?: DestinationStream;
+}
+
+export async function startAllInOne(loaded: AuthtrailConfig, progress: (line: string) => void, options: AllInOneOptions = {}): Promise<RunningAllInOne> {
   const config = withFingerprintKeys(loaded);
-  const logger = createLogger(config.log.level);
+  // One stream, one logger per service: each line names the service that wrote it.
+  const destination = options.logDestination ?? pino.destination(process.stdout.fd);
+  const loggerOf = (service: string): Logger => createLogger(config.log.level, destination, service);
+  const logger = loggerOf('all-in-one');
+  // projector, siem-exporter and graphql-api register here; merged with authn's once authn runs.
   const registry = new Registry();
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
@@ -102,29 +119,30 @@ export async function startAllInOne(loaded: AuthtrailConfig, progress: (line: st
       subscriber: bus.subscriber,
       deadLetters: publisherDeadLetters(bus.publisher),
       registry,
-      logger: logger.child({ component: 'projector' }),
+      logger: loggerOf('projector'),
     });
     stops.push(() => projector.stop());
 
-    const siemConfig = parseSiemConfig(config.siem ?? DEFAULT_SIEM);
+    const siemConfig = parseSiemConfig(siemSectionOf(config));
     if (!siemConfig.ok) throw new Error(`invalid siem section:\n  ${siemConfig.errors.join('\n  ')}`);
     progress(`starting siem-exporter (${siemConfig.config.sinks.map((s) => s.type).join(', ') || 'no sinks'})`);
     const siem: SiemExporter = await startSiemExporter(siemConfig.config, {
       subscriber: bus.subscriber,
       topicWriter: publisherTopicWriter(bus.publisher),
-      logger: logger.child({ component: 'siem-exporter' }),
+      logger: loggerOf('siem-exporter'),
       registry,
     });
     stops.push(() => siem.stop());
 
     progress('starting graphql-api');
     // Its callers are decisions too: the same bus carries them, the control topic drives their policy.
-    const graphql = await startGraphqlApi(config, { dataSource: db, publisher: bus.publisher, subscriber: bus.subscriber, registry: { createStrategy }, logger: logger.child({ component: 'graphql-api' }) });
+    const graphql = await startGraphqlApi(config, { dataSource: db, publisher: bus.publisher, subscriber: bus.subscriber, registry: { createStrategy }, logger: loggerOf('graphql-api'), metricsRegistry: registry });
     stops.push(() => graphql.close());
 
     progress('starting authn');
-    const authn = await startAuthn(config, { publisher: bus.publisher, subscriber: bus.subscriber, logger, registry: { createStrategy } });
+    const authn = await startAuthn(config, { publisher: bus.publisher, subscriber: bus.subscriber, logger: loggerOf('authn'), registry: { createStrategy } });
     stops.push(() => authn.close());
+    mergeRegistries(authn.app.authnMetrics.registry, registry);
 
     return {
       authn,

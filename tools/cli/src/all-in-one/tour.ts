@@ -87,7 +87,7 @@ export function tourText(context: TourContext): string {
     '',
     `  authn        ${context.authn.http.url}   ${context.authn.https?.url ?? ''}`,
     `  GraphQL      ${context.graphqlUrl}/graphql   playground: ${context.graphqlUrl}/playground`,
-    `  admin token  ${env['ADMIN_TOKEN']}   (paste "Bearer <token>" as the playground's Authorization header)`,
+    `  admin token  ${env['ADMIN_TOKEN']}   (paste it into the playground's "Authorization for every tab")`,
     '',
     'Paste these to get the demo credentials into your shell (demo only: they are secrets):',
     '',

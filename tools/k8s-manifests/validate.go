@@ -79,12 +79,17 @@ func validate(obj runtime.Object) []string {
 	return out
 }
 
-func keyErrors(key string, path *field.Path) field.ErrorList {
+// invalid turns the messages of one of apimachinery's validation.Is* checks into field errors.
+func invalid(path *field.Path, value any, msgs []string) field.ErrorList {
 	var errs field.ErrorList
-	for _, msg := range validation.IsConfigMapKey(key) {
-		errs = append(errs, field.Invalid(path, key, msg))
+	for _, msg := range msgs {
+		errs = append(errs, field.Invalid(path, value, msg))
 	}
 	return errs
+}
+
+func keyErrors(key string, path *field.Path) field.ErrorList {
+	return invalid(path, key, validation.IsConfigMapKey(key))
 }
 
 func requiredSelector(selector *metav1.LabelSelector, path *field.Path) field.ErrorList {
@@ -144,9 +149,7 @@ func validateContainer(c *corev1.Container, volumes map[string]bool, path *field
 	ports := map[string]bool{}
 	for i, port := range c.Ports {
 		p := path.Child("ports").Index(i)
-		for _, msg := range validation.IsValidPortNum(int(port.ContainerPort)) {
-			errs = append(errs, field.Invalid(p.Child("containerPort"), port.ContainerPort, msg))
-		}
+		errs = append(errs, invalid(p.Child("containerPort"), port.ContainerPort, validation.IsValidPortNum(int(port.ContainerPort)))...)
 		if port.Name != "" {
 			errs = append(errs, portNameErrors(port.Name, p.Child("name"))...)
 			if ports[port.Name] {
@@ -156,9 +159,7 @@ func validateContainer(c *corev1.Container, volumes map[string]bool, path *field
 		}
 	}
 	for i, env := range c.Env {
-		for _, msg := range validation.IsEnvVarName(env.Name) {
-			errs = append(errs, field.Invalid(path.Child("env").Index(i).Child("name"), env.Name, msg))
-		}
+		errs = append(errs, invalid(path.Child("env").Index(i).Child("name"), env.Name, validation.IsEnvVarName(env.Name))...)
 	}
 	mounts := map[string]bool{}
 	for i, m := range c.VolumeMounts {
@@ -183,9 +184,7 @@ func validateService(spec *corev1.ServiceSpec, path *field.Path) field.ErrorList
 		p := path.Child("ports").Index(i)
 		// A Service port name is a DNS label (it becomes an SRV record).
 		errs = append(errs, dnsLabel(port.Name, p.Child("name"))...)
-		for _, msg := range validation.IsValidPortNum(int(port.Port)) {
-			errs = append(errs, field.Invalid(p.Child("port"), port.Port, msg))
-		}
+		errs = append(errs, invalid(p.Child("port"), port.Port, validation.IsValidPortNum(int(port.Port)))...)
 		errs = append(errs, targetPortErrors(port.TargetPort, p.Child("targetPort"))...)
 	}
 	return errs
@@ -213,25 +212,13 @@ func targetPortErrors(port intstr.IntOrString, path *field.Path) field.ErrorList
 	if port.Type == intstr.String {
 		return portNameErrors(port.StrVal, path)
 	}
-	var errs field.ErrorList
-	for _, msg := range validation.IsValidPortNum(port.IntValue()) {
-		errs = append(errs, field.Invalid(path, port.IntValue(), msg))
-	}
-	return errs
+	return invalid(path, port.IntValue(), validation.IsValidPortNum(port.IntValue()))
 }
 
 func portNameErrors(name string, path *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	for _, msg := range validation.IsValidPortName(name) {
-		errs = append(errs, field.Invalid(path, name, msg))
-	}
-	return errs
+	return invalid(path, name, validation.IsValidPortName(name))
 }
 
 func dnsLabel(name string, path *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	for _, msg := range validation.IsDNS1123Label(name) {
-		errs = append(errs, field.Invalid(path, name, msg))
-	}
-	return errs
+	return invalid(path, name, validation.IsDNS1123Label(name))
 }

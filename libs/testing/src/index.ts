@@ -11,3 +11,4 @@ export * from './spawned-service';
 export * from './wait-for';
 export * from './traffic-plan';
 export * from './go-program';
+export * from './network';

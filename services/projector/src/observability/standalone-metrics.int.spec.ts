@@ -2,20 +2,11 @@
 // interfaces through PROJECTOR_METRICS_HOST, the process metrics unprefixed next to the
 // projector's own, and log lines that name the service.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createTestDatabase, freePort, spawnService, testKafkaBrokers, uniqueTopic, waitFor, type SpawnedService } from '@authtrail/testing';
+import { createTestDatabase, freePort, spawnService, nonLoopbackIpv4, testKafkaBrokers, uniqueTopic, waitFor, type SpawnedService } from '@authtrail/testing';
 
 const ROOT = resolve(__dirname, '../../../..');
-
-/** An address of this machine other than loopback: reachable only through a listener on all interfaces. */
-function externalIpv4(): string {
-  const address = Object.values(networkInterfaces())
-    .flat()
-    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
-  if (!address) throw new Error('this test needs a non-loopback IPv4 address to tell 0.0.0.0 from 127.0.0.1');
-  return address;
-}
 
 describe('standalone projector metrics', () => {
   const dir = mkdtempSync(join(tmpdir(), 'projector-metrics-'));
@@ -27,7 +18,7 @@ describe('standalone projector metrics', () => {
 
   it('serves /metrics on PROJECTOR_METRICS_HOST=0.0.0.0 with unprefixed process metrics, and logs as service projector', async () => {
     const port = await freePort();
-    const host = externalIpv4();
+    const host = nonLoopbackIpv4();
     projector = spawnService({
       name: 'projector',
       root: ROOT,

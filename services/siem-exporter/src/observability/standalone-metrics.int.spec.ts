@@ -2,20 +2,11 @@
 // SIEM_METRICS_HOST / SIEM_METRICS_PORT, the process metrics unprefixed next to the exporter's
 // own, and log lines that name the service.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, spawnService, testKafkaBrokers, uniqueTopic, waitFor, type SpawnedService } from '@authtrail/testing';
+import { freePort, spawnService, nonLoopbackIpv4, testKafkaBrokers, uniqueTopic, waitFor, type SpawnedService } from '@authtrail/testing';
 
 const ROOT = resolve(__dirname, '../../../..');
-
-/** An address of this machine other than loopback: reachable only through a listener on all interfaces. */
-function externalIpv4(): string {
-  const address = Object.values(networkInterfaces())
-    .flat()
-    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
-  if (!address) throw new Error('this test needs a non-loopback IPv4 address to tell 0.0.0.0 from 127.0.0.1');
-  return address;
-}
 
 describe('standalone siem-exporter metrics', () => {
   const dir = mkdtempSync(join(tmpdir(), 'siem-metrics-'));
@@ -27,7 +18,7 @@ describe('standalone siem-exporter metrics', () => {
 
   it('serves /metrics where SIEM_METRICS_HOST and SIEM_METRICS_PORT say, with unprefixed process metrics, and logs as service siem-exporter', async () => {
     const port = await freePort();
-    const host = externalIpv4();
+    const host = nonLoopbackIpv4();
     const configFile = join(dir, 'authtrail.yaml');
     // The file says loopback and another port: the environment wins, as in containers.
     writeFileSync(

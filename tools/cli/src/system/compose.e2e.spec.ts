@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { parse, stringify } from 'yaml';
 import { readConfig } from '@authtrail/config';
-import { freePorts, startKafkaBroker, testDatabaseServerUrl, type RunningKafkaBroker } from '@authtrail/testing';
+import { freePorts, nonLoopbackIpv4, startKafkaBroker, testDatabaseServerUrl, type RunningKafkaBroker } from '@authtrail/testing';
 import { assembleImage, buildBundles, commandLine, readImage, workspaceRoot, type ImageDefinition } from './compose-images';
 
 // docker-compose.yml, without Docker: `docker-compose config` (Debian's docker-compose) resolves
@@ -167,10 +167,6 @@ function snapshot(root: string): string[] {
     .sort();
 }
 
-function externalIPv4(): string | undefined {
-  return Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
-}
-
 describe('docker-compose.yml, service by service, on its images', () => {
   const ports = { authn: 0, authnTls: 0, graphql: 0, siemMetrics: 0, projectorMetrics: 0 };
   const demoInit = compose.services['demo-init'] ?? {};
@@ -314,7 +310,7 @@ describe('docker-compose.yml, service by service, on its images', () => {
     }
 
     // Through a non-loopback address of this machine: only listeners on every interface answer.
-    const host = externalIPv4() ?? '127.0.0.1';
+    const host = nonLoopbackIpv4();
     const authn = `http://${host}:${ports.authn}`;
     const graphql = `http://${host}:${ports.graphql}`;
     await until('authn ready', async () => (await fetch(`${authn}/readyz`)).status === 200, 90_000);

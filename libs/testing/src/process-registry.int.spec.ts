@@ -8,7 +8,6 @@ import { promisify } from 'node:util';
 import { reapLeftovers } from '../harness/process-registry.js';
 
 const registryModule = path.join(__dirname, '../harness/process-registry.js');
-const repoTmp = path.join(__dirname, '../../../tmp');
 
 function running(pid: number): boolean {
   try {
@@ -58,22 +57,29 @@ describe('process registry', () => {
   }, 60_000);
 
   it('a directory outside the temporary directory is never deleted, whatever the record says', async () => {
-    mkdirSync(repoTmp, { recursive: true });
-    const kept = mkdtempSync(path.join(repoTmp, 'registry-guard-'));
+    // The reaper's temporary directory is os.tmpdir(), i.e. TMPDIR: point it at a directory of its
+    // own, so "outside" holds wherever the checkout lives (CI clones may sit under /tmp).
+    const base = mkdtempSync(path.join(tmpdir(), 'authtrail-registry-guard-'));
+    const reaperTmp = path.join(base, 'tmp');
+    const kept = path.join(base, 'kept');
+    mkdirSync(reaperTmp);
+    mkdirSync(kept);
     writeFileSync(path.join(kept, 'data'), 'kept');
-    const temporary = mkdtempSync(path.join(tmpdir(), 'authtrail-registry-data-'));
+    const temporary = mkdtempSync(path.join(reaperTmp, 'authtrail-registry-data-'));
     try {
       const outside = await leaveBehind('setInterval(() => undefined, 60000);', { kind: 'outside', label: 'with a directory outside tmp', removeDir: kept });
       const inside = await leaveBehind('setInterval(() => undefined, 60000);', { kind: 'inside', label: 'with a temporary directory', removeDir: temporary });
 
-      const reaped = await reapLeftovers();
+      // A reaper process of its own: os.tmpdir() reads the real environment, not jest's copy.
+      const reaper = `require(${JSON.stringify(registryModule)}).reapLeftovers().then((r) => console.log(JSON.stringify(r)))`;
+      const { stdout } = await promisify(execFile)(process.execPath, ['-e', reaper], { env: { ...process.env, AUTHTRAIL_PROCESS_REGISTRY: registry, TMPDIR: reaperTmp } });
+      const reaped = JSON.parse(stdout.trim()) as { pid: number }[];
 
       expect(reaped.map((r) => r.pid).sort()).toEqual([outside, inside].sort());
       expect(existsSync(path.join(kept, 'data'))).toBe(true);
       expect(existsSync(temporary)).toBe(false);
     } finally {
-      rmSync(kept, { recursive: true, force: true });
-      rmSync(temporary, { recursive: true, force: true });
+      rmSync(base, { recursive: true, force: true });
     }
   }, 60_000);
 });

@@ -296,7 +296,8 @@ describe('docker-compose.yml, service by service, on its images', () => {
       ...env,
       KAFKA_BROKERS: env['KAFKA_BROKERS'] === 'kafka:9092' ? broker.brokers : (env['KAFKA_BROKERS'] ?? ''),
       DATABASE_URL: databaseUrl,
-      AUTHTRAIL_LOG_LEVEL: 'warn',
+      // info: a service that does not come up says where it stopped (the output is in the failure).
+      AUTHTRAIL_LOG_LEVEL: 'info',
       // Published and scraped ports, remapped to free ones.
       AUTHTRAIL_HTTP_PORT: String(ports.authn),
       AUTHTRAIL_HTTPS_PORT: String(ports.authnTls),
@@ -313,7 +314,19 @@ describe('docker-compose.yml, service by service, on its images', () => {
     const host = nonLoopbackIpv4();
     const authn = `http://${host}:${ports.authn}`;
     const graphql = `http://${host}:${ports.graphql}`;
-    await until('authn ready', async () => (await fetch(`${authn}/readyz`)).status === 200, 90_000);
+    // What /readyz last said goes into the failure: it names what authn still waits for.
+    let lastReadyz = 'no answer';
+    await until(
+      'authn ready',
+      async () => {
+        const response = await fetch(`${authn}/readyz`);
+        lastReadyz = `${response.status} ${await response.text()}`;
+        return response.status === 200;
+      },
+      90_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\nlast /readyz: ${lastReadyz}`);
+    });
     await until('graphql-api up', async () => (await fetch(`${graphql}/healthz`)).status === 200);
     // The healthchecks of the Dockerfiles, on the remapped ports.
     await until('projector healthy', async () => (await fetch(`http://${host}:${ports.projectorMetrics}/healthz`)).status === 200);

@@ -20,7 +20,7 @@
 // A stored rejection keeps its `claimedUsername` / `typedUsername` so a hit records the same
 // name (hash) as the miss; a typed name may be a mistyped password, so it lives in memory for
 // the failure TTL only (Kubernetes default 0: not stored at all) and is never written anywhere.
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { fingerprinted, type RequestView, type Strategy } from '../strategy';
 import { systemClock } from '../shared/strategy-deps';
 import type { ChainResult, ChainStrategy } from './first-match';
@@ -69,7 +69,8 @@ export function cached(strategy: Strategy, options: Partial<CachedOptions> = {})
   const failureTTL = options.failureTTLms ?? CACHE_DEFAULTS.failureTTLms;
   const maxEntries = Math.max(0, options.maxEntries ?? CACHE_DEFAULTS.maxEntries);
   const now = options.now ?? systemClock;
-  const processKey = randomBytes(32);
+  // A KeyObject: createHmac with a Buffer key costs Node 24 ~15 µs more per call (see secret-compare.ts).
+  const processKey = createSecretKey(randomBytes(32));
   const trace = traceOf(strategy);
   const entries = new Map<string, Entry>();
   const inFlight = new Map<string, Promise<ChainResult>>();
@@ -154,7 +155,7 @@ export function cached(strategy: Strategy, options: Partial<CachedOptions> = {})
 }
 
 /** `undefined` when the request carries no credential (nothing to key on). */
-function cacheKey(processKey: Buffer, request: RequestView): string | undefined {
+function cacheKey(processKey: KeyObject, request: RequestView): string | undefined {
   const authorization = request.headers['authorization'];
   if ((authorization === undefined || authorization === '') && request.peerCertificates.length === 0) return undefined;
   const certificates = request.peerCertificates.map((c) => createHash('sha256').update(c.raw).digest('hex'));

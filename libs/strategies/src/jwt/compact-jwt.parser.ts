@@ -37,6 +37,9 @@ export function parseCompactJwt(token: string): ParsedJwt {
   if (header['kid'] !== undefined && typeof header['kid'] !== 'string') {
     return { kind: 'malformed', message: 'token header kid is not a string' };
   }
+  // RFC 7515 §4.1.11: a JWS that marks extensions critical is invalid to a verifier that does not
+  // implement them, and this one implements none (b64=false signing input included).
+  if (header['crit'] !== undefined) return { kind: 'malformed', message: 'token header lists critical extensions (crit), none are supported' };
   const claims = decodeJsonObject(encodedPayload);
   if (claims === undefined) return { kind: 'malformed', message: 'token payload is not a JSON object' };
   return { kind: 'jwt', header: header as JwtHeader, claims };

@@ -19,6 +19,7 @@ describe('parseCompactJwt', () => {
     ['a header with a numeric kid is malformed', `${b64({ alg: 'RS256', kid: 7 })}.${payload}.c2ln`, 'malformed'],
     ['a payload that is not JSON is malformed', `${header}.${b64('hello')}.c2ln`, 'malformed'],
     ['a payload that is a JSON string is malformed', `${header}.${b64('"str"')}.c2ln`, 'malformed'],
+    ['a header marking extensions critical is malformed (none are implemented)', `${b64({ alg: 'RS256', b64: false, crit: ['b64'] })}.${payload}.c2ln`, 'malformed'],
     ['an impossible base64url length is malformed', `${header}.a.c2ln`, 'malformed'],
   ])('%s', (_name, token, kind) => {
     expect(parseCompactJwt(token).kind).toBe(kind);

@@ -3,14 +3,14 @@
 // unknown kid after a cooldown, so a rotation is picked up while old keys keep working as long
 // as the issuer still serves them). Only `alg` and `kid` of the header are ever looked at:
 // `jku`, `x5u` and an embedded `jwk` are attacker-controlled and never fetched or trusted.
-import type { KeyObject, webcrypto } from 'node:crypto';
+import { KeyObject, type webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, customFetch, errors } from 'jose';
 import type { JwsAlgorithm } from './jwt-algorithms';
 import type { VerificationKey } from './verification-key.loader';
 import type { Fetch } from './http-fetch';
 
 export type KeyLookup =
-  | { readonly kind: 'keys'; readonly keys: readonly (KeyObject | webcrypto.CryptoKey)[] }
+  | { readonly kind: 'keys'; readonly keys: readonly KeyObject[] }
   /** No key has this kid (or none fits the algorithm): bad_signature. */
   | { readonly kind: 'no-key'; readonly message: string }
   /** Keys exist but none is pinned to this algorithm: unsupported_algorithm. */
@@ -64,11 +64,11 @@ export function remoteKeyResolver(jwksUrl: URL, options: RemoteKeyResolverOption
       if (!options.allowed.includes(alg)) return { kind: 'algorithm-not-pinned', message: `${alg} is not an accepted algorithm` };
       try {
         // Only alg and kid: nothing else of the attacker's header reaches key selection.
-        return { kind: 'keys', keys: [await jwks({ alg, ...(kid === undefined ? {} : { kid }) })] };
+        return { kind: 'keys', keys: [asKeyObject(await jwks({ alg, ...(kid === undefined ? {} : { kid }) }))] };
       } catch (error) {
         if (error instanceof errors.JWKSMultipleMatchingKeys) {
-          const keys: webcrypto.CryptoKey[] = [];
-          for await (const key of error as unknown as AsyncIterable<webcrypto.CryptoKey>) keys.push(key);
+          const keys: KeyObject[] = [];
+          for await (const key of error as unknown as AsyncIterable<webcrypto.CryptoKey>) keys.push(asKeyObject(key));
           return keys.length > 0 ? { kind: 'keys', keys } : { kind: 'no-key', message: 'no usable key for this token' };
         }
         if (error instanceof errors.JWKSNoMatchingKey) {
@@ -78,6 +78,19 @@ export function remoteKeyResolver(jwksUrl: URL, options: RemoteKeyResolverOption
       }
     },
   };
+}
+
+// jose hands out the same CryptoKey for a JWK until the set changes: convert each one once.
+const keyObjects = new WeakMap<webcrypto.CryptoKey, KeyObject>();
+
+function asKeyObject(key: KeyObject | webcrypto.CryptoKey): KeyObject {
+  if (key instanceof KeyObject) return key;
+  let keyObject = keyObjects.get(key);
+  if (keyObject === undefined) {
+    keyObject = KeyObject.from(key);
+    keyObjects.set(key, keyObject);
+  }
+  return keyObject;
 }
 
 /** A short cause without URLs' query strings or response bodies. */

@@ -9,10 +9,13 @@
 // X-Authtrail-Decision-Id is polled through GraphQL `decision(id)` until it is visible.
 // Writes bench/results/soak-<time>.md (every sample, the summary, the flatness verdicts) and
 // soak-<time>.svg (RSS, p99, event-loop delay and lag over time). Issue #16: RSS and p99 flat
-// after warm-up.
+// after warm-up. A control runs beside it the whole time: a second rate client against a bare
+// node:http handler (bench/soak/control-server.ts), so each window's product p99 can be read
+// against what the machine and the load client alone cost in that window.
 //
 //   BENCH_SOAK_MINUTES=30  BENCH_SOAK_RATE=500 (requests/s)  BENCH_SOAK_SAMPLE_SECONDS=10
 //   BENCH_SOAK_CONNECTIONS=16  BENCH_SOAK_LAG_TIMEOUT_SECONDS=300  BENCH_RESULTS_DIR=bench/results
+//   BENCH_SOAK_CONTROL_RATE=100 (requests/s to the control handler, over 4 connections)
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +33,8 @@ const RATE = Number(process.env['BENCH_SOAK_RATE'] ?? 500);
 const SAMPLE_SECONDS = Number(process.env['BENCH_SOAK_SAMPLE_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_SOAK_CONNECTIONS'] ?? 16);
 const LAG_TIMEOUT_SECONDS = Number(process.env['BENCH_SOAK_LAG_TIMEOUT_SECONDS'] ?? 300);
+const CONTROL_RATE = Number(process.env['BENCH_SOAK_CONTROL_RATE'] ?? 100);
+const CONTROL_CONNECTIONS = 4;
 const RESULTS_DIR = resolve(ROOT, process.env['BENCH_RESULTS_DIR'] ?? 'bench/results');
 /** Probes polling at once; a sample taken while this many are still invisible sends none. */
 const MAX_PENDING_PROBES = 3;
@@ -58,6 +63,8 @@ interface Sample {
   /** Minutes since the load started. */
   readonly minutes: number;
   readonly load: WindowReport;
+  /** The control's window: the same client against a bare node:http handler. */
+  readonly control: WindowReport | undefined;
   readonly rssBytes: number | null;
   /** V8 heap in use (prom-client's nodejs_heap_size_used_bytes): a leak shows here before RSS. */
   readonly heapUsedBytes: number | null;
@@ -101,6 +108,21 @@ const percentileOf = (values: readonly number[], p: number): number | null => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? null;
 };
+/** Pearson's r of paired values: how far the product's p99 moves with the control's. */
+function correlation(pairs: readonly (readonly [number, number])[]): number | null {
+  if (pairs.length < 3) return null;
+  const mean = (pick: 0 | 1) => pairs.reduce((sum, pair) => sum + pair[pick], 0) / pairs.length;
+  const [mx, my] = [mean(0), mean(1)];
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (const [x, y] of pairs) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+    syy += (y - my) ** 2;
+  }
+  return sxx === 0 || syy === 0 ? null : sxy / Math.sqrt(sxx * syy);
+}
 const fmt = (value: number | null | undefined, digits = 0) => (value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 const mib = (bytes: number | null | undefined) => fmt(bytes === null || bytes === undefined ? null : bytes / MiB);
 
@@ -134,11 +156,12 @@ async function main(): Promise<void> {
   chmodSync(dir, 0o755);
   let product: Product | undefined;
   let client: ChildProcess | undefined;
+  const controls: ChildProcess[] = [];
   let cleaning: Promise<void> | undefined;
   let interrupted = false;
   const cleanup = () =>
     (cleaning ??= (async () => {
-      if (client && client.exitCode === null && client.signalCode === null) client.kill('SIGTERM');
+      for (const child of [client, ...controls]) if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await product?.stop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     })());
@@ -226,6 +249,15 @@ async function main(): Promise<void> {
     log(`probe before the load: visible through GraphQL after ${first.lagMs.toFixed(0)} ms`);
     probes.length = 0;
 
+    // ---- the control: a bare handler and its own rate client --------------------------------
+    const controlServer = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'control-server.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    controls.push(controlServer);
+    const controlPort = await new Promise<number>((resolvePort, reject) => {
+      createInterface({ input: controlServer.stdout }).once('line', (line) => resolvePort(Number(line.replace('listening ', ''))));
+      controlServer.once('exit', (code) => reject(new Error(`the control server exited (${code}) before listening`)));
+    });
+    const controlReports = new Map<number, WindowReport>();
+
     // ---- the load and the samples -------------------------------------------------------------
     const postgres = new Client({ connectionString: embeddedPostgresUrl(config.dataDir) });
     await postgres.connect();
@@ -236,6 +268,18 @@ async function main(): Promise<void> {
     log(`load: ${RATE} requests/s over ${CONNECTIONS} kept-alive connections for ${MINUTES} min, a sample every ${SAMPLE_SECONDS} s (${windows} samples)`);
     const rateClient = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'rate-client.ts'), JSON.stringify({ url: reviewUrl, headers: { 'content-type': 'application/json', 'user-agent': 'authtrail-soak' }, body: reviewBody, rate: RATE, connections: CONNECTIONS, sampleSeconds: SAMPLE_SECONDS, windows })], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     client = rateClient;
+    const controlClient = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'rate-client.ts'), JSON.stringify({ url: `http://127.0.0.1:${controlPort}/apis/authentication.k8s.io/v1/tokenreviews`, headers: { 'content-type': 'application/json', 'user-agent': 'authtrail-soak-control' }, body: reviewBody, rate: CONTROL_RATE, connections: CONTROL_CONNECTIONS, sampleSeconds: SAMPLE_SECONDS, windows })], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    controls.push(controlClient);
+    createInterface({ input: controlClient.stdout }).on('line', (line) => {
+      if (!line.trim()) return;
+      const report = JSON.parse(line) as WindowReport;
+      controlReports.set(report.window, report);
+    });
+    // The two clients started together: the control's window n ends within moments of the load's.
+    const controlWindow = async (window: number): Promise<WindowReport | undefined> => {
+      for (let waited = 0; !controlReports.has(window) && waited < 2_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      return controlReports.get(window);
+    };
     let aborted: string | undefined;
     const onProductExit = () => {
       aborted = `the product exited (${running.child.exitCode ?? running.child.signalCode}) during the soak`;
@@ -264,10 +308,12 @@ async function main(): Promise<void> {
       };
       const probe = pending().length < MAX_PENDING_PROBES ? startProbe() : undefined;
       const counters = await postgresCounters(postgres);
+      const control = await controlWindow(load.window);
       const sample: Sample = {
         index: samples.length + 1,
         minutes: load.at / 60,
         load,
+        control,
         rssBytes: rss,
         heapUsedBytes: text === undefined ? null : (metricValue(text, 'nodejs_heap_size_used_bytes') ?? null),
         cpuCores,
@@ -283,7 +329,7 @@ async function main(): Promise<void> {
       const oldestPending = pending()[0];
       log(
         `${String(sample.index).padStart(String(windows).length)}/${windows} ${sample.minutes.toFixed(1)} min: ` +
-          `${(load.completed / SAMPLE_SECONDS).toFixed(0)} req/s, p99 ${fmt(load.p99, 1)} ms, RSS ${mib(rss)} MiB (heap ${mib(sample.heapUsedBytes)}), CPU ${fmt(cpuCores * 100)} % (node ${fmt(nodeCpuCores * 100)} %), ` +
+          `${(load.completed / SAMPLE_SECONDS).toFixed(0)} req/s, p99 ${fmt(load.p99, 1)} ms (control ${fmt(control?.p99, 1)} ms), RSS ${mib(rss)} MiB (heap ${mib(sample.heapUsedBytes)}), CPU ${fmt(cpuCores * 100)} % (node ${fmt(nodeCpuCores * 100)} %), ` +
           `loop p99 ${fmt(sample.loopP99Ms, 1)} ms, decision table ${mib(counters?.decisionBytes)} MiB (${fmt(counters?.decisionMaintenance)} autovacuum/analyze, ${fmt(counters?.checkpoints)} checkpoints), lag ${lastLag ? `${fmt(lastLag.lagMs)} ms (probe ${lastLag.number})` : '–'}` +
           `${oldestPending && oldestPending !== probe ? `, probe ${oldestPending.number} not visible after ${((now - oldestPending.sentAt) / 1000).toFixed(0)} s` : ''}` +
           `${load.non2xx || load.errors ? `, non-2xx ${load.non2xx}, errors ${load.errors}` : ''}${load.skipped ? `, ${load.skipped} not sent (${load.inFlight} in flight)` : ''}`,
@@ -314,6 +360,8 @@ async function main(): Promise<void> {
     const values = (list: readonly Sample[], pick: (s: Sample) => number | null | undefined) => list.map(pick).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
     const rssFlat = flatness(values(post, (s) => s.rssBytes), RSS_TOLERANCE);
     const p99Flat = flatness(values(post, (s) => s.load.p99), P99_TOLERANCE);
+    const controlFlat = flatness(values(post, (s) => s.control?.p99), P99_TOLERANCE);
+    const p99WithControl = correlation(post.flatMap((s) => (s.load.p99 !== null && typeof s.control?.p99 === 'number' ? [[s.load.p99, s.control.p99] as const] : [])));
     const lags = probes.map((p) => p.lagMs).filter((v): v is number => v !== undefined);
     const lagFailures = probes.filter((p) => p.failure !== undefined);
     const completed = samples.reduce((n, s) => n + s.load.completed, 0);
@@ -350,6 +398,8 @@ async function main(): Promise<void> {
       `|---|---|`,
       `| RSS after warm-up: first / last / max (all samples) | ${mib(firstPost?.rssBytes)} / ${mib(lastSample?.rssBytes)} / ${mib(maxRss)} MiB |`,
       `| p99 latency after warm-up: first / last | ${fmt(firstPost?.load.p99, 1)} / ${fmt(lastSample?.load.p99, 1)} ms |`,
+      `| control p99 after warm-up (bare node:http handler, the same client, ${CONTROL_RATE} requests/s): median / max | ${fmt(median(values(post, (s) => s.control?.p99)), 1)} / ${fmt(Math.max(...values(post, (s) => s.control?.p99), 0), 1)} ms |`,
+      `| correlation of the product's p99 with the control's, per window after warm-up (Pearson r) | ${fmt(p99WithControl, 2)} |`,
       `| event-loop delay p99 after warm-up: median / max | ${fmt(median(values(post, (s) => s.loopP99Ms)), 1)} / ${fmt(Math.max(...values(post, (s) => s.loopP99Ms), 0), 1)} ms |`,
       `| projector lag (answer → visible in GraphQL): p50 / max | ${fmt(median(lags))} / ${fmt(lags.length ? Math.max(...lags) : null)} ms over ${lags.length} probes${lagFailures.length ? `; ${lagFailures.length} failed (${[...new Set(lagFailures.map((p) => p.failure))].join('; ')})` : ''} |`,
       `| requests answered (load) / achieved rate | ${completed} / ${(completed / Math.max(1, loadSeconds)).toFixed(0)} per s |`,
@@ -359,6 +409,7 @@ async function main(): Promise<void> {
       '',
       `- ${flatLine('RSS', rssFlat, rssUnit)}`,
       `- ${flatLine('p99 latency', p99Flat, msUnit)}`,
+      `- ${flatLine('control p99 (the machine and client alone)', controlFlat, msUnit)}`,
       `- Rule: ${rule}.`,
       `- Event-loop delay: \`nodejs_eventloop_lag_p99_seconds\` / \`_max_seconds\` on authn's /metrics (prom-client, \`monitorEventLoopDelay\` with a ${LOOP_RESOLUTION_MS} ms resolution, reset at every scrape, so one figure per window); the figures include that ${LOOP_RESOLUTION_MS} ms sampling interval: an idle loop reads about ${LOOP_RESOLUTION_MS} ms.`,
       `- Lag: a probe TokenReview per sample (User-Agent \`authtrail-soak-probe/<n>\`), from its answer until GraphQL \`decision(id)\` with its \`X-Authtrail-Decision-Id\` returns it (polled every 20 ms … 1 s, ~10 % precision); at most ${MAX_PENDING_PROBES} probes pending at once.`,
@@ -366,11 +417,11 @@ async function main(): Promise<void> {
       '',
       '## Samples',
       '',
-      '| # | min | req/s | p50 ms | p99 ms | max ms | non-2xx / errors | not sent | RSS MiB | heap used MiB | CPU % | node CPU % | loop p99 ms | loop max ms | lag ms | decision table MiB | its autovacuum + analyze runs | checkpoints |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| # | min | req/s | p50 ms | p99 ms | max ms | control p99 ms | non-2xx / errors | not sent | RSS MiB | heap used MiB | CPU % | node CPU % | loop p99 ms | loop max ms | lag ms | decision table MiB | its autovacuum + analyze runs | checkpoints |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...samples.map(
         (s) =>
-          `| ${s.index}${s.index <= warmUp ? ' (warm-up)' : ''} | ${s.minutes.toFixed(2)} | ${(s.load.completed / SAMPLE_SECONDS).toFixed(0)} | ${fmt(s.load.p50, 1)} | ${fmt(s.load.p99, 1)} | ${fmt(s.load.max, 1)} | ${s.load.non2xx} / ${s.load.errors} | ${s.load.skipped} | ${mib(s.rssBytes)} | ${mib(s.heapUsedBytes)} | ${fmt((s.cpuCores ?? NaN) * 100)} | ${fmt((s.nodeCpuCores ?? NaN) * 100)} | ${fmt(s.loopP99Ms, 1)} | ${fmt(s.loopMaxMs, 1)} | ${s.probe ? (s.probe.lagMs !== undefined ? fmt(s.probe.lagMs) : `failed: ${s.probe.failure}`) : 'no probe (3 pending)'} | ${mib(s.postgres?.decisionBytes)} | ${fmt(s.postgres?.decisionMaintenance)} | ${fmt(s.postgres?.checkpoints)} |`,
+          `| ${s.index}${s.index <= warmUp ? ' (warm-up)' : ''} | ${s.minutes.toFixed(2)} | ${(s.load.completed / SAMPLE_SECONDS).toFixed(0)} | ${fmt(s.load.p50, 1)} | ${fmt(s.load.p99, 1)} | ${fmt(s.load.max, 1)} | ${fmt(s.control?.p99, 1)} | ${s.load.non2xx} / ${s.load.errors} | ${s.load.skipped} | ${mib(s.rssBytes)} | ${mib(s.heapUsedBytes)} | ${fmt((s.cpuCores ?? NaN) * 100)} | ${fmt((s.nodeCpuCores ?? NaN) * 100)} | ${fmt(s.loopP99Ms, 1)} | ${fmt(s.loopMaxMs, 1)} | ${s.probe ? (s.probe.lagMs !== undefined ? fmt(s.probe.lagMs) : `failed: ${s.probe.failure}`) : 'no probe (3 pending)'} | ${mib(s.postgres?.decisionBytes)} | ${fmt(s.postgres?.decisionMaintenance)} | ${fmt(s.postgres?.checkpoints)} |`,
       ),
       '',
     ];
@@ -384,6 +435,7 @@ async function main(): Promise<void> {
       panels: [
         { title: 'RSS of the product process', unit: 'MiB', color: '#1f77b4', points: point((s) => (s.rssBytes === null ? null : s.rssBytes / MiB)) },
         { title: 'TokenReview latency p99 per window', unit: 'ms', color: '#d62728', points: point((s) => s.load.p99) },
+        { title: `control: a bare node:http handler, the same client, ${CONTROL_RATE} requests/s — p99 per window`, unit: 'ms', color: '#ff7f0e', points: point((s) => s.control?.p99) },
         { title: `event-loop delay p99 per window (includes the ${LOOP_RESOLUTION_MS} ms sampling interval)`, unit: 'ms', color: '#2ca02c', points: point((s) => s.loopP99Ms) },
         { title: 'projector lag: answer → visible through GraphQL', unit: 'ms', color: '#9467bd', points: point((s) => s.probe?.lagMs) },
       ],
@@ -399,6 +451,7 @@ async function main(): Promise<void> {
     log(`${completed} requests in ${(loadSeconds / 60).toFixed(1)} min; RSS after warm-up ${mib(firstPost?.rssBytes)} → ${mib(lastSample?.rssBytes)} MiB (max ${mib(maxRss)}); p99 ${fmt(firstPost?.load.p99, 1)} → ${fmt(lastSample?.load.p99, 1)} ms; lag p50 ${fmt(median(lags))} ms, p95 ${fmt(percentileOf(lags, 95))} ms, max ${fmt(lags.length ? Math.max(...lags) : null)} ms`);
     log(flatLine('RSS', rssFlat, rssUnit));
     log(flatLine('p99 latency', p99Flat, msUnit));
+    log(`${flatLine('control p99', controlFlat, msUnit)}; correlation of p99 with the control per window: ${fmt(p99WithControl, 2)}`);
     log(`rule: ${rule}`);
     log(`wrote ${relative(process.cwd(), mdFile)} and ${relative(process.cwd(), svgFile)}`);
     if (aborted) process.exitCode = 1;

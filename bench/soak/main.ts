@@ -123,6 +123,12 @@ function correlation(pairs: readonly (readonly [number, number])[]): number | nu
   }
   return sxx === 0 || syy === 0 ? null : sxy / Math.sqrt(sxx * syy);
 }
+/** ` (ECONNRESET × 1, …)` over every window, or nothing. */
+function errorCodes(samples: readonly Sample[]): string {
+  const total = new Map<string, number>();
+  for (const sample of samples) for (const [code, count] of Object.entries(sample.load.errorCodes)) total.set(code, (total.get(code) ?? 0) + count);
+  return total.size === 0 ? '' : ` (${[...total].map(([code, count]) => `${code} × ${count}`).join(', ')})`;
+}
 const fmt = (value: number | null | undefined, digits = 0) => (value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 const mib = (bytes: number | null | undefined) => fmt(bytes === null || bytes === undefined ? null : bytes / MiB);
 
@@ -332,7 +338,7 @@ async function main(): Promise<void> {
           `${(load.completed / SAMPLE_SECONDS).toFixed(0)} req/s, p99 ${fmt(load.p99, 1)} ms (control ${fmt(control?.p99, 1)} ms), RSS ${mib(rss)} MiB (heap ${mib(sample.heapUsedBytes)}), CPU ${fmt(cpuCores * 100)} % (node ${fmt(nodeCpuCores * 100)} %), ` +
           `loop p99 ${fmt(sample.loopP99Ms, 1)} ms, decision table ${mib(counters?.decisionBytes)} MiB (${fmt(counters?.decisionMaintenance)} autovacuum/analyze, ${fmt(counters?.checkpoints)} checkpoints), lag ${lastLag ? `${fmt(lastLag.lagMs)} ms (probe ${lastLag.number})` : '–'}` +
           `${oldestPending && oldestPending !== probe ? `, probe ${oldestPending.number} not visible after ${((now - oldestPending.sentAt) / 1000).toFixed(0)} s` : ''}` +
-          `${load.non2xx || load.errors ? `, non-2xx ${load.non2xx}, errors ${load.errors}` : ''}${load.skipped ? `, ${load.skipped} not sent (${load.inFlight} in flight)` : ''}`,
+          `${load.non2xx || load.errors ? `, non-2xx ${load.non2xx}, errors ${load.errors} ${JSON.stringify(load.errorCodes)}` : ''}${load.skipped ? `, ${load.skipped} not sent (${load.inFlight} in flight)` : ''}`,
       );
     }
     running.child.off('exit', onProductExit);
@@ -403,7 +409,7 @@ async function main(): Promise<void> {
       `| event-loop delay p99 after warm-up: median / max | ${fmt(median(values(post, (s) => s.loopP99Ms)), 1)} / ${fmt(Math.max(...values(post, (s) => s.loopP99Ms), 0), 1)} ms |`,
       `| projector lag (answer → visible in GraphQL): p50 / max | ${fmt(median(lags))} / ${fmt(lags.length ? Math.max(...lags) : null)} ms over ${lags.length} probes${lagFailures.length ? `; ${lagFailures.length} failed (${[...new Set(lagFailures.map((p) => p.failure))].join('; ')})` : ''} |`,
       `| requests answered (load) / achieved rate | ${completed} / ${(completed / Math.max(1, loadSeconds)).toFixed(0)} per s |`,
-      `| non-2xx / errors / not sent (client backlog full) | ${sum((s) => s.load.non2xx)} / ${sum((s) => s.load.errors)} / ${sum((s) => s.load.skipped)} |`,
+      `| non-2xx / errors / not sent (client backlog full) | ${sum((s) => s.load.non2xx)} / ${sum((s) => s.load.errors)}${errorCodes(samples)} / ${sum((s) => s.load.skipped)} |`,
       `| decisions made by authn (\`authtrail_authn_decisions_total\`) | ${fmt(authnDecisions)} |`,
       `| decisions projected (GraphQL \`decisions.totalCount\`, authn's and the API's own callers) | ${fmt(projected)} |`,
       '',

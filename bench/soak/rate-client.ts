@@ -24,6 +24,8 @@ export interface WindowReport {
   readonly completed: number;
   readonly non2xx: number;
   readonly errors: number;
+  /** The errors by code (ECONNRESET, …), so a failed request can be told apart from a slow one. */
+  readonly errorCodes: Readonly<Record<string, number>>;
   /** Requests that were due but not sent: too many already in flight (the server fell behind). */
   readonly skipped: number;
   readonly inFlight: number;
@@ -43,24 +45,28 @@ const maxInFlight = Math.max(options.connections * 64, options.rate * 2);
 const started = performance.now();
 let due = 0;
 let inFlight = 0;
-let window = { sent: 0, completed: 0, non2xx: 0, errors: 0, skipped: 0, latencies: [] as number[] };
+const emptyWindow = () => ({ sent: 0, completed: 0, non2xx: 0, errors: 0, errorCodes: {} as Record<string, number>, skipped: 0, latencies: [] as number[] });
+let window = emptyWindow();
 
 function send(dueAt: number): void {
   inFlight += 1;
   window.sent += 1;
-  const done = (status: number | undefined) => {
+  const done = (status: number | undefined, error?: Error) => {
     inFlight -= 1;
     window.completed += 1;
-    if (status === undefined) window.errors += 1;
-    else if (status < 200 || status >= 300) window.non2xx += 1;
+    if (status === undefined) {
+      window.errors += 1;
+      const code = (error as NodeJS.ErrnoException | undefined)?.code ?? error?.message ?? 'unknown';
+      window.errorCodes[code] = (window.errorCodes[code] ?? 0) + 1;
+    } else if (status < 200 || status >= 300) window.non2xx += 1;
     window.latencies.push(performance.now() - dueAt);
   };
   const req = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers }, (res) => {
     res.on('data', () => undefined);
     res.on('end', () => done(res.statusCode));
-    res.on('error', () => done(undefined));
+    res.on('error', (error) => done(undefined, error));
   });
-  req.on('error', () => done(undefined));
+  req.on('error', (error) => done(undefined, error));
   req.end(body);
 }
 
@@ -84,7 +90,7 @@ const ticker = setInterval(tick, 2);
 const reporter = setInterval(() => {
   windowNumber += 1;
   const w = window;
-  window = { sent: 0, completed: 0, non2xx: 0, errors: 0, skipped: 0, latencies: [] };
+  window = emptyWindow();
   const sorted = w.latencies.sort((a, b) => a - b);
   const report: WindowReport = {
     window: windowNumber,
@@ -93,6 +99,7 @@ const reporter = setInterval(() => {
     completed: w.completed,
     non2xx: w.non2xx,
     errors: w.errors,
+    errorCodes: w.errorCodes,
     skipped: w.skipped,
     inFlight,
     p50: round(percentile(sorted, 50)),

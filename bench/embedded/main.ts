@@ -10,13 +10,15 @@
 //   BENCH_SECONDS=10 (per round)  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16
 //   BENCH_SETTLE_SECONDS=60 (longest wait for the product to go idle after a round)
 //   KAFKA_BROKERS=host:port,… (use that cluster instead of a private broker)
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKafkaBroker, waitForKafka, type RunningKafkaBroker } from '@authtrail/testing';
-import { MiB, ROOT, rssBytes, startProduct, treeCpuSeconds, waitUntilIdle, type Product } from './product';
+import type { RunningKafkaBroker } from '@authtrail/testing';
+import { benchKafka } from '../shared/kafka';
+import { runLoad, type LoadResult } from '../shared/load';
+import { MiB, rssBytes, startProduct, treeCpuSeconds, waitUntilIdle, type Product } from './product';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -28,13 +30,6 @@ const log = (line: string) => console.log(`[bench/embedded] ${line}`);
 type Mode = 'embedded' | 'kafka';
 const MODE_NAME: Record<Mode, string> = { embedded: 'embedded (in-process bus)', kafka: 'Kafka mode' };
 
-interface LoadResult {
-  readonly rps: number;
-  readonly total: number;
-  readonly p99: number;
-  readonly non2xx: number;
-  readonly errors: number;
-}
 
 interface Round extends LoadResult {
   readonly round: number;
@@ -52,16 +47,9 @@ interface Round extends LoadResult {
 /** The load generator running now (ended on SIGINT / SIGTERM). */
 let loadChild: ChildProcess | undefined;
 
-/** bench/authn's autocannon runner, in a process of its own. */
-function runLoad(options: { url: string; body: string; connections: number; duration: number }): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bench/authn/load-generator.mjs'), JSON.stringify({ ...options, method: 'POST', headers: { 'content-type': 'application/json' } })], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    loadChild = child;
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
-  });
+/** A POST of `body` to `url` (ended on SIGINT / SIGTERM through `loadChild`). */
+function postLoad(url: string, body: string, connections: number, duration: number): Promise<LoadResult> {
+  return runLoad({ url, body, method: 'POST', headers: { 'content-type': 'application/json' } }, connections, duration, (child) => (loadChild = child));
 }
 
 async function main(): Promise<void> {
@@ -87,14 +75,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   try {
-    let brokers = process.env['KAFKA_BROKERS'];
-    if (!brokers) {
-      log('starting a private Kafka broker …');
-      broker = await startKafkaBroker({ dataDir: join(dir, 'kafka'), log: () => undefined });
-      brokers = broker.brokers;
-    }
-    await waitForKafka(brokers);
-    log(`Kafka at ${brokers}${broker ? ` (private broker, pid ${broker.pid})` : ''}`);
+    const privateOrGiven = await benchKafka(dir, log);
+    broker = privateOrGiven.broker;
+    const { brokers } = privateOrGiven;
 
     const token = randomBytes(24).toString('hex');
     writeFileSync(join(dir, 'tokens.csv'), `${token},bench-user,uid-1,"bench,devs"\n`);
@@ -131,7 +114,7 @@ async function main(): Promise<void> {
 
     log('warming up (1 s each, 4 connections) …');
     for (const mode of ['embedded', 'kafka'] as const) {
-      await runLoad({ url: urlOf(productOf(mode)), body, connections: 4, duration: 1 });
+      await postLoad(urlOf(productOf(mode)), body, 4, 1);
       await waitUntilIdle(productOf(mode).pid, { timeoutMs: SETTLE_SECONDS * 1000 });
     }
 
@@ -140,7 +123,7 @@ async function main(): Promise<void> {
       const product = productOf(mode);
       const cpuBefore = treeCpuSeconds(product.pid);
       const brokerBefore = broker?.pid ? treeCpuSeconds(broker.pid) : undefined;
-      const load = await runLoad({ url: urlOf(product), body, connections: CONNECTIONS, duration: SECONDS });
+      const load = await postLoad(urlOf(product), body, CONNECTIONS, SECONDS);
       const cpuAfterLoad = treeCpuSeconds(product.pid);
       const drain = await waitUntilIdle(product.pid, { timeoutMs: SETTLE_SECONDS * 1000 });
       const cpuAfterDrain = treeCpuSeconds(product.pid);

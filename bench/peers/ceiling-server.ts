@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { createKafkaBus } from '@authtrail/event-bus';
-import { TOPICS, createEventIdFactory, decisionEvent, eventSource, toBusRecord } from '@authtrail/events';
+import { TOPICS, toBusRecord } from '@authtrail/events';
+import { sampleDecisionEvent } from '../shared/sample-decision';
 
 interface Options {
   readonly port: number;
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as Options;
   // As services/authn/src/main.ts configures its bus.
   const bus = createKafkaBus({ brokers: options.brokers.split(','), clientId: 'bench-peers-ceiling', mode: 'buffered', spoolDir: options.spoolDir, topics: { [TOPICS.decisions]: { partitions: 6 } } });
-  const record = toBusRecord(TOPICS.decisions, sampleDecisionEvent());
+  const record = toBusRecord(TOPICS.decisions, sampleDecisionEvent('bench-peers-ceiling', true));
   const app = Fastify({
     logger: false,
     https: { cert: readFileSync(options.certFile), key: readFileSync(options.keyFile), ca: readFileSync(options.caFile), requestCert: true, rejectUnauthorized: false },
@@ -46,28 +47,6 @@ async function main(): Promise<void> {
       .then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-}
-
-function sampleDecisionEvent() {
-  const time = new Date();
-  return decisionEvent({
-    id: createEventIdFactory()(time),
-    time,
-    source: eventSource('authn', 'bench-peers-ceiling'),
-    data: {
-      decision: 'allow',
-      httpStatus: 200,
-      reason: 'ok',
-      strategy: 'static-token',
-      attempts: [{ strategy: 'static-token', outcome: 'authenticated' }],
-      user: { username: 'bench-user', uid: 'uid-1', groups: ['bench', 'devs', 'system:authenticated'], extra: {} },
-      credential: { type: 'static-token', fingerprint: `hmac-sha256:bench:${'0'.repeat(64)}`, publicId: 'uid-1' },
-      request: { endpoint: 'tokenreview', sourceIp: '127.0.0.1', userAgent: 'autocannon', method: 'POST', path: '/apis/authentication.k8s.io/v1/tokenreviews', tls: true },
-      latencyMicros: 40,
-      instance: 'bench-peers-ceiling',
-      sequence: 1,
-    },
-  });
 }
 
 main().catch((error: unknown) => {

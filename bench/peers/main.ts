@@ -16,13 +16,15 @@
 //   GUARD_SRC, OATHKEEPER_SRC (required)  BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16
 //   BENCH_PEERS_TOKENS=2000 (distinct tokens of the uncached rows)  BENCH_RESULTS_DIR=bench/results
 //   KAFKA_BROKERS=host:port,… (use that cluster instead of a private broker)
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { boundServiceAccountClaims, destroyCa, freePorts, jwksOf, mintCa, mintClientCert, rsaKeyPair, signJwt, startKafkaBroker, tamperPayload, waitForKafka, type RunningKafkaBroker, type TestCa } from '@authtrail/testing';
+import { boundServiceAccountClaims, destroyCa, freePorts, jwksOf, mintCa, mintClientCert, rsaKeyPair, signJwt, tamperPayload, type RunningKafkaBroker, type TestCa } from '@authtrail/testing';
+import { benchKafka } from '../shared/kafka';
 import { metricValue, ownCpuSeconds, rssBytes } from '../embedded/product';
+import { runLoad, type Load } from '../shared/load';
 import { GUARD, OATHKEEPER, buildPeer, peerSources, type BuiltPeer } from './peer-build';
 import { authtrailConfig, guardArgs, oathkeeperArgs, oathkeeperConfig, oathkeeperRules, tokenFileLine, type TlsFiles } from './peer-configs';
 import { send, startServer, stopAllServers, type Answer, type ClientTls, type RunningServer } from './servers';
@@ -41,16 +43,6 @@ const REVIEW_PATH = '/apis/authentication.k8s.io/v1/tokenreviews';
 /** Environment variables authtrail's config loader reads: the bench's config file alone decides. */
 const CONFIG_ENV = /^(AUTHTRAIL_|PROJECTOR_)|^(KAFKA_BROKERS|DATABASE_URL)$/;
 const log = (line: string) => console.log(`[bench/peers] ${line}`);
-
-interface Load {
-  readonly url: string;
-  readonly method: 'GET' | 'POST';
-  readonly headers?: Record<string, string>;
-  readonly body?: string;
-  /** JSON array of header objects, one per request in turn (a new token each request). */
-  readonly headersFile?: string;
-  readonly tls?: { readonly certFile: string; readonly keyFile: string };
-}
 
 type Role = 'authtrail' | 'peer' | 'baseline';
 
@@ -71,16 +63,6 @@ interface Scenario {
 /** The load generator running now (ended on SIGINT / SIGTERM). */
 let loadChild: ChildProcess | undefined;
 
-function runLoad(load: Load, connections: number, duration: number): Promise<Omit<Measured, 'cpuMicrosPerRequest' | 'rssBytes' | 'brokerCpuMicrosPerRequest'>> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(__dirname, 'load-generator.mjs'), JSON.stringify({ ...load, connections, duration })], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    loadChild = child;
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.on('error', fail);
-    child.on('exit', (code) => (code === 0 ? done(JSON.parse(output)) : fail(new Error(`load generator exited with ${code}`))));
-  });
-}
 
 /** The private broker's pid: its CPU per request is shown beside the servers' (what recording costs outside the process). */
 let brokerPid: number | undefined;
@@ -88,7 +70,7 @@ let brokerPid: number | undefined;
 async function measure(label: string, contender: Contender): Promise<Measured> {
   const cpuBefore = ownCpuSeconds(contender.process.pid);
   const brokerBefore = brokerPid ? ownCpuSeconds(brokerPid) : 0;
-  const result = await runLoad(contender.load, CONNECTIONS, SECONDS);
+  const result = await runLoad(contender.load, CONNECTIONS, SECONDS, (child) => (loadChild = child));
   const perRequest = (seconds: number) => (seconds * 1e6) / Math.max(1, result.total);
   const cpuMicrosPerRequest = perRequest(ownCpuSeconds(contender.process.pid) - cpuBefore);
   const brokerCpuMicrosPerRequest = brokerPid ? perRequest(ownCpuSeconds(brokerPid) - brokerBefore) : undefined;
@@ -154,15 +136,10 @@ async function main(): Promise<void> {
     const tokenHeadersFile = file('token-headers.json', JSON.stringify(Array.from({ length: TOKENS }, (_, i) => ({ authorization: `Bearer ${mint(`sa-${i}`)}` }))));
 
     // ---- Kafka ----------------------------------------------------------------------------------
-    let brokers = process.env['KAFKA_BROKERS'];
-    if (!brokers) {
-      log('starting a private Kafka broker …');
-      broker = await startKafkaBroker({ dataDir: join(dir, 'kafka'), log: () => undefined });
-      brokers = broker.brokers;
-      brokerPid = broker.pid;
-    }
-    await waitForKafka(brokers);
-    log(`Kafka at ${brokers}${broker ? ` (private broker, pid ${broker.pid})` : ''}`);
+    const kafka = await benchKafka(dir, log);
+    broker = kafka.broker;
+    brokerPid = broker?.pid;
+    const { brokers } = kafka;
 
     // ---- servers --------------------------------------------------------------------------------
     const [guardPort, okApi, okProxy, okMetrics, atCachedHttp, atCachedHttps, atUncachedHttp, jwtCachedPort, jwtUncachedPort, ceilingPort] = (await freePorts(10)) as [number, number, number, number, number, number, number, number, number, number];

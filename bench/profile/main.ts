@@ -4,7 +4,7 @@
 // the V8 sampling profiler of that process records the load window of each scenario:
 //   cached     TokenReview with a static token (the 10 s success cache of the default config)
 //   uncached   TokenReview with RS256 service-account tokens, cache off (2,000 distinct tokens in turn)
-// autocannon (bench/authn/load-generator.mjs) runs in a child process of its own. Written into
+// autocannon (bench/shared/load-generator.mjs) runs in a child process of its own. Written into
 // bench/results/: per scenario the .cpuprofile and a flame graph SVG, and one markdown file with the
 // top frames by self and by inclusive time (% of the main thread's busy time, TypeScript file:line).
 //
@@ -23,12 +23,14 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { TOPICS } from '@authtrail/events';
-import { boundServiceAccountClaims, freePort, rsaKeyPair, signJwt, startKafkaBroker, waitForKafka, type RunningKafkaBroker } from '@authtrail/testing';
+import { boundServiceAccountClaims, freePort, rsaKeyPair, signJwt, type RunningKafkaBroker } from '@authtrail/testing';
+import { benchKafka } from '../shared/kafka';
 import { displayLocation, flameTree, summarize, type CpuProfile, type ProfileSummary } from './cpu-profile';
 import { flameGraphSvg } from './flame-graph';
 import type { ProfilerCommand, ProfilerReply } from './profiled-authn';
 import { cpuTimes } from './proc-cpu';
 import { topFramesMarkdown } from './top-frames';
+import { runLoad, type Load, type LoadResult as Measured } from '../shared/load';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
@@ -40,21 +42,6 @@ const RESULTS = join(REPO, 'bench', 'results');
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const log = (line: string) => console.log(`[bench/profile] ${line}`);
 
-interface Load {
-  readonly url: string;
-  readonly method: 'GET' | 'POST';
-  readonly headers?: Record<string, string>;
-  readonly body?: string;
-  readonly bodiesFile?: string;
-}
-
-interface Measured {
-  readonly rps: number;
-  readonly total: number;
-  readonly p99: number;
-  readonly non2xx: number;
-  readonly errors: number;
-}
 
 interface Scenario {
   readonly id: string;
@@ -75,16 +62,6 @@ interface ScenarioResult {
   readonly tables: string;
 }
 
-/** The load generator of bench/authn, in its own process (it must not share the server's CPU slices with this one's event loop). */
-function runLoad(load: Load, connections: number, duration: number): Promise<Measured> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(REPO, 'bench', 'authn', 'load-generator.mjs'), JSON.stringify({ ...load, connections, duration })], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolvePromise(JSON.parse(output) as Measured) : reject(new Error(`load generator exited with ${code}`))));
-  });
-}
 
 /** authn of the tree under test, in a child process that answers profiler commands. */
 class ProfiledAuthn {
@@ -214,14 +191,9 @@ async function main(): Promise<void> {
   let broker: RunningKafkaBroker | undefined;
   let authn: ProfiledAuthn | undefined;
   try {
-    let brokers = process.env['KAFKA_BROKERS'];
-    if (!brokers) {
-      log('starting a private Kafka broker …');
-      broker = await startKafkaBroker({ dataDir: join(dir, 'kafka'), log: () => undefined });
-      brokers = broker.brokers;
-    }
-    await waitForKafka(brokers);
-    log(`Kafka at ${brokers}`);
+    const privateOrGiven = await benchKafka(dir, log);
+    broker = privateOrGiven.broker;
+    const { brokers } = privateOrGiven;
     const kafka = new Kafka({ clientId: 'bench-profile', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 
     const staticToken = randomBytes(24).toString('hex');
@@ -342,7 +314,7 @@ function report(results: readonly ScenarioResult[], run: { label: string; descri
     '',
     `- Code: ${run.description}.`,
     `- Run: ${new Date().toISOString()}, Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, load average ${run.loadBefore.toFixed(2)} before the run; \`npm run bench profile\` (bench/profile/main.ts).`,
-    `- Load: autocannon (bench/authn/load-generator.mjs) in its own process, ${CONNECTIONS} connections, ${SECONDS} s per scenario after ${WARMUP_SECONDS} s of warm-up; authn is \`services/authn/src/main.ts\` in its own process, its decision events going to Kafka in buffered mode. ${run.pinned ? `authn ran alone on CPU 0, the load generator and the broker on CPU ${otherCpus()} (taskset).` : 'No CPU pinning: authn shared the CPUs with the load generator and the broker.'}`,
+    `- Load: autocannon (bench/shared/load-generator.mjs) in its own process, ${CONNECTIONS} connections, ${SECONDS} s per scenario after ${WARMUP_SECONDS} s of warm-up; authn is \`services/authn/src/main.ts\` in its own process, its decision events going to Kafka in buffered mode. ${run.pinned ? `authn ran alone on CPU 0, the load generator and the broker on CPU ${otherCpus()} (taskset).` : 'No CPU pinning: authn shared the CPUs with the load generator and the broker.'}`,
     `- Profiler: V8's sampling profiler through node:inspector inside the authn process, every ${INTERVAL_MICROS} µs, over the load window only; positions mapped to the TypeScript lines through tsx's source maps. It samples the main thread by wall clock: work on libuv's thread pool (WebCrypto, zlib) shows as \`(idle)\` there (the process CPU figure counts it), and time the thread was runnable but off its CPU is charged to the frame it was in (busy µs per request above the main thread's CPU µs per request).`,
     '- Percentages are of the main thread\'s busy (non-idle) time. Self: that function on top of the stack; inclusive: anywhere on it.',
     '',

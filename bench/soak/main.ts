@@ -11,7 +11,9 @@
 // soak-<time>.svg (RSS, p99, event-loop delay and lag over time). Issue #16: RSS and p99 flat
 // after warm-up. A control runs beside it the whole time: a second rate client against a bare
 // node:http handler (bench/soak/control-server.ts), so each window's product p99 can be read
-// against what the machine and the load client alone cost in that window.
+// against what the machine and the load client alone cost in that window; and a CPU-speed probe
+// (bench/soak/cpu-speed-probe.ts) times a fixed CPU-only workload, so a window in which the
+// machine itself ran slower shows as such.
 //
 //   BENCH_SOAK_MINUTES=30  BENCH_SOAK_RATE=500 (requests/s)  BENCH_SOAK_SAMPLE_SECONDS=10
 //   BENCH_SOAK_CONNECTIONS=16  BENCH_SOAK_LAG_TIMEOUT_SECONDS=300  BENCH_RESULTS_DIR=bench/results
@@ -65,6 +67,8 @@ interface Sample {
   readonly load: WindowReport;
   /** The control's window: the same client against a bare node:http handler. */
   readonly control: WindowReport | undefined;
+  /** Median time of the probe's fixed CPU workload in the window (ms): higher = a slower machine. */
+  readonly cpuProbeMs: number | null;
   readonly rssBytes: number | null;
   /** V8 heap in use (prom-client's nodejs_heap_size_used_bytes): a leak shows here before RSS. */
   readonly heapUsedBytes: number | null;
@@ -263,6 +267,15 @@ async function main(): Promise<void> {
       controlServer.once('exit', (code) => reject(new Error(`the control server exited (${code}) before listening`)));
     });
     const controlReports = new Map<number, WindowReport>();
+    const cpuProbe = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'cpu-speed-probe.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    controls.push(cpuProbe);
+    const cpuProbeAnswers = createInterface({ input: cpuProbe.stdout })[Symbol.asyncIterator]();
+    /** The probe's median since the last call. */
+    const cpuProbeMs = async (): Promise<number | null> => {
+      cpuProbe.stdin.write('\n');
+      const answer = await cpuProbeAnswers.next();
+      return answer.done ? null : (JSON.parse(answer.value) as number | null);
+    };
 
     // ---- the load and the samples -------------------------------------------------------------
     const postgres = new Client({ connectionString: embeddedPostgresUrl(config.dataDir) });
@@ -315,11 +328,13 @@ async function main(): Promise<void> {
       const probe = pending().length < MAX_PENDING_PROBES ? startProbe() : undefined;
       const counters = await postgresCounters(postgres);
       const control = await controlWindow(load.window);
+      const probeMs = await cpuProbeMs();
       const sample: Sample = {
         index: samples.length + 1,
         minutes: load.at / 60,
         load,
         control,
+        cpuProbeMs: probeMs,
         rssBytes: rss,
         heapUsedBytes: text === undefined ? null : (metricValue(text, 'nodejs_heap_size_used_bytes') ?? null),
         cpuCores,
@@ -335,7 +350,7 @@ async function main(): Promise<void> {
       const oldestPending = pending()[0];
       log(
         `${String(sample.index).padStart(String(windows).length)}/${windows} ${sample.minutes.toFixed(1)} min: ` +
-          `${(load.completed / SAMPLE_SECONDS).toFixed(0)} req/s, p99 ${fmt(load.p99, 1)} ms (control ${fmt(control?.p99, 1)} ms), RSS ${mib(rss)} MiB (heap ${mib(sample.heapUsedBytes)}), CPU ${fmt(cpuCores * 100)} % (node ${fmt(nodeCpuCores * 100)} %), ` +
+          `${(load.completed / SAMPLE_SECONDS).toFixed(0)} req/s, p99 ${fmt(load.p99, 1)} ms (control ${fmt(control?.p99, 1)} ms, CPU probe ${fmt(probeMs, 2)} ms), RSS ${mib(rss)} MiB (heap ${mib(sample.heapUsedBytes)}), CPU ${fmt(cpuCores * 100)} % (node ${fmt(nodeCpuCores * 100)} %), ` +
           `loop p99 ${fmt(sample.loopP99Ms, 1)} ms, decision table ${mib(counters?.decisionBytes)} MiB (${fmt(counters?.decisionMaintenance)} autovacuum/analyze, ${fmt(counters?.checkpoints)} checkpoints), lag ${lastLag ? `${fmt(lastLag.lagMs)} ms (probe ${lastLag.number})` : '–'}` +
           `${oldestPending && oldestPending !== probe ? `, probe ${oldestPending.number} not visible after ${((now - oldestPending.sentAt) / 1000).toFixed(0)} s` : ''}` +
           `${load.non2xx || load.errors ? `, non-2xx ${load.non2xx}, errors ${load.errors} ${JSON.stringify(load.errorCodes)}` : ''}${load.skipped ? `, ${load.skipped} not sent (${load.inFlight} in flight)` : ''}`,
@@ -367,6 +382,8 @@ async function main(): Promise<void> {
     const rssFlat = flatness(values(post, (s) => s.rssBytes), RSS_TOLERANCE);
     const p99Flat = flatness(values(post, (s) => s.load.p99), P99_TOLERANCE);
     const controlFlat = flatness(values(post, (s) => s.control?.p99), P99_TOLERANCE);
+    const p99WithProbe = correlation(post.flatMap((s) => (s.load.p99 !== null && s.cpuProbeMs !== null ? [[s.load.p99, s.cpuProbeMs] as const] : [])));
+    const nodeCpuWithProbe = correlation(post.flatMap((s) => (s.nodeCpuCores !== null && s.cpuProbeMs !== null ? [[s.nodeCpuCores, s.cpuProbeMs] as const] : [])));
     const p99WithControl = correlation(post.flatMap((s) => (s.load.p99 !== null && typeof s.control?.p99 === 'number' ? [[s.load.p99, s.control.p99] as const] : [])));
     const lags = probes.map((p) => p.lagMs).filter((v): v is number => v !== undefined);
     const lagFailures = probes.filter((p) => p.failure !== undefined);
@@ -406,6 +423,8 @@ async function main(): Promise<void> {
       `| p99 latency after warm-up: first / last | ${fmt(firstPost?.load.p99, 1)} / ${fmt(lastSample?.load.p99, 1)} ms |`,
       `| control p99 after warm-up (bare node:http handler, the same client, ${CONTROL_RATE} requests/s): median / max | ${fmt(median(values(post, (s) => s.control?.p99)), 1)} / ${fmt(Math.max(...values(post, (s) => s.control?.p99), 0), 1)} ms |`,
       `| correlation of the product's p99 with the control's, per window after warm-up (Pearson r) | ${fmt(p99WithControl, 2)} |`,
+      `| CPU-speed probe (a fixed CPU-only workload, fastest of 5 every 2 s, median per window): min / median / max | ${fmt(Math.min(...values(post, (s) => s.cpuProbeMs)), 2)} / ${fmt(median(values(post, (s) => s.cpuProbeMs)), 2)} / ${fmt(Math.max(...values(post, (s) => s.cpuProbeMs)), 2)} ms |`,
+      `| correlation per window after warm-up (Pearson r): the product's p99 with the probe / the node process's CPU with the probe | ${fmt(p99WithProbe, 2)} / ${fmt(nodeCpuWithProbe, 2)} |`,
       `| event-loop delay p99 after warm-up: median / max | ${fmt(median(values(post, (s) => s.loopP99Ms)), 1)} / ${fmt(Math.max(...values(post, (s) => s.loopP99Ms), 0), 1)} ms |`,
       `| projector lag (answer → visible in GraphQL): p50 / max | ${fmt(median(lags))} / ${fmt(lags.length ? Math.max(...lags) : null)} ms over ${lags.length} probes${lagFailures.length ? `; ${lagFailures.length} failed (${[...new Set(lagFailures.map((p) => p.failure))].join('; ')})` : ''} |`,
       `| requests answered (load) / achieved rate | ${completed} / ${(completed / Math.max(1, loadSeconds)).toFixed(0)} per s |`,
@@ -423,11 +442,11 @@ async function main(): Promise<void> {
       '',
       '## Samples',
       '',
-      '| # | min | req/s | p50 ms | p99 ms | max ms | control p99 ms | non-2xx / errors | not sent | RSS MiB | heap used MiB | CPU % | node CPU % | loop p99 ms | loop max ms | lag ms | decision table MiB | its autovacuum + analyze runs | checkpoints |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| # | min | req/s | p50 ms | p99 ms | max ms | control p99 ms | CPU probe ms | non-2xx / errors | not sent | RSS MiB | heap used MiB | CPU % | node CPU % | loop p99 ms | loop max ms | lag ms | decision table MiB | its autovacuum + analyze runs | checkpoints |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...samples.map(
         (s) =>
-          `| ${s.index}${s.index <= warmUp ? ' (warm-up)' : ''} | ${s.minutes.toFixed(2)} | ${(s.load.completed / SAMPLE_SECONDS).toFixed(0)} | ${fmt(s.load.p50, 1)} | ${fmt(s.load.p99, 1)} | ${fmt(s.load.max, 1)} | ${fmt(s.control?.p99, 1)} | ${s.load.non2xx} / ${s.load.errors} | ${s.load.skipped} | ${mib(s.rssBytes)} | ${mib(s.heapUsedBytes)} | ${fmt((s.cpuCores ?? NaN) * 100)} | ${fmt((s.nodeCpuCores ?? NaN) * 100)} | ${fmt(s.loopP99Ms, 1)} | ${fmt(s.loopMaxMs, 1)} | ${s.probe ? (s.probe.lagMs !== undefined ? fmt(s.probe.lagMs) : `failed: ${s.probe.failure}`) : 'no probe (3 pending)'} | ${mib(s.postgres?.decisionBytes)} | ${fmt(s.postgres?.decisionMaintenance)} | ${fmt(s.postgres?.checkpoints)} |`,
+          `| ${s.index}${s.index <= warmUp ? ' (warm-up)' : ''} | ${s.minutes.toFixed(2)} | ${(s.load.completed / SAMPLE_SECONDS).toFixed(0)} | ${fmt(s.load.p50, 1)} | ${fmt(s.load.p99, 1)} | ${fmt(s.load.max, 1)} | ${fmt(s.control?.p99, 1)} | ${fmt(s.cpuProbeMs, 2)} | ${s.load.non2xx} / ${s.load.errors} | ${s.load.skipped} | ${mib(s.rssBytes)} | ${mib(s.heapUsedBytes)} | ${fmt((s.cpuCores ?? NaN) * 100)} | ${fmt((s.nodeCpuCores ?? NaN) * 100)} | ${fmt(s.loopP99Ms, 1)} | ${fmt(s.loopMaxMs, 1)} | ${s.probe ? (s.probe.lagMs !== undefined ? fmt(s.probe.lagMs) : `failed: ${s.probe.failure}`) : 'no probe (3 pending)'} | ${mib(s.postgres?.decisionBytes)} | ${fmt(s.postgres?.decisionMaintenance)} | ${fmt(s.postgres?.checkpoints)} |`,
       ),
       '',
     ];
@@ -441,6 +460,7 @@ async function main(): Promise<void> {
       panels: [
         { title: 'RSS of the product process', unit: 'MiB', color: '#1f77b4', points: point((s) => (s.rssBytes === null ? null : s.rssBytes / MiB)) },
         { title: 'TokenReview latency p99 per window', unit: 'ms', color: '#d62728', points: point((s) => s.load.p99) },
+        { title: 'CPU-speed probe: time of a fixed CPU-only workload (higher = a slower machine)', unit: 'ms', color: '#8c564b', points: point((s) => s.cpuProbeMs) },
         { title: `control: a bare node:http handler, the same client, ${CONTROL_RATE} requests/s — p99 per window`, unit: 'ms', color: '#ff7f0e', points: point((s) => s.control?.p99) },
         { title: `event-loop delay p99 per window (includes the ${LOOP_RESOLUTION_MS} ms sampling interval)`, unit: 'ms', color: '#2ca02c', points: point((s) => s.loopP99Ms) },
         { title: 'projector lag: answer → visible through GraphQL', unit: 'ms', color: '#9467bd', points: point((s) => s.probe?.lagMs) },
@@ -457,7 +477,7 @@ async function main(): Promise<void> {
     log(`${completed} requests in ${(loadSeconds / 60).toFixed(1)} min; RSS after warm-up ${mib(firstPost?.rssBytes)} → ${mib(lastSample?.rssBytes)} MiB (max ${mib(maxRss)}); p99 ${fmt(firstPost?.load.p99, 1)} → ${fmt(lastSample?.load.p99, 1)} ms; lag p50 ${fmt(median(lags))} ms, p95 ${fmt(percentileOf(lags, 95))} ms, max ${fmt(lags.length ? Math.max(...lags) : null)} ms`);
     log(flatLine('RSS', rssFlat, rssUnit));
     log(flatLine('p99 latency', p99Flat, msUnit));
-    log(`${flatLine('control p99', controlFlat, msUnit)}; correlation of p99 with the control per window: ${fmt(p99WithControl, 2)}`);
+    log(`${flatLine('control p99', controlFlat, msUnit)}; correlation of p99 with the control per window: ${fmt(p99WithControl, 2)}; with the CPU-speed probe: ${fmt(p99WithProbe, 2)} (node CPU with the probe: ${fmt(nodeCpuWithProbe, 2)})`);
     log(`rule: ${rule}`);
     log(`wrote ${relative(process.cwd(), mdFile)} and ${relative(process.cwd(), svgFile)}`);
     if (aborted) process.exitCode = 1;

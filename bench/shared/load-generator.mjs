@@ -1,10 +1,9 @@
-// bench/authn's load generator (autocannon in a process of its own) with the two things the peers
-// need on top: a client certificate for mTLS (Guard picks its provider from the certificate's O)
-// and a different header set per request (a new bearer token each request, pre-minted).
-// Options come as JSON in argv[2]:
+// The benches' load generator: autocannon in a process of its own, so that it does not share the
+// event loop (and CPU time slices) of the server it measures. Options come as JSON in argv[2]:
 //   { url, method, headers, body | bodiesFile, headersFile, tls: { certFile, keyFile }, connections, duration }
-// headersFile: a JSON array of header objects merged over `headers`, one per request in turn.
-// Prints autocannon's result as bench/authn's generator does.
+// bodiesFile / headersFile: a JSON array of bodies / header objects (merged over `headers`), one
+// per request in turn (a new token each request, pre-minted). tls: a client certificate for mTLS.
+// Prints { rps, total, p99, non2xx, errors } as JSON.
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 

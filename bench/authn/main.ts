@@ -6,7 +6,7 @@
 //
 //   BENCH_SECONDS=5 (per measurement)  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16
 //   BENCH_LINGER_MS (publisher batch linger; default: the event bus default, as main.ts runs it)
-import { createVerify, randomBytes } from 'node:crypto';
+import { createVerify, randomBytes, verify } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ import { TOPICS, toBusRecord } from '@authtrail/events';
 import { sampleDecisionEvent } from '../shared/sample-decision';
 import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
 import { boundServiceAccountClaims, rsaKeyPair, signJwt } from '@authtrail/testing';
+import { auditedFloor, cpuMicrosPerCall } from '../shared/audited-floor';
+import { measureChainCost } from '../shared/chain-cost';
 import { benchKafka } from '../shared/kafka';
 import { createLogger, startAuthn, type RunningAuthn } from '../../services/authn/src/index';
 import { runLoad, type Load, type LoadResult } from '../shared/load';
@@ -120,6 +122,15 @@ async function main(): Promise<void> {
     void bus.publisher.publish(sampleRecord);
     return bareTokenReview(request.body as { spec?: { token?: string } });
   });
+  // The floor of the uncached row: the ceiling plus the one RS256 verification no JWT
+  // authenticator can skip (the key imported once, `crypto.verify` on the split token).
+  bare.post('/tokenreviews-with-kafka-and-verify', async (request) => {
+    const token = (request.body as { spec?: { token?: string } }).spec?.token ?? '';
+    const lastDot = token.lastIndexOf('.');
+    const verified = verify('sha256', Buffer.from(token.slice(0, lastDot)), saKey.publicKey, Buffer.from(token.slice(lastDot + 1), 'base64url'));
+    void bus.publisher.publish(sampleRecord);
+    return { ...bareTokenReview(request.body as { spec?: { token?: string } }), verified };
+  });
   bare.get('/forward-auth', async (_request, reply) => {
     reply.header('x-remote-user', 'bench-user').header('x-remote-group', ['bench', 'devs']);
     return { authenticated: true };
@@ -170,10 +181,12 @@ async function main(): Promise<void> {
   const cached = await pair('TokenReview cached static token', bareReview, tokenReviewAt(cachedAuthn.http.url));
   const ceiling = await pair('ceiling: bare fastify + one decision record to Kafka per request', bareReview, { ...bareReview, url: `${bareUrl}/tokenreviews-with-kafka` });
   const uncached = await pair('TokenReview uncached RS256 SA token', bareReview, { url: `${uncachedAuthn.http.url}/apis/authentication.k8s.io/v1/tokenreviews`, method: 'POST', headers: json, bodiesFile: saBodiesFile });
+  const uncachedFloor = await pair('floor of the uncached row: the ceiling + one RS256 verify per request', { ...bareReview, url: `${bareUrl}/tokenreviews-with-kafka` }, { url: `${bareUrl}/tokenreviews-with-kafka-and-verify`, method: 'POST', headers: json, bodiesFile: saBodiesFile }, 'ceiling');
   const results = [
     cached,
     ceiling,
     uncached,
+    uncachedFloor,
     await pair('diagnostic: TokenReview cached, events discarded (no Kafka)', bareReview, tokenReviewAt(noKafkaAuthn.http.url)),
     await pair('forward-auth cached static token', { url: `${bareUrl}/forward-auth`, method: 'GET' }, { url: `${cachedAuthn.http.url}/v1/forward-auth`, method: 'GET', headers: { authorization: `Bearer ${staticToken}` } }),
   ];
@@ -200,7 +213,7 @@ async function main(): Promise<void> {
   const policyRatio = withPolicy.authtrail.rps / withPolicy.bare.rps;
   log(`ten-rule policy: ${policyRatio.toFixed(2)}× the same path without policy (target ≥ 0.95×) — ${policyRatio >= 0.95 ? 'met' : 'NOT met'}`);
   // Issue #19's targets are shares of the ceiling: what is left once HTTP and the Kafka record are paid.
-  const forwardAuth = results[4];
+  const forwardAuth = results[5];
   for (const [name, measured, target] of [
     ['cached TokenReview', cached.authtrail, 0.8],
     ['cached forward-auth', forwardAuth?.authtrail, 0.8],
@@ -210,6 +223,19 @@ async function main(): Promise<void> {
     const ofCeiling = measured.rps / ceiling.authtrail.rps;
     log(`${name}: ${ofCeiling.toFixed(2)}× the ceiling (target ≥ ${target}×) — ${ofCeiling >= target ? 'met' : 'NOT met'}`);
   }
+  // Whether 0.8× the ceiling leaves room for an audited decision at all: the CPU a request may add
+  // to the ceiling's at that share, against the least an audited decision costs, measured here.
+  const audited = auditedFloor();
+  const floorMicros = cpuMicrosPerCall(() => audited.decide(staticToken), 100_000);
+  audited.close();
+  const ceilingMicros = ceiling.authtrail.cpuMicrosPerRequest;
+  log(`cached targets' budget: at 0.8× the ceiling a request may add ${(ceilingMicros / 0.8 - ceilingMicros).toFixed(1)} µs CPU to the ceiling's ${ceilingMicros.toFixed(1)} µs; the least an audited decision costs (HMAC, record bytes, chain hash, ledger write: bench/shared/audited-floor.ts) is ${floorMicros.toFixed(1)} µs in a hot loop`);
+  // Issue #21 item 6: what the integrity chain adds per decision (the rows above include it).
+  const chain = await measureChainCost();
+  log(`integrity chain: +${(chain.chainedMicros - chain.plainMicros).toFixed(2)} µs CPU per decision (${chain.chainedMicros.toFixed(2)} µs chained publish vs ${chain.plainMicros.toFixed(2)} µs unchained, a signed checkpoint per 1000 included; bound ≤ 5 µs)`);
+  // What stops the uncached target: the ceiling with the verification alone added, measured above.
+  const floorOfCeiling = uncachedFloor.authtrail.rps / ceiling.authtrail.rps;
+  log(`uncached floor (ceiling + one RS256 verify, nothing else): ${floorOfCeiling.toFixed(2)}× the ceiling — the most any JWT authenticator can reach here; authtrail's uncached row is ${(uncached.authtrail.rps / uncachedFloor.authtrail.rps).toFixed(2)}× that floor`);
 
   await cachedAuthn.close();
   await uncachedAuthn.close();

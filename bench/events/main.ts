@@ -1,12 +1,19 @@
-// bench/events: publish throughput and enqueue latency of our buffered publisher against raw
-// kafkajs sendBatch of the same payloads and batch size, in the same run on the same broker.
+// bench/events (`npm run bench events`), two parts, chosen with BENCH_EVENTS_PART (default levers):
+//   levers      kafkajs' share of a decision record's cost, lever by lever (levers.ts, lever-run.ts):
+//               main-thread and process CPU per record at a steady rate, burst records/s, and
+//               bench/authn's ceiling row in small (fastify + one record per request, req/s).
+//               Env: BENCH_LEVER_ROUNDS (3), BENCH_LEVER_RATE (8000 records/s), BENCH_LEVER_SECONDS (5),
+//               BENCH_LEVER_BURST (50000), BENCH_LEVER_HTTP_SECONDS (5; 0 skips the fastify row per lever).
+//   throughput  publish throughput and enqueue latency of our buffered publisher against raw
+//               kafkajs sendBatch of the same payloads and batch size, in the same run on the same broker.
+//               Env: BENCH_EVENTS (default 200000), BENCH_BATCH (default 500), BENCH_PAYLOAD_BYTES (default ~400),
+//               BENCH_MEMORY_RECORDS (default 50000), BENCH_ROUNDS (default 1; rounds alternate ours and raw,
+//               the best of each is reported).
+//   all         both.
+// KAFKA_BROKERS: a running broker; else a private broker is started and destroyed.
 //
-//   npx tsx bench/events/main.ts                 # 200,000 events, private broker
-//   BENCH_EVENTS=1000000 KAFKA_BROKERS=host:9092 npx tsx bench/events/main.ts
-//
-// Env: BENCH_EVENTS (default 200000), BENCH_BATCH (default 500), BENCH_PAYLOAD_BYTES (default ~400),
-// BENCH_MEMORY_RECORDS (default 50000), BENCH_ROUNDS (default 1; rounds alternate ours and raw,
-// the best of each is reported), KAFKA_BROKERS (else a private broker is started and destroyed).
+//   npm run bench events
+//   BENCH_EVENTS_PART=throughput BENCH_EVENTS=1000000 KAFKA_BROKERS=host:9092 npx tsx bench/events/main.ts
 import { createKafkaBus, type BusRecord } from '@authtrail/event-bus';
 import { freePort, startKafkaBroker, type RunningKafkaBroker } from '@authtrail/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -14,6 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { runLevers } from './levers';
 
 const total = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const batchSize = Number(process.env['BENCH_BATCH'] ?? 500);
@@ -23,6 +31,7 @@ const memoryBufferRecords = Number(process.env['BENCH_MEMORY_RECORDS'] ?? 50_000
 const roundCount = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 1));
 const rate = (seconds: number): string => Math.round(total / seconds).toLocaleString('en');
 const log = (line: string) => console.log(`[bench/events] ${line}`);
+const part = process.env['BENCH_EVENTS_PART'] ?? 'levers';
 
 function payloads(topic: string): BusRecord[] {
   const filler = 'x'.repeat(Math.max(0, payloadBytes - 260));
@@ -103,12 +112,24 @@ async function raw(brokers: string[], topic: string, records: readonly BusRecord
 }
 
 async function main(): Promise<void> {
+  if (!['levers', 'throughput', 'all'].includes(part)) throw new Error(`BENCH_EVENTS_PART must be levers, throughput or all (got ${part})`);
   const given = process.env['KAFKA_BROKERS'];
   let broker: RunningKafkaBroker | undefined;
   if (!given) log('starting a private Kafka broker');
   if (!given) broker = await startKafkaBroker({ port: await freePort(), log });
   const brokers = given?.split(',') ?? [broker?.brokers ?? ''];
   try {
+    if (part === 'levers' || part === 'all') {
+      await runLevers({
+        brokers: brokers.join(','),
+        rounds: Math.max(1, Number(process.env['BENCH_LEVER_ROUNDS'] ?? 3)),
+        rate: Number(process.env['BENCH_LEVER_RATE'] ?? 8_000),
+        seconds: Number(process.env['BENCH_LEVER_SECONDS'] ?? 5),
+        burstRecords: Number(process.env['BENCH_LEVER_BURST'] ?? 50_000),
+        httpSeconds: Number(process.env['BENCH_LEVER_HTTP_SECONDS'] ?? 5),
+      });
+    }
+    if (part !== 'throughput' && part !== 'all') return;
     const suffix = Date.now().toString(36);
     log(`${total} events, batch ${batchSize}, ~${payloadBytes} B each, memory buffer ${memoryBufferRecords}, brokers ${brokers.join(',')}`);
     // Warm-up: connections, metadata, JIT.

@@ -13,6 +13,8 @@ import { createDecisionService, type DecisionMetrics, type DecisionService } fro
 import { startProducerBoot, type ProducerBoot } from './events/producer-boot';
 import { createProducerStatusReporter } from './events/producer-status';
 import { ledgerFileOf } from './events/sequence-ledger';
+import { startProducerChain } from './events/producer-chain';
+import type { ChainedPublisher } from './events/chained-publisher';
 import { fingerprinterFor } from './fingerprint-key';
 import { noopPolicyHook, type PolicyHook } from './policy-hook';
 import { createPolicyControl, type PolicyControl } from './policy/policy-control';
@@ -42,8 +44,12 @@ export interface AuthenticationRoot {
   readonly chain: ComposedChain;
   readonly fingerprinter: Fingerprinter;
   readonly fingerprint: (secret: string) => string;
+  /** The fingerprint under every configured key, writing key first (revocations made under a key being rotated out). */
+  readonly candidates: (secret: string) => readonly string[];
   readonly usernameHash: (username: string) => string;
   readonly policy?: PolicyHook;
+  /** Publishes this boot's events, hash-chained, with signed checkpoints (docs/integrity.md). */
+  readonly events: ChainedPublisher;
   /** False until the control topic has been replayed (drives /readyz); absent without control. */
   readonly ready?: () => boolean;
   /** What is not loaded yet (for /readyz's body), or undefined when ready; absent without control. */
@@ -74,6 +80,15 @@ export async function startAuthentication(config: AuthtrailConfig, deps: Authent
   const candidates = (secret: string) => fingerprinter.candidates(secret);
   const chain = await composeChain(deps.chain?.authn ?? config.authn, deps.registry, strategyDeps, { fingerprint, candidates, path: deps.chain?.path ?? 'authn.strategies' });
   const source = eventSource(service, instance);
+  const ledgerFile = ledgerFileOf(config.dataDir, instance, service);
+  const producer = startProducerBoot({
+    instance,
+    boot: newEventId(now()),
+    ledgerFile,
+    onUnreadableLedger: (file) => logger.warn({ file }, 'the sequence ledger of the previous boot is unreadable; nothing is reported about that boot'),
+  });
+  // Every event this boot publishes goes through its hash chain (docs/integrity.md).
+  const events = startProducerChain(config, { instance, boot: producer.boot, ledgerFile, publisher: deps.publisher, source, newEventId, now, logger });
   // With a subscriber, policy and revocations come from the control topic (DESIGN §7).
   const control: PolicyControl | undefined =
     deps.policy || !deps.subscriber
@@ -81,6 +96,7 @@ export async function startAuthentication(config: AuthtrailConfig, deps: Authent
       : createPolicyControl({
           subscriber: deps.subscriber,
           publisher: deps.publisher,
+          events,
           ...(config.policy.file ? { initialPolicyFile: config.policy.file } : {}),
           instance,
           service,
@@ -92,13 +108,7 @@ export async function startAuthentication(config: AuthtrailConfig, deps: Authent
           ...(deps.now ? { now: deps.now } : {}),
         });
   const policy = deps.policy ?? control;
-  const producer = startProducerBoot({
-    instance,
-    boot: newEventId(now()),
-    ledgerFile: ledgerFileOf(config.dataDir, instance, service),
-    onUnreadableLedger: (file) => logger.warn({ file }, 'the sequence ledger of the previous boot is unreadable; nothing is reported about that boot'),
-  });
-  const status = createProducerStatusReporter({ producer, publisher: deps.publisher, heartbeatIntervalMs: config.events.heartbeatInterval, source, newEventId, now, logger });
+  const status = createProducerStatusReporter({ producer, publisher: deps.publisher, events, heartbeatIntervalMs: config.events.heartbeatInterval, source, newEventId, now, logger });
   let controlLoaded: Promise<void> | undefined;
   let closing = false;
 
@@ -108,15 +118,18 @@ export async function startAuthentication(config: AuthtrailConfig, deps: Authent
     chain,
     fingerprinter,
     fingerprint,
+    candidates,
     usernameHash,
     ...(policy ? { policy } : {}),
     ...(control ? { ready: () => control.ready(), notReady: () => control.notReady() } : {}),
     producer,
+    events,
     decisions: (metrics) =>
       createDecisionService({
         chain: chain.chain,
         policy: policy ?? noopPolicyHook,
         publisher: deps.publisher,
+        events,
         eventsMode: config.events.mode,
         fingerprint,
         candidates,
@@ -143,7 +156,12 @@ export async function startAuthentication(config: AuthtrailConfig, deps: Authent
       await deps.publisher.flush(flushMs).catch((error: unknown) => logger.warn({ err: error }, 'event flush incomplete'));
       // After the decision events: `stopped` says how far this boot got; the ledger is marked
       // clean only once that event is delivered.
-      await status.stop(() => deps.publisher.flush(flushMs));
+      // The last checkpoint covers `stopped` too: everything this boot published is signed for.
+      await status.stop(async () => {
+        await events.checkpoint();
+        await deps.publisher.flush(flushMs);
+      });
+      events.close();
       producer.close();
       closing = true;
       // A start still waiting for Kafka is not awaited: it ends when the bus closes (after this).

@@ -1,11 +1,12 @@
 // The one path every endpoint takes, in authn and in graphql-api (DESIGN §6): request view →
 // throttle admission → chain → policy hook → one decision event → answer. Routes and the GraphQL
 // server only translate their protocol to a view and the decision back.
-import { TOPICS, toBusRecord, type DecisionEndpoint, type ReasonCode } from '@authtrail/events';
+import { TOPICS, type DecisionEndpoint, type ReasonCode } from '@authtrail/events';
 import { PublishError, type Publisher } from '@authtrail/event-bus';
-import { fingerprinted, type Attempt, type AuthOutcome, type CredentialDescription, type RequestView, type UserInfo } from '@authtrail/strategies';
+import { fingerprinted, requestFingerprints, type Attempt, type AuthOutcome, type CredentialDescription, type RequestView, type UserInfo } from '@authtrail/strategies';
 import type { Logger } from 'pino';
 import { toDecisionEvent, type DecisionRequestFacts, type DecisionResult } from './events/decision-event';
+import { plainEventPublisher, type EventPublisher } from './events/chained-publisher';
 import type { DecisionProducer } from './events/producer-boot';
 import type { PolicyHook, PolicyVerdict } from './policy-hook';
 import type { BuiltView } from './request-view/request-view';
@@ -29,6 +30,8 @@ export interface DecisionServiceDeps {
   readonly chain: AuthChain;
   readonly policy: PolicyHook;
   readonly publisher: Publisher;
+  /** The producer's chained publisher (events/chained-publisher.ts); absent: `publisher`, unchained (tests). */
+  readonly events?: EventPublisher;
   readonly eventsMode: 'buffered' | 'strict';
   readonly fingerprint: (secret: string) => string;
   /** The fingerprint under every configured key, writing key first (revocations survive key rotation). */
@@ -68,6 +71,7 @@ export interface DecisionService {
 }
 
 export function createDecisionService(deps: DecisionServiceDeps): DecisionService {
+  const events = deps.events ?? plainEventPublisher(deps.publisher);
   const record = async (result: DecisionResult, facts: DecisionRequestFacts, startedNs: bigint): Promise<{ id: string; unrecorded: boolean }> => {
     const now = deps.now();
     const id = deps.newEventId(now);
@@ -87,7 +91,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
     deps.metrics.recordDecision(facts.endpoint, result.decision, result.reason, result.strategy, seconds);
     deps.metrics.recordAttempts(result.attempts);
     try {
-      const published = await deps.publisher.publish(toBusRecord(TOPICS.decisions, event));
+      const published = await events.publish(TOPICS.decisions, event);
       // Memory buffer and spool full: counted on the next events and the status reports.
       if (published.dropped) deps.producer.recordDrop();
       return { id, unrecorded: false };
@@ -122,18 +126,20 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
         return { ...(await record(result, facts, startedNs)), result, outcome: 'refused' };
       }
 
+      // One HMAC of the presented credential serves the throttle key, the cache key and the
+      // event's fingerprint (request-fingerprints.ts): whichever asks first computes it.
+      const fingerprints = requestFingerprints(view, deps);
       // Throttle first: a blocked address or credential is refused before any strategy runs.
-      // The key is one HMAC of the presented credential, computed only when a policy can throttle.
-      const throttleKey = deps.policy.admit ? throttleKeyOf(view, deps) : undefined;
+      const throttleKey = deps.policy.admit ? throttleKeyOf(view, { fingerprint: fingerprints.fingerprint, usernameHash: deps.usernameHash }) : undefined;
       const admission = deps.policy.admit?.({ endpoint, request: view, ...(throttleKey !== undefined ? { throttleKey } : {}) });
       if (admission?.deny) return refusedAtAdmission(admission, facts, startedNs);
 
       const traced = await deps.chain.authenticateWithTrace(view);
       const { outcome } = traced;
-      // The policy hook and the event both need the fingerprint: one HMAC per configured key,
-      // none when the cache already stored it.
+      // The policy hook and the event both need the fingerprint: none left to compute when the
+      // cache stored it or the throttle key was this token's.
       const presented = outcome.kind === 'abstained' ? undefined : outcome.credential;
-      const credential = presented ? fingerprinted(presented, deps.fingerprint, deps.candidates) : undefined;
+      const credential = presented ? fingerprinted(presented, fingerprints.fingerprint, fingerprints.candidates) : undefined;
       const verdict = await deps.policy.evaluate({
         endpoint,
         request: view,

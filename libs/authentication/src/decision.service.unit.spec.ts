@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInProcessBus, type EventBus } from '@authtrail/event-bus';
-import type { AuthOutcome, RequestView } from '@authtrail/strategies';
+import { cached, type AuthOutcome, type RequestView } from '@authtrail/strategies';
 import pino from 'pino';
 import { createDecisionService, noDecisionMetrics, type AuthChain } from './decision.service';
 import type { BuiltView } from './request-view/request-view';
@@ -17,6 +17,24 @@ const view = (authorization: string, sourceIp: string): BuiltView => ({
   forwardedFor: [],
 });
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+/** The decision service as the specs below run it: in-process bus, fixed ids, no metrics. */
+function decisionService(chain: AuthChain, control: PolicyControl, bus: EventBus, fingerprint: (secret: string) => string) {
+  return createDecisionService({
+    chain,
+    policy: control,
+    publisher: bus.publisher,
+    eventsMode: 'buffered',
+    fingerprint,
+    usernameHash: (name) => `uh:${name}`,
+    instance: 't',
+    producer: startProducerBoot({ instance: 't', boot: '0194a1b2-c3d4-7e5f-8a9b-000000000001' }),
+    newEventId: () => '0194a1b2-c3d4-7e5f-8a9b-000000000002',
+    now: () => new Date(),
+    metrics: noDecisionMetrics,
+    logger,
+  });
+}
 
 /** A chain that rejects every credential and counts how often it ran (each run would be one password hash). */
 function rejectingChain(): AuthChain & { runs: number } {
@@ -42,20 +60,7 @@ describe('the decision path asks the throttle before any strategy', () => {
     control = createPolicyControl({ subscriber: bus.subscriber, publisher: bus.publisher, initialPolicyFile: join(dir, 'policy.yaml'), instance: 't', source: '/authtrail/authn/t', logger });
     await control.start();
     const chain = rejectingChain();
-    const decisions = createDecisionService({
-      chain,
-      policy: control,
-      publisher: bus.publisher,
-      eventsMode: 'buffered',
-      fingerprint: (secret) => `fp:${secret.length}:${Buffer.from(secret).toString('hex')}`,
-      usernameHash: (name) => `uh:${name}`,
-      instance: 't',
-      producer: startProducerBoot({ instance: 't', boot: '0194a1b2-c3d4-7e5f-8a9b-000000000001' }),
-      newEventId: () => '0194a1b2-c3d4-7e5f-8a9b-000000000002',
-      now: () => new Date(),
-      metrics: noDecisionMetrics,
-      logger,
-    });
+    const decisions = decisionService(chain, control, bus, (secret) => `fp:${secret.length}:${Buffer.from(secret).toString('hex')}`);
     return { chain, decisions };
   };
 
@@ -104,5 +109,45 @@ describe('the decision path asks the throttle before any strategy', () => {
     // Same API server address, another token: the address itself is never blocked for TokenReview.
     expect((await decisions.decide('tokenreview', view('Bearer other', '10.0.0.1'), 0n)).result.reason).toBe('invalid_password');
     expect(chain.runs).toBe(3);
+  });
+});
+
+describe('one HMAC per request (issue #19): throttle key, cache key and event fingerprint share it', () => {
+  let bus: EventBus;
+  let control: PolicyControl;
+  let dir: string;
+  afterEach(async () => {
+    await control?.stop();
+    await bus?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['cache on: a miss then two hits', 10_000, 3],
+    ['cache off', 0, 3],
+  ])('%s: one fingerprint computation per request, and the event names the token by it', async (_name, successTTLms, requests) => {
+    dir = mkdtempSync(join(tmpdir(), 'authtrail-one-hmac-'));
+    writeFileSync(join(dir, 'policy.yaml'), 'throttle:\n  perCredential: { failures: 5, window: 1m, block: 5m }\n');
+    bus = createInProcessBus({ persistTopics: [] });
+    control = createPolicyControl({ subscriber: bus.subscriber, publisher: bus.publisher, initialPolicyFile: join(dir, 'policy.yaml'), instance: 't', source: '/authtrail/authn/t', logger });
+    await control.start();
+    const token = 'a-presented-token-0123456789';
+    let hmacs = 0;
+    const fingerprint = (secret: string) => (hmacs++, `fp:${Buffer.from(secret).toString('hex')}`);
+    let evaluations = 0;
+    const strategy = {
+      id: 'static-token',
+      async authenticate(): Promise<AuthOutcome> {
+        evaluations++;
+        return { kind: 'authenticated', user: { username: 'alice', groups: [], extra: {} }, credential: { type: 'static-token', secretForFingerprint: token } };
+      },
+    };
+    const decisions = decisionService(cached(strategy, { successTTLms, failureTTLms: 0, fingerprint }), control, bus, fingerprint);
+    for (let i = 0; i < requests; i++) {
+      const decided = await decisions.decide('tokenreview', view(`Bearer ${token}`, '10.0.0.1'), 0n);
+      expect(decided.result.credential?.fingerprint).toBe(`fp:${Buffer.from(token).toString('hex')}`);
+    }
+    expect(hmacs).toBe(requests);
+    expect(evaluations).toBe(successTTLms > 0 ? 1 : requests);
   });
 });

@@ -7,6 +7,8 @@ export { createPolicyControl, type PolicyControl, type PolicyControlDeps } from 
 export { throttleKeyOf, type ThrottleKeyHashes } from './throttle-key';
 export { toDecisionEvent, type DecisionResult, type DecisionRequestFacts, type DecisionEventContext } from './events/decision-event';
 export { startProducerBoot, type DecisionProducer, type ProducerBoot, type ProducerBootOptions } from './events/producer-boot';
+export { createChainedPublisher, plainEventPublisher, type ChainedPublisher, type EventPublisher } from './events/chained-publisher';
+export { integrityKeysFor, GENERATED_SIGNING_KEY_FILE, type IntegrityKeys } from './events/integrity-keys';
 export { createProducerStatusReporter, type ProducerStatusDeps, type ProducerStatusReporter } from './events/producer-status';
 export { ledgerFileOf, readLedger, openSequenceLedger, type LedgerRecord, type LedgerRead, type SequenceLedger } from './events/sequence-ledger';
 export { fingerprinterFor, GENERATED_KEY_FILE } from './fingerprint-key';

@@ -223,6 +223,28 @@ export const configSchema = {
         },
       },
     },
+    integrity: {
+      type: 'object', additionalProperties: false, default: {}, description: 'The hash chain and signed checkpoints of every event a producer publishes (docs/integrity.md).',
+      properties: {
+        signingKeyFile: {
+          type: 'string', minLength: 1, 'x-path': true, 'x-env': 'AUTHTRAIL_INTEGRITY_SIGNING_KEY_FILE', 'x-envKind': 'string',
+          description: 'Ed25519 private key (PKCS#8 PEM) the checkpoints are signed with; a mounted Secret. Absent: one is generated under dataDir (`integrity-signing.pem`) and reused.',
+        },
+        keyId: {
+          type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$', 'x-env': 'AUTHTRAIL_INTEGRITY_KEY_ID', 'x-envKind': 'string',
+          description: 'Id of the signing key, written into each checkpoint. Absent: the first 16 characters of its RFC 7638 JWK thumbprint.',
+        },
+        verificationKeysFile: {
+          type: 'string', minLength: 1, 'x-path': true, 'x-env': 'AUTHTRAIL_INTEGRITY_VERIFICATION_KEYS_FILE', 'x-envKind': 'string',
+          description: 'JWK Set of earlier public keys (each with its `kid`), served beside the signing key so checkpoints signed before a rotation still verify.',
+        },
+        checkpointEvery: { type: 'integer', minimum: 1, default: 1000, 'x-env': 'AUTHTRAIL_INTEGRITY_CHECKPOINT_EVERY', 'x-envKind': 'integer', description: 'A producer signs a checkpoint after this many events…' },
+        checkpointInterval: {
+          ...duration('10s', '…or this long after its last one, if it published anything since; and once more when it stops.'),
+          'x-minDuration': '100ms',
+        },
+      },
+    },
     projector: {
       type: 'object', additionalProperties: false, default: {}, description: 'The projector (events into the read models).',
       properties: {

@@ -85,6 +85,15 @@ export interface ProjectorSettings {
   readonly stallAfter: number;
 }
 
+export interface IntegrityConfig {
+  readonly signingKeyFile?: string;
+  readonly keyId?: string;
+  readonly verificationKeysFile?: string;
+  readonly checkpointEvery: number;
+  /** Milliseconds. */
+  readonly checkpointInterval: number;
+}
+
 export interface AuthtrailConfig {
   /** Absolute path of the file it was loaded from; absent when running on defaults only. */
   readonly configFile?: string;
@@ -98,6 +107,7 @@ export interface AuthtrailConfig {
   readonly policy: { readonly file?: string };
   /** `keys` holds the keys of `keyFile` too, read by the loader. */
   readonly fingerprint: { readonly keys: readonly FingerprintKeyConfig[]; readonly keyFile?: string };
+  readonly integrity: IntegrityConfig;
   readonly projector: ProjectorSettings;
   /** Owned by services/siem-exporter; passed through as written. */
   readonly siem?: Readonly<Record<string, unknown>>;

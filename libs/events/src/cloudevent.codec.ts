@@ -36,7 +36,7 @@ export function partitionKeyOfEvent(event: AuthtrailEvent): string {
  * attribute is in the value. The `ce_*` headers of binary mode are not repeated: at ~1 KB per
  * event, six more headers cost kafkajs about a third of its producer throughput (bench/authn).
  */
-const STRUCTURED_MODE_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': CLOUDEVENTS_JSON_CONTENT_TYPE });
+export const STRUCTURED_MODE_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': CLOUDEVENTS_JSON_CONTENT_TYPE });
 
 export function toBusRecord(topic: string, event: AuthtrailEvent): EventRecord {
   return { topic, key: partitionKeyOfEvent(event), value: encodeEvent(event), headers: STRUCTURED_MODE_HEADERS };

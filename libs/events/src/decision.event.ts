@@ -2,6 +2,7 @@
 // (projector, siem-exporter, any SIEM) only read them.
 
 /** Stable reason codes: SIEM rules and GraphQL filters depend on these strings. */
+import type { IntegrityCheckpointEvent } from './integrity-checkpoint.event';
 export const REASON_CODES = [
   'ok',
   'no_credentials',
@@ -233,6 +234,12 @@ export interface CloudEvent<TType extends string = string, TData = unknown> {
   readonly dataschema?: string;
   /** The partition key (DESIGN §4). */
   readonly subject?: string;
+  /** Integrity chain of the producer boot (docs/integrity.md): `<instance>/<boot>`. Extension attributes, set by the producer as it publishes. */
+  readonly chainid?: string;
+  /** Position in the chain: 1, 2, 3 … over every event of the boot. */
+  readonly chainseq?: number;
+  /** Hex SHA-256 of the previous record value of the chain (or of the last checkpoint of the instance's previous boot). */
+  readonly chainprev?: string;
   readonly data: TData;
 }
 
@@ -243,5 +250,6 @@ export type RevocationLiftedEvent = CloudEvent<typeof REVOCATION_LIFTED_EVENT_TY
 export type ProducerStatusEvent = CloudEvent<typeof PRODUCER_STATUS_EVENT_TYPE, ProducerStatusData>;
 /** The control events policy state is made of (authn replays them at start). */
 export type PolicyControlEvent = PolicyAppliedEvent | CredentialRevokedEvent | RevocationLiftedEvent;
-export type ControlEvent = PolicyControlEvent | ProducerStatusEvent;
+/** Every control event; integrity checkpoints are defined with their schema (integrity-checkpoint.event.ts). */
+export type ControlEvent = PolicyControlEvent | ProducerStatusEvent | IntegrityCheckpointEvent;
 export type AuthtrailEvent = DecisionEvent | ControlEvent;

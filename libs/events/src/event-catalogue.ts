@@ -12,6 +12,7 @@ import {
   type AuthtrailEvent,
 } from './decision.event';
 import { ENVELOPE_SCHEMA } from './envelope.schema';
+import { INTEGRITY_CHECKPOINT_DATA_SCHEMA, INTEGRITY_CHECKPOINT_EVENT_TYPE } from './integrity-checkpoint.event';
 import { ENVELOPE_SCHEMA_NAME, schemaUri } from './schema-ids';
 
 export type AuthtrailEventType = AuthtrailEvent['type'];
@@ -27,6 +28,7 @@ export const EVENT_CATALOGUE: Readonly<Record<AuthtrailEventType, CatalogueEntry
   [CREDENTIAL_REVOKED_EVENT_TYPE]: { topic: TOPICS.control, dataSchema: CREDENTIAL_REVOKED_DATA_SCHEMA },
   [REVOCATION_LIFTED_EVENT_TYPE]: { topic: TOPICS.control, dataSchema: REVOCATION_LIFTED_DATA_SCHEMA },
   [PRODUCER_STATUS_EVENT_TYPE]: { topic: TOPICS.control, dataSchema: PRODUCER_STATUS_DATA_SCHEMA },
+  [INTEGRITY_CHECKPOINT_EVENT_TYPE]: { topic: TOPICS.control, dataSchema: INTEGRITY_CHECKPOINT_DATA_SCHEMA },
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as readonly AuthtrailEventType[];

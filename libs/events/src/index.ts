@@ -7,6 +7,7 @@ export * from './envelope.schema';
 export * from './decision-data.schema';
 export { normalizeDecisionData, NORMALIZATION_LIMITS, NORMALIZED_FIELDS, REPLACEMENT_CHARACTER, type NormalizedFieldName } from './decision-normalize';
 export * from './control-data.schema';
+export * from './integrity-checkpoint.event';
 export * from './event-catalogue';
 export { validateEnvelope, validateEvent, validateEventData, type ValidationResult } from './schema-validators';
 export { validateControlData, type ControlDataValidation, type ControlEventType } from './control-data.validation';

@@ -11,6 +11,7 @@ import {
   type ProducerStatusData,
   type RevocationLiftedData,
 } from './decision.event';
+import { INTEGRITY_CHECKPOINT_EVENT_TYPE, type IntegrityCheckpointData } from './integrity-checkpoint.event';
 
 /**
  * Decision events: the username when known (authenticated, else the one the credential
@@ -45,7 +46,8 @@ export type ControlPayload =
   | { readonly type: typeof POLICY_APPLIED_EVENT_TYPE; readonly data: PolicyAppliedData }
   | { readonly type: typeof CREDENTIAL_REVOKED_EVENT_TYPE; readonly data: CredentialRevokedData }
   | { readonly type: typeof REVOCATION_LIFTED_EVENT_TYPE; readonly data: RevocationLiftedData }
-  | { readonly type: typeof PRODUCER_STATUS_EVENT_TYPE; readonly data: ProducerStatusData };
+  | { readonly type: typeof PRODUCER_STATUS_EVENT_TYPE; readonly data: ProducerStatusData }
+  | { readonly type: typeof INTEGRITY_CHECKPOINT_EVENT_TYPE; readonly data: IntegrityCheckpointData };
 
 /** The key of every status event of one producer instance: its boots are reported in order. */
 export const PRODUCER_PARTITION_KEY_PREFIX = 'producer:';
@@ -62,7 +64,9 @@ export function controlPartitionKeyOf(control: ControlPayload): string {
     case CREDENTIAL_REVOKED_EVENT_TYPE:
     case REVOCATION_LIFTED_EVENT_TYPE:
       return `revocation:${control.data.revocationId}`;
+    // A producer's checkpoints follow its status events: one partition keeps them in chain order.
     case PRODUCER_STATUS_EVENT_TYPE:
+    case INTEGRITY_CHECKPOINT_EVENT_TYPE:
       return `${PRODUCER_PARTITION_KEY_PREFIX}${control.data.instance}`;
     default: {
       const unreachable: never = control;

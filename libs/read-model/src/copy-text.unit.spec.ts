@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { copyField, copyText } from './copy-text';
+import { escapeCopyBytes } from './decision-copy';
 
 describe('COPY text', () => {
   it.each([
@@ -23,5 +24,19 @@ describe('COPY text', () => {
 
   it('rows become one line each, columns in order', () => {
     expect(copyText([{ a: 1, b: 'x' }, { a: 2, b: null }], ['b', 'a'])).toBe('x\t1\n\\N\t2\n');
+  });
+
+  it('escaping bytes gives the bytes of the escaped text, for any string (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.json()), (text) => {
+        expect(escapeCopyBytes(Buffer.from(text)).equals(Buffer.from(copyField(text)))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('bytes with nothing to escape are returned as they are', () => {
+    const bytes = Buffer.from('{"a":"caf\u00e9"}');
+    expect(escapeCopyBytes(bytes)).toBe(bytes);
   });
 });

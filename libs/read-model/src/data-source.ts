@@ -77,7 +77,7 @@ export async function inTransaction<T>(db: ReadModelDb, work: (tx: SqlRunner) =>
   });
 }
 
-export type CopyIn = (sql: string, text: string) => Promise<void>;
+export type CopyIn = (sql: string, text: string | Buffer) => Promise<void>;
 
 /**
  * Runs `work` with a COPY … FROM STDIN function on the connection of `db`: the transaction's

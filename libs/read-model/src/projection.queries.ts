@@ -1,9 +1,9 @@
 import { followsPolicyVersion } from '@authtrail/events';
 import { withCopy, type SqlRunner } from './data-source';
-import { copyText } from './copy-text';
+import { decisionCopy, encodeDecisionRow, DECISION_COPY_COLUMNS, type DecisionCopy } from './decision-copy';
 import { CONTROL_EVENT_COLUMNS } from './entities/control-event.entity';
 import { CREDENTIAL_COLUMNS, CREDENTIAL_SOURCE_IP_COLUMNS } from './entities/credential.entity';
-import { DECISION_COLUMNS, type DecisionRow } from './entities/decision.entity';
+import type { DecisionRow } from './entities/decision.entity';
 import { FAILURE_BUCKET_COLUMNS, FAILURE_BUCKET_DIMENSIONS } from './entities/failure-bucket.entity';
 import { IDENTITY_COLUMNS } from './entities/identity.entity';
 import { POLICY_VERSION_COLUMNS } from './entities/policy-version.entity';
@@ -30,10 +30,6 @@ const json = (rows: readonly unknown[]): string => JSON.stringify(rows);
 const byKey = <T>(rows: readonly T[], key: (row: T) => string): T[] =>
   [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 
-/** Every column of `decision`, in one order for the COPY text and its column list. */
-export const DECISION_ROW_FIELDS = Object.keys(DECISION_COLUMNS) as (keyof DecisionRow)[];
-const DECISION_SQL_COLUMNS = DECISION_ROW_FIELDS.map((k) => columnOf(DECISION_COLUMNS, k)).join(', ');
-
 const UNIQUE_VIOLATION = '23505';
 
 /**
@@ -49,23 +45,27 @@ const UNIQUE_VIOLATION = '23505';
  * the COPY waits for it; if it commits, the COPY fails and ON CONFLICT skips the row.
  */
 export async function insertDecisions(db: SqlRunner, rows: readonly DecisionRow[]): Promise<ReadonlySet<string>> {
-  if (rows.length === 0) return new Set();
+  return insertDecisionCopy(db, decisionCopy(rows.map(encodeDecisionRow)));
+}
+
+/** `insertDecisions` with the COPY input already built (`decisionCopy`: the projector's payload bytes). */
+export async function insertDecisionCopy(db: SqlRunner, input: DecisionCopy): Promise<ReadonlySet<string>> {
+  if (input.ids.length === 0) return new Set();
   return withCopy(db, async (tx, copy) => {
-    const text = copyText(rows, DECISION_ROW_FIELDS);
     await tx.query('SAVEPOINT decision_append');
     try {
-      await copy(`COPY decision (${DECISION_SQL_COLUMNS}) FROM STDIN`, text);
+      await copy(`COPY decision (${DECISION_COPY_COLUMNS}) FROM STDIN`, input.text);
       await tx.query('RELEASE SAVEPOINT decision_append');
-      return new Set(rows.map((r) => r.id));
+      return new Set(input.ids);
     } catch (error) {
       if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     }
     await tx.query('ROLLBACK TO SAVEPOINT decision_append');
     await tx.query(`CREATE TEMP TABLE IF NOT EXISTS decision_stage (LIKE decision INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
-    await copy(`COPY decision_stage (${DECISION_SQL_COLUMNS}) FROM STDIN`, text);
+    await copy(`COPY decision_stage (${DECISION_COPY_COLUMNS}) FROM STDIN`, input.text);
     const inserted = await tx.query<{ id: string }[]>(
-      `INSERT INTO decision (${DECISION_SQL_COLUMNS})
-       SELECT ${DECISION_SQL_COLUMNS} FROM decision_stage
+      `INSERT INTO decision (${DECISION_COPY_COLUMNS})
+       SELECT ${DECISION_COPY_COLUMNS} FROM decision_stage
        ON CONFLICT (time, id) DO NOTHING
        RETURNING id`,
     );

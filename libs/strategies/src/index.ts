@@ -4,6 +4,7 @@ export * from './strategy';
 export { firstMatch, type ChainResult, type ChainStrategy, type FirstMatchOptions } from './chain/first-match';
 export { cached, CACHE_DEFAULTS, type CachedOptions, type CachedStrategy, type CacheStats } from './chain/cached';
 export { withGroups } from './chain/with-groups';
+export { requestFingerprints, type FingerprintFunctions } from './shared/request-fingerprints';
 
 // Registry and the pieces factories share
 export { createStrategy, validateStrategyConfig, knownStrategyIds, strategyModule, StrategyConfigError, type StrategyModule, type StrategyConfigIssue } from './registry';

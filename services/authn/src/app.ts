@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { createEventIdFactory, type ReasonCode } from '@authtrail/events';
 import type { Publisher } from '@authtrail/event-bus';
 import './http/fastify-augment';
-import { createDecisionService, noopPolicyHook, startProducerBoot, type AuthChain, type DecisionProducer, type DecisionService, type PolicyHook } from '@authtrail/authentication';
+import { createDecisionService, noopPolicyHook, startProducerBoot, type AuthChain, type ChainedPublisher, type DecisionProducer, type DecisionService, type PolicyHook } from '@authtrail/authentication';
 import { hopOf, readClientCertificatesOn } from './http/hop';
 import { DECISION_ID_HEADER } from './http/reply-headers';
 import { KubeProtobufError } from './http/kube-protobuf';
@@ -17,6 +17,7 @@ import { createAuthnMetrics, type AuthnMetrics, type CacheCounters } from './obs
 import { authenticateRoutes } from './routes/authenticate.route';
 import { forwardAuthRoutes } from './routes/forward-auth.route';
 import { healthRoutes } from './routes/health.route';
+import { integrityKeysRoutes } from './routes/integrity-keys.route';
 import { selfSubjectReviewRoutes } from './routes/selfsubjectreview.route';
 import { tokenReviewRoutes } from './routes/tokenreview.route';
 
@@ -33,7 +34,11 @@ export interface AppDeps {
   readonly publisher: Publisher;
   readonly logger: Logger;
   readonly fingerprint: (secret: string) => string;
+  /** The fingerprint under every configured key: without it, a revocation made under a key being rotated out misses uncached decisions. */
+  readonly candidates?: (secret: string) => readonly string[];
   readonly usernameHash: (username: string) => string;
+  /** The producer boot's chained publisher (hash chain, signed checkpoints, `/v1/integrity/keys`); absent: events unchained (tests). */
+  readonly events?: ChainedPublisher;
   readonly instance: string;
   readonly trustedProxies: readonly string[];
   /** Proxies whose client-certificate headers are believed (`authn.clientCertificateProxies`, default none). */
@@ -112,6 +117,8 @@ export function buildApp(deps: AppDeps): AuthnApp {
     publisher: deps.publisher,
     eventsMode: deps.eventsMode ?? 'buffered',
     fingerprint: deps.fingerprint,
+    ...(deps.candidates ? { candidates: deps.candidates } : {}),
+    ...(deps.events ? { events: deps.events } : {}),
     usernameHash: deps.usernameHash,
     instance: deps.instance,
     producer,
@@ -135,6 +142,7 @@ export function buildApp(deps: AppDeps): AuthnApp {
   void app.register(selfSubjectReviewRoutes, routeDeps);
   void app.register(authenticateRoutes, routeDeps);
   void app.register(forwardAuthRoutes, routeDeps);
+  if (deps.events) void app.register(integrityKeysRoutes, { keys: deps.events.keys });
   void app.register(healthRoutes, { registry: metrics.registry, ready, ...(policy.notReady ? { notReady: () => policy.notReady?.() } : {}) });
 
   return Object.assign(app, {

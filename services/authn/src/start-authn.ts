@@ -50,6 +50,8 @@ export async function startAuthn(config: AuthtrailConfig, deps: StartAuthnDeps):
     publisher: deps.publisher,
     logger,
     fingerprint: root.fingerprint,
+    candidates: root.candidates,
+    events: root.events,
     usernameHash: root.usernameHash,
     instance,
     trustedProxies: authn.trustedProxies,

@@ -1,6 +1,8 @@
 // What the resolvers use besides the read session: limits, clock, and the optional write side
 // (publisher, fingerprinter). Built once per server by buildGraphqlServer.
+import type { EventPublisher } from '@authtrail/authentication';
 import type { Publisher } from '@authtrail/event-bus';
+import type { VerificationKeyRing } from '@authtrail/integrity';
 import type { QueryRunnerLike } from '@authtrail/read-model';
 import type { DecisionFeed } from './feed/decision-feed';
 
@@ -47,6 +49,8 @@ export const DEFAULT_LIMITS: GraphqlLimits = {
 /** Mutations publish control events through this (absent: mutations answer NOT_CONFIGURED). */
 export interface ControlPublisher {
   readonly publisher: Publisher;
+  /** This instance's hash chain (docs/integrity.md) when it has one on the same publisher; absent: control events go out unchained. */
+  readonly events?: EventPublisher;
   /** The CloudEvents `source` of this API instance, e.g. `/authtrail/graphql-api/<host>`. */
   readonly source: string;
   /**
@@ -69,5 +73,7 @@ export interface GraphqlServices {
    */
   readonly usernameHashes?: (username: string) => readonly string[];
   readonly control?: ControlPublisher;
+  /** The public keys of this instance's integrity checkpoints (its producer boot's). */
+  readonly integrityKeys?: VerificationKeyRing;
   readonly feed: DecisionFeed;
 }

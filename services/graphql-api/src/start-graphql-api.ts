@@ -7,7 +7,7 @@ import type { AuthtrailConfig, StrategyConfigEntry } from '@authtrail/config';
 import { decodeFingerprintSecret } from '@authtrail/config';
 import type { Publisher, Subscriber } from '@authtrail/event-bus';
 import { createFingerprinter, eventSource } from '@authtrail/events';
-import { createTrustedProxies, graphqlInstanceOf, startAuthentication, type AuthenticationRoot, type StrategyRegistry } from '@authtrail/authentication';
+import { createTrustedProxies, graphqlInstanceOf, startAuthentication, type AuthenticationRoot, type EventPublisher, type StrategyRegistry } from '@authtrail/authentication';
 import { openReadModel } from '@authtrail/read-model';
 import { createStrategy } from '@authtrail/strategies';
 import type { FastifyBaseLogger } from 'fastify';
@@ -99,6 +99,14 @@ function limitsOf(config: AuthtrailConfig): Partial<GraphqlLimits> {
   return { maxPageSize, maxDepth, maxAliases, maxComplexity, queryTimeoutMs: queryTimeout };
 }
 
+/**
+ * Control events join this instance's hash chain when the chain publishes on the same publisher:
+ * through two publishers, their order within a partition would not be the chain's.
+ */
+function chainOf(authentication: { readonly events: EventPublisher } | null, publisher: Publisher, decisionPublisher: Publisher | undefined): { events?: EventPublisher } {
+  return authentication && decisionPublisher === publisher ? { events: authentication.events } : {};
+}
+
 /** The standalone process's registry: the API's metrics and, once, the unprefixed process metrics. */
 function ownMetricsRegistry(): Registry {
   const registry = new Registry();
@@ -126,11 +134,12 @@ export async function startGraphqlApi(config: AuthtrailConfig, deps: StartGraphq
       dataSource,
       authenticator: authentication ? decisionAuthenticator(authentication.decisions(metrics.decisions), access) : null,
       ...(authentication?.ready ? { ready: authentication.ready } : {}),
+      ...(authentication ? { integrityKeys: authentication.events.keys } : {}),
       introspection: config.graphql.introspection,
       playground: config.graphql.playground,
       limits: { ...limitsOf(config), ...deps.limits },
       ...fingerprinting,
-      ...(deps.publisher ? { control: { publisher: deps.publisher, source: eventSource('graphql-api', authentication?.instance ?? graphqlInstanceOf(config)), readModel: dataSource } } : {}),
+      ...(deps.publisher ? { control: { publisher: deps.publisher, ...chainOf(authentication, deps.publisher, decisionPublisher), source: eventSource('graphql-api', authentication?.instance ?? graphqlInstanceOf(config)), readModel: dataSource } } : {}),
       ...(deps.logger ? { logger: deps.logger } : {}),
       trustedProxies: createTrustedProxies(config.authn.trustedProxies, config.authn.clientCertificateProxies),
       metrics,

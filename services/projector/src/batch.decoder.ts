@@ -4,7 +4,7 @@
 // Postgres while it decodes the rest.
 import type { AuthtrailEvent } from '@authtrail/events';
 import type { ConsumedRecord } from '@authtrail/event-bus';
-import { decodeRecord, type PoisonReason } from './decode-record';
+import { decodeRecord, type PoisonReason, type RecordDecoder } from './decode-record';
 
 export interface PoisonRecord {
   readonly record: ConsumedRecord;
@@ -12,14 +12,23 @@ export interface PoisonRecord {
   readonly detail: string;
 }
 
+/** An event with the record it came from; `verbatim`: the record's bytes are its JSON (decodeRecord). */
+export interface DecodedEvent {
+  readonly event: AuthtrailEvent;
+  readonly record: ConsumedRecord;
+  readonly verbatim: boolean;
+}
+
 export class BatchDecoder {
-  private pending: AuthtrailEvent[] = [];
+  private pending: DecodedEvent[] = [];
   private readonly poison: PoisonRecord[] = [];
   private readonly seen = new Set<string>();
   private repeats = 0;
 
+  constructor(private readonly decode: RecordDecoder = decodeRecord) {}
+
   add(record: ConsumedRecord): void {
-    const decoded = decodeRecord(record);
+    const decoded = this.decode(record);
     if (!decoded.ok) {
       this.poison.push({ record, reason: decoded.reason, detail: decoded.detail });
       return;
@@ -30,14 +39,14 @@ export class BatchDecoder {
       return;
     }
     this.seen.add(id);
-    this.pending.push(decoded.event);
+    this.pending.push({ event: decoded.event, record, verbatim: decoded.verbatim });
   }
 
   /**
    * The distinct events decoded since the last call, in record order. The decoder lets go of
    * them (it keeps only their ids), so a slice can be garbage once it is written.
    */
-  takeEvents(): AuthtrailEvent[] {
+  takeEvents(): DecodedEvent[] {
     const events = this.pending;
     this.pending = [];
     return events;

@@ -50,6 +50,27 @@ describe('projecting a batch of records (decode overlapped with the inserts)', (
     }
   });
 
+  it('a batch delivered again whole changes nothing and counts every event as a duplicate; new control events in it are still projected', async () => {
+    const { url, db } = await freshDatabase('batch_redelivered');
+    try {
+      const batch = events.slice(0, 300);
+      await projectRecords(db, toRecords(batch), position(batch.length), { sliceSize: 40 });
+      const once = await snapshotReadModels(url);
+      const again = await projectRecords(db, toRecords(batch), position(batch.length), { sliceSize: 40 });
+      expect(again.outcome).toEqual({ projected: 0, duplicates: batch.length, deadLettered: 0 });
+      expect(await snapshotReadModels(url)).toEqual(once);
+      // Stored decisions again, with the control events of the rest of the stream that were never stored.
+      const newControls = events.slice(300).filter((e) => !isDecision(e));
+      const storedDecisions = batch.filter(isDecision);
+      const mixed = await projectRecords(db, toRecords([...storedDecisions, ...newControls]), position(storedDecisions.length + newControls.length), { sliceSize: 40 });
+      expect(mixed.outcome).toEqual({ projected: newControls.length, duplicates: storedDecisions.length, deadLettered: 0 });
+      const [controls] = await queryRows<{ n: number }>(url, `SELECT count(*)::int AS n FROM control_event`);
+      expect(controls.n).toBe(batch.filter((e) => !isDecision(e)).length + newControls.length);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('poison records are handed over inside the transaction, before the checkpoint; later records are projected', async () => {
     const { url, db } = await freshDatabase('batch_poison');
     try {

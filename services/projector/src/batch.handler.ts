@@ -5,21 +5,20 @@
 // transactions, it loses their checkpoints with them, and the partition resumes from the older
 // checkpoint (the Postgres checkpoint, not the Kafka offset, decides where a partition resumes):
 // a batch first checks that the stored checkpoint is the one it continues.
-import type { AuthtrailEvent, ControlEvent, DecisionEvent } from '@authtrail/events';
 import type { ConsumedRecord } from '@authtrail/event-bus';
 import {
   applyReadModelChanges,
   inTransaction,
   insertControlEvents,
-  insertDecisions,
+  insertDecisionCopy,
   readCheckpoints,
   writeCheckpoints,
   type SqlRunner,
   type ReadModelDb,
 } from '@authtrail/read-model';
-import { BatchDecoder, type PoisonRecord } from './batch.decoder';
-import { CONTROL_EVENT_TYPES_SET, isDecisionEvent } from './event-kinds';
-import { canonicalTime, toControlEventRow, toDecisionRow } from './event.rows';
+import type { PoisonRecord } from './batch.decoder';
+import { foldNewDecisions, prepareBatch, type DecodedBatch, type PreparedBatch } from './batch.prepare';
+import { toControlEventRow } from './event.rows';
 import { startEvolution, type ReadModelEvolution } from './read-model.projection';
 
 export type { PoisonRecord } from './batch.decoder';
@@ -78,9 +77,15 @@ export interface RecordsProjection {
 
 const DEFAULT_SLICE_SIZE = 250;
 const MAX_SLICES = 24;
-/** Records decoded between two turns of the event loop (so pg can send the next statement). */
-const DECODE_BURST = 10;
-const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Each slice is a savepoint (two subtransactions when it meets a duplicate, see
+ * insertDecisions); PostgreSQL tracks up to 64 per transaction cheaply (past that, every other
+ * session's snapshots slow down), so a huge batch gets bigger slices rather than more of them.
+ */
+export function sliceSizeFor(records: number, sliceSize = DEFAULT_SLICE_SIZE): number {
+  return Math.max(sliceSize, Math.ceil(records / MAX_SLICES));
+}
 
 /**
  * Decodes and projects one batch of records in one transaction (what the projector, the
@@ -88,6 +93,7 @@ const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(res
  * in slices, and each slice's decisions are COPYed while the next slice is decoded
  * (Postgres is another process, so on two cores the two really run at once). Order inside the
  * partition is kept: slices are written one after the other on the transaction's connection.
+ * ProjectionPipeline also overlaps a batch's decoding with the write of the batch before it.
  */
 export async function projectRecords(
   db: ReadModelDb,
@@ -95,16 +101,50 @@ export async function projectRecords(
   position: BatchPosition | undefined,
   options: ProjectRecordsOptions = {},
 ): Promise<RecordsProjection> {
-  // Each slice is a savepoint (two subtransactions when it meets a duplicate, see
-  // insertDecisions); PostgreSQL tracks up to 64 per transaction cheaply (past that, every other
-  // session's snapshots slow down), so a huge batch gets bigger slices rather than more of them.
-  const sliceSize = Math.max(options.sliceSize ?? DEFAULT_SLICE_SIZE, Math.ceil(records.length / MAX_SLICES));
+  return writePreparedBatch(db, prepareBatch(records, sliceSizeFor(records.length, options.sliceSize)), position, options);
+}
+
+/**
+ * The database half: one transaction that appends each slice as soon as it is decoded, hands
+ * over the poison, merges the read models and writes the checkpoint.
+ */
+export async function writePreparedBatch(
+  db: ReadModelDb,
+  prepared: PreparedBatch,
+  position: BatchPosition | undefined,
+  options: ProjectRecordsOptions = {},
+): Promise<RecordsProjection> {
   return inTransaction(db, async (tx) => {
     if (position?.continuesCheckpoint !== undefined) await requireCheckpoint(tx, position, position.continuesCheckpoint);
-    const decoded = await decodeWhileInserting(tx, records, sliceSize);
+    const appended: ReadonlySet<string>[] = [];
+    let allNew = true;
+    for (const slice of prepared.slices) {
+      const copy = await slice;
+      if (copy === null) continue;
+      const fresh = await insertDecisionCopy(tx, copy);
+      if (fresh.size < copy.ids.length) allNew = false;
+      appended.push(fresh);
+    }
+    const decoded = await prepared.decoded;
     if (decoded.poison.length > 0) await options.onPoison?.(decoded.poison);
-    return { outcome: await completeBatch(tx, decoded.appended, decoded, position), poison: decoded.poison };
+    // The usual batch is all new, and its changes were folded while decoding; a redelivery
+    // folds again, only what the primary key let in.
+    const newDecisions = foldedFor(prepared, decoded, allNew, appended);
+    return { outcome: await completeBatch(tx, newDecisions.evolution, newDecisions.count, decoded, position), poison: decoded.poison };
   }, { asyncCommit: true });
+}
+
+function foldedFor(
+  prepared: PreparedBatch,
+  decoded: DecodedBatch,
+  allNew: boolean,
+  appended: readonly ReadonlySet<string>[],
+): { evolution: ReadModelEvolution; count: number } {
+  const count = appended.reduce((n, ids) => n + ids.size, 0);
+  if (allNew) return { evolution: decoded.evolution, count };
+  // A batch delivered again whole (the usual redelivery) has no new decision: nothing to fold.
+  if (count === 0) return { evolution: startEvolution(), count };
+  return foldNewDecisions(prepared.records, (id) => appended.some((ids) => ids.has(id)));
 }
 
 /**
@@ -118,88 +158,25 @@ async function requireCheckpoint(tx: SqlRunner, at: BatchPosition, expected: str
   if (BigInt(storedOffset) !== BigInt(expected)) throw new CheckpointMovedError(at, storedOffset, expected);
 }
 
-/**
- * What the rest of the transaction needs from the batch's events once they are appended: the
- * evolution of the new decisions, the counts, the control events. The decoded decisions
- * themselves are not kept (fewer objects outlive a garbage-collector cycle).
- */
-class AppendedEvents {
-  readonly evolution: ReadModelEvolution = startEvolution();
-  readonly controls: ControlEvent[] = [];
-  distinct = 0;
-  newDecisions = 0;
-  lastEventTime: string | null = null;
-
-  /** Notes distinct events; returns the decisions among them (to append). */
-  note(events: readonly AuthtrailEvent[]): DecisionEvent[] {
-    const decisions: DecisionEvent[] = [];
-    for (const event of events) {
-      const time = canonicalTime(event.time);
-      if (this.lastEventTime === null || time > this.lastEventTime) this.lastEventTime = time;
-      if (isDecisionEvent(event)) decisions.push(event);
-      else if (CONTROL_EVENT_TYPES_SET.has(event.type)) this.controls.push(event as ControlEvent);
-    }
-    this.distinct += events.length;
-    return decisions;
-  }
-
-  /** Folds the decisions the database reported new. */
-  appended(decisions: readonly DecisionEvent[], newIds: ReadonlySet<string>): void {
-    const fresh = decisions.filter((e) => newIds.has(e.id.toLowerCase()));
-    this.evolution.add(fresh);
-    this.newDecisions += fresh.length;
-  }
-}
-
-/**
- * The pipeline: the loop decodes (CPU in Node) and appends each slice's write to a chain on the
- * connection; it yields to the event loop every few records so the chain's next statement is sent
- * without waiting for the whole batch to be decoded.
- */
-async function decodeWhileInserting(
-  tx: SqlRunner,
-  records: readonly ConsumedRecord[],
-  sliceSize: number,
-): Promise<{ appended: AppendedEvents; poison: readonly PoisonRecord[]; repeatedInBatch: number }> {
-  const decoder = new BatchDecoder();
-  const appended = new AppendedEvents();
-  let writes: Promise<void> = Promise.resolve();
-  const sendSlice = (): void => {
-    const decisions = appended.note(decoder.takeEvents());
-    if (decisions.length === 0) return;
-    const rows = decisions.map(toDecisionRow);
-    writes = writes.then(async () => appended.appended(decisions, await insertDecisions(tx, rows)));
-    // Observed here, awaited below: a failure surfaces after the loop, not as an unhandled rejection.
-    writes.catch(() => undefined);
-  };
-  for (let i = 0; i < records.length; i += 1) {
-    decoder.add(records[i]);
-    if ((i + 1) % sliceSize === 0) sendSlice();
-    if ((i + 1) % DECODE_BURST === 0) await yieldToIo();
-  }
-  sendSlice();
-  await writes;
-  return { appended, poison: decoder.poisonRecords, repeatedInBatch: decoder.repeatedInBatch };
-}
-
 /** Control events, the read-model merge and the checkpoint: the rest of the batch's transaction. */
 async function completeBatch(
   tx: SqlRunner,
-  appended: AppendedEvents,
-  rejected: { readonly poison: readonly PoisonRecord[]; readonly repeatedInBatch: number },
+  evolution: ReadModelEvolution,
+  newDecisions: number,
+  decoded: DecodedBatch,
   position: BatchPosition | undefined,
 ): Promise<BatchOutcome> {
-  const newControlIds = await insertControlEvents(tx, appended.controls.map(toControlEventRow));
-  const freshControls = appended.controls.filter((e) => newControlIds.has(e.id.toLowerCase()));
-  appended.evolution.add(freshControls);
-  await applyReadModelChanges(tx, appended.evolution.changes());
-  const projected = appended.newDecisions + freshControls.length;
-  const outcome = { projected, duplicates: appended.distinct - projected + rejected.repeatedInBatch, deadLettered: rejected.poison.length };
+  const newControlIds = await insertControlEvents(tx, decoded.controls.map(toControlEventRow));
+  const freshControls = decoded.controls.filter((e) => newControlIds.has(e.id.toLowerCase()));
+  evolution.add(freshControls);
+  await applyReadModelChanges(tx, evolution.changes());
+  const projected = newDecisions + freshControls.length;
+  const outcome = { projected, duplicates: decoded.distinct - projected + decoded.repeatedInBatch, deadLettered: decoded.poison.length };
   if (position) {
     await writeCheckpoints(tx, [
       {
         ...position,
-        lastEventTime: appended.lastEventTime,
+        lastEventTime: decoded.lastEventTime,
         eventsProjected: outcome.projected,
         duplicatesSkipped: outcome.duplicates,
         deadLettered: outcome.deadLettered,

@@ -2,7 +2,7 @@ import { ALLOWED_DECISION } from '../testdata/decision.fixtures';
 import { controlEvent, decisionEvent, encodeEvent, eventSource, PRODUCER_STATUS_EVENT_TYPE } from '@authtrail/events';
 import type { ConsumedRecord } from '@authtrail/event-bus';
 import fc from 'fast-check';
-import { decodeRecord } from './decode-record';
+import { createRecordDecoder, decodeRecord } from './decode-record';
 import { DEAD_LETTER_HEADERS } from '@authtrail/events';
 import { toDeadLetter } from './dead-letter';
 
@@ -49,6 +49,26 @@ describe('decodeRecord', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('an event decoded from valid UTF-8 without upcasting is verbatim: its record bytes can be stored as the payload', () => {
+    expect(decodeRecord(record(encodeEvent(good)))).toMatchObject({ ok: true, verbatim: true });
+  });
+
+  it('an event whose record is not valid UTF-8 is not verbatim (PostgreSQL would refuse the bytes)', () => {
+    const text = encodeEvent(good).toString('latin1').replace('kube-apiserver', 'kube-\u00ff');
+    const broken = Buffer.from(text, 'latin1');
+    expect(broken.includes(0xff)).toBe(true);
+    expect(decodeRecord(record(broken))).toMatchObject({ ok: true, verbatim: false });
+  });
+
+  it('an upcasted event is not verbatim: its record holds the old version', () => {
+    const currentType = good.type;
+    const oldType = currentType.replace(/\.v1$/, '.v0');
+    const decode = createRecordDecoder({ [oldType]: (e) => ({ ...e, type: currentType }) });
+    const old = Buffer.from(JSON.stringify({ ...good, type: oldType }));
+    expect(decode(record(old))).toMatchObject({ ok: true, verbatim: false, event: { type: currentType } });
+    expect(decode(record(encodeEvent(good)))).toMatchObject({ ok: true, verbatim: true });
   });
 
   it('the detail of a JSON failure does not echo a secret from the value', () => {

@@ -1,7 +1,7 @@
 // Pure mappings from events to the rows the read model appends.
 import { isIP } from 'node:net';
 import type { ControlEvent, DecisionEvent } from '@authtrail/events';
-import type { ControlEventRow, DecisionRow } from '@authtrail/read-model';
+import type { ControlEventRow, DecisionRow, EncodedDecisionRow } from '@authtrail/read-model';
 
 // Already canonical, and a date every month has (days 29–31 and leap seconds take the slow
 // path, where Date normalizes them): returned as is. Producers write this form, and the
@@ -56,6 +56,16 @@ export function toDecisionRow(event: DecisionEvent): DecisionRow {
     sequence: d.sequence ?? null,
     payload: event,
   };
+}
+
+/**
+ * The same row with its payload as JSON bytes: `verbatimJson`, the record's bytes when they are
+ * this event's JSON as received (decodeRecord says so), is stored as it is; else the event is
+ * serialized.
+ */
+export function toEncodedDecisionRow(event: DecisionEvent, verbatimJson?: Buffer): EncodedDecisionRow {
+  const { payload, ...typed } = toDecisionRow(event);
+  return { ...typed, payloadJson: verbatimJson ?? Buffer.from(JSON.stringify(payload)) };
 }
 
 export function toControlEventRow(event: ControlEvent): ControlEventRow {

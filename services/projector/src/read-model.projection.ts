@@ -9,6 +9,7 @@ import {
   CREDENTIAL_REVOKED_EVENT_TYPE,
   DECISION_EVENT_TYPE,
   POLICY_APPLIED_EVENT_TYPE,
+  INTEGRITY_CHECKPOINT_EVENT_TYPE,
   PRODUCER_STATUS_EVENT_TYPE,
   REVOCATION_LIFTED_EVENT_TYPE,
   type AuthtrailEvent,
@@ -135,6 +136,9 @@ export function startEvolution(): ReadModelEvolution {
         }
         case PRODUCER_STATUS_EVENT_TYPE:
           addProducerStatus(event, time, id);
+          break;
+        // Not projected yet: the chain is checked by `authtrail verify` (docs/integrity.md).
+        case INTEGRITY_CHECKPOINT_EVENT_TYPE:
           break;
         case REVOCATION_LIFTED_EVENT_TYPE: {
           const d = event.data;

@@ -20,7 +20,8 @@ import {
   type StoredEventPage,
   type SqlRunner,
 } from '@authtrail/read-model';
-import { projectRecords } from './batch.handler';
+import type { RecordsProjection } from './batch.handler';
+import { ProjectionPipeline } from './projection.pipeline';
 import type { ProjectorConfig } from './projector.config';
 import { evolve } from './read-model.projection';
 
@@ -80,17 +81,30 @@ export async function replayFromKafka(
   let skipped = 0;
   for (const topic of config.topics) {
     const pending = new Map<number, ConsumedRecord[]>();
+    // Per partition a pipeline (its batches in offset order); the next batch is decoded while
+    // the one before is written, and at most one more waits behind it.
+    const pipelines = new Map<number, ProjectionPipeline>();
+    let inFlight: { readonly written: Promise<RecordsProjection>; readonly size: number } | undefined;
     let done = 0;
+    const settle = async (): Promise<void> => {
+      if (!inFlight) return;
+      const { outcome } = await inFlight.written;
+      events += outcome.projected;
+      skipped += outcome.deadLettered;
+      done += inFlight.size;
+      inFlight = undefined;
+      progress({ source: topic, done });
+    };
     const flush = async (partition: number): Promise<void> => {
       const records = pending.get(partition) ?? [];
       if (records.length === 0) return;
       pending.set(partition, []);
       const nextOffset = (BigInt(records[records.length - 1].offset) + 1n).toString();
-      const { outcome } = await projectRecords(db, records, { groupId: config.groupId, topic, partition, nextOffset, highWatermark: nextOffset });
-      events += outcome.projected;
-      skipped += outcome.deadLettered;
-      done += records.length;
-      progress({ source: topic, done });
+      const pipeline = pipelines.get(partition) ?? new ProjectionPipeline(db);
+      pipelines.set(partition, pipeline);
+      const written = pipeline.submit(records, { groupId: config.groupId, topic, partition, nextOffset, highWatermark: nextOffset });
+      await settle();
+      inFlight = { written, size: records.length };
     };
     await subscriber.readToEnd(topic, async (record) => {
       const list = pending.get(record.partition) ?? [];
@@ -99,6 +113,7 @@ export async function replayFromKafka(
       if (list.length >= pageSize) await flush(record.partition);
     });
     for (const partition of [...pending.keys()]) await flush(partition);
+    await settle();
   }
   return { events, skipped };
 }

@@ -3,13 +3,16 @@
 // every `events.heartbeatInterval`, `stopped` at a graceful shutdown after the decision events
 // were flushed. Consumers compare `lastSequence` with what they received from that boot.
 import type { Publisher } from '@authtrail/event-bus';
-import { controlEvent, PRODUCER_STATUS_EVENT_TYPE, toBusRecord, TOPICS, type ProducerStatusData } from '@authtrail/events';
+import { controlEvent, PRODUCER_STATUS_EVENT_TYPE, TOPICS, type ProducerStatusData } from '@authtrail/events';
+import { plainEventPublisher, type EventPublisher } from './chained-publisher';
 import type { Logger } from 'pino';
 import type { ProducerBoot } from './producer-boot';
 
 export interface ProducerStatusDeps {
   readonly producer: ProducerBoot;
   readonly publisher: Publisher;
+  /** The producer's chained publisher; absent: `publisher`, unchained (tests). */
+  readonly events?: EventPublisher;
   readonly heartbeatIntervalMs: number;
   /** CloudEvents source, `eventSource('authn', instance)`. */
   readonly source: string;
@@ -30,13 +33,14 @@ export interface ProducerStatusReporter {
 
 export function createProducerStatusReporter(deps: ProducerStatusDeps): ProducerStatusReporter {
   const { producer, logger } = deps;
+  const events = deps.events ?? plainEventPublisher(deps.publisher);
   let timer: NodeJS.Timeout | undefined;
 
   const publish = async (data: ProducerStatusData): Promise<boolean> => {
     const time = deps.now();
     const event = controlEvent({ id: deps.newEventId(time), time, source: deps.source, type: PRODUCER_STATUS_EVENT_TYPE, data });
     try {
-      const result = await deps.publisher.publish(toBusRecord(TOPICS.control, event));
+      const result = await events.publish(TOPICS.control, event);
       if (result.dropped) logger.warn({ state: data.state, boot: data.boot }, 'producer status event dropped (event buffer and spool full)');
       return !result.dropped;
     } catch (error) {

@@ -14,19 +14,21 @@ import {
   POLICY_APPLIED_EVENT_TYPE,
   PRODUCER_PARTITION_KEY_PREFIX,
   PRODUCER_STATUS_EVENT_TYPE,
-  toBusRecord,
   TOPICS,
   type AuthtrailEvent,
   type PolicyControlEvent,
 } from '@authtrail/events';
 import { compilePolicy, evaluatePolicy, FailureThrottle, PolicyState, throttleDenialOf, throttledSourceIp } from '@authtrail/policy';
 import type { Logger } from 'pino';
+import { plainEventPublisher, type EventPublisher } from '../events/chained-publisher';
 import type { AdmissionInput, PolicyHook, PolicyInput, PolicyVerdict } from '../policy-hook';
 import { toPolicyInput } from './policy-input.adapter';
 
 export interface PolicyControlDeps {
   readonly subscriber: Subscriber;
   readonly publisher: Publisher;
+  /** The producer's chained publisher, for the initial policy; absent: `publisher`, unchained (tests). */
+  readonly events?: EventPublisher;
   /** The config's `policy.file`: applied as version 1 when the control topic holds no policy. */
   readonly initialPolicyFile?: string;
   readonly instance: string;
@@ -126,7 +128,7 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
     // Two instances starting on an empty topic may both publish version 1: the topic decides
     // (the first in topic order wins everywhere, compare-and-set), so the own seed is not applied
     // here — the live subscription applies whichever version 1 won.
-    await deps.publisher.publish(toBusRecord(TOPICS.control, event));
+    await (deps.events ?? plainEventPublisher(deps.publisher)).publish(TOPICS.control, event);
     logger.info({ file }, 'initial policy published as version 1');
   }
 

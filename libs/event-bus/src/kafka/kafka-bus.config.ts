@@ -14,6 +14,16 @@ export interface KafkaBusOptions {
   /** Topics created when missing (at the first publish to them, or by admin.ensureTopics). */
   readonly topics?: TopicSpecs;
   readonly batch?: { readonly maxRecords?: number; readonly lingerMs?: number };
+  /** Record batch compression: `none` (default; gzip costs more CPU than it saves here, docs/event-bus.md) or `gzip`. */
+  readonly compression?: RecordCompression;
+  /**
+   * `tuned` (default): the producer writes records with our encoder, checksum and partitioner
+   * (fast-produce/): the same bytes and partitions as kafkajs at about half its CPU per record.
+   * `kafkajs`: stock kafkajs' partitioner and client, to measure against (bench/events, one
+   * process per variant): once a tuned bus has loaded the replaced encoder and checksum, every
+   * kafkajs producer of that process writes through them (the same bytes).
+   */
+  readonly producerEncoding?: ProducerEncoding;
   /** Records kept in memory before spilling to the spool. */
   readonly memoryBufferRecords?: number;
   /** Spool size beyond which records are dropped (and counted). */
@@ -29,8 +39,13 @@ export interface KafkaBusOptions {
   readonly bootRetry?: Partial<BootRetrySettings>;
 }
 
+export type RecordCompression = 'none' | 'gzip';
+export type ProducerEncoding = 'tuned' | 'kafkajs';
+
 export interface ResolvedPublisherSettings {
   readonly mode: PublishMode;
+  readonly compression: RecordCompression;
+  readonly encoding: ProducerEncoding;
   readonly maxRecords: number;
   readonly lingerMs: number;
   readonly memoryBufferRecords: number;
@@ -42,6 +57,8 @@ export interface ResolvedPublisherSettings {
 
 export const PUBLISHER_DEFAULTS: ResolvedPublisherSettings = {
   mode: 'buffered',
+  compression: 'none',
+  encoding: 'tuned',
   maxRecords: 500,
   lingerMs: 5,
   memoryBufferRecords: 50_000,
@@ -54,6 +71,8 @@ export const PUBLISHER_DEFAULTS: ResolvedPublisherSettings = {
 export function resolvePublisherSettings(options: KafkaBusOptions): ResolvedPublisherSettings {
   const settings: ResolvedPublisherSettings = {
     mode: options.mode ?? PUBLISHER_DEFAULTS.mode,
+    compression: options.compression ?? PUBLISHER_DEFAULTS.compression,
+    encoding: options.producerEncoding ?? PUBLISHER_DEFAULTS.encoding,
     maxRecords: options.batch?.maxRecords ?? PUBLISHER_DEFAULTS.maxRecords,
     lingerMs: options.batch?.lingerMs ?? PUBLISHER_DEFAULTS.lingerMs,
     memoryBufferRecords: options.memoryBufferRecords ?? PUBLISHER_DEFAULTS.memoryBufferRecords,
@@ -70,6 +89,8 @@ export function resolvePublisherSettings(options: KafkaBusOptions): ResolvedPubl
     if (!Number.isInteger(settings[key]) || settings[key] < 0) throw new RangeError(`event bus option ${key} must be a non-negative integer`);
   }
   if (settings.mode !== 'buffered' && settings.mode !== 'strict') throw new RangeError(`event bus mode must be buffered or strict`);
+  if (settings.compression !== 'none' && settings.compression !== 'gzip') throw new RangeError('event bus option compression must be none or gzip');
+  if (settings.encoding !== 'tuned' && settings.encoding !== 'kafkajs') throw new RangeError('event bus option producerEncoding must be tuned or kafkajs');
   if (options.brokers.length === 0) throw new RangeError('event bus option brokers must name at least one broker');
   return settings;
 }

@@ -14,6 +14,7 @@ describe('Kafka bus options', () => {
       lingerMs: PUBLISHER_DEFAULTS.lingerMs,
       strictTimeoutMs: 100,
     });
+    expect(resolvePublisherSettings({ ...base, compression: 'gzip', producerEncoding: 'kafkajs' })).toMatchObject({ compression: 'gzip', encoding: 'kafkajs' });
   });
 
   const invalid: ReadonlyArray<readonly [string, Partial<KafkaBusOptions>, string]> = [
@@ -24,6 +25,8 @@ describe('Kafka bus options', () => {
     ['a zero strict timeout is refused', { strictTimeoutMs: 0 }, 'strictTimeoutMs'],
     ['an unknown mode is refused', { mode: 'eventual' as never }, 'mode'],
     ['an empty broker list is refused', { brokers: [] }, 'brokers'],
+    ['a compression kafkajs does not ship is refused', { compression: 'zstd' as never }, 'compression'],
+    ['an unknown producer encoding is refused', { producerEncoding: 'native' as never }, 'producerEncoding'],
   ];
   it.each(invalid)('%s, naming the option', (_case, options, name) => {
     expect(() => resolvePublisherSettings({ ...base, ...options })).toThrow(new RegExp(name));

@@ -1,5 +1,5 @@
 // createKafkaBus: the composition of the Kafka adapter (publisher with spool, subscriber, admin).
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import { silentLogger } from '../bus.logger';
 import { createBusMetrics } from '../bus.metrics';
 import type { EventBus } from '../bus.port';
@@ -9,7 +9,7 @@ import { type KafkaBusOptions, resolveBootRetry, resolvePublisherSettings } from
 import { untilKafkaAnswers, type BootRetryOptions } from './kafka-boot-retry';
 import { createKafkaSubscriber } from './kafka-subscriber';
 import { createTopicAdmin } from './kafka-topic-admin';
-import { createKafkaTransport } from './kafka-transport';
+import { createKafkaTransport, createProducerClient } from './kafka-transport';
 
 /** The Kafka bus also answers where each partition of a topic ends (the projector's lag and stall probe). */
 export interface KafkaEventBus extends EventBus {
@@ -20,7 +20,7 @@ export interface KafkaEventBus extends EventBus {
 export function createKafkaBus(options: KafkaBusOptions): KafkaEventBus {
   const settings = resolvePublisherSettings(options);
   const logger = options.logger ?? silentLogger;
-  const kafka = new Kafka({
+  const kafkaConfig: KafkaConfig = {
     clientId: options.clientId,
     brokers: [...options.brokers],
     // kafkajs logs every refused connection while a broker is down; the bus logs the state
@@ -30,11 +30,12 @@ export function createKafkaBus(options: KafkaBusOptions): KafkaEventBus {
     requestTimeout: 10_000,
     // Short: an unreachable broker must be noticed within a second or so to start spooling.
     retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
-  });
+  };
+  const kafka = new Kafka(kafkaConfig);
   const admin = createTopicAdmin(kafka);
   const spool = DiskSpool.open({ dir: options.spoolDir, maxBytes: settings.spoolMaxBytes, segmentBytes: settings.spoolSegmentBytes });
   const publisher = new QueuedPublisher({
-    transport: createKafkaTransport(kafka, createTopicAdmin(kafka), options.topics ?? {}),
+    transport: createKafkaTransport(createProducerClient(kafkaConfig, Kafka, settings.encoding, logger), createTopicAdmin(kafka), options.topics ?? {}, settings),
     spool,
     settings,
     metrics: createBusMetrics(options.metrics, options.clientId),

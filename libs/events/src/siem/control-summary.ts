@@ -6,13 +6,14 @@ import {
   type ControlEvent,
   type ProducerStatusData,
 } from '../decision.event';
+import { INTEGRITY_CHECKPOINT_EVENT_TYPE, type IntegrityCheckpointEvent } from '../integrity-checkpoint.event';
 import { compact } from './field-selection';
 import type { Severity } from './severity';
 import type { DroppableField } from './siem-options';
 
 /** A control event reduced to what a SIEM shows: an action name, a sentence, the actor and details. */
 export interface ControlSummary {
-  readonly action: 'policy-applied' | 'credential-revoked' | 'revocation-lifted' | 'producer-status';
+  readonly action: 'policy-applied' | 'credential-revoked' | 'revocation-lifted' | 'producer-status' | 'integrity-checkpoint';
   readonly title: string;
   readonly message: string;
   readonly actor?: string;
@@ -67,11 +68,29 @@ export function summarizeControl(event: ControlEvent, drop: readonly DroppableFi
       });
     case PRODUCER_STATUS_EVENT_TYPE:
       return producerStatus(event.data);
+    case INTEGRITY_CHECKPOINT_EVENT_TYPE:
+      return integrityCheckpoint(event);
     default: {
       const unreachable: never = event;
       return unreachable;
     }
   }
+}
+
+/**
+ * The checkpoint's fields for searching, and the signed CloudEvent itself: with the producer's
+ * public key a SIEM can check the signature (it covers the envelope too) and holds the chain
+ * head off-host, where truncating the trail cannot reach it (docs/integrity.md, docs/siem.md).
+ */
+function integrityCheckpoint(event: IntegrityCheckpointEvent): ControlSummary {
+  const { data } = event;
+  return {
+    action: 'integrity-checkpoint',
+    title: 'Integrity Checkpoint',
+    message: `Producer ${data.instance} signed events ${data.fromSequence}–${data.toSequence} of boot ${data.boot} (head ${data.head.slice(0, 16)}…, key ${data.keyId})`,
+    severity: INFORMATIONAL,
+    details: { ...data, cloudEvent: event },
+  };
 }
 
 const STATUS_TITLES: Readonly<Record<ProducerStatusData['state'], string>> = {

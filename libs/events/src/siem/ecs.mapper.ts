@@ -1,4 +1,5 @@
 import type { ControlEvent, DecisionEvent } from '../decision.event';
+import { chainPositionOf } from './chain-position';
 import { authProtocolOf } from './auth-protocol';
 import { summarizeControl, type ControlSummary } from './control-summary';
 import { ECS_VERSION, type EcsDocument, type EcsEvent } from './ecs.types';
@@ -65,6 +66,7 @@ export function toEcsDecision(event: DecisionEvent, options: SiemMapOptions): Ec
       sequence: data.sequence,
       dropped: data.dropped,
       normalized: data.normalized,
+      chain: chainPositionOf(event),
     }),
   });
 }
@@ -89,18 +91,19 @@ export function toEcsControl(event: ControlEvent, options: SiemMapOptions): EcsD
     observer: observer(options),
     user: summary.actor !== undefined ? { name: summary.actor } : undefined,
     related: summary.actor !== undefined ? { user: [summary.actor] } : undefined,
-    Authtrail: { type: event.type, ...summary.details },
+    Authtrail: compact({ type: event.type, ...summary.details, chain: chainPositionOf(event) }),
   });
 }
 
-// ECS categories: a policy is configuration, a revocation is IAM, a producer status is about
-// the producing process (started, running, ended).
+// ECS categories: a policy is configuration, a revocation is IAM, a producer status and an
+// integrity checkpoint are about the producing process (started, running, ended; what it signed).
 function controlCategory(action: ControlSummary['action']): EcsEvent['category'][number] {
-  return action === 'policy-applied' ? 'configuration' : action === 'producer-status' ? 'process' : 'iam';
+  return action === 'policy-applied' ? 'configuration' : action === 'producer-status' || action === 'integrity-checkpoint' ? 'process' : 'iam';
 }
 
 function controlType(summary: ControlSummary): EcsEvent['type'][number] {
   if (summary.action === 'credential-revoked') return 'deletion';
+  if (summary.action === 'integrity-checkpoint') return 'info';
   if (summary.action !== 'producer-status') return 'change';
   return summary.details['state'] === 'running' ? 'info' : 'end';
 }

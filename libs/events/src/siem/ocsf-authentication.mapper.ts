@@ -1,4 +1,5 @@
 import { TOPICS, type DecisionEvent } from '../decision.event';
+import { chainPositionOf } from './chain-position';
 import { authProtocolOf } from './auth-protocol';
 import { compact, credentialSummary, nonEmpty, selectFields } from './field-selection';
 import { OCSF_AUTHENTICATION_CLASS_UID, OCSF_IAM_CATEGORY_UID, OCSF_VERSION, type OcsfAuthentication, type OcsfCertificate, type OcsfUser } from './ocsf.types';
@@ -132,5 +133,6 @@ function authtrailExtras(event: DecisionEvent, fields: SelectedFields): Record<s
     latencyMicros: data.latencyMicros,
     instance: data.instance,
     source: event.source,
+    chain: chainPositionOf(event),
   });
 }

@@ -1,4 +1,5 @@
 import { TOPICS, type ControlEvent } from '../decision.event';
+import { chainPositionOf } from './chain-position';
 import { summarizeControl } from './control-summary';
 import { compact } from './field-selection';
 import { OCSF_VERSION, type OcsfBaseEvent } from './ocsf.types';
@@ -35,6 +36,6 @@ export function toOcsfControl(event: ControlEvent, options: SiemMapOptions): Ocs
       original_time: event.time,
       event_code: summary.action,
     },
-    unmapped: { authtrail: compact({ type: event.type, actor: summary.actor, ...summary.details }) },
+    unmapped: { authtrail: compact({ type: event.type, actor: summary.actor, ...summary.details, chain: chainPositionOf(event) }) },
   });
 }

@@ -1,11 +1,15 @@
 // Kubernetes' cached token authenticator (token/cache), generalised to every credential kind.
 //
-// Why the key is an HMAC: the cache lives in memory for as long as the process, so it must not
-// hold raw credentials (a heap dump or a debugging session would show every live token and
-// password). The key is HMAC-SHA256, under a random key drawn once per process, of the
-// Authorization header, the SHA-256 of each presented certificate and the requested audiences
-// (the same token asked for another audience is another question). Without the process key the
-// cache keys cannot be tested against guessed tokens.
+// Why the key is keyed-hashed: the cache lives in memory for as long as the process, so it must
+// not hold raw credentials (a heap dump or a debugging session would show every live token and
+// password). The key covers the Authorization header, the SHA-256 of each presented certificate
+// and the requested audiences (the same token asked for another audience is another question).
+// A bearer token enters it as its fingerprint (the authn service's HMAC, which the request needs
+// anyway for the throttle and the event: one HMAC per request, see request-fingerprints.ts),
+// with the header's text around the token kept, so two headers share a key only if they are
+// equal. Any other header (or no `fingerprint` function) is hashed whole with HMAC-SHA256 under
+// a random key drawn once per process. Either way the keys cannot be tested against guessed
+// tokens without a secret key.
 //
 // Kubernetes defaults: successes 10 s, failures 0 s (not cached). `errored` and `abstained` are
 // never cached (a JWKS outage must not be remembered). A success is never kept past the
@@ -22,6 +26,8 @@
 // the failure TTL only (Kubernetes default 0: not stored at all) and is never written anywhere.
 import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { fingerprinted, type RequestView, type Strategy } from '../strategy';
+import { parseAuthorizationHeader } from '../http/authorization-header';
+import { requestFingerprints, type FingerprintFunctions } from '../shared/request-fingerprints';
 import { systemClock } from '../shared/strategy-deps';
 import type { ChainResult, ChainStrategy } from './first-match';
 import { traceOf } from './trace';
@@ -88,19 +94,20 @@ export function cached(strategy: Strategy, options: Partial<CachedOptions> = {})
     return outcome.kind === 'rejected' ? failureTTL : 0;
   };
 
-  const { fingerprint, candidates } = options;
+  const fingerprints: FingerprintFunctions | undefined = options.fingerprint ? { fingerprint: options.fingerprint, ...(options.candidates ? { candidates: options.candidates } : {}) } : undefined;
   /** The result as it is kept and shared: fingerprinted, without the secret. */
-  const withoutSecret = (result: ChainResult): ChainResult => {
+  const withoutSecret = (request: RequestView, result: ChainResult): ChainResult => {
     const { outcome } = result;
-    if (!fingerprint || (outcome.kind !== 'authenticated' && outcome.kind !== 'rejected') || !outcome.credential?.secretForFingerprint) return result;
-    return { ...result, outcome: { ...outcome, credential: fingerprinted(outcome.credential, fingerprint, candidates) } };
+    if (!fingerprints || (outcome.kind !== 'authenticated' && outcome.kind !== 'rejected') || !outcome.credential?.secretForFingerprint) return result;
+    const own = requestFingerprints(request, fingerprints);
+    return { ...result, outcome: { ...outcome, credential: fingerprinted(outcome.credential, own.fingerprint, own.candidates) } };
   };
 
-  const store = (key: string, evaluated: ChainResult): ChainResult => {
+  const store = (request: RequestView, key: string, evaluated: ChainResult): ChainResult => {
     const at = now().getTime();
     const ttl = ttlFor(evaluated, at);
     if (ttl <= 0 || maxEntries === 0) return evaluated;
-    const result = withoutSecret(evaluated);
+    const result = withoutSecret(request, evaluated);
     entries.delete(key);
     entries.set(key, { result, expiresAt: at + ttl });
     while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
@@ -108,7 +115,7 @@ export function cached(strategy: Strategy, options: Partial<CachedOptions> = {})
   };
 
   const authenticateWithTrace = async (request: RequestView): Promise<ChainResult> => {
-    const key = cacheKey(processKey, request);
+    const key = cacheKey(processKey, request, fingerprints);
     if (key === undefined) {
       bypassed++;
       return trace(request);
@@ -133,7 +140,7 @@ export function cached(strategy: Strategy, options: Partial<CachedOptions> = {})
     const evaluation = trace(request).then(
       (result) => {
         inFlight.delete(key);
-        return store(key, result);
+        return store(request, key, result);
       },
       (error: unknown) => {
         inFlight.delete(key);
@@ -155,10 +162,18 @@ export function cached(strategy: Strategy, options: Partial<CachedOptions> = {})
 }
 
 /** `undefined` when the request carries no credential (nothing to key on). */
-function cacheKey(processKey: KeyObject, request: RequestView): string | undefined {
+function cacheKey(processKey: KeyObject, request: RequestView, fingerprints: FingerprintFunctions | undefined): string | undefined {
   const authorization = request.headers['authorization'];
   if ((authorization === undefined || authorization === '') && request.peerCertificates.length === 0) return undefined;
   const certificates = request.peerCertificates.map((c) => createHash('sha256').update(c.raw).digest('hex'));
+  const header = authorization === undefined || !fingerprints ? undefined : parseAuthorizationHeader(authorization);
+  if (header?.kind === 'bearer' && authorization !== undefined && fingerprints) {
+    // The token is the header's last word: the text before and after it, with the token's
+    // fingerprint between, stands for exactly this header.
+    const at = authorization.lastIndexOf(header.token);
+    const fingerprint = requestFingerprints(request, fingerprints).fingerprint(header.token);
+    return JSON.stringify(['bearer', authorization.slice(0, at), fingerprint, authorization.slice(at + header.token.length), certificates, request.audiences]);
+  }
   // JSON of an array is unambiguous: no two different inputs give the same string.
   const material = JSON.stringify([authorization ?? null, certificates, request.audiences]);
   return createHmac('sha256', processKey).update(material).digest('base64');

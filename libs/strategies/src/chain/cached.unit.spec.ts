@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { AuthOutcome } from '../strategy';
 import { bearer, requestView } from '../shared/request-view.fixture';
 import { abstainedOutcome, erroredOutcome, rejectedOutcome, scripted, userOutcome } from './chain.fixture';
@@ -106,7 +107,7 @@ describe('cached', () => {
     expect(strategy.stats().size).toBe(0);
   });
 
-  it('with a fingerprint function, entries keep the fingerprint and never the secret; a hit needs no HMAC', async () => {
+  it('with a fingerprint function, entries keep the fingerprint and never the secret; each request costs one HMAC, hit or miss', async () => {
     const secret = 'the-raw-token-0123456789';
     const outcome: AuthOutcome = { kind: 'authenticated', user: { username: 'alice', groups: [], extra: {} }, credential: { type: 'static-token', secretForFingerprint: secret, publicId: 'u-1' } };
     let hmacs = 0;
@@ -117,7 +118,33 @@ describe('cached', () => {
       expect(result.outcome).toEqual({ ...outcome, credential: { type: 'static-token', publicId: 'u-1', fingerprint: 'fp(24)' } });
       expect(JSON.stringify(result)).not.toContain(secret);
     }
-    expect(hmacs).toBe(1);
+    // The miss hashes the token once for both its cache key and the stored fingerprint; the hit
+    // once for its cache key.
+    expect(hmacs).toBe(2);
+    expect(strategy.stats()).toMatchObject({ hits: 1, misses: 1 });
+  });
+
+  it('with a fingerprint function, a bearer header shares an entry only with the very same header text', async () => {
+    const strategy = cached(scripted('s', userOutcome('alice')), { successTTLms: 10_000, failureTTLms: 0, fingerprint: (s) => `fp[${s}]` });
+    const headers = ['Bearer tok', 'bearer tok', 'Bearer  tok', ' Bearer tok', 'Bearer tok ', 'Bearer\ttok', 'Bearer tok2', 'Basic dG9rOng=', 'tok'];
+    for (const header of headers) await strategy.authenticate(requestView({ authorization: header }));
+    expect(strategy.stats()).toMatchObject({ misses: headers.length, hits: 0 });
+    for (const header of headers) await strategy.authenticate(requestView({ authorization: header }));
+    expect(strategy.stats()).toMatchObject({ misses: headers.length, hits: headers.length });
+  });
+
+  it('property: two different Authorization headers never share a cache entry', async () => {
+    const header = fc.oneof(fc.string(), fc.string().map((t) => `Bearer ${t}`), fc.tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER'), fc.constantFrom(' ', '  ', '\t'), fc.stringMatching(/^[A-Za-z0-9._~+/-]{1,12}$/)).map((p) => p.join('')));
+    await fc.assert(
+      fc.asyncProperty(header, header, async (a, b) => {
+        fc.pre(a !== b && a !== '' && b !== '');
+        const strategy = cached(scripted('s', userOutcome('alice')), { successTTLms: 10_000, failureTTLms: 0, fingerprint: (s) => `fp[${s}]` });
+        await strategy.authenticate(requestView({ authorization: a }));
+        await strategy.authenticate(requestView({ authorization: b }));
+        await strategy.authenticate(requestView({ authorization: a }));
+        expect(strategy.stats()).toMatchObject({ misses: 2, hits: 1 });
+      }),
+    );
   });
 
   it('with candidates, entries keep the fingerprint under every key (a rotation in progress) and never the secret', async () => {

@@ -378,6 +378,26 @@ export type IdentityKind =
   | 'SERVICE_ACCOUNT'
   | 'USER';
 
+/**
+ * An Ed25519 public key the integrity checkpoints verify with: an RFC 8037 JWK (docs/integrity.md).
+ * `authtrail verify --jwks` takes a JWK Set of these.
+ */
+export type IntegrityKey = {
+  readonly __typename?: 'IntegrityKey';
+  /** `EdDSA`. */
+  readonly alg: Scalars['String']['output'];
+  /** `Ed25519`. */
+  readonly crv: Scalars['String']['output'];
+  /** The key id the checkpoints name (`keyId`). */
+  readonly kid: Scalars['String']['output'];
+  /** `OKP`. */
+  readonly kty: Scalars['String']['output'];
+  /** `sig`. */
+  readonly use: Scalars['String']['output'];
+  /** The public key, base64url. */
+  readonly x: Scalars['String']['output'];
+};
+
 export type Mutation = {
   readonly __typename?: 'Mutation';
   /**
@@ -548,6 +568,8 @@ export type Query = {
   /** Everyone seen, most recently seen first. */
   readonly identities: IdentityConnection;
   readonly identity: Maybe<Identity>;
+  /** The public keys this instance's integrity checkpoints verify with, the signing key's first (the same set as `GET /v1/integrity/keys`); empty when it publishes no events of its own. */
+  readonly integrityKeys: ReadonlyArray<IntegrityKey>;
   /** The newest applied policy. */
   readonly policy: Policy;
   /** Every policy version, newest first. */
@@ -797,6 +819,7 @@ export type ResolversTypes = {
   IdentityFilter: IdentityFilter;
   IdentityKind: IdentityKind;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  IntegrityKey: ResolverTypeWrapper<IntegrityKey>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NormalizationAction: NormalizationAction;
   NormalizedField: ResolverTypeWrapper<NormalizedFieldData>;
@@ -844,6 +867,7 @@ export type ResolversParentTypes = {
   IdentityEdge: Omit<IdentityEdge, 'node'> & { node: ResolversParentTypes['Identity'] };
   IdentityFilter: IdentityFilter;
   Int: Scalars['Int']['output'];
+  IntegrityKey: IntegrityKey;
   Mutation: Record<PropertyKey, never>;
   NormalizedField: NormalizedFieldData;
   PageInfo: PageInfo;
@@ -1017,6 +1041,15 @@ export type IdentityEdgeResolvers<ContextType = GraphqlContext, ParentType exten
   node?: Resolver<ResolversTypes['Identity'], ParentType, ContextType>;
 };
 
+export type IntegrityKeyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['IntegrityKey'] = ResolversParentTypes['IntegrityKey']> = {
+  alg?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  crv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kid?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kty?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  use?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  x?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   applyPolicy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationApplyPolicyArgs, 'document' | 'expectedVersion'>>;
   liftRevocation?: Resolver<ResolversTypes['Revocation'], ParentType, ContextType, RequireFields<MutationLiftRevocationArgs, 'id'>>;
@@ -1099,6 +1132,7 @@ export type QueryResolvers<ContextType = GraphqlContext, ParentType extends Reso
   failureStats?: Resolver<ReadonlyArray<ResolversTypes['FailureGroup']>, ParentType, ContextType, RequireFields<QueryFailureStatsArgs, 'groupBy' | 'limit' | 'since'>>;
   identities?: Resolver<ResolversTypes['IdentityConnection'], ParentType, ContextType, RequireFields<QueryIdentitiesArgs, 'first'>>;
   identity?: Resolver<Maybe<ResolversTypes['Identity']>, ParentType, ContextType, RequireFields<QueryIdentityArgs, 'username'>>;
+  integrityKeys?: Resolver<ReadonlyArray<ResolversTypes['IntegrityKey']>, ParentType, ContextType>;
   policy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType>;
   policyHistory?: Resolver<ResolversTypes['PolicyConnection'], ParentType, ContextType, RequireFields<QueryPolicyHistoryArgs, 'first'>>;
   revocations?: Resolver<ResolversTypes['RevocationConnection'], ParentType, ContextType, RequireFields<QueryRevocationsArgs, 'first'>>;
@@ -1152,6 +1186,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   Identity?: IdentityResolvers<ContextType>;
   IdentityConnection?: IdentityConnectionResolvers<ContextType>;
   IdentityEdge?: IdentityEdgeResolvers<ContextType>;
+  IntegrityKey?: IntegrityKeyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   NormalizedField?: NormalizedFieldResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -32,7 +32,7 @@ function publisherOf(context: GraphqlContext): ControlPublisher {
 async function publish(control: ControlPublisher, event: ControlEvent): Promise<void> {
   let dropped: boolean;
   try {
-    ({ dropped } = await control.publisher.publish(toBusRecord(TOPICS.control, event)));
+    ({ dropped } = await (control.events ? control.events.publish(TOPICS.control, event) : control.publisher.publish(toBusRecord(TOPICS.control, event))));
   } catch {
     throw apiError('PUBLISH_FAILED', 'the control event could not be published; nothing was applied');
   }

@@ -152,4 +152,8 @@ export const queryResolvers: QueryResolvers<GraphqlContext> = {
   auditHealth(_root, _args, context) {
     return auditHealth(context.db);
   },
+
+  integrityKeys(_root, _args, context) {
+    return context.services.integrityKeys?.toJwks().keys ?? [];
+  },
 };

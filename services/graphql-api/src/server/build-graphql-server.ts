@@ -1,5 +1,6 @@
 // Composition root of the API: schema, Apollo, fastify routes, graphql-ws. Built without
 // listening (tests use real sockets via listen on 127.0.0.1:0; `startGraphqlApi` listens).
+import type { VerificationKeyRing } from '@authtrail/integrity';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -30,6 +31,8 @@ export interface GraphqlServerDeps {
   readonly authenticator: CallerAuthenticator | null;
   /** Readiness besides the database: the control topic (policy, revocations) has been replayed. */
   readonly ready?: () => boolean;
+  /** The public keys of this instance's integrity checkpoints (its producer boot's), served at `/v1/integrity/keys`. */
+  readonly integrityKeys?: VerificationKeyRing;
   readonly introspection?: boolean;
   readonly playground?: boolean;
   readonly limits?: Partial<GraphqlLimits>;
@@ -78,6 +81,7 @@ export async function buildGraphqlServer(deps: GraphqlServerDeps): Promise<Graph
     ...(deps.fingerprint ? { fingerprint: deps.fingerprint } : {}),
     ...(deps.usernameHashes ? { usernameHashes: deps.usernameHashes } : {}),
     ...(deps.control ? { control: deps.control } : {}),
+    ...(deps.integrityKeys ? { integrityKeys: deps.integrityKeys } : {}),
     feed,
   };
 
@@ -112,6 +116,9 @@ export async function buildGraphqlServer(deps: GraphqlServerDeps): Promise<Graph
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // Public like authn's: they verify checkpoints, they sign nothing (docs/integrity.md).
+  const integrityKeys = deps.integrityKeys;
+  if (integrityKeys) app.get('/v1/integrity/keys', async () => integrityKeys.toJwks());
   const metrics = deps.metrics;
   if (metrics) app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get('/readyz', async (_request, reply) => {

@@ -100,6 +100,7 @@ export async function startTestApi(
     ...(authentication.ready ? { ready: authentication.ready } : {}),
     // `credentialFingerprint` with the callers' key (the one their decision events use).
     fingerprint: authentication.fingerprint,
+    integrityKeys: authentication.events.keys,
     ...(options.mutations ? { control: { publisher: bus.publisher, source: '/authtrail/graphql-api/test', readModel: db } } : {}),
     feedIntervalMs: 100,
     ...overrides,

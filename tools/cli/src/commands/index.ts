@@ -5,8 +5,10 @@ import { configCommand } from './config.command';
 import { fingerprintCommand } from './fingerprint.command';
 import { replayCommand } from './replay.command';
 import { demoCommand } from './demo.command';
+import { exportCommand } from './export.command';
 import { hashPasswordCommand } from './hash-password.command';
 import { saTokenCommand } from './sa-token.command';
 import { startCommand } from './start.command';
+import { verifyCommand } from './verify.command';
 
-export const COMMANDS: readonly Command[] = [startCommand, caCommand, bootstrapTokenCommand, saTokenCommand, hashPasswordCommand, fingerprintCommand, replayCommand, configCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [startCommand, caCommand, bootstrapTokenCommand, saTokenCommand, hashPasswordCommand, fingerprintCommand, replayCommand, configCommand, demoCommand, exportCommand, verifyCommand];

@@ -11,7 +11,10 @@ import { publisherDeadLetters, resolveProjectorConfig, startProjector, type Runn
 import { openReadModel, runMigrations, type ReadModelDb } from '@authtrail/read-model';
 import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
 import { createTestDatabase, startKafkaBroker, type RunningKafkaBroker } from '@authtrail/testing';
+import type { VerificationReport } from '@authtrail/integrity';
 import { Kafka, logLevel } from 'kafkajs';
+import { captureIo } from '../cli-test-io';
+import { runCli } from '../run-cli';
 
 // Issue 8 end to end: two authn instances, the projector and the GraphQL API on a real Kafka
 // broker (a private one: policy lives on the fixed control topic, which other test files share
@@ -208,5 +211,20 @@ describe('event-sourced policy and revocation across authn instances', () => {
     );
     const { failureStats } = await gql<{ failureStats: { key: string; count: number }[] }>('query($s: DateTime!) { failureStats(since: $s, groupBy: SOURCE_IP) { key count } }', { s: since });
     expect(failureStats).toContainEqual({ key: attacker, count: 9 });
+  });
+
+  it('everything the instances and graphql-api published verifies with the keys they serve (issue #21)', async () => {
+    // One dataDir: every service of this run signs with the key generated at the first start.
+    const keys = await (await fetch(`${instance('a').http.url}/v1/integrity/keys`)).text();
+    expect(await (await fetch(`${graphql.url}/v1/integrity/keys`)).text()).toBe(keys);
+    writeFileSync(path.join(dir, 'keys.json'), keys);
+    const { io, stdout } = captureIo(dir);
+    const code = await runCli(['verify', '--brokers', broker.brokers, '--jwks', 'keys.json', '--json'], io);
+    const report = JSON.parse(stdout()) as VerificationReport;
+    expect(report.findings).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.unchained).toBe(0);
+    // The revocation and the policy went in through GraphQL mutations: graphql-api's own chain.
+    expect(report.chains.map((c) => c.instance)).toEqual(expect.arrayContaining(['a', 'b', expect.stringMatching(/^graphql-api@/)]));
   });
 });

@@ -1,0 +1,121 @@
+// `npm run bench decide`: authtrail's own work per decision (issue #19's title: "own work under
+// 20 µs a request"), without HTTP and without Kafka: the decision service authn runs, called in
+// this process with the view a TokenReview builds, its event encoded to the record bytes and
+// handed to a publisher that keeps nothing. Beside it, in the same run, the least an audited
+// decision does (bench/shared/audited-floor.ts: HMAC, record bytes, chain hash, ledger write),
+// plus one RS256 `crypto.verify` on a pre-imported key for the uncached row.
+//
+//   BENCH_DECISIONS=100000 (per measurement)  BENCH_ROUNDS=3 (best of)
+import { randomBytes, verify } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@authtrail/config';
+import { startAuthentication, tokenReviewView, createTrustedProxies, noDecisionMetrics, type DecisionService } from '@authtrail/authentication';
+import type { Publisher } from '@authtrail/event-bus';
+import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
+import { boundServiceAccountClaims, rsaKeyPair, signJwt } from '@authtrail/testing';
+import pino from 'pino';
+import { measureChainCost } from '../shared/chain-cost';
+import { auditedFloor } from '../shared/audited-floor';
+
+const DECISIONS = Number(process.env['BENCH_DECISIONS'] ?? 100_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+const log = (line: string) => console.log(`[bench/decide] ${line}`);
+
+/** CPU µs per operation of `operation` run `count` times, one after another (best of ROUNDS). */
+async function cpuPerOperation(name: string, count: number, operation: (i: number) => unknown): Promise<number> {
+  let best = Infinity;
+  for (let round = 1; round <= ROUNDS; round++) {
+    const before = process.cpuUsage();
+    for (let i = 0; i < count; i++) await operation(i);
+    const cpu = process.cpuUsage(before);
+    const micros = (cpu.user + cpu.system) / count;
+    log(`${name} round ${round}/${ROUNDS}: ${micros.toFixed(1)} µs CPU per decision`);
+    best = Math.min(best, micros);
+  }
+  return best;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-decide-'));
+  const staticToken = randomBytes(24).toString('hex');
+  const saKey = rsaKeyPair({ alg: 'RS256' });
+  writeFileSync(join(dir, 'tokens.csv'), `${staticToken},bench-user,uid-1,"bench,devs"\n`);
+  writeFileSync(join(dir, 'sa.pub'), saKey.publicPem);
+  const fingerprintKey = randomBytes(32);
+
+  let published = 0;
+  // Takes the encoded record and keeps nothing: what is measured ends where Kafka's client begins.
+  const publisher: Publisher = {
+    publish: async (record) => ((published += record.value.length > 0 ? 1 : 0), { dropped: false }),
+    flush: async () => undefined,
+    close: async () => undefined,
+    stats: () => ({ published, acknowledged: 0, buffered: 0, spooled: 0, spoolBytes: 0, dropped: 0 }),
+  };
+  const roots: { close(flushMs: number): Promise<void> }[] = [];
+  const decisionsFor = async (name: string, successTTL: string): Promise<DecisionService> => {
+    writeFileSync(
+      join(dir, `${name}.yaml`),
+      [
+        `dataDir: ./${name}`,
+        'authn:',
+        `  cache: { successTTL: ${successTTL}, failureTTL: 0s }`,
+        '  strategies:',
+        '    - { id: static-token, tokenFile: tokens.csv }',
+        `    - { id: service-account, issuers: ["${SA_ISSUER}"], keyFiles: [sa.pub], audiences: ["${SA_ISSUER}"] }`,
+      ].join('\n'),
+    );
+    const config = loadConfig({ argv: ['--config', join(dir, `${name}.yaml`)], env: { AUTHTRAIL_FINGERPRINT_KEY: `bench:${fingerprintKey.toString('base64')}` }, validateStrategy: validateStrategyConfig });
+    const root = await startAuthentication(config, { service: 'authn', instance: `bench-${name}`, publisher, logger: pino({ level: 'warn' }), registry: { createStrategy } });
+    roots.push(root);
+    return root.decisions(noDecisionMetrics);
+  };
+  const cached = await decisionsFor('cached', '10s');
+  const uncached = await decisionsFor('uncached', '0s');
+
+  const trusted = createTrustedProxies([], []);
+  const hop = { peerAddress: '127.0.0.1', headers: { 'user-agent': 'bench' }, method: 'POST', url: '/apis/authentication.k8s.io/v1/tokenreviews', tls: false, peerCertificates: [] };
+  const review = (decisions: DecisionService, token: string) => decisions.decide('tokenreview', tokenReviewView(hop, trusted, token, []), process.hrtime.bigint());
+
+  const mintCount = 2_000;
+  log(`minting ${mintCount} RS256 service-account tokens …`);
+  const saTokens = Array.from({ length: mintCount }, (_, i) => signJwt(boundServiceAccountClaims({ issuer: SA_ISSUER, audiences: [SA_ISSUER], name: `sa-${i}` }), saKey));
+  for (const token of [staticToken, saTokens[0] ?? '']) {
+    const decided = await review(token === staticToken ? cached : uncached, token);
+    if (decided.result.decision !== 'allow') throw new Error(`the bench credential was refused: ${decided.result.reason}`);
+  }
+
+  // The least work of an audited decision (bench/shared/audited-floor.ts).
+  const audited = auditedFloor();
+  const floor = (token: string) => audited.decide(token);
+  const verifyOnce = (token: string) => {
+    const lastDot = token.lastIndexOf('.');
+    return verify('sha256', Buffer.from(token.slice(0, lastDot)), saKey.publicKey, Buffer.from(token.slice(lastDot + 1), 'base64url'));
+  };
+  const saToken = (i: number) => saTokens[i % mintCount] ?? '';
+
+  const rows = [
+    { name: 'cached static token', own: await cpuPerOperation('authtrail, cached static token', DECISIONS, () => review(cached, staticToken)), floor: await cpuPerOperation('floor: HMAC + record bytes + chain hash + ledger write', DECISIONS, () => floor(staticToken)) },
+    {
+      name: 'uncached RS256 service-account token',
+      own: await cpuPerOperation('authtrail, uncached RS256 SA token', DECISIONS / 4, (i) => review(uncached, saToken(i))),
+      floor: await cpuPerOperation('floor: RS256 verify + the same', DECISIONS / 4, (i) => (verifyOnce(saToken(i)), floor(saToken(i)))),
+    },
+  ];
+  console.log('\n| decision (no HTTP, no Kafka) | authtrail µs CPU | floor µs CPU | authtrail beyond the floor | floor ÷ authtrail |');
+  console.log('|---|---|---|---|---|');
+  for (const row of rows) console.log(`| ${row.name} | ${row.own.toFixed(1)} | ${row.floor.toFixed(1)} | ${(row.own - row.floor).toFixed(1)} µs | ${(row.floor / row.own).toFixed(2)}× |`);
+  log(`own work beyond the floor, cached: ${((rows[0]?.own ?? 0) - (rows[0]?.floor ?? 0)).toFixed(1)} µs per decision (issue #19's aim: under 20 µs a request)`);
+  const chain = await measureChainCost(DECISIONS, ROUNDS);
+  log(`integrity chain: ${chain.chainedMicros.toFixed(2)} µs per chained publish vs ${chain.plainMicros.toFixed(2)} µs unchained = +${(chain.chainedMicros - chain.plainMicros).toFixed(2)} µs per decision, a checkpoint per 1000 included (issue #21's bound: 5 µs)`);
+  audited.close();
+  for (const root of roots) await root.close(1_000);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

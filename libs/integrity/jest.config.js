@@ -1,0 +1,3 @@
+const { base } = require('../../jest.preset.js');
+
+module.exports = { ...base, displayName: 'integrity', rootDir: __dirname };

@@ -1,0 +1,44 @@
+// One HMAC per request (issue #19): the throttle key, the cache key and the decision event all
+// name the presented credential by its fingerprint. The first of them to ask computes it; the
+// others reuse it. The memo hangs off the request view in a WeakMap, so it lives exactly as long
+// as the request and nothing long-lived keeps the secret.
+import type { RequestView } from '../strategy';
+
+export interface FingerprintFunctions {
+  /** The credential fingerprint under the writing key (HMAC-SHA256). */
+  readonly fingerprint: (secret: string) => string;
+  /** The fingerprint under every configured key, writing key first. */
+  readonly candidates?: (secret: string) => readonly string[];
+}
+
+interface Memo {
+  /** Whose fingerprints these are: a view asked under other functions gets a memo of its own. */
+  readonly of: FingerprintFunctions;
+  readonly functions: FingerprintFunctions;
+}
+
+const memos = new WeakMap<RequestView, Memo>();
+
+/** `functions` memoised for this request: asked twice for the same secret, they hash it once. */
+export function requestFingerprints(view: RequestView, functions: FingerprintFunctions): FingerprintFunctions {
+  let memo = memos.get(view);
+  if (memo === undefined || memo.of.fingerprint !== functions.fingerprint || memo.of.candidates !== functions.candidates) {
+    memo = { of: functions, functions: memoised(functions) };
+    memos.set(view, memo);
+  }
+  return memo.functions;
+}
+
+function memoised({ fingerprint, candidates }: FingerprintFunctions): FingerprintFunctions {
+  let secret: string | undefined;
+  let fingerprints: readonly string[] = [];
+  // With candidates, the writing key's fingerprint is their first entry: one HMAC per key in all.
+  const all = (presented: string): readonly string[] => {
+    if (presented !== secret) {
+      fingerprints = candidates ? candidates(presented) : [fingerprint(presented)];
+      secret = presented;
+    }
+    return fingerprints;
+  };
+  return { fingerprint: (presented) => all(presented)[0] ?? fingerprint(presented), ...(candidates ? { candidates: all } : {}) };
+}

@@ -19,6 +19,7 @@ import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
 import { boundServiceAccountClaims, rsaKeyPair, signJwt } from '@authtrail/testing';
 import { auditedFloor, cpuMicrosPerCall } from '../shared/audited-floor';
 import { measureChainCost } from '../shared/chain-cost';
+import { TEN_RULE_POLICY } from '../shared/ten-rule-policy';
 import { benchKafka } from '../shared/kafka';
 import { createLogger, startAuthn, type RunningAuthn } from '../../services/authn/src/index';
 import { runLoad, type Load, type LoadResult } from '../shared/load';
@@ -30,18 +31,6 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const log = (line: string) => console.log(`[bench/authn] ${line}`);
 
-/** Ten rules, all evaluated on the bench user's requests, none of which refuses them. */
-const TEN_RULE_POLICY = `strategies:
-  static-token: { denyGroups: [system:masters], denyUsernames: [root, admin], maxTokenLifetime: 24h, allowedSourceCidrs: [127.0.0.0/8, "::1/128"] }
-  service-account: { allowedSourceCidrs: [10.0.0.0/8], maxTokenLifetime: 1h }
-  x509: { denyGroups: [system:masters], maxValidity: 90d }
-throttle:
-  perSourceIp: { failures: 1000000, window: 1m, block: 1s }
-  perCredential: { failures: 1000000, window: 1m, block: 1s }
-userValidationRules:
-  - { expression: "!user.username.startsWith('system:') || user.groups.exists(g, g == 'system:serviceaccounts')", message: reserved prefix }
-  - { expression: "user.groups.all(g, g != 'system:masters')", message: no masters }
-`;
 
 interface Measured extends LoadResult {
   /** CPU time of this process (every server under test lives here) per request: steadier than req/s on a shared machine. */

@@ -12,12 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@authtrail/config';
 import { startAuthentication, tokenReviewView, createTrustedProxies, noDecisionMetrics, type DecisionService } from '@authtrail/authentication';
-import type { Publisher } from '@authtrail/event-bus';
+import { createInProcessBus, type EventBus, type Publisher } from '@authtrail/event-bus';
 import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
 import { boundServiceAccountClaims, rsaKeyPair, signJwt } from '@authtrail/testing';
 import pino from 'pino';
 import { measureChainCost } from '../shared/chain-cost';
 import { auditedFloor } from '../shared/audited-floor';
+import { TEN_RULE_POLICY } from '../shared/ten-rule-policy';
 
 const DECISIONS = Number(process.env['BENCH_DECISIONS'] ?? 100_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -75,6 +76,25 @@ async function main(): Promise<void> {
   const cached = await decisionsFor('cached', '10s');
   const uncached = await decisionsFor('uncached', '0s');
 
+  // #19's policy target compares the same path with and without a ten-rule policy: both with the
+  // control state authn runs (policy, revocations, throttle) read from a control topic of their
+  // own (an in-process bus each), one seeded with the policy, the other with none.
+  writeFileSync(join(dir, 'ten-rules.yaml'), TEN_RULE_POLICY);
+  const buses: EventBus[] = [];
+  const withControl = async (name: string, policyFile?: string): Promise<DecisionService> => {
+    writeFileSync(join(dir, `${name}.yaml`), [`dataDir: ./${name}`, 'authn:', '  cache: { successTTL: 10s, failureTTL: 0s }', '  strategies:', '    - { id: static-token, tokenFile: tokens.csv }', ...(policyFile ? [`policy: { file: ${policyFile} }`] : [])].join('\n'));
+    const config = loadConfig({ argv: ['--config', join(dir, `${name}.yaml`)], env: { AUTHTRAIL_FINGERPRINT_KEY: `bench:${fingerprintKey.toString('base64')}` }, validateStrategy: validateStrategyConfig });
+    const bus = createInProcessBus({ persistTopics: [] });
+    buses.push(bus);
+    const root = await startAuthentication(config, { service: 'authn', instance: `bench-${name}`, publisher: bus.publisher, subscriber: bus.subscriber, logger: pino({ level: 'warn' }), registry: { createStrategy } });
+    roots.push(root);
+    root.loadControl();
+    while (!root.ready?.()) await new Promise((resolve) => setTimeout(resolve, 10));
+    return root.decisions(noDecisionMetrics);
+  };
+  const noPolicy = await withControl('control-no-policy');
+  const tenRules = await withControl('control-ten-rules', 'ten-rules.yaml');
+
   const trusted = createTrustedProxies([], []);
   const hop = { peerAddress: '127.0.0.1', headers: { 'user-agent': 'bench' }, method: 'POST', url: '/apis/authentication.k8s.io/v1/tokenreviews', tls: false, peerCertificates: [] };
   const review = (decisions: DecisionService, token: string) => decisions.decide('tokenreview', tokenReviewView(hop, trusted, token, []), process.hrtime.bigint());
@@ -108,10 +128,14 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|');
   for (const row of rows) console.log(`| ${row.name} | ${row.own.toFixed(1)} | ${row.floor.toFixed(1)} | ${(row.own - row.floor).toFixed(1)} µs | ${(row.floor / row.own).toFixed(2)}× |`);
   log(`own work beyond the floor, cached: ${((rows[0]?.own ?? 0) - (rows[0]?.floor ?? 0)).toFixed(1)} µs per decision (issue #19's aim: under 20 µs a request)`);
+  const withoutPolicy = await cpuPerOperation('control state, no policy', DECISIONS / 2, () => review(noPolicy, staticToken));
+  const withPolicy = await cpuPerOperation('control state, ten-rule policy', DECISIONS / 2, () => review(tenRules, staticToken));
+  log(`ten-rule policy: ${withPolicy.toFixed(1)} µs per cached decision vs ${withoutPolicy.toFixed(1)} µs without = ${(withoutPolicy / withPolicy).toFixed(2)}× the rate of the same path without (issue #19's target: ≥ 0.95×)`);
   const chain = await measureChainCost(DECISIONS, ROUNDS);
   log(`integrity chain: ${chain.chainedMicros.toFixed(2)} µs per chained publish vs ${chain.plainMicros.toFixed(2)} µs unchained = +${(chain.chainedMicros - chain.plainMicros).toFixed(2)} µs per decision, a checkpoint per 1000 included (issue #21's bound: 5 µs)`);
   audited.close();
   for (const root of roots) await root.close(1_000);
+  for (const bus of buses) await bus.close();
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -120,10 +120,24 @@ function strategyEffects(strategy: string, rules: CompiledStrategyRules, input: 
 }
 
 /** Kubernetes userValidationRules: every rule must hold; an error evaluating one denies. */
-function userValidationEffects(input: PolicyInput, policy: CompiledPolicy): PolicyEffect[] {
-  if (!input.user) return [];
+/**
+ * The rules see the user alone, so their verdict is kept per user object and policy: a cached
+ * authentication hands the same user object back on every hit, and a new policy version is a new
+ * compiled policy. Weak maps: nothing outlives the cache entry or the policy.
+ */
+const userVerdicts = new WeakMap<CompiledPolicy, WeakMap<object, readonly PolicyEffect[]>>();
+
+function userValidationEffects(input: PolicyInput, policy: CompiledPolicy): readonly PolicyEffect[] {
+  if (!input.user || policy.userValidationRules.length === 0) return [];
+  let verdicts = userVerdicts.get(policy);
+  if (!verdicts) {
+    verdicts = new WeakMap();
+    userVerdicts.set(policy, verdicts);
+  }
+  const known = verdicts.get(input.user);
+  if (known) return known;
   const user = { username: input.user.username, uid: input.user.uid ?? '', groups: [...input.user.groups], extra: input.user.extra };
-  return policy.userValidationRules.flatMap((rule, index) => {
+  const effects = policy.userValidationRules.flatMap((rule, index) => {
     let holds: unknown;
     try {
       holds = rule.evaluate({ user });
@@ -132,4 +146,6 @@ function userValidationEffects(input: PolicyInput, policy: CompiledPolicy): Poli
     }
     return holds === true ? [] : [{ rule: `userValidationRules[${index}]`, effect: 'deny' as const, message: rule.message }];
   });
+  verdicts.set(input.user, effects);
+  return effects;
 }

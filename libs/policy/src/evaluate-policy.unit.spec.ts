@@ -333,3 +333,43 @@ describe('evaluatePolicy', () => {
     });
   });
 });
+
+describe('userValidationRules verdicts per user object (#19: a cached authentication hands the same user back)', () => {
+  const rules = "userValidationRules: [{ expression: \"!user.username.startsWith('system:')\", message: reserved prefix }]";
+  /** The compiled policy with its rule wrapped to count evaluations. */
+  const counted = (compiled: CompiledPolicy) => {
+    const calls = { count: 0 };
+    const [rule] = compiled.userValidationRules;
+    if (!rule) throw new Error('no rule');
+    const wrapped: CompiledPolicy = { ...compiled, userValidationRules: [{ ...rule, evaluate: (context) => ((calls.count += 1), rule.evaluate(context)) }] };
+    return { wrapped, calls };
+  };
+
+  it('evaluates once per user object and policy, and gives the same verdict', () => {
+    const { wrapped, calls } = counted(policy(rules));
+    const root = allow({ user: { username: 'system:root', groups: [], extra: {} } });
+    const first = evaluatePolicy(root, context(wrapped));
+    const again = evaluatePolicy({ ...root }, context(wrapped));
+    expect(first.deny?.reason).toBe('policy_denied');
+    expect(again).toEqual(first);
+    expect(calls.count).toBe(1);
+
+    // An equal user in another object is evaluated on its own: the verdict is keyed by identity.
+    expect(evaluatePolicy(allow({ user: { username: 'system:root', groups: [], extra: {} } }), context(wrapped)).deny?.reason).toBe('policy_denied');
+    expect(calls.count).toBe(2);
+    // Another user object, another verdict.
+    expect(evaluatePolicy(allow(), context(wrapped)).deny).toBeUndefined();
+    expect(calls.count).toBe(3);
+  });
+
+  it('a new policy version evaluates again for the same user object', () => {
+    const user = { username: 'system:root', groups: [], extra: {} };
+    const v1 = counted(policy(rules));
+    const v2 = counted(policy(rules.replace("'system:'", "'sys'")));
+    expect(evaluatePolicy(allow({ user }), context(v1.wrapped)).deny?.reason).toBe('policy_denied');
+    expect(evaluatePolicy(allow({ user }), context(v2.wrapped)).deny?.reason).toBe('policy_denied');
+    expect([v1.calls.count, v2.calls.count]).toEqual([1, 1]);
+    const permissive = counted(policy(rules.replace("'system:'", "'nobody:'")));
+    expect(evaluatePolicy(allow({ user }), context(permissive.wrapped)).deny).toBeUndefined();
+  });
+});

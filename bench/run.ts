@@ -12,7 +12,10 @@ const available = readdirSync(benchDir, { withFileTypes: true })
   .map((entry) => entry.name)
   .sort();
 
-const requested = process.argv.slice(2);
+// Options after the names go to the benchmark(s): `npm run bench graphql -- --decisions 50000000`.
+const firstOption = process.argv.findIndex((arg, i) => i >= 2 && arg.startsWith('--'));
+const requested = process.argv.slice(2, firstOption === -1 ? undefined : firstOption);
+const options = firstOption === -1 ? [] : process.argv.slice(firstOption);
 const unknown = requested.filter((name) => !available.includes(name));
 if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${available.join(', ')}`);
@@ -24,7 +27,7 @@ const chosen = requested.length > 0 ? requested : available.filter((name) => !ON
 let failed = 0;
 for (const [index, name] of chosen.entries()) {
   console.log(`\n### bench ${index + 1}/${chosen.length}: ${name}`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(benchDir, name, 'main.ts')], { stdio: 'inherit' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(benchDir, name, 'main.ts'), ...options], { stdio: 'inherit' });
   if (run.status !== 0) {
     failed += 1;
     console.error(`bench ${name} exited with ${run.status ?? run.signal}`);

@@ -236,7 +236,11 @@ export const configSchema = {
         },
         verificationKeysFile: {
           type: 'string', minLength: 1, 'x-path': true, 'x-env': 'AUTHTRAIL_INTEGRITY_VERIFICATION_KEYS_FILE', 'x-envKind': 'string',
-          description: 'JWK Set of earlier public keys (each with its `kid`), served beside the signing key so checkpoints signed before a rotation still verify.',
+          description: 'JWK Set of public keys (each with its `kid`). authn and graphql-api serve them beside their signing key, so checkpoints signed before a rotation still verify; the standalone projector verifies every producer\'s checkpoints with them (absent there: it does not verify).',
+        },
+        gapGrace: {
+          ...duration('1m', 'The projector\'s chain verifier names a missing chain position a gap once later positions of the chain have waited on it this long (it may still be on its way in a slower partition).'),
+          'x-minDuration': '100ms',
         },
         checkpointEvery: { type: 'integer', minimum: 1, default: 1000, 'x-env': 'AUTHTRAIL_INTEGRITY_CHECKPOINT_EVERY', 'x-envKind': 'integer', description: 'A producer signs a checkpoint after this many events…' },
         checkpointInterval: {
@@ -271,6 +275,32 @@ export const configSchema = {
         metricsHost: {
           type: 'string', minLength: 1, default: '127.0.0.1', 'x-env': 'PROJECTOR_METRICS_HOST', 'x-envKind': 'string',
           description: 'Address the standalone metrics listener binds (containers: `0.0.0.0`, so Prometheus can scrape it).',
+        },
+      },
+    },
+    readModels: {
+      type: 'object', additionalProperties: false, default: {}, description: 'The PostgreSQL read models: partitions of the `decision` table and retention (docs/read-models.md "Partitions and retention").',
+      properties: {
+        partitioning: {
+          enum: ['daily', 'monthly'], default: 'monthly', 'x-env': 'READ_MODELS_PARTITIONING', 'x-envKind': 'string',
+          description: 'Period of one `decision` partition (UTC days or months); existing partitions of the other period stay as they are.',
+        },
+        partitionsAhead: {
+          type: 'integer', minimum: 1, maximum: 366, default: 3, 'x-env': 'READ_MODELS_PARTITIONS_AHEAD', 'x-envKind': 'integer',
+          description: 'Periods after the current one the projector keeps created, so events never wait on a CREATE TABLE.',
+        },
+        maintenanceInterval: {
+          ...duration('1h', 'How often the projector creates partitions ahead, gives strays in the DEFAULT partition their own, and retires partitions past retention.'),
+          'x-minDuration': '1s',
+        },
+        retention: {
+          type: 'object', additionalProperties: false, default: {}, description: 'How long stored events are kept (absent: forever).',
+          properties: {
+            decisions: {
+              type: 'string', format: 'duration', 'x-minDuration': '1d', 'x-env': 'READ_MODELS_RETENTION_DECISIONS', 'x-envKind': 'string',
+              description: 'Keep decision events this long (e.g. `400d`): older partitions are detached, folded into the rolled-up aggregates and dropped whole. Absent: kept forever.',
+            },
+          },
         },
       },
     },

@@ -85,6 +85,15 @@ export interface ProjectorSettings {
   readonly stallAfter: number;
 }
 
+export interface ReadModelsConfig {
+  readonly partitioning: 'daily' | 'monthly';
+  readonly partitionsAhead: number;
+  /** Milliseconds between maintenance rounds of the projector. */
+  readonly maintenanceInterval: number;
+  /** `decisions`: milliseconds a decision event is kept; absent: forever. */
+  readonly retention: { readonly decisions?: number };
+}
+
 export interface IntegrityConfig {
   readonly signingKeyFile?: string;
   readonly keyId?: string;
@@ -92,6 +101,8 @@ export interface IntegrityConfig {
   readonly checkpointEvery: number;
   /** Milliseconds. */
   readonly checkpointInterval: number;
+  /** Milliseconds the projector's verifier waits on a missing chain position before naming the gap. */
+  readonly gapGrace: number;
 }
 
 export interface AuthtrailConfig {
@@ -109,6 +120,7 @@ export interface AuthtrailConfig {
   readonly fingerprint: { readonly keys: readonly FingerprintKeyConfig[]; readonly keyFile?: string };
   readonly integrity: IntegrityConfig;
   readonly projector: ProjectorSettings;
+  readonly readModels: ReadModelsConfig;
   /** Owned by services/siem-exporter; passed through as written. */
   readonly siem?: Readonly<Record<string, unknown>>;
   readonly log: { readonly level: LogLevel };

@@ -4,7 +4,7 @@
 // event, and each checkpoint against the events it covers. Within one partition a chain's
 // sequences must rise: that is what catches two records swapped in place.
 import { INTEGRITY_CHECKPOINT_EVENT_TYPE, eventTypeFamily, isKnownEventFamily, type IntegrityCheckpointData } from '@authtrail/events';
-import { GENESIS_LINK, readChainPosition, splitChainId } from './chain-position';
+import { GENESIS_LINK, readChainPosition, splitChainId, type ChainPosition } from './chain-position';
 import { recordHash } from './chain-writer';
 import { readCheckpoint } from './checkpoint-record';
 import { HashStore } from './hash-store';
@@ -19,6 +19,31 @@ export interface ChainVerifierOptions {
    * missing sequences before the first one seen of a chain are then not a gap. Default false.
    */
   readonly allowPartialStart?: boolean;
+}
+
+/** A chained record as a consumer that parsed it keeps it. */
+export interface ChainLink {
+  readonly position: ChainPosition;
+  readonly type: string;
+  readonly time: string | undefined;
+  /** Lower-case hex SHA-256 of the record value (recordHash). */
+  readonly hash: string;
+}
+
+export interface WaitingChain {
+  readonly chainId: string;
+  /** The first missing sequence. */
+  readonly missingFrom: number;
+  /** Positions received after it, waiting to be checked. */
+  readonly waitingPositions: number;
+}
+
+export interface SuspectedReplay {
+  /** The partition it ends (an opaque key). */
+  readonly partition: string;
+  readonly chainId: string;
+  /** The sequence of the checkpoint copied. */
+  readonly sequence: number;
 }
 
 interface CheckpointInfo {
@@ -119,9 +144,25 @@ export class ChainVerifier {
     }
     if (read.kind === 'malformed') return this.malformed(undefined, read.detail, location);
     this.chained += 1;
-    const { chainid, chainseq: sequence, chainprev } = read.position;
+    this.addPosition(read.position, fields, text, recordHash(value), location);
+  }
+
+  /**
+   * Feeds one chained position that a consumer has already read from its record (the projector
+   * keeps the link of each record it projected): its type, time and the SHA-256 of the record
+   * value. Checkpoints go through add(), whose signature check needs the record's bytes.
+   */
+  addLink(link: ChainLink, location: RecordLocation): void {
+    if (this.finished) throw new Error('ChainVerifier: addLink() after finish()');
+    if (link.type === INTEGRITY_CHECKPOINT_EVENT_TYPE) throw new Error('ChainVerifier: a checkpoint is fed with add(), with its bytes');
+    this.records += 1;
+    this.chained += 1;
+    this.addPosition(link.position, { type: link.type, time: link.time }, undefined, link.hash, location);
+  }
+
+  private addPosition(position: ChainPosition, fields: Readonly<Record<string, unknown>>, text: string | undefined, hash: string, location: RecordLocation): void {
+    const { chainid, chainseq: sequence, chainprev } = position;
     const chain = this.chainOf(chainid);
-    const hash = recordHash(value);
     if (location.partition !== undefined) this.followPartition(this.partitionOf(location), hash);
 
     const known = chain.hashes.get(sequence);
@@ -138,6 +179,8 @@ export class ChainVerifier {
       if (location.partition !== undefined) this.partitionOf(location).awaitingSuccessor = `${chain.id}#${sequence}`;
     }
     this.checkPartitionOrder(chain, sequence, checkpoint !== undefined, location);
+    // Behind the in-order check already: its gap was named by settle(), and the finding stands.
+    if (chain.start !== undefined && sequence < chain.next) return;
     const time = typeof fields['time'] === 'string' ? fields['time'] : undefined;
     chain.pending.set(sequence, { sequence, hash, previous: chainprev, time, checkpoint, location });
     if (chain.start !== undefined || sequence === 1) this.drain(chain);
@@ -164,8 +207,8 @@ export class ChainVerifier {
 
   /**
    * For a long-running consumer (projector, SIEM exporter), which never calls finish(): the
-   * findings made since the last call. Gaps are named only by finish(): until then a missing
-   * position may still arrive; status() shows how far each chain is checked.
+   * findings made since the last call. Gaps are named only by finish() or settle(): until then a
+   * missing position may still arrive; waiting() and status() show how far each chain is checked.
    */
   takeFindings(): Finding[] {
     const fresh = this.findings.slice(this.findingsTaken);
@@ -176,6 +219,43 @@ export class ChainVerifier {
   /** Every chain as checked so far (the positions after a missing one wait in a buffer). */
   status(): ChainReport[] {
     return [...this.chains.values()].map((chain) => this.reportOf(chain));
+  }
+
+  /** Chains whose next position is missing while later ones wait: a gap, or a record still on its way in another partition. */
+  waiting(): WaitingChain[] {
+    const waiting: WaitingChain[] = [];
+    for (const chain of this.chains.values()) {
+      if (chain.pending.size > 0) waiting.push({ chainId: chain.id, missingFrom: chain.start === undefined ? 1 : chain.next, waitingPositions: chain.pending.size });
+    }
+    return waiting;
+  }
+
+  /**
+   * For a long-running consumer: names the gaps of one chain now, as finish() would, and checks
+   * the positions that waited behind them. A position that arrives later still counts (a
+   * conflicting or reordered record is found as usual) but never undoes the finding.
+   */
+  settle(chainId: string): void {
+    const chain = this.chains.get(chainId);
+    if (chain && chain.pending.size > 0) this.drainAcrossGaps(chain);
+  }
+
+  /**
+   * Copies of an older checkpoint that end their partition so far: a resend if the copy of the
+   * record after it comes next, a replay otherwise (settleReplay() decides at once).
+   */
+  suspectedReplays(): SuspectedReplay[] {
+    const suspects: SuspectedReplay[] = [];
+    for (const [partition, state] of this.partitions) {
+      if (state.suspect) suspects.push({ partition, chainId: state.suspect.chain.id, sequence: state.suspect.sequence });
+    }
+    return suspects;
+  }
+
+  /** Names the suspected copy of `partition` a replayed checkpoint, as finish() would (nothing followed it). */
+  settleReplay(partition: string): void {
+    const state = this.partitions.get(partition);
+    if (state) this.replayed(state);
   }
 
   /** Drops what is kept of a chain (a boot that stopped and whose last checkpoint is verified); a later record of it starts it afresh. */
@@ -262,7 +342,7 @@ export class ChainVerifier {
     this.report(suspect.chain, 'replayed_checkpoint', suspect.sequence, `the checkpoint at sequence ${suspect.sequence} appears again after the newer checkpoint at sequence ${suspect.newest} in the same partition, and not as part of a resend of what followed it`, suspect.location);
   }
 
-  private checkpointOf(chain: ChainState, sequence: number, text: string, event: Readonly<Record<string, unknown>>, location: RecordLocation): CheckpointInfo | undefined {
+  private checkpointOf(chain: ChainState, sequence: number, text: string | undefined, event: Readonly<Record<string, unknown>>, location: RecordLocation): CheckpointInfo | undefined {
     const type = event['type'];
     if (typeof type !== 'string') {
       this.report(chain, 'malformed_record', sequence, 'the event has no type', location);
@@ -276,7 +356,8 @@ export class ChainVerifier {
       }
       return undefined;
     }
-    const read = readCheckpoint(text, event, this.keys);
+    // addLink() refuses checkpoints, so a checkpoint always comes with its bytes.
+    const read = readCheckpoint(text ?? '', event, this.keys);
     if (!read.ok) {
       this.report(chain, 'malformed_record', sequence, read.detail, location);
       return undefined;

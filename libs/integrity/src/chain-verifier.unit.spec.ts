@@ -298,6 +298,89 @@ describe('ChainVerifier: for a long-running consumer', () => {
   });
 });
 
+describe('ChainVerifier: links read before (the projector)', () => {
+  /** Feeds like the projector: checkpoints with their bytes, every other record as the link it keeps. */
+  function feedLinks(verifier: ChainVerifier, delivered: readonly DeliveredRecord[]): void {
+    for (const { value, location } of delivered) {
+      const event = JSON.parse(value.toString()) as { type: string; time: string; chainid: string; chainseq: number; chainprev: string };
+      if (event.type === 'authtrail.control.integrity.checkpoint.v1') verifier.add(value, location);
+      else verifier.addLink({ position: { chainid: event.chainid, chainseq: event.chainseq, chainprev: event.chainprev }, type: event.type, time: event.time, hash: recordHash(value) }, location);
+    }
+  }
+
+  it('links and checkpoints fed apart verify exactly as the records do', () => {
+    const { records } = chain60();
+    const delivered = roundRobin(partitionLogs(records));
+    const verifier = new ChainVerifier({ keys: KEYS });
+    feedLinks(verifier, delivered);
+    const report = verifier.finish();
+    expect(report).toEqual(verify(delivered));
+    expect(report.findings).toEqual([]);
+    expect(report.chained).toBe(records.length);
+  });
+
+  it('a link whose hash is not that of the record the next one links to is a broken link', () => {
+    const { records } = chain60();
+    const delivered = roundRobin(partitionLogs(records));
+    const target = records.find((record) => record.sequence === 5) as ProducedRecord;
+    const verifier = new ChainVerifier({ keys: KEYS });
+    feedLinks(verifier, delivered.map((record) => (record.value === target.value ? { ...record, value: Buffer.concat([target.value, Buffer.from(' ')]) } : record)));
+    expect(kinds(verifier.finish())).toContain('broken_link');
+  });
+
+  it('a checkpoint fed as a link is refused: its signature needs its bytes', () => {
+    const verifier = new ChainVerifier({ keys: KEYS });
+    const link = { position: { chainid: 'a/0190f3a4-7b1c-7def-8abc-0123456789ab', chainseq: 1, chainprev: '0'.repeat(64) }, type: 'authtrail.control.integrity.checkpoint.v1', time: undefined, hash: '1'.repeat(64) };
+    expect(() => verifier.addLink(link, {})).toThrow('a checkpoint is fed with add()');
+  });
+
+  it('waiting() shows a missing position while later ones wait; settle() names the gap, and a late arrival does not undo it', () => {
+    const { records, writer } = chain60();
+    const missing = records.find((record) => record.sequence === 30) as ProducedRecord;
+    // A slow partition: the one holding sequence 30 is read only up to it, the others to the end.
+    const logs = partitionLogs(records);
+    const { log, index } = findLog(logs, missing.value);
+    const late = log.splice(index);
+    const verifier = new ChainVerifier({ keys: KEYS });
+    feedLinks(verifier, roundRobin(logs));
+    const [waiting] = verifier.waiting();
+    expect(waiting).toMatchObject({ chainId: writer.chainId, missingFrom: 30 });
+    expect(waiting?.waitingPositions).toBe(63 - 29 - late.length);
+    expect(verifier.takeFindings()).toEqual([]);
+    verifier.settle(writer.chainId);
+    // Every position still in the slow partition is named, and nothing else.
+    const gaps = verifier.takeFindings();
+    expect(new Set(gaps.map((finding) => finding.kind))).toEqual(new Set(['gap']));
+    const named = gaps.flatMap((gap) => Array.from({ length: (gap.toSequence ?? 0) - (gap.sequence ?? 0) + 1 }, (_, i) => (gap.sequence ?? 0) + i));
+    const lateSequences = late.map((record) => (JSON.parse(record.value.toString()) as { chainseq: number }).chainseq);
+    expect(named.sort((a, b) => a - b)).toEqual(lateSequences.sort((a, b) => a - b));
+    expect(verifier.waiting()).toEqual([]);
+    // The slow partition catches up, in its order: no further finding, nothing left waiting.
+    feedLinks(verifier, late);
+    expect(verifier.waiting()).toEqual([]);
+    expect(verifier.takeFindings()).toEqual([]);
+    expect(verifier.status()[0]?.verifiedThrough?.checkpointSequence).toBe(21);
+  });
+});
+
+describe('ChainVerifier: a checkpoint copy that ends its partition (long-running consumer)', () => {
+  it('stays suspected until the next record of its partition decides, or settleReplay() names it', () => {
+    const { records, writer } = chain60();
+    const logs = partitionLogs(records);
+    const control = [...logs.entries()].find(([key]) => key.startsWith('authtrail.control'))?.[1] as DeliveredRecord[];
+    const first = control.find((record) => (JSON.parse(record.value.toString()) as { type: string }).type === 'authtrail.control.integrity.checkpoint.v1') as DeliveredRecord;
+    control.push({ value: first.value, location: { ...first.location, offset: String(control.length) } });
+    const verifier = new ChainVerifier({ keys: KEYS });
+    for (const record of roundRobin(logs)) verifier.add(record.value, record.location);
+    expect(verifier.takeFindings()).toEqual([]);
+    const [suspect] = verifier.suspectedReplays();
+    expect(suspect).toMatchObject({ chainId: writer.chainId, sequence: 21 });
+    verifier.settleReplay(suspect?.partition ?? '');
+    expect(verifier.takeFindings()).toEqual([expect.objectContaining({ kind: 'replayed_checkpoint', sequence: 21 })]);
+    expect(verifier.suspectedReplays()).toEqual([]);
+  });
+});
+
 describe('ChainVerifier: volume', () => {
   it('a chain whose first record is missing buffers the rest and names one gap at the end, without running out of stack', () => {
     const writer = new ChainWriter({ instance: 'authn-0', boot: '019af2b0-0000-7000-8000-000000000001' });

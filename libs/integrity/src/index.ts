@@ -7,6 +7,7 @@ export {
   IntegrityKeyError,
   KEY_ID_PATTERN,
   keyInputsOfJwks,
+  readJwksFile,
   loadSigningKey,
   loadVerificationKeys,
   verificationKeysOf,
@@ -16,6 +17,6 @@ export {
   type SigningKey,
   type VerificationKeyRing,
 } from './key-ring';
-export { ChainVerifier, type ChainVerifierOptions } from './chain-verifier';
+export { ChainVerifier, type ChainLink, type ChainVerifierOptions, type SuspectedReplay, type WaitingChain } from './chain-verifier';
 export { formatExportLine, parseExportLine, type ExportLineRead, type ExportedRecord } from './export-line';
 export * from './verification-report';

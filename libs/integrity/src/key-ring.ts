@@ -3,6 +3,7 @@
 // costs more again), and crypto.sign/verify get the KeyObject bare. Several public keys can be
 // loaded at once: after a rotation, checkpoints signed with the old key still verify.
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 export type IntegrityKeyErrorCode = 'no_keys' | 'invalid_key_id' | 'duplicate_key_id' | 'invalid_key' | 'not_ed25519' | 'private_key_given' | 'public_key_given';
 
@@ -103,6 +104,26 @@ export function keyInputsOfJwks(jwks: unknown): KeyInput[] {
     if (typeof kid !== 'string') throw new IntegrityKeyError('invalid_key_id', undefined, `keys[${index}] has no "kid"`);
     return { id: kid, key: key as JsonWebKeyInput };
   });
+}
+
+/**
+ * The keys of a JWK Set file named by a setting (`integrity.verificationKeysFile`); errors name
+ * the setting and never quote the file's content.
+ */
+export function readJwksFile(file: string, setting: string): KeyInput[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${setting}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(text) as unknown;
+  } catch {
+    throw new Error(`${setting}: not a JSON JWK Set`);
+  }
+  return keyInputsOfJwks(jwks);
 }
 
 function ringOf(keys: ReadonlyMap<string, KeyObject>): VerificationKeyRing {

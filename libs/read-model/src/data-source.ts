@@ -9,6 +9,9 @@ import { StoreDecisionPayloadAsJson1795910400000 } from './migrations/1795910400
 import { AddProducerBootsAndUsernameHashes1796515200000 } from './migrations/1796515200000-AddProducerBootsAndUsernameHashes';
 import { OrderControlEventsAndLifts1797120000000 } from './migrations/1797120000000-OrderControlEventsAndLifts';
 import { AddDecisionCaller1797724800000 } from './migrations/1797724800000-AddDecisionCaller';
+import { AddIntegrityReadModels1798329600000 } from './migrations/1798329600000-AddIntegrityReadModels';
+import { PartitionDecisionsByTime1798934400000 } from './migrations/1798934400000-PartitionDecisionsByTime';
+import { RollUpFailuresByHourAndDay1799539200000 } from './migrations/1799539200000-RollUpFailuresByHourAndDay';
 
 /** Every migration, oldest first. New ones are appended, never edited once released. */
 const MIGRATIONS = [
@@ -17,6 +20,9 @@ const MIGRATIONS = [
   AddProducerBootsAndUsernameHashes1796515200000,
   OrderControlEventsAndLifts1797120000000,
   AddDecisionCaller1797724800000,
+  AddIntegrityReadModels1798329600000,
+  PartitionDecisionsByTime1798934400000,
+  RollUpFailuresByHourAndDay1799539200000,
 ];
 
 export interface DataSourceOptions {

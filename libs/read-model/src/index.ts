@@ -24,3 +24,5 @@ export { findCredential, findDecision, findIdentity } from './lookup.queries';
 export { MissingKeyError } from './require-key';
 export type * from './entities';
 export * from './queries';
+export * from './partitions';
+export * from './integrity';

@@ -135,8 +135,10 @@ const credentialLatest = (column: string): string =>
 async function upsertCredentials(db: SqlRunner, rows: readonly CredentialChange[]): Promise<void> {
   if (rows.length === 0) return;
   const sorted = byKey(rows, (r) => r.fingerprint);
-  // The exact distinct-IP count: only pairs that are new to the set add to it.
-  const pairs = sorted.flatMap((r) => r.sourceIps.map((sourceIp) => ({ fingerprint: r.fingerprint, sourceIp })));
+  // The exact distinct-IP count: only pairs that are new to the set add to it. The addresses are
+  // sorted too: two projectors inserting the same new pairs in the order each met them would
+  // wait on each other's uncommitted pair, a deadlock (scale-out/concurrent-batches.int.spec.ts).
+  const pairs = sorted.flatMap((r) => [...r.sourceIps].sort().map((sourceIp) => ({ fingerprint: r.fingerprint, sourceIp })));
   const newPairs =
     pairs.length === 0
       ? []
@@ -312,7 +314,13 @@ export const READ_MODEL_LOCK_KEY = 0x6175746872; // "authr"
 
 /** Merges one batch of changes into every derived table (call inside the batch's transaction). */
 export async function applyReadModelChanges(db: SqlRunner, changes: ReadModelChanges): Promise<void> {
-  await db.query('SELECT pg_advisory_xact_lock_shared($1)', [READ_MODEL_LOCK_KEY]);
+  // A revocation or lift sets `credential.revoked` on the rows that exist; a decision batch of
+  // another projector may be inserting the credential's first row at that moment, and under
+  // READ COMMITTED neither sees the other (the row would stay unrevoked). So a batch that
+  // changes revocations (rare: admin actions) takes the lock exclusively: it waits for the
+  // batches in flight, and later ones wait for it and then see the revocation.
+  const revokes = changes.revocationsRevoked.length + changes.revocationsLifted.length + changes.revocationsLiftedAfterRevoked.length > 0;
+  await db.query(revokes ? 'SELECT pg_advisory_xact_lock($1)' : 'SELECT pg_advisory_xact_lock_shared($1)', [READ_MODEL_LOCK_KEY]);
   // Revocations before credentials: a credential first seen in this batch sees its revocation.
   await insertPolicyClaims(db, changes.policyClaims);
   await upsertRevocations(db, changes);

@@ -14,7 +14,8 @@ export async function truncateDerivedReadModels(db: SqlRunner): Promise<void> {
 /** Empties everything the projector wrote for `groupId`, for a replay from Kafka. */
 export async function truncateAllReadModels(db: SqlRunner, groupId: string): Promise<void> {
   await db.query('SELECT pg_advisory_xact_lock($1)', [READ_MODEL_LOCK_KEY]);
-  await db.query(`TRUNCATE decision, control_event, ${DERIVED.join(', ')}`);
+  // The integrity tables go too: the links are written again as the records are, and the verifier starts over.
+  await db.query(`TRUNCATE decision, control_event, integrity_link, integrity_chain, integrity_finding, ${DERIVED.join(', ')}`);
   await db.query(`DELETE FROM projector_checkpoint WHERE group_id = $1`, [groupId]);
   await db.query(`DELETE FROM projector_status WHERE group_id = $1`, [groupId]);
 }

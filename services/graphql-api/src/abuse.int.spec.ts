@@ -110,6 +110,8 @@ describe('query limits', () => {
     ['an address that is not IP', '{ decisions(filter: { sourceIp: "localhost" }) { totalCount } }', {}, 'BAD_USER_INPUT', 200],
     ['an inverted time range', '{ decisions(filter: { time: { from: "2026-11-28T12:00:00Z", to: "2026-11-28T11:00:00Z" } }) { totalCount } }', {}, 'BAD_USER_INPUT', 200],
     ['a DateTime without offset', '{ decisions(filter: { time: { from: "2026-11-28 12:00" } }) { totalCount } }', {}, 'BAD_USER_INPUT', 400],
+    ['an auditIntegrity window that ends before it starts', '{ auditIntegrity(from: "2026-11-28T12:00:00Z", to: "2026-11-28T11:00:00Z") { ok } }', {}, 'BAD_USER_INPUT', 200],
+    ['an auditIntegrity bound that is not a date', 'query($from: DateTime!) { auditIntegrity(from: $from, to: "2026-11-28T11:00:00Z") { ok } }', { from: 'yesterday' }, 'BAD_USER_INPUT', 400],
     ['a garbage cursor', '{ decisions(after: "!!!") { totalCount } }', {}, 'INVALID_CURSOR', 200],
     ['a cursor of another connection', `{ decisions(after: "${encodeCursor('credential', new Date(), 'x')}") { totalCount } }`, {}, 'INVALID_CURSOR', 200],
     ['an unknown field', '{ nope }', {}, 'GRAPHQL_VALIDATION_FAILED', 400],

@@ -15,6 +15,7 @@ import pino, { type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { decisionAuthenticator } from './auth/caller';
+import { liveDecisionFeed } from './feed/live-decision-feed';
 import { createGraphqlMetrics } from './observability/graphql-metrics';
 import { buildGraphqlServer, type GraphqlServer, type GraphqlServerDeps } from './server/build-graphql-server';
 import type { GraphqlLimits } from './services';
@@ -126,6 +127,8 @@ export async function startGraphqlApi(config: AuthtrailConfig, deps: StartGraphq
   const access = { viewerGroups: config.graphql.viewerGroups, adminGroups: config.graphql.adminGroups };
   const fingerprinting = fingerprintingOf(config);
   const metrics = createGraphqlMetrics(deps.metricsRegistry ?? ownMetricsRegistry(), authentication?.ready ? { ready: authentication.ready } : {});
+  // One LISTEN connection feeds every subscription of this instance (opened at the first one).
+  const feed = liveDecisionFeed(dataSource, url, logger);
   let server: GraphqlServer | undefined;
   let address: string;
   try {
@@ -143,6 +146,7 @@ export async function startGraphqlApi(config: AuthtrailConfig, deps: StartGraphq
       ...(deps.logger ? { logger: deps.logger } : {}),
       trustedProxies: createTrustedProxies(config.authn.trustedProxies, config.authn.clientCertificateProxies),
       metrics,
+      ...(feed ? { feed } : {}),
     });
     address = await server.app.listen({ host: config.graphql.host, port: deps.port ?? config.graphql.port });
   } catch (error) {

@@ -4,7 +4,9 @@
 // Postgres while it decodes the rest.
 import type { AuthtrailEvent } from '@authtrail/events';
 import type { ConsumedRecord } from '@authtrail/event-bus';
+import type { IntegrityLinkRow } from '@authtrail/read-model';
 import { decodeRecord, type PoisonReason, type RecordDecoder } from './decode-record';
+import { linkOfDecoded, linkOfUndecodable } from './integrity/chain-links';
 
 export interface PoisonRecord {
   readonly record: ConsumedRecord;
@@ -23,12 +25,17 @@ export class BatchDecoder {
   private pending: DecodedEvent[] = [];
   private readonly poison: PoisonRecord[] = [];
   private readonly seen = new Set<string>();
+  private readonly links: IntegrityLinkRow[] = [];
   private repeats = 0;
 
   constructor(private readonly decode: RecordDecoder = decodeRecord) {}
 
   add(record: ConsumedRecord): void {
     const decoded = this.decode(record);
+    // Every chained record leaves its link, repeats and poison included: the chain verifier
+    // tells a redelivery from a replayed or rewritten record, not the decoder.
+    const link = decoded.ok ? linkOfDecoded(decoded.event, record) : linkOfUndecodable(record);
+    if (link) this.links.push(link);
     if (!decoded.ok) {
       this.poison.push({ record, reason: decoded.reason, detail: decoded.detail });
       return;
@@ -50,6 +57,11 @@ export class BatchDecoder {
     const events = this.pending;
     this.pending = [];
     return events;
+  }
+
+  /** The chain links of every record added, in record order. */
+  get chainLinks(): readonly IntegrityLinkRow[] {
+    return this.links;
   }
 
   get poisonRecords(): readonly PoisonRecord[] {

@@ -11,6 +11,7 @@ import {
   inTransaction,
   insertControlEvents,
   insertDecisionCopy,
+  insertIntegrityLinks,
   readCheckpoints,
   writeCheckpoints,
   type SqlRunner,
@@ -19,6 +20,7 @@ import {
 import type { PoisonRecord } from './batch.decoder';
 import { foldNewDecisions, prepareBatch, type DecodedBatch, type PreparedBatch } from './batch.prepare';
 import { toControlEventRow } from './event.rows';
+import { notifyDecisionsProjected } from './notify/decisions-projected.notification';
 import { startEvolution, type ReadModelEvolution } from './read-model.projection';
 
 export type { PoisonRecord } from './batch.decoder';
@@ -130,6 +132,8 @@ export async function writePreparedBatch(
     // The usual batch is all new, and its changes were folded while decoding; a redelivery
     // folds again, only what the primary key let in.
     const newDecisions = foldedFor(prepared, decoded, allNew, appended);
+    // Live subscribers hear of the new decisions at COMMIT, never before the rows are visible.
+    await notifyDecisionsProjected(tx, appended.flatMap((ids) => [...ids]), decoded.lastEventTime);
     return { outcome: await completeBatch(tx, newDecisions.evolution, newDecisions.count, decoded, position), poison: decoded.poison };
   }, { asyncCommit: true });
 }
@@ -167,6 +171,7 @@ async function completeBatch(
   position: BatchPosition | undefined,
 ): Promise<BatchOutcome> {
   const newControlIds = await insertControlEvents(tx, decoded.controls.map(toControlEventRow));
+  await insertIntegrityLinks(tx, decoded.links);
   const freshControls = decoded.controls.filter((e) => newControlIds.has(e.id.toLowerCase()));
   evolution.add(freshControls);
   await applyReadModelChanges(tx, evolution.changes());

@@ -4,7 +4,7 @@
 // the same batch (projectRecords), or the batch before (ProjectionPipeline).
 import type { ControlEvent, DecisionEvent } from '@authtrail/events';
 import type { ConsumedRecord } from '@authtrail/event-bus';
-import { decisionCopy, type DecisionCopy, type EncodedDecisionRow } from '@authtrail/read-model';
+import { decisionCopy, type DecisionCopy, type EncodedDecisionRow, type IntegrityLinkRow } from '@authtrail/read-model';
 import { BatchDecoder, type PoisonRecord } from './batch.decoder';
 import { decodeRecord, type RecordDecoder } from './decode-record';
 import { CONTROL_EVENT_TYPES_SET, isDecisionEvent } from './event-kinds';
@@ -22,6 +22,8 @@ export interface DecodedBatch {
   readonly lastEventTime: string | null;
   readonly poison: readonly PoisonRecord[];
   readonly repeatedInBatch: number;
+  /** The chain link of every chained record, in record order (docs/integrity.md). */
+  readonly links: readonly IntegrityLinkRow[];
 }
 
 export interface PreparedBatch {
@@ -97,7 +99,7 @@ async function decodeInSlices(
     if ((i + 1) % DECODE_BURST === 0) await yieldToIo();
   }
   if (records.length % sliceSize !== 0) settleSlice(settlers.length - 1);
-  return { evolution, controls, distinct, lastEventTime, poison: decoder.poisonRecords, repeatedInBatch: decoder.repeatedInBatch };
+  return { evolution, controls, distinct, lastEventTime, poison: decoder.poisonRecords, repeatedInBatch: decoder.repeatedInBatch, links: decoder.chainLinks };
 }
 
 /**

@@ -8,12 +8,15 @@ import path from 'node:path';
 import { loadConfig } from '@authtrail/config';
 import { TOPICS } from '@authtrail/events';
 import { createKafkaBus } from '@authtrail/event-bus';
+import { loadVerificationKeys, readJwksFile } from '@authtrail/integrity';
 import { openReadModel, runMigrations } from '@authtrail/read-model';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { publisherDeadLetters } from './bus-dead-letters';
 import { standaloneProjectorConfig } from './projector.config';
 import { startProjector } from './projector';
+import { partitionSettingsOf } from './partitions/partition.settings';
+import { startPartitionMaintenance } from './partitions/partition-maintenance';
 import { startHealthProbe } from './projector-health';
 import { progressLine, replayFromDatabase, replayFromKafka } from './replay';
 
@@ -35,7 +38,8 @@ async function waitForMigrations(url: string): Promise<void> {
 async function main(argv: readonly string[]): Promise<void> {
   // The command, when given, comes first: `run` (default) or `replay`.
   const command = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : 'run';
-  const config = standaloneProjectorConfig(loadConfig({ argv }));
+  const loaded = loadConfig({ argv });
+  const config = standaloneProjectorConfig(loaded);
   logger.level = config.logLevel;
   await waitForMigrations(config.databaseUrl);
   const db = await openReadModel(config.databaseUrl, { applicationName: 'authtrail-projector' });
@@ -73,7 +77,13 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (command !== 'run') throw new RangeError(`unknown command ${command} (run | replay --from=kafka|database)`);
 
-  const projector = await startProjector(config, { db, subscriber: bus.subscriber, deadLetters: publisherDeadLetters(bus.publisher), registry, logger });
+  // The producers' public keys: without them the links are stored but not verified here (docs/integrity.md).
+  const { verificationKeysFile, gapGraceMs } = config.integrity;
+  const integrity = verificationKeysFile === undefined ? undefined : { keys: loadVerificationKeys(readJwksFile(verificationKeysFile, 'integrity.verificationKeysFile')), gapGraceMs, endOffsets: (topic: string) => bus.endOffsets(topic) };
+  if (!integrity) logger.info({}, 'integrity.verificationKeysFile is not set: the producer chains are not verified by this projector');
+  const projector = await startProjector(config, { db, subscriber: bus.subscriber, deadLetters: publisherDeadLetters(bus.publisher), registry, logger, ...(integrity ? { integrity } : {}) });
+  // Partitions of `decision` created ahead, strays placed, retention applied (docs/read-models.md "Partitions and retention").
+  const partitions = startPartitionMaintenance(db, partitionSettingsOf(loaded.readModels), { logger });
   // /healthz and /readyz: lag per partition, 503 on a stall (records pending, no checkpoint moving) — projector-health.ts.
   const health = startHealthProbe({ db, groupId: config.groupId, topics: config.topics, endOffsets: (topic) => bus.endOffsets(topic), stallAfterMs: config.stallAfterMs });
   const metricsServer =
@@ -112,6 +122,7 @@ async function main(argv: readonly string[]): Promise<void> {
     void (async () => {
       health.stop();
       await projector.stop();
+      await partitions.stop();
       await bus.close();
       await db.destroy();
       metricsServer?.close();

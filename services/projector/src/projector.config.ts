@@ -42,6 +42,8 @@ export interface StandaloneProjectorConfig extends ProjectorConfig {
   /** `projector.stallAfter` in milliseconds: no progress with records pending this long makes /healthz 503. */
   readonly stallAfterMs: number;
   readonly logLevel: LogLevel;
+  /** The chain verification (docs/integrity.md): on when `integrity.verificationKeysFile` names the producers' public keys. */
+  readonly integrity: { readonly verificationKeysFile: string | undefined; readonly gapGraceMs: number };
 }
 
 /**
@@ -66,5 +68,6 @@ export function standaloneProjectorConfig(config: AuthtrailConfig): StandalonePr
     metricsHost: config.projector.metricsHost,
     stallAfterMs: config.projector.stallAfter,
     logLevel: config.log.level,
+    integrity: { verificationKeysFile: config.integrity.verificationKeysFile, gapGraceMs: config.integrity.gapGrace },
   };
 }

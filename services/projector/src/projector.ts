@@ -7,9 +7,11 @@
 // every partition resumes from the stored checkpoint, never from this process's memory: a
 // PostgreSQL crash can lose commits that had been acknowledged (`synchronous_commit = off`).
 import type { ConsumedBatch, Subscriber, Subscription, TopicPartitionOffset } from '@authtrail/event-bus';
+import type { VerificationKeyRing } from '@authtrail/integrity';
 import { readCheckpoints, recordProjectorError, type ReadModelDb } from '@authtrail/read-model';
 import { Registry } from 'prom-client';
 import { projectRecords } from './batch.handler';
+import { startChainVerification, type RunningChainVerification } from './integrity/chain-verification';
 import { toDeadLetter, type DeadLetterSink } from './dead-letter';
 import type { ProjectorConfig } from './projector.config';
 import { createProjectorMetrics, type ProjectorMetrics } from './projector.metrics';
@@ -27,6 +29,15 @@ export interface ProjectorDeps {
   readonly registry?: Registry;
   readonly logger?: ProjectorLogger;
   readonly now?: () => number;
+  /** Verify the producers' hash chains as they are projected (docs/integrity.md); absent: links are stored, not verified here. */
+  readonly integrity?: ProjectorIntegrity;
+}
+
+export interface ProjectorIntegrity {
+  readonly keys: VerificationKeyRing;
+  readonly gapGraceMs: number;
+  /** Kafka's end offsets (createKafkaBus().endOffsets): a gap is named only once the group has caught up with them. */
+  readonly endOffsets?: (topic: string) => Promise<ReadonlyMap<number, bigint>>;
 }
 
 export interface ProjectorStats {
@@ -38,6 +49,8 @@ export interface ProjectorStats {
 
 export interface RunningProjector {
   readonly metrics: ProjectorMetrics;
+  /** Present when deps.integrity was given. */
+  readonly integrity?: RunningChainVerification;
   stats(): ProjectorStats;
   /** Stops consuming after the batch in flight; the read models stay consistent at any point. */
   stop(): Promise<void>;
@@ -142,9 +155,32 @@ export async function startProjector(config: ProjectorConfig, deps: ProjectorDep
     handleBatch,
   });
 
+  const endOffsets = deps.integrity?.endOffsets;
+  /** Every partition of the projected topics checkpointed at or past Kafka's end offsets (read first). */
+  async function caughtUpWith(ends: (topic: string) => Promise<ReadonlyMap<number, bigint>>): Promise<boolean> {
+    const perTopic = await Promise.all(config.topics.map(async (topic) => ({ topic, ends: await ends(topic) })));
+    const partitions = perTopic.flatMap(({ topic, ends: byPartition }) => [...byPartition.keys()].map((partition) => ({ topic, partition })));
+    const projected = new Map((await readCheckpoints(deps.db, config.groupId, partitions)).map((c) => [key(c.topic, c.partition), BigInt(c.nextOffset)]));
+    return perTopic.every(({ topic, ends: byPartition }) => [...byPartition].every(([partition, end]) => (projected.get(key(topic, partition)) ?? 0n) >= end));
+  }
+  const integrity = deps.integrity
+    ? startChainVerification(deps.db, {
+        keys: deps.integrity.keys,
+        gapGraceMs: deps.integrity.gapGraceMs,
+        ...(endOffsets ? { caughtUp: () => caughtUpWith(endOffsets) } : {}),
+        logger,
+        ...(deps.registry ? { registry: deps.registry } : {}),
+        ...(deps.now ? { now: deps.now } : {}),
+      })
+    : undefined;
+
   return {
     metrics,
+    ...(integrity ? { integrity } : {}),
     stats: () => ({ ...stats }),
-    stop: () => subscription.stop(),
+    async stop() {
+      await subscription.stop();
+      await integrity?.stop();
+    },
   };
 }

@@ -117,7 +117,9 @@ describe('read-model queries over projected events', () => {
       sequence: 42,
     };
     const time = '2026-12-01T10:00:00.123Z';
-    const event = decision(data, time);
+    // Its place in its producer's hash chain (docs/integrity.md) is read back from the stored record.
+    const chain = { chainid: `authn-a/${BOOT_1}`, chainseq: 57, chainprev: 'ab'.repeat(32) };
+    const event = { ...decision(data, time), ...chain };
     await project(db, [event]);
 
     expect(await findDecisionById(db, event.id)).toEqual({
@@ -152,6 +154,7 @@ describe('read-model queries over projected events', () => {
       sequence: 42,
       normalizedFields: [],
       caller: { certificate: { subject: 'O=edge, CN=gateway-1', issuer: 'CN=edge CA', serial: '0B', sha256: 'cd'.repeat(32), verified: true }, proxies: ['10.0.0.1'] },
+      chain: { id: chain.chainid, sequence: chain.chainseq, previous: chain.chainprev },
     });
     // The stored row keeps the whole CloudEvent.
     expect((await findDecision(db, event.id))?.payload).toEqual(JSON.parse(encodeEvent(event).toString()));

@@ -10,6 +10,7 @@ import type { ConsumedRecord, Subscriber } from '@authtrail/event-bus';
 import {
   applyReadModelChanges,
   countStoredEvents,
+  forgetRolledUpPast,
   inTransaction,
   readControlEventPage,
   readDecisionEventPage,
@@ -24,6 +25,7 @@ import type { RecordsProjection } from './batch.handler';
 import { ProjectionPipeline } from './projection.pipeline';
 import type { ProjectorConfig } from './projector.config';
 import { evolve } from './read-model.projection';
+import { restoreRetiredPast } from './partitions/retired-past';
 
 export interface ReplayProgress {
   readonly source: string;
@@ -48,6 +50,8 @@ export async function replayFromDatabase(db: ReadModelDb, options: ReplayOptions
   const totals = await countStoredEvents(db);
   return inTransaction(db, async (tx) => {
     await truncateDerivedReadModels(tx);
+    // Retention dropped old partitions: their share of the aggregates starts the fold (retired-past.ts).
+    await restoreRetiredPast(tx, pageSize);
     let events = 0;
     const fold = async (source: string, total: number, read: (db: SqlRunner, after: StoredEventCursor | null, limit: number) => Promise<StoredEventPage>) => {
       let after: StoredEventCursor | null = null;
@@ -76,7 +80,12 @@ export async function replayFromKafka(
 ): Promise<ReplayResult> {
   const pageSize = options.pageSize ?? 2_000;
   const progress = options.onProgress ?? (() => undefined);
-  await inTransaction(db, (tx) => truncateAllReadModels(tx, config.groupId));
+  // Kafka is the source of truth: the rolled-up past goes too, the topic's events are all folded
+  // again (a topic retention shorter than the history loses what it no longer holds).
+  await inTransaction(db, async (tx) => {
+    await truncateAllReadModels(tx, config.groupId);
+    await forgetRolledUpPast(tx);
+  });
   let events = 0;
   let skipped = 0;
   for (const topic of config.topics) {

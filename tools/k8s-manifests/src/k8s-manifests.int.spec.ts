@@ -434,6 +434,17 @@ describe('overlay differences', () => {
     const namespace = typed('production', 'Namespace')[0];
     expect(namespace?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
+
+  it('production\'s authn pods are one address and independent producers: one Service selects them all, each names its events after its pod and keeps its spool and ledger in its own emptyDir (docs/scale-out.md)', () => {
+    const authn = typed<Deployment>('production', 'Deployment').find((d) => d.metadata.name === 'authtrail-authn')!;
+    expect(authn.spec.replicas).toBeGreaterThanOrEqual(2);
+    const pod = authn.spec.template;
+    expect(typed<Service>('production', 'Service').filter((s) => matches({ matchLabels: s.spec.selector }, pod.metadata.labels)).map((s) => s.metadata.name)).toEqual(['authtrail-authn']);
+    const container = pod.spec.containers.find((c) => c.name === 'authn')!;
+    expect(container.env?.find((e) => e.name === 'AUTHTRAIL_INSTANCE')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name');
+    const data = container.volumeMounts?.find((m) => m.mountPath === '/var/lib/authtrail');
+    expect(pod.spec.volumes?.find((v) => v.name === data?.name)?.emptyDir).toBeDefined();
+  });
 });
 
 describe('strict decoding and validation refuse what Kubernetes would drop or reject (testdata/)', () => {

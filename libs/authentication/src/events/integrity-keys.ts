@@ -6,7 +6,7 @@ import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AuthtrailConfig } from '@authtrail/config';
-import { keyInputsOfJwks, loadSigningKey, loadVerificationKeys, type KeyInput, type SigningKey, type VerificationKeyRing } from '@authtrail/integrity';
+import { loadSigningKey, loadVerificationKeys, readJwksFile, type KeyInput, type SigningKey, type VerificationKeyRing } from '@authtrail/integrity';
 
 export const GENERATED_SIGNING_KEY_FILE = 'integrity-signing.pem';
 
@@ -21,7 +21,7 @@ export function integrityKeysFor(config: Pick<AuthtrailConfig, 'integrity' | 'da
   const publicPem = publicPemOf(pem);
   const id = integrity.keyId ?? thumbprintId(publicPem);
   const signing = loadSigningKey({ id, key: pem });
-  const earlier: KeyInput[] = integrity.verificationKeysFile !== undefined ? keyInputsOfJwks(parseJson(readKeyFile(integrity.verificationKeysFile, 'integrity.verificationKeysFile'), 'integrity.verificationKeysFile')) : [];
+  const earlier: KeyInput[] = integrity.verificationKeysFile !== undefined ? readJwksFile(integrity.verificationKeysFile, 'integrity.verificationKeysFile') : [];
   return { signing, keys: loadVerificationKeys([{ id, key: publicPem }, ...earlier.filter((key) => key.id !== id)]) };
 }
 
@@ -45,14 +45,6 @@ function readKeyFile(file: string, setting: string): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     throw new Error(`${setting}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-}
-
-function parseJson(text: string, setting: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new Error(`${setting}: not a JSON JWK Set`);
   }
 }
 

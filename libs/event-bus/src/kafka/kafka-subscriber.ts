@@ -18,6 +18,14 @@ const MAX_REDELIVERY_PAUSE_MS = 5_000;
 const FETCH_WAIT_MS = 1_000;
 /** Before a consumer kafkajs gave up on is replaced. */
 const REPLACE_PAUSE_MS = 1_000;
+/**
+ * Below the client's 10 s request timeout (kafka-bus.ts). The coordinator holds a SyncGroup until
+ * every member of the generation has synced or this timeout expires; with kafkajs' default (60 s)
+ * a member killed without leaving (SIGKILL) made the restarted consumer's SyncGroup time out on
+ * the client side, crash, rejoin as a new member and leave the old one behind as the next
+ * member to wait for: a loop that kept a restarted projector from consuming for minutes.
+ */
+const REBALANCE_TIMEOUT_MS = 9_000;
 
 /**
  * `ensureTopics` creates subscribed topics that do not exist yet (a projector may start before
@@ -31,7 +39,7 @@ export function createKafkaSubscriber(kafka: Kafka, clientId: string, logger: Bu
     return untilKafkaAnswers(
       `subscribe ${options.groupId} to ${options.topics.join(', ')}`,
       async () => {
-        const fresh = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: FETCH_WAIT_MS, allowAutoTopicCreation: false });
+        const fresh = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: FETCH_WAIT_MS, allowAutoTopicCreation: false, rebalanceTimeout: REBALANCE_TIMEOUT_MS });
         try {
           await ensureTopics(options.topics);
           await fresh.connect();

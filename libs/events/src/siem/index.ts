@@ -1,4 +1,5 @@
 export * from './auth-protocol';
+export { chainPositionOf, type SiemChainPosition } from './chain-position';
 export * from './control-summary';
 export * from './ecs.mapper';
 export * from './ecs.types';

@@ -4,7 +4,9 @@ import type { TableColumns, Written } from './columns';
 
 /**
  * One row per decision event: typed columns for the GraphQL filters, the whole CloudEvent in
- * `payload` (readers take `payload.data` for the fields nobody filters on).
+ * `payload` (readers take `payload.data` for the fields nobody filters on). The table is
+ * partitioned by range of `time` (migration PartitionDecisionsByTime); the key `(time, id)`
+ * holds in every partition, so deduplication is unchanged.
  */
 export interface DecisionEntity {
   readonly id: string;
@@ -81,5 +83,6 @@ export const decisionEntity = new EntitySchema<DecisionEntity>({
     { name: 'decision_credential_fingerprint_time_idx', columns: ['credentialFingerprint', 'time'] },
     { name: 'decision_claimed_username_hash_time_idx', columns: ['claimedUsernameHash', 'time'] },
     { name: 'decision_denied_time_idx', columns: ['time'], where: "decision = 'deny'" },
+    { name: 'decision_denied_reason_time_idx', columns: ['reason', 'time'], where: "decision = 'deny'" },
   ],
 });

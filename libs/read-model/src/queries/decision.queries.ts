@@ -1,7 +1,7 @@
 // Read side of the `decision` table (DESIGN §5): one row per decision event, typed columns for
 // the filters and the whole CloudEvent in `payload`; the fields nobody filters on are read from
 // `payload.data`.
-import type { DecisionAttempt, DecisionCaller, NormalizedField, PolicyEffect } from '@authtrail/events';
+import { chainPositionOf, type DecisionAttempt, type DecisionCaller, type NormalizedField, type PolicyEffect, type SiemChainPosition } from '@authtrail/events';
 import { DECISION_COLUMNS, type DecisionEntity } from '../entities/decision.entity';
 import { selectList } from '../table-sql';
 import { type KeysetPosition, type Page, type PageRequest, assertPageSize, toPage } from './keyset';
@@ -59,6 +59,8 @@ export interface DecisionView extends Pick<DecisionEntity, DecisionColumnsShown>
   readonly normalizedFields: readonly NormalizedField[];
   /** `data.request.caller`: who sent the request (its certificate, its trusted proxies); null when nothing is known beyond `sourceIp`. */
   readonly caller: DecisionCaller | null;
+  /** Where the event sits in its producer's hash chain (docs/integrity.md); null for an unchained event. */
+  readonly chain: SiemChainPosition | null;
 }
 
 /** The stored row, every column, read into the entity's own shape. */
@@ -99,6 +101,7 @@ export function toDecisionView(row: DecisionEntity): DecisionView {
     sequence: row.sequence,
     normalizedFields: data.normalized ?? [],
     caller: data.request.caller ?? null,
+    chain: chainPositionOf(row.payload) ?? null,
   };
 }
 

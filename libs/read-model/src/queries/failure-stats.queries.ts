@@ -1,6 +1,10 @@
 // Failure statistics from `failure_bucket` (per minute × source IP, reason, strategy, username,
-// credential, username hash), so a 24 h window reads at most 1440 × (distinct keys) pre-aggregated rows instead
-// of every decision. Windows count whole minutes: the minute containing `since` is included.
+// credential, username hash) and its rollup per hour and per UTC day and dimension
+// (`failure_rollup`, kept by triggers): a window reads whole days and hours from the rollup and
+// only its partial hours' minutes from the buckets, so a 30-day window reads about 30 × (distinct
+// keys a day) rows instead of 43,200 minutes of buckets. Windows count whole minutes: the minute
+// containing `since` is included.
+import { failureWindowParts, type TimeRange } from './failure-window';
 import { SqlParams } from './sql-params';
 import { requireKey } from '../require-key';
 import { type QueryRunnerLike, selectRows } from './sql-runner';
@@ -75,12 +79,21 @@ function dimensionSql(groupBy: FailureDimension): string {
 export async function failureStats(db: QueryRunnerLike, query: FailureStatsQuery): Promise<readonly FailureGroupView[]> {
   const key = dimensionSql(query.groupBy);
   const params = new SqlParams();
-  const conditions = windowConditions(query, params);
+  const columns = `${key} AS key, ${hashSql(query.groupBy)} AS hash, count, first_seen, last_seen`;
+  const within = (column: string, range: TimeRange): string =>
+    `${column} >= ${params.add(new Date(range.from), 'from')}${range.to === undefined ? '' : ` AND ${column} < ${params.add(new Date(range.to), 'to')}`}`;
+  const parts = failureWindowParts(requireKey('since', query.since), query.until);
+  // Only when the rollup is read: an unused parameter has no type.
+  const dimension = parts.hours.length + parts.days.length > 0 ? params.add(query.groupBy, 'dimension') : '';
+  const selects = [
+    ...parts.minutes.map((range) => `SELECT ${columns} FROM failure_bucket WHERE ${within('minute', range)}`),
+    ...parts.hours.map((range) => `SELECT ${columns} FROM failure_rollup WHERE dimension = ${dimension} AND grain = 'hour' AND ${within('start', range)}`),
+    ...parts.days.map((range) => `SELECT ${columns} FROM failure_rollup WHERE dimension = ${dimension} AND grain = 'day' AND ${within('start', range)}`),
+  ];
   return selectRows<FailureGroupView>(
     db,
-    `SELECT ${key} AS key, ${hashSql(query.groupBy)} AS "usernameHash", sum(count)::float8 AS count,
-            min(first_seen) AS "firstSeen", max(last_seen) AS "lastSeen"
-     FROM failure_bucket WHERE ${conditions.join(' AND ')}
+    `SELECT key, hash AS "usernameHash", sum(count)::float8 AS count, min(first_seen) AS "firstSeen", max(last_seen) AS "lastSeen"
+     FROM (${selects.join('\n     UNION ALL ')}) AS parts
      GROUP BY 1, 2 ORDER BY 3 DESC, 1 ASC NULLS LAST, 2 ASC NULLS LAST LIMIT ${params.add(query.limit, 'limit')}`,
     params.values,
   );

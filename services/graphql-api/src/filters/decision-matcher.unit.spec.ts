@@ -33,6 +33,7 @@ const row: DecisionView = {
   sequence: null,
   normalizedFields: [],
   caller: { certificate: { subject: 'O=kube-master, CN=kube-apiserver', issuer: 'CN=cluster CA', serial: '5E2F01', sha256: 'cd'.repeat(32), verified: true } },
+  chain: null,
 };
 
 describe('matchesDecision (the live feed twin of decisionConditions)', () => {

@@ -47,6 +47,15 @@ export type AuditHealth = {
   readonly sequenceGaps: Scalars['Int']['output'];
 };
 
+export type AuditIntegrity = {
+  readonly __typename?: 'AuditIntegrity';
+  /** True when no chain of the answer has a finding, none waits on a missing position, and no unattributed finding was made. */
+  readonly ok: Scalars['Boolean']['output'];
+  readonly producers: ReadonlyArray<ProducerIntegrity>;
+  /** Findings about records whose chain cannot be read (not JSON, a tombstone, malformed chain attributes), made in the window. */
+  readonly unattributedFindings: ReadonlyArray<IntegrityFinding>;
+};
+
 /** Width of one point of a failure time series. */
 export type BucketSize =
   | 'DAY'
@@ -74,6 +83,35 @@ export type CallerCertificate = {
    * present a self-signed certificate with any subject.
    */
   readonly verified: Scalars['Boolean']['output'];
+};
+
+export type ChainAnchor = {
+  readonly __typename?: 'ChainAnchor';
+  readonly chainId: Maybe<Scalars['String']['output']>;
+  readonly hash: Maybe<Scalars['String']['output']>;
+  readonly kind: ChainAnchorKind;
+  readonly sequence: Maybe<Scalars['String']['output']>;
+};
+
+export type ChainAnchorKind =
+  /** The chain's first event links to a checkpoint of an earlier boot (`anchorChainId`, `anchorSequence`). */
+  | 'CHECKPOINT'
+  /** The chain starts from nothing: the first boot of its instance, or one with no earlier checkpoint. */
+  | 'GENESIS'
+  /** The chain's first position has not been received. */
+  | 'NOT_SEEN'
+  /** It links to a record the projector never received (`anchorHash`). */
+  | 'OUTSIDE_INPUT';
+
+/** Where an event sits in its producer's hash chain (docs/integrity.md). */
+export type ChainPosition = {
+  readonly __typename?: 'ChainPosition';
+  /** `<instance>/<boot>`. */
+  readonly id: Scalars['String']['output'];
+  /** SHA-256 (hex) of the previous event's record, or of the checkpoint it links to. */
+  readonly previous: Scalars['String']['output'];
+  /** 1, 2, 3, … over every event the boot published (decimal, 64-bit). */
+  readonly sequence: Scalars['String']['output'];
 };
 
 /** Token usage: one row per credential fingerprint. */
@@ -134,6 +172,8 @@ export type Decision = {
   readonly boot: Maybe<Scalars['String']['output']>;
   /** Who sent the request (mTLS client certificate, trusted proxies); null when nothing is known beyond `sourceIp`. Never the authenticated user. */
   readonly caller: Maybe<DecisionCaller>;
+  /** Where the event sits in its producer's hash chain; null for an event published before chaining. */
+  readonly chain: Maybe<ChainPosition>;
   /**
    * `hmac-sha256-username:<keyId>:<hex>` of the name a refused credential claimed or a person typed
    * (known or not). Find them with `DecisionFilter.claimedUsername`; the name itself is not stored.
@@ -378,6 +418,43 @@ export type IdentityKind =
   | 'SERVICE_ACCOUNT'
   | 'USER';
 
+export type IntegrityFinding = {
+  readonly __typename?: 'IntegrityFinding';
+  readonly chainId: Maybe<Scalars['String']['output']>;
+  /** What was found, in words: sequences, short hashes, locations; never record content. */
+  readonly evidence: Scalars['String']['output'];
+  readonly foundAt: Scalars['DateTime']['output'];
+  readonly kind: IntegrityFindingKind;
+  readonly offset: Maybe<Scalars['String']['output']>;
+  readonly partition: Maybe<Scalars['Int']['output']>;
+  /** The position concerned (the first missing one of a gap), decimal. */
+  readonly sequence: Maybe<Scalars['String']['output']>;
+  /** The last missing position of a gap. */
+  readonly toSequence: Maybe<Scalars['String']['output']>;
+  /** Where the record was read, when the finding is about one. */
+  readonly topic: Maybe<Scalars['String']['output']>;
+};
+
+export type IntegrityFindingKind =
+  /** A checkpoint's signature does not verify. */
+  | 'BAD_SIGNATURE'
+  /** A record's `chainprev` is not the hash of the record before it (a rewritten record). */
+  | 'BROKEN_LINK'
+  /** A checkpoint disagrees with the events it covers. */
+  | 'CHECKPOINT_MISMATCH'
+  /** Two different records claim one position. */
+  | 'CONFLICTING_RECORD'
+  /** Positions missing from the chain (deleted or truncated records). */
+  | 'GAP'
+  /** A record that cannot be read as a chained event. */
+  | 'MALFORMED_RECORD'
+  /** Positions of one chain out of order within a partition (records moved). */
+  | 'REORDERED'
+  /** An old checkpoint appended again after a newer one. */
+  | 'REPLAYED_CHECKPOINT'
+  /** A checkpoint signed with a key the projector does not have. */
+  | 'UNKNOWN_KEY';
+
 /**
  * An Ed25519 public key the integrity checkpoints verify with: an RFC 8037 JWK (docs/integrity.md).
  * `authtrail verify --jwks` takes a JWK Set of these.
@@ -512,6 +589,36 @@ export type PolicyEffect = {
   readonly rule: Scalars['String']['output'];
 };
 
+/** One producer chain: one boot of one instance (authn, graphql-api), `<instance>/<boot>`. */
+export type ProducerIntegrity = {
+  readonly __typename?: 'ProducerIntegrity';
+  /** How the chain's first event links backwards. */
+  readonly anchor: ChainAnchor;
+  readonly boot: Scalars['String']['output'];
+  readonly chainId: Scalars['String']['output'];
+  /** When the verifier last wrote this chain's state. */
+  readonly checkedAt: Scalars['DateTime']['output'];
+  readonly checkpoints: Scalars['String']['output'];
+  /** Distinct positions received (redeliveries not counted). */
+  readonly events: Scalars['String']['output'];
+  readonly findings: ReadonlyArray<IntegrityFinding>;
+  /** Lowest and highest chain sequence received (decimal, 64-bit). */
+  readonly firstSequence: Scalars['String']['output'];
+  /** Event times of the earliest and latest position received. */
+  readonly firstTime: Maybe<Scalars['DateTime']['output']>;
+  readonly instance: Scalars['String']['output'];
+  readonly lastSequence: Scalars['String']['output'];
+  readonly lastTime: Maybe<Scalars['DateTime']['output']>;
+  /** Byte-identical copies of a record already received (at-least-once delivery; no finding). */
+  readonly redelivered: Scalars['String']['output'];
+  /** Positions after the last valid checkpoint: received, not signed for yet. */
+  readonly unanchoredTail: Maybe<SequenceRange>;
+  /** The last checkpoint up to which every position is present, linked and signed with no finding; null if none yet. */
+  readonly verifiedThrough: Maybe<VerifiedCheckpoint>;
+  /** The first missing position later ones wait on; named a gap after `integrity.gapGrace`. */
+  readonly waitingFor: Maybe<Scalars['String']['output']>;
+};
+
 /**
  * One process start (boot) of one authn instance: the `sequence` numbers seen. `sequence` restarts
  * at 1 with every boot, so gaps are counted per boot; a restart hides nothing.
@@ -548,6 +655,13 @@ export type ProducerState =
 export type Query = {
   readonly __typename?: 'Query';
   readonly auditHealth: AuditHealth;
+  /**
+   * What the projector proved about the trail (docs/integrity.md, "In the projector"): every producer
+   * chain with events in [from, to] — how far it is verified by signed checkpoints, and each finding
+   * with its evidence — and the findings tied to no chain (records that cannot be read) made in the
+   * window. Empty when the projector does not verify (no `integrity.verificationKeysFile`).
+   */
+  readonly auditIntegrity: AuditIntegrity;
   /** Refused requests (decision = DENY), newest first. */
   readonly authFailures: DecisionConnection;
   readonly credential: Maybe<Credential>;
@@ -576,6 +690,12 @@ export type Query = {
   readonly policyHistory: PolicyConnection;
   /** Revocations, newest first. */
   readonly revocations: RevocationConnection;
+};
+
+
+export type QueryAuditIntegrityArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -702,6 +822,12 @@ export type Role =
   | 'ADMIN'
   | 'VIEWER';
 
+export type SequenceRange = {
+  readonly __typename?: 'SequenceRange';
+  readonly from: Scalars['String']['output'];
+  readonly to: Scalars['String']['output'];
+};
+
 export type Subscription = {
   readonly __typename?: 'Subscription';
   /** Decisions as they are projected into the read model. */
@@ -717,6 +843,17 @@ export type SubscriptionDecisionsArgs = {
 export type TimeRange = {
   readonly from?: InputMaybe<Scalars['DateTime']['input']>;
   readonly to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type VerifiedCheckpoint = {
+  readonly __typename?: 'VerifiedCheckpoint';
+  /** The chain sequence of the checkpoint record itself. */
+  readonly checkpointSequence: Scalars['String']['output'];
+  /** The key it is signed with (`integrityKeys`). */
+  readonly keyId: Scalars['String']['output'];
+  readonly lastTime: Scalars['DateTime']['output'];
+  /** The last event it covers. */
+  readonly toSequence: Scalars['String']['output'];
 };
 
 
@@ -794,9 +931,13 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   Attempt: ResolverTypeWrapper<Attempt>;
   AuditHealth: ResolverTypeWrapper<AuditHealthView>;
+  AuditIntegrity: ResolverTypeWrapper<AuditIntegrity>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BucketSize: BucketSize;
   CallerCertificate: ResolverTypeWrapper<CallerCertificate>;
+  ChainAnchor: ResolverTypeWrapper<ChainAnchor>;
+  ChainAnchorKind: ChainAnchorKind;
+  ChainPosition: ResolverTypeWrapper<ChainPosition>;
   Credential: ResolverTypeWrapper<CredentialView>;
   CredentialConnection: ResolverTypeWrapper<ConnectionModel<CredentialView>>;
   CredentialEdge: ResolverTypeWrapper<Omit<CredentialEdge, 'node'> & { node: ResolversTypes['Credential'] }>;
@@ -819,6 +960,8 @@ export type ResolversTypes = {
   IdentityFilter: IdentityFilter;
   IdentityKind: IdentityKind;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  IntegrityFinding: ResolverTypeWrapper<IntegrityFinding>;
+  IntegrityFindingKind: IntegrityFindingKind;
   IntegrityKey: ResolverTypeWrapper<IntegrityKey>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NormalizationAction: NormalizationAction;
@@ -829,6 +972,7 @@ export type ResolversTypes = {
   PolicyConnection: ResolverTypeWrapper<ConnectionModel<PolicyModel>>;
   PolicyEdge: ResolverTypeWrapper<Omit<PolicyEdge, 'node'> & { node: ResolversTypes['Policy'] }>;
   PolicyEffect: ResolverTypeWrapper<PolicyEffect>;
+  ProducerIntegrity: ResolverTypeWrapper<ProducerIntegrity>;
   ProducerSequence: ResolverTypeWrapper<ProducerSequenceView>;
   ProducerState: ProducerState;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -838,17 +982,22 @@ export type ResolversTypes = {
   RevocationFilter: RevocationFilter;
   RevokeInput: RevokeInput;
   Role: Role;
+  SequenceRange: ResolverTypeWrapper<SequenceRange>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TimeRange: TimeRange;
+  VerifiedCheckpoint: ResolverTypeWrapper<VerifiedCheckpoint>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Attempt: Attempt;
   AuditHealth: AuditHealthView;
+  AuditIntegrity: AuditIntegrity;
   Boolean: Scalars['Boolean']['output'];
   CallerCertificate: CallerCertificate;
+  ChainAnchor: ChainAnchor;
+  ChainPosition: ChainPosition;
   Credential: CredentialView;
   CredentialConnection: ConnectionModel<CredentialView>;
   CredentialEdge: Omit<CredentialEdge, 'node'> & { node: ResolversParentTypes['Credential'] };
@@ -867,6 +1016,7 @@ export type ResolversParentTypes = {
   IdentityEdge: Omit<IdentityEdge, 'node'> & { node: ResolversParentTypes['Identity'] };
   IdentityFilter: IdentityFilter;
   Int: Scalars['Int']['output'];
+  IntegrityFinding: IntegrityFinding;
   IntegrityKey: IntegrityKey;
   Mutation: Record<PropertyKey, never>;
   NormalizedField: NormalizedFieldData;
@@ -876,6 +1026,7 @@ export type ResolversParentTypes = {
   PolicyConnection: ConnectionModel<PolicyModel>;
   PolicyEdge: Omit<PolicyEdge, 'node'> & { node: ResolversParentTypes['Policy'] };
   PolicyEffect: PolicyEffect;
+  ProducerIntegrity: ProducerIntegrity;
   ProducerSequence: ProducerSequenceView;
   Query: Record<PropertyKey, never>;
   Revocation: RevocationView;
@@ -883,9 +1034,11 @@ export type ResolversParentTypes = {
   RevocationEdge: Omit<RevocationEdge, 'node'> & { node: ResolversParentTypes['Revocation'] };
   RevocationFilter: RevocationFilter;
   RevokeInput: RevokeInput;
+  SequenceRange: SequenceRange;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   TimeRange: TimeRange;
+  VerifiedCheckpoint: VerifiedCheckpoint;
 };
 
 export type RequiresDirectiveArgs = {
@@ -910,12 +1063,31 @@ export type AuditHealthResolvers<ContextType = GraphqlContext, ParentType extend
   sequenceGaps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type AuditIntegrityResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['AuditIntegrity'] = ResolversParentTypes['AuditIntegrity']> = {
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  producers?: Resolver<ReadonlyArray<ResolversTypes['ProducerIntegrity']>, ParentType, ContextType>;
+  unattributedFindings?: Resolver<ReadonlyArray<ResolversTypes['IntegrityFinding']>, ParentType, ContextType>;
+};
+
 export type CallerCertificateResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['CallerCertificate'] = ResolversParentTypes['CallerCertificate']> = {
   issuer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   serial?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   verified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type ChainAnchorResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ChainAnchor'] = ResolversParentTypes['ChainAnchor']> = {
+  chainId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChainAnchorKind'], ParentType, ContextType>;
+  sequence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ChainPositionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ChainPosition'] = ResolversParentTypes['ChainPosition']> = {
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  previous?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type CredentialResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Credential'] = ResolversParentTypes['Credential']> = {
@@ -954,6 +1126,7 @@ export type DecisionResolvers<ContextType = GraphqlContext, ParentType extends R
   attempts?: Resolver<ReadonlyArray<ResolversTypes['Attempt']>, ParentType, ContextType>;
   boot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   caller?: Resolver<Maybe<ResolversTypes['DecisionCaller']>, ParentType, ContextType>;
+  chain?: Resolver<Maybe<ResolversTypes['ChainPosition']>, ParentType, ContextType>;
   claimedUsernameHash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   credential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType>;
   credentialFingerprint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1041,6 +1214,18 @@ export type IdentityEdgeResolvers<ContextType = GraphqlContext, ParentType exten
   node?: Resolver<ResolversTypes['Identity'], ParentType, ContextType>;
 };
 
+export type IntegrityFindingResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['IntegrityFinding'] = ResolversParentTypes['IntegrityFinding']> = {
+  chainId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  evidence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  foundAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['IntegrityFindingKind'], ParentType, ContextType>;
+  offset?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  partition?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sequence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  toSequence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  topic?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type IntegrityKeyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['IntegrityKey'] = ResolversParentTypes['IntegrityKey']> = {
   alg?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   crv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1107,6 +1292,25 @@ export type PolicyEffectResolvers<ContextType = GraphqlContext, ParentType exten
   rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type ProducerIntegrityResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ProducerIntegrity'] = ResolversParentTypes['ProducerIntegrity']> = {
+  anchor?: Resolver<ResolversTypes['ChainAnchor'], ParentType, ContextType>;
+  boot?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  chainId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  checkpoints?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  findings?: Resolver<ReadonlyArray<ResolversTypes['IntegrityFinding']>, ParentType, ContextType>;
+  firstSequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firstTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  instance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastSequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  redelivered?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unanchoredTail?: Resolver<Maybe<ResolversTypes['SequenceRange']>, ParentType, ContextType>;
+  verifiedThrough?: Resolver<Maybe<ResolversTypes['VerifiedCheckpoint']>, ParentType, ContextType>;
+  waitingFor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type ProducerSequenceResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ProducerSequence'] = ResolversParentTypes['ProducerSequence']> = {
   boot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dropped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1123,6 +1327,7 @@ export type ProducerSequenceResolvers<ContextType = GraphqlContext, ParentType e
 
 export type QueryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditHealth?: Resolver<ResolversTypes['AuditHealth'], ParentType, ContextType>;
+  auditIntegrity?: Resolver<ResolversTypes['AuditIntegrity'], ParentType, ContextType, RequireFields<QueryAuditIntegrityArgs, 'from' | 'to'>>;
   authFailures?: Resolver<ResolversTypes['DecisionConnection'], ParentType, ContextType, RequireFields<QueryAuthFailuresArgs, 'first'>>;
   credential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType, RequireFields<QueryCredentialArgs, 'fingerprint'>>;
   credentialFingerprint?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryCredentialFingerprintArgs, 'secret'>>;
@@ -1165,14 +1370,29 @@ export type RevocationEdgeResolvers<ContextType = GraphqlContext, ParentType ext
   node?: Resolver<ResolversTypes['Revocation'], ParentType, ContextType>;
 };
 
+export type SequenceRangeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['SequenceRange'] = ResolversParentTypes['SequenceRange']> = {
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type SubscriptionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   decisions?: SubscriptionResolver<ResolversTypes['Decision'], "decisions", ParentType, ContextType, Partial<SubscriptionDecisionsArgs>>;
+};
+
+export type VerifiedCheckpointResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['VerifiedCheckpoint'] = ResolversParentTypes['VerifiedCheckpoint']> = {
+  checkpointSequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keyId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastTime?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  toSequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = GraphqlContext> = {
   Attempt?: AttemptResolvers<ContextType>;
   AuditHealth?: AuditHealthResolvers<ContextType>;
+  AuditIntegrity?: AuditIntegrityResolvers<ContextType>;
   CallerCertificate?: CallerCertificateResolvers<ContextType>;
+  ChainAnchor?: ChainAnchorResolvers<ContextType>;
+  ChainPosition?: ChainPositionResolvers<ContextType>;
   Credential?: CredentialResolvers<ContextType>;
   CredentialConnection?: CredentialConnectionResolvers<ContextType>;
   CredentialEdge?: CredentialEdgeResolvers<ContextType>;
@@ -1186,6 +1406,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   Identity?: IdentityResolvers<ContextType>;
   IdentityConnection?: IdentityConnectionResolvers<ContextType>;
   IdentityEdge?: IdentityEdgeResolvers<ContextType>;
+  IntegrityFinding?: IntegrityFindingResolvers<ContextType>;
   IntegrityKey?: IntegrityKeyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   NormalizedField?: NormalizedFieldResolvers<ContextType>;
@@ -1195,12 +1416,15 @@ export type Resolvers<ContextType = GraphqlContext> = {
   PolicyConnection?: PolicyConnectionResolvers<ContextType>;
   PolicyEdge?: PolicyEdgeResolvers<ContextType>;
   PolicyEffect?: PolicyEffectResolvers<ContextType>;
+  ProducerIntegrity?: ProducerIntegrityResolvers<ContextType>;
   ProducerSequence?: ProducerSequenceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Revocation?: RevocationResolvers<ContextType>;
   RevocationConnection?: RevocationConnectionResolvers<ContextType>;
   RevocationEdge?: RevocationEdgeResolvers<ContextType>;
+  SequenceRange?: SequenceRangeResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  VerifiedCheckpoint?: VerifiedCheckpointResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = GraphqlContext> = {

@@ -9,6 +9,7 @@ import {
   type DecisionQueryFilter,
   failureSeries,
   failureStats,
+  findAuditIntegrity,
   findCredentials,
   findCurrentPolicy,
   findDecisionById,
@@ -27,6 +28,7 @@ import { toConnection } from '../pagination/connection';
 import { encodeCursor } from '../pagination/cursor';
 import { toPageRequest } from '../pagination/page-request';
 import type { GraphqlContext } from '../context';
+import { toAuditIntegrity } from './audit-integrity.mapper';
 import type { FailureGroupModel } from './failure-stats.mapper';
 import { NO_POLICY } from './policy.mapper';
 
@@ -155,5 +157,10 @@ export const queryResolvers: QueryResolvers<GraphqlContext> = {
 
   integrityKeys(_root, _args, context) {
     return context.services.integrityKeys?.toJwks().keys ?? [];
+  },
+
+  async auditIntegrity(_root, { from, to }, context) {
+    if (to.getTime() < from.getTime()) throw badInput('to must not be before from', 'to');
+    return toAuditIntegrity(await findAuditIntegrity(context.db, { from, to }));
   },
 };

@@ -18,6 +18,7 @@ export const typeResolvers: TypeResolvers = {
     credential: (d, _args, context) => (d.credentialFingerprint ? context.loaders.credentialByFingerprint.load(d.credentialFingerprint) : null),
     // bigint as decimal text, like the other 64-bit counters of the schema.
     sequence: (d) => (d.sequence === null ? null : String(d.sequence)),
+    chain: (d) => (d.chain === null ? null : { ...d.chain, sequence: String(d.chain.sequence) }),
   },
   NormalizedField: {
     action: (n) => (n.action === 'truncated' ? 'TRUNCATED' : 'REPLACED'),

@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthtrailConfig } from '@authtrail/config';
-import { fingerprinterFor, GENERATED_KEY_FILE, createLogger, startAuthn, type RunningAuthn } from '@authtrail/authn';
+import { fingerprinterFor, GENERATED_KEY_FILE, createLogger, integrityKeysFor, startAuthn, type RunningAuthn } from '@authtrail/authn';
 import { createInProcessBus, createKafkaBus, type EventBus } from '@authtrail/event-bus';
 import { TOPICS } from '@authtrail/events';
 import { startGraphqlApi, type RunningGraphqlApi } from '@authtrail/graphql-api';
-import { projectorConfigOf, publisherDeadLetters, startProjector, type RunningProjector } from '@authtrail/projector';
+import { partitionSettingsOf, projectorConfigOf, publisherDeadLetters, startPartitionMaintenance, startProjector, type RunningProjector } from '@authtrail/projector';
 import { openReadModel, runMigrations, startEmbeddedPostgres, type ReadModelDb, type RunningEmbeddedPostgres } from '@authtrail/read-model';
 import { parseSiemConfig, publisherTopicWriter, startSiemExporter, type SiemExporter } from '@authtrail/siem-exporter';
 import { createStrategy } from '@authtrail/strategies';
@@ -46,7 +46,8 @@ function withFingerprintKeys(config: AuthtrailConfig): AuthtrailConfig {
   return { ...config, fingerprint: { keys: [{ id: 'generated', secret }] } };
 }
 
-function openBus(config: AuthtrailConfig, logger: Logger): EventBus {
+/** The bus; with Kafka it also answers the end offsets the projector's chain verifier waits for. */
+function openBus(config: AuthtrailConfig, logger: Logger): EventBus & Partial<Pick<ReturnType<typeof createKafkaBus>, 'endOffsets'>> {
   const kafka = config.events.kafka;
   if (!kafka) {
     // Decisions persist too: the projector's checkpoints are offsets, which must survive a restart.
@@ -120,8 +121,13 @@ export async function startAllInOne(loaded: AuthtrailConfig, progress: (line: st
       deadLetters: publisherDeadLetters(bus.publisher),
       registry,
       logger: loggerOf('projector'),
+      // The producers here are this process's authn and graphql-api: they sign with this key ring.
+      integrity: { keys: integrityKeysFor(config).keys, gapGraceMs: config.integrity.gapGrace, ...(bus.endOffsets ? { endOffsets: bus.endOffsets.bind(bus) } : {}) },
     });
     stops.push(() => projector.stop());
+    // Decision partitions created ahead, and retention (docs/read-models.md, "Partitions and retention").
+    const partitions = startPartitionMaintenance(db, partitionSettingsOf(config.readModels), { logger: loggerOf('projector') });
+    stops.push(() => partitions.stop());
 
     const siemConfig = parseSiemConfig(siemSectionOf(config));
     if (!siemConfig.ok) throw new Error(`invalid siem section:\n  ${siemConfig.errors.join('\n  ')}`);

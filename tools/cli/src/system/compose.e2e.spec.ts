@@ -1,12 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { parse, stringify } from 'yaml';
 import { readConfig } from '@authtrail/config';
 import { freePorts, nonLoopbackIpv4, startKafkaBroker, testDatabaseServerUrl, type RunningKafkaBroker } from '@authtrail/testing';
+import { parseStreamBalancer, startTcpBalancer, type StreamBalancer } from './compose-balancer';
 import { assembleImage, buildBundles, commandLine, readImage, workspaceRoot, type ImageDefinition } from './compose-images';
 
 // docker-compose.yml, without Docker: `docker-compose config` (Debian's docker-compose) resolves
@@ -15,7 +18,10 @@ import { assembleImage, buildBundles, commandLine, readImage, workspaceRoot, typ
 // ENTRYPOINT, compose's command and environment, as the image's user (when the test runs as
 // root). Compose hostnames map to loopback (kafka → a private test broker, postgres → the test
 // server with the compose credentials), volumes to folders here, published ports to free ports.
-const SERVICES = ['authn', 'projector', 'graphql-api', 'siem-exporter'] as const;
+// The `authn` service is nginx balancing TCP over the two authn instances: no nginx here, so its
+// config is read (compose-balancer.ts) and a stand-in with the same upstreams and ports runs.
+const AUTHN_INSTANCES = ['authn-1', 'authn-2'] as const;
+const SERVICES = [...AUTHN_INSTANCES, 'projector', 'graphql-api', 'siem-exporter'] as const;
 const CONTAINERS = ['demo-init', ...SERVICES] as const;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'authtrail-compose-'));
 // The image's user must reach its files, as in a container.
@@ -31,6 +37,8 @@ interface ComposeService {
   readonly volumes?: string[];
   readonly read_only?: boolean;
   readonly tmpfs?: string[];
+  readonly ports?: { readonly published: number | string; readonly target: number }[];
+  readonly depends_on?: Record<string, { readonly condition: string }>;
 }
 interface ComposeFile {
   readonly services: Record<string, ComposeService>;
@@ -53,7 +61,8 @@ function mounts(service: ComposeService): { source: string; target: string; name
 
 const compose = composeConfig();
 const images = new Map<string, ImageDefinition>(CONTAINERS.map((name) => [name, readImage(compose.services[name]?.build?.dockerfile ?? '')]));
-const appDir = (name: string) => path.join(dir, 'app', name);
+/** Containers of one image (authn-1, authn-2) share its /app, as they share the image. */
+const appDir = (name: string) => path.join(dir, 'app', path.basename(images.get(name)?.dockerfile ?? name, '.Dockerfile'));
 const volumeDir = (volume: string) => path.join(dir, 'volumes', volume);
 /** The image's numeric USER, taken when the test runs as root (as a container would). */
 const runAs = (name: string): { uid?: number; gid?: number } => {
@@ -168,7 +177,9 @@ function snapshot(root: string): string[] {
 }
 
 describe('docker-compose.yml, service by service, on its images', () => {
-  const ports = { authn: 0, authnTls: 0, graphql: 0, siemMetrics: 0, projectorMetrics: 0 };
+  // authn/authnTls: the balancer's published ports; each instance listens on ports of its own here.
+  const ports = { authn: 0, authnTls: 0, 'authn-1': 0, 'authn-1Tls': 0, 'authn-2': 0, 'authn-2Tls': 0, graphql: 0, siemMetrics: 0, projectorMetrics: 0 };
+  const balancers: { close(): Promise<void> }[] = [];
   const demoInit = compose.services['demo-init'] ?? {};
   const demoVolume = mounts(demoInit).find((m) => m.named)?.source ?? 'demo';
   const before = new Map<string, string[]>();
@@ -179,7 +190,8 @@ describe('docker-compose.yml, service by service, on its images', () => {
     const picked = await freePorts(Object.keys(ports).length);
     (Object.keys(ports) as (keyof typeof ports)[]).forEach((key, i) => (ports[key] = picked[i] ?? 0));
     await buildBundles(path.join(dir, 'dist'));
-    await Promise.all(CONTAINERS.map((name) => assembleImage(images.get(name) as ImageDefinition, path.join(dir, 'dist'), appDir(name))));
+    const oneContainerPerImage = [...new Map(CONTAINERS.map((name) => [appDir(name), name])).values()];
+    await Promise.all(oneContainerPerImage.map((name) => assembleImage(images.get(name) as ImageDefinition, path.join(dir, 'dist'), appDir(name))));
     for (const name of CONTAINERS) before.set(name, snapshot(appDir(name)));
 
     // demo-init: the CLI image with compose's command, writing into the `demo` volume.
@@ -189,6 +201,7 @@ describe('docker-compose.yml, service by service, on its images', () => {
   }, 240_000);
 
   afterAll(async () => {
+    await Promise.all(balancers.map((b) => b.close()));
     await Promise.all(
       children.map(
         (child) =>
@@ -205,7 +218,7 @@ describe('docker-compose.yml, service by service, on its images', () => {
   });
 
   it('docker-compose config accepts the file and names every service', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['authn', 'demo-init', 'graphql-api', 'kafka', 'kafka-init', 'postgres', 'projector', 'siem-exporter']);
+    expect(Object.keys(compose.services).sort()).toEqual(['authn', 'authn-1', 'authn-2', 'demo-init', 'graphql-api', 'kafka', 'kafka-init', 'postgres', 'projector', 'siem-exporter']);
     expect(compose.services['kafka']).toMatchObject({ image: 'apache/kafka:3.9.1' });
   });
 
@@ -252,7 +265,7 @@ describe('docker-compose.yml, service by service, on its images', () => {
       expect({ name, key: env['AUTHTRAIL_FINGERPRINT_KEY'], inDemoVolume: (env['AUTHTRAIL_FINGERPRINT_KEY_FILE'] ?? '').startsWith(`${demoTarget}/`) }).toEqual({ name, key: undefined, inDemoVolume: true });
       expect(mounts(compose.services[name] ?? {}).some((m) => m.source === demoVolume && m.target === demoTarget)).toBe(true);
     }
-    const keyFile = path.join(volumeDir(demoVolume), path.relative(demoTarget, compose.services['authn']?.environment?.['AUTHTRAIL_FINGERPRINT_KEY_FILE'] ?? ''));
+    const keyFile = path.join(volumeDir(demoVolume), path.relative(demoTarget, compose.services['authn-1']?.environment?.['AUTHTRAIL_FINGERPRINT_KEY_FILE'] ?? ''));
     const stat = statSync(keyFile);
     expect({ mode: stat.mode & 0o777, uid: stat.uid }).toEqual({ mode: 0o600, uid: runAs('demo-init').uid ?? process.getuid?.() });
     const [id, secret] = readFileSync(keyFile, 'utf8').trim().split(':');
@@ -266,48 +279,92 @@ describe('docker-compose.yml, service by service, on its images', () => {
     expect(readFileSync(path.join(other, path.basename(keyFile)), 'utf8')).not.toBe(readFileSync(keyFile, 'utf8'));
   }, 60_000);
 
-  it('trusts no proxy: compose ships none, and its gateway must not vouch for X-Forwarded-For', () => {
-    const config = readConfig({ env: containerEnvironment('authn') });
+  it('trusts no proxy: compose ships none (its balancer passes TCP through), and its gateway must not vouch for X-Forwarded-For', () => {
+    for (const name of AUTHN_INSTANCES) {
+      const config = readConfig({ env: containerEnvironment(name) });
+      if (!config.ok) throw new Error(config.errors.join('\n'));
+      expect({ name, proxies: config.config.authn.trustedProxies, certificateProxies: config.config.authn.clientCertificateProxies }).toEqual({ name, proxies: [], certificateProxies: [] });
+    }
+  });
+
+  it('authn is two instances behind one address: the `authn` service balances TCP on the published ports over both, which publish nothing', () => {
+    const { balancer, service } = authnBalancer();
+    expect(service.image).toMatch(/^nginx:\d+\.\d+\.\d+-[a-z]+$/);
+    expect({ readOnly: service.read_only, tmp: service.tmpfs?.includes('/tmp') }).toEqual({ readOnly: true, tmp: true });
+    const published = (service.ports ?? []).map((p) => p.target).sort((a, b) => a - b);
+    // Every published port is a listener of the balancer, passing to the same port of every instance.
+    const config = readConfig({ env: containerEnvironment('authn-1') });
     if (!config.ok) throw new Error(config.errors.join('\n'));
-    expect(config.config.authn.trustedProxies).toEqual([]);
-    expect(config.config.authn.clientCertificateProxies).toEqual([]);
+    const authnPorts = [config.config.authn.http.port, config.config.authn.https?.port].filter((p): p is number => p !== undefined).sort((a, b) => a - b);
+    expect(published).toEqual(authnPorts);
+    expect(balancer.listeners.map((l) => l.port).sort((a, b) => a - b)).toEqual(published);
+    for (const listener of balancer.listeners) expect(balancer.upstreams[listener.upstream]).toEqual(AUTHN_INSTANCES.map((host) => ({ host, port: listener.port })));
+    for (const name of AUTHN_INSTANCES) {
+      const instance = compose.services[name] ?? {};
+      expect({ name, ports: instance.ports, balancerWaits: service.depends_on?.[name]?.condition }).toEqual({ name, ports: undefined, balancerWaits: 'service_healthy' });
+    }
+    // The same service but for its name (events, sequence ledger) and its dataDir volume.
+    const [one, two] = AUTHN_INSTANCES.map((name) => compose.services[name] ?? {});
+    expect([one.environment?.['AUTHTRAIL_INSTANCE'], two.environment?.['AUTHTRAIL_INSTANCE']]).toEqual([...AUTHN_INSTANCES]);
+    const without = (env: Record<string, string> | undefined) => Object.fromEntries(Object.entries(env ?? {}).filter(([k]) => k !== 'AUTHTRAIL_INSTANCE'));
+    expect(without(two.environment)).toEqual(without(one.environment));
+    expect({ build: two.build, volumes: mounts(two).filter((m) => !m.target.startsWith('/var/lib/authtrail')) }).toEqual({ build: one.build, volumes: mounts(one).filter((m) => !m.target.startsWith('/var/lib/authtrail')) });
   });
 
   it('a service without its fingerprint key stops at boot and names the key', async () => {
     // demo-init's volume, everything but the key (owned by the image's user, as demo-init left it).
     const withoutKey = path.join(dir, 'volumes', 'demo-without-key');
     cpSync(volumeDir(demoVolume), withoutKey, { recursive: true });
-    const keyFile = compose.services['authn']?.environment?.['AUTHTRAIL_FINGERPRINT_KEY_FILE'] ?? '';
+    const keyFile = compose.services['authn-1']?.environment?.['AUTHTRAIL_FINGERPRINT_KEY_FILE'] ?? '';
     rmSync(path.join(withoutKey, path.basename(keyFile)));
-    const { uid, gid } = runAs('authn');
+    const { uid, gid } = runAs('authn-1');
     if (uid !== undefined) for (const f of ['', ...readdirSync(withoutKey)]) chownSync(path.join(withoutKey, f), uid, gid ?? uid);
-    const { env, toHost } = containerView('authn', { volumes: { [demoVolume]: withoutKey } });
-    const child = start('authn', { ...env, KAFKA_BROKERS: broker.brokers, AUTHTRAIL_HTTP_PORT: '0', AUTHTRAIL_HTTPS_PORT: '0' }, toHost);
+    const { env, toHost } = containerView('authn-1', { volumes: { [demoVolume]: withoutKey } });
+    const child = start('authn-1', { ...env, KAFKA_BROKERS: broker.brokers, AUTHTRAIL_HTTP_PORT: '0', AUTHTRAIL_HTTPS_PORT: '0' }, toHost);
     const code = await exited(child, 30_000);
-    const text = output.get('authn') ?? '';
-    output.delete('authn');
+    const text = output.get('authn-1') ?? '';
+    output.delete('authn-1');
     expect(code).not.toBe(0);
     expect(text).toMatch(/AUTHTRAIL_FINGERPRINT_KEY_FILE: fingerprint\.keyFile: cannot read \S+fingerprint\.key \(ENOENT\)/);
   }, 40_000);
 
-  it('every service starts with its compose entrypoint, command and environment; a TokenReview and a GraphQL query go through them', async () => {
+  it('every service starts with its compose entrypoint, command and environment; TokenReviews through the one authn address reach both instances, and a GraphQL query goes through', async () => {
     const databaseUrl = await composeDatabase(compose.services['projector']?.environment?.['DATABASE_URL'] ?? '');
-    const loopback = (env: Record<string, string>): Record<string, string> => ({
+    const instancePorts = (name: string) => (name === 'authn-1' || name === 'authn-2' ? { http: ports[name], https: ports[`${name}Tls`] } : { http: ports.authn, https: ports.authnTls });
+    const loopback = (name: string, env: Record<string, string>): Record<string, string> => ({
       ...env,
       KAFKA_BROKERS: env['KAFKA_BROKERS'] === 'kafka:9092' ? broker.brokers : (env['KAFKA_BROKERS'] ?? ''),
       DATABASE_URL: databaseUrl,
       // info: a service that does not come up says where it stopped (the output is in the failure).
       AUTHTRAIL_LOG_LEVEL: 'info',
       // Published and scraped ports, remapped to free ones.
-      AUTHTRAIL_HTTP_PORT: String(ports.authn),
-      AUTHTRAIL_HTTPS_PORT: String(ports.authnTls),
+      AUTHTRAIL_HTTP_PORT: String(instancePorts(name).http),
+      AUTHTRAIL_HTTPS_PORT: String(instancePorts(name).https),
       AUTHTRAIL_GRAPHQL_PORT: String(ports.graphql),
       ...(env['PROJECTOR_METRICS_PORT'] ? { PROJECTOR_METRICS_PORT: String(ports.projectorMetrics) } : {}),
       ...(env['SIEM_METRICS_PORT'] ? { SIEM_METRICS_PORT: String(ports.siemMetrics) } : {}),
     });
     for (const name of SERVICES) {
       const { env, toHost } = containerView(name);
-      start(name, loopback(env), toHost);
+      start(name, loopback(name, env), toHost);
+    }
+    // The balancer's stand-in: its listeners on the published ports (remapped), its upstreams the
+    // instances (compose names → loopback, their container ports → the ports each listens on here).
+    const authnConfig = readConfig({ env: containerEnvironment('authn-1') });
+    if (!authnConfig.ok) throw new Error(authnConfig.errors.join('\n'));
+    // An authn container port (the config's) → which of a container's ports it is here.
+    const remap = (containerPort: number, local: { http: number; https: number }): number => {
+      if (containerPort === authnConfig.config.authn.http.port) return local.http;
+      if (containerPort === authnConfig.config.authn.https?.port) return local.https;
+      throw new Error(`the balancer passes port ${containerPort}, on which authn does not listen`);
+    };
+    const { balancer } = authnBalancer();
+    for (const listener of balancer.listeners) {
+      const upstreams = balancer.upstreams[listener.upstream].map((u) => {
+        if (u.host !== 'authn-1' && u.host !== 'authn-2') throw new Error(`the balancer passes to ${u.host}, not an authn instance`);
+        return { host: '127.0.0.1', port: remap(u.port, instancePorts(u.host)) };
+      });
+      balancers.push(await startTcpBalancer({ port: remap(listener.port, instancePorts('authn')), upstreams }));
     }
 
     // Through a non-loopback address of this machine: only listeners on every interface answer.
@@ -316,29 +373,34 @@ describe('docker-compose.yml, service by service, on its images', () => {
     const graphql = `http://${host}:${ports.graphql}`;
     // What /readyz last said goes into the failure: it names what authn still waits for.
     let lastReadyz = 'no answer';
-    await until(
-      'authn ready',
-      async () => {
-        const response = await fetch(`${authn}/readyz`);
-        lastReadyz = `${response.status} ${await response.text()}`;
-        return response.status === 200;
-      },
-      90_000,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\nlast /readyz: ${lastReadyz}`);
-    });
+    for (const name of AUTHN_INSTANCES) {
+      await until(
+        `${name} ready`,
+        async () => {
+          const response = await fetch(`http://${host}:${instancePorts(name).http}/readyz`);
+          lastReadyz = `${response.status} ${await response.text()}`;
+          return response.status === 200;
+        },
+        90_000,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}\nlast /readyz: ${lastReadyz}`);
+      });
+    }
     await until('graphql-api up', async () => (await fetch(`${graphql}/healthz`)).status === 200);
     // The healthchecks of the Dockerfiles, on the remapped ports.
     await until('projector healthy', async () => (await fetch(`http://${host}:${ports.projectorMetrics}/healthz`)).status === 200);
     await until('siem-exporter healthy', async () => (await fetch(`http://${host}:${ports.siemMetrics}/healthz`)).status === 200);
 
     const secrets = JSON.parse(readFileSync(path.join(volumeDir(demoVolume), 'demo-secrets.json'), 'utf8')) as { adminToken: string; viewerToken: string };
-    const review = await fetch(`${authn}/apis/authentication.k8s.io/v1/tokenreviews`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: secrets.viewerToken } }),
-    });
-    expect(await review.json()).toMatchObject({ status: { authenticated: true, user: { username: 'alice' } } });
+    const reviewBody = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: secrets.viewerToken } });
+    // Four TokenReviews through the one address, each on a connection of its own (the balancer
+    // picks an instance per connection), and one over TLS, checked against demo-init's CA under
+    // the name `authn`: the instance's own certificate, end to end.
+    const reviews: unknown[] = [];
+    for (let i = 0; i < 4; i += 1) reviews.push(await postOnNewConnection(new URL(`${authn}/apis/authentication.k8s.io/v1/tokenreviews`), reviewBody));
+    const ca = readFileSync(path.join(volumeDir(demoVolume), 'ca.crt'));
+    reviews.push(await postOnNewConnection(new URL(`https://${host}:${ports.authnTls}/apis/authentication.k8s.io/v1/tokenreviews`), reviewBody, { ca, servername: 'authn' }));
+    expect(reviews).toEqual(reviews.map(() => expect.objectContaining({ status: expect.objectContaining({ authenticated: true, user: expect.objectContaining({ username: 'alice' }) }) })));
     // A caller claiming another client address: believed only from a trusted proxy (none here),
     // not even from loopback, which authn's default and the old compose config trusted.
     const claimed = '203.0.113.7';
@@ -359,13 +421,17 @@ describe('docker-compose.yml, service by service, on its images', () => {
     };
     type Alice = { identity: { username: string; successCount: number; strategies: string[]; credentials: { fingerprint: string }[] } | null; decisions: { edges: { node: { sourceIp: string | null } }[] } };
     const alice = () => query<Alice>('{ identity(username: "alice") { username successCount strategies credentials { fingerprint } } decisions(filter: { username: "alice" }) { edges { node { sourceIp } } } }');
-    await until('the projector wrote alice', async () => ((await alice())?.identity?.successCount ?? 0) >= 2);
+    await until('the projector wrote alice', async () => ((await alice())?.identity?.successCount ?? 0) >= 6);
     const projected = await alice();
-    expect(projected?.identity).toMatchObject({ username: 'alice', successCount: 2, strategies: ['static-token'] });
+    expect(projected?.identity).toMatchObject({ username: 'alice', successCount: 6, strategies: ['static-token'] });
+    // Both instances decided some of them, each under its own name.
+    type Producers = { auditHealth: { producers: { instance: string; received: number }[] } };
+    const producers = (await query<Producers>('{ auditHealth { producers { instance received } } }'))?.auditHealth.producers ?? [];
+    expect(AUTHN_INSTANCES.map((name) => producers.filter((p) => p.instance === name).reduce((n, p) => n + p.received, 0) > 0)).toEqual([true, true]);
     expect(projected?.decisions.edges.map((e) => e.node.sourceIp).filter((ip) => ip === claimed)).toEqual([]);
 
     // The fingerprints are HMACs under demo-init's key, in authn's events and graphql-api alike.
-    const keyFile = containerView('authn').env['AUTHTRAIL_FINGERPRINT_KEY_FILE'] ?? '';
+    const keyFile = containerView('authn-1').env['AUTHTRAIL_FINGERPRINT_KEY_FILE'] ?? '';
     const [keyId = '', secret = ''] = readFileSync(keyFile, 'utf8').trim().split(':');
     const expected = `hmac-sha256:${keyId}:${createHmac('sha256', Buffer.from(secret, 'base64')).update(secrets.viewerToken).digest('hex')}`;
     expect(projected?.identity?.credentials.map((c) => c.fingerprint)).toEqual([expected]);
@@ -396,6 +462,37 @@ describe('docker-compose.yml, service by service, on its images', () => {
     expect(SERVICES.filter((name) => installed(name, 'typeorm'))).toEqual(['projector', 'graphql-api']);
   });
 });
+
+/** The `authn` service (nginx) and the stream block of the config file its command names. */
+function authnBalancer(): { service: ComposeService; balancer: StreamBalancer } {
+  const service = compose.services['authn'] ?? {};
+  const command = service.command ?? [];
+  const file = command[command.indexOf('-c') + 1] ?? '';
+  const mount = mounts(service).find((m) => m.target === file);
+  if (!mount) throw new Error(`authn: the config file ${file} of its command is not mounted`);
+  return { service, balancer: parseStreamBalancer(readFileSync(mount.source, 'utf8')) };
+}
+
+/** POST on a connection of its own (no keep-alive pool); resolves with the JSON answer. */
+function postOnNewConnection(url: URL, body: string, tls?: { ca: Buffer; servername: string }): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const options = { method: 'POST', agent: false as const, headers: { 'content-type': 'application/json', connection: 'close' } };
+    const send = url.protocol === 'https:' ? httpsRequest(url, { ...options, ca: tls?.ca, servername: tls?.servername }) : httpRequest(url, options);
+    send.on('response', (response) => {
+      let text = '';
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => {
+        try {
+          resolve(JSON.parse(text));
+        } catch {
+          reject(new Error(`${url.toString()}: ${response.statusCode} ${text.slice(0, 200)}`));
+        }
+      });
+    });
+    send.on('error', reject);
+    send.end(body);
+  });
+}
 
 /** A service's environment as its config loader sees it in the container (no remapping): for config checks. */
 function containerEnvironment(name: string): Record<string, string> {

@@ -6,13 +6,17 @@
 //   3. the signing key is rotated: a new key file, the old public key kept in
 //      `integrity.verificationKeysFile`.
 // Then `authtrail verify` reads the topics with the keys the last boot serves: no finding, the
-// three boots one history.
+// three boots one history. A projector (its own process, verifying with the public keys) runs
+// through all of it and is SIGKILLed too, restarted with the rotated key added: GraphQL
+// `auditIntegrity` over its read model finds nothing either and proves the same chains.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildGraphqlServer } from '@authtrail/graphql-api';
 import type { VerificationReport } from '@authtrail/integrity';
-import { freePort, spawnService, startKafkaBroker, waitFor as waitUntil, type RunningKafkaBroker, type SpawnedService } from '@authtrail/testing';
+import { openReadModel } from '@authtrail/read-model';
+import { createTestDatabase, freePort, spawnService, startKafkaBroker, waitFor as waitUntil, type RunningKafkaBroker, type SpawnedService } from '@authtrail/testing';
 import { captureIo } from '../cli-test-io';
 import { runCli } from '../run-cli';
 
@@ -49,6 +53,25 @@ async function startAuthn(configFile: string): Promise<SpawnedService> {
   return started;
 }
 
+/** A projector process verifying the chains with the public keys of `keysFile`. */
+function startProjector(databaseUrl: string, keysFile: string): SpawnedService {
+  const file = join(dir, `projector-${services.length}.json`);
+  const config = {
+    dataDir: join(dir, 'projector-data'),
+    events: { kafka: { brokers: [broker.brokers] } },
+    database: { url: databaseUrl },
+    projector: { groupId: 'faults-projector' },
+    integrity: { verificationKeysFile: keysFile, gapGrace: '1s' },
+    log: { level: 'info' },
+  };
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  const started = spawnService({ name: `projector #${services.length}`, root: ROOT, script: 'services/projector/src/main.ts', args: ['run', '--config', file], env: { AUTHTRAIL_CONFIG: '', KAFKA_BROKERS: broker.brokers, DATABASE_URL: databaseUrl } });
+  services.push(started);
+  return started;
+}
+
+const publicJwks = (entries: readonly [string, ReturnType<typeof generateKeyPairSync>['publicKey']][]) => JSON.stringify({ keys: entries.map(([kid, key]) => ({ ...key.export({ format: 'jwk' }), kid })) });
+
 async function decide(count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const response = await fetch(`${authnUrl}/v1/forward-auth`, { headers: { authorization: `Bearer ${i % 4 === 3 ? 'wrong' : TOKEN}` } });
@@ -73,6 +96,10 @@ afterAll(async () => {
 it('a broker outage, a SIGKILL and a key rotation leave a trail that verifies with no finding', async () => {
   const oldKey = generateKeyPairSync('ed25519');
   writeFileSync(join(dir, 'old.pem'), oldKey.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(join(dir, 'projector-keys.json'), publicJwks([['old', oldKey.publicKey]]));
+  const databaseUrl = await createTestDatabase('integrity_faults');
+  const firstProjector = startProjector(databaseUrl, join(dir, 'projector-keys.json'));
+  await firstProjector.waitForOutput('projector ready');
   const first = await startAuthn(writeConfig('old-key.yaml', { signingKeyFile: join(dir, 'old.pem'), keyId: 'old' }));
 
   // 1. The broker goes away and comes back; authn spools meanwhile.
@@ -85,11 +112,15 @@ it('a broker outage, a SIGKILL and a key rotation leave a trail that verifies wi
   // 2. SIGKILL mid-stream, restart on the same dataDir.
   await first.kill();
   const second = await startAuthn(writeConfig('old-key-again.yaml', { signingKeyFile: join(dir, 'old.pem'), keyId: 'old' }));
-  await decide(10);
+  const projecting = decide(10);
+  // The projector is SIGKILLed while decisions flow; it restarts after the rotation, with the new key.
+  await firstProjector.kill();
+  await projecting;
   expect(await second.stop(30_000)).toBe(0);
 
   // 3. Key rotation: a new signing key, the old public key still served for the older checkpoints.
-  writeFileSync(join(dir, 'new.pem'), generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  const newKey = generateKeyPairSync('ed25519');
+  writeFileSync(join(dir, 'new.pem'), newKey.privateKey.export({ type: 'pkcs8', format: 'pem' }));
   writeFileSync(join(dir, 'earlier-keys.json'), JSON.stringify({ keys: [{ ...oldKey.publicKey.export({ format: 'jwk' }), kid: 'old' }] }));
   const third = await startAuthn(writeConfig('new-key.yaml', { signingKeyFile: join(dir, 'new.pem'), keyId: 'new', verificationKeysFile: join(dir, 'earlier-keys.json') }));
   await decide(10);
@@ -97,6 +128,8 @@ it('a broker outage, a SIGKILL and a key rotation leave a trail that verifies wi
   expect((JSON.parse(served) as { keys: { kid: string }[] }).keys.map((k) => k.kid).sort()).toEqual(['new', 'old']);
   writeFileSync(join(dir, 'keys.json'), served);
   expect(await third.stop(30_000)).toBe(0);
+  writeFileSync(join(dir, 'projector-keys.json'), publicJwks([['old', oldKey.publicKey], ['new', newKey.publicKey]]));
+  const secondProjector = startProjector(databaseUrl, join(dir, 'projector-keys.json'));
 
   const { io, stdout, stderr } = captureIo(dir);
   const code = await runCli(['verify', '--brokers', broker.brokers, '--jwks', 'keys.json', '--json'], io);
@@ -111,4 +144,38 @@ it('a broker outage, a SIGKILL and a key rotation leave a trail that verifies wi
   expect(rotated?.verifiedThrough?.keyId).toBe('new');
   expect(clean?.verifiedThrough?.keyId).toBe('old');
   expect(rotated?.anchor).toEqual({ kind: 'checkpoint', chainId: clean?.chainId, sequence: clean?.lastSequence });
-}, 300_000);
+
+  // The projector proves the same: every chain of `authtrail verify`, the same positions, no finding.
+  const db = await openReadModel(databaseUrl, { poolSize: 2 });
+  const api = await buildGraphqlServer({ dataSource: db, authenticator: null });
+  try {
+    const url = await api.app.listen({ host: '127.0.0.1', port: 0 });
+    const query = `query($to: DateTime!) { auditIntegrity(from: "2000-01-01T00:00:00Z", to: $to) {
+      ok unattributedFindings { kind evidence }
+      producers { chainId lastSequence events waitingFor anchor { kind chainId sequence } verifiedThrough { checkpointSequence keyId } findings { kind evidence } } } }`;
+    type Answer = { ok: boolean; unattributedFindings: unknown[]; producers: { chainId: string; lastSequence: string; events: string; waitingFor: string | null; anchor: { kind: string; chainId: string | null; sequence: string | null }; verifiedThrough: { checkpointSequence: string; keyId: string } | null; findings: unknown[] }[] };
+    const expected = new Map(chains.map((c) => [c.chainId, c]));
+    let last = '';
+    const answer = await waitUntil('the projector to have verified every chain verify reported', async () => {
+      const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { to: new Date(Date.now() + 3_600_000).toISOString() } }) });
+      const result = ((await response.json()) as { data?: { auditIntegrity: Answer } }).data?.auditIntegrity;
+      last = JSON.stringify(result);
+      const mine = result?.producers.filter((p) => expected.has(p.chainId)) ?? [];
+      const caughtUp = mine.length === expected.size && mine.every((p) => p.waitingFor === null && p.lastSequence === String(expected.get(p.chainId)?.lastSequence));
+      return caughtUp ? { ...(result as Answer), producers: mine } : undefined;
+    }, { timeoutMs: 120_000, diagnostics: () => `verify: ${JSON.stringify(chains)}\nauditIntegrity: ${last}\n${services.map((x) => `--- ${x.name}\n${x.output().slice(-2500)}`).join('\n')}` });
+    expect({ findings: answer.producers.flatMap((p) => p.findings), unattributed: answer.unattributedFindings }).toEqual({ findings: [], unattributed: [] });
+    expect(answer.ok).toBe(true);
+    for (const producer of answer.producers) {
+      const proven = expected.get(producer.chainId);
+      expect(producer.events).toBe(String(proven?.events));
+      expect(producer.verifiedThrough?.checkpointSequence ?? null).toBe(proven?.verifiedThrough ? String(proven.verifiedThrough.checkpointSequence) : null);
+      expect(producer.verifiedThrough?.keyId ?? null).toBe(proven?.verifiedThrough?.keyId ?? null);
+    }
+    expect(answer.producers.find((p) => p.chainId === rotated?.chainId)?.anchor).toEqual({ kind: 'CHECKPOINT', chainId: clean?.chainId, sequence: String(clean?.lastSequence) });
+  } finally {
+    await api.close();
+    await db.destroy();
+    expect(await secondProjector.stop(30_000)).toBe(0);
+  }
+}, 420_000);

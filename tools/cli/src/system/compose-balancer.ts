@@ -1,10 +1,7 @@
 // The `authn` service of docker-compose.yml is nginx balancing TCP over the authn instances
-// (infra/docker/authn-balancer.conf). There is no nginx on the build machines, so the compose
-// check reads that file's `stream` block (the upstreams and the ports that pass to them) and runs
-// a stand-in with the same behaviour: each new connection to the next upstream, round robin,
-// bytes passed through untouched, an upstream that refuses the connection skipped.
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
-
+// (infra/docker/authn-balancer.conf). The compose check reads that file's `stream` block (the
+// upstreams and the ports that pass to them) to check it against the compose file, and to know
+// what to rewrite when the real nginx runs it outside compose (compose-nginx.ts).
 export interface Upstream {
   readonly host: string;
   readonly port: number;
@@ -90,51 +87,4 @@ export function parseStreamBalancer(text: string): StreamBalancer {
   }
   for (const { upstream } of listeners) if (!(upstream in upstreams)) throw new BalancerConfigError(`proxy_pass names "${upstream}", which is no upstream of the stream block`);
   return { upstreams, listeners };
-}
-
-/** A listening TCP balancer: each connection to the next upstream that accepts it, bytes untouched. */
-export async function startTcpBalancer(options: { readonly port: number; readonly host?: string; readonly upstreams: readonly Upstream[] }): Promise<{ connections(): readonly number[]; close(): Promise<void> }> {
-  const counts = options.upstreams.map(() => 0);
-  const sockets = new Set<Socket>();
-  let next = 0;
-  const connect = (client: Socket, tries: number): void => {
-    const index = next;
-    next = (next + 1) % options.upstreams.length;
-    const target = options.upstreams[index];
-    const upstream = createConnection({ host: target.host, port: target.port });
-    sockets.add(upstream);
-    let connected = false;
-    upstream.once('connect', () => {
-      connected = true;
-      counts[index] += 1;
-      client.pipe(upstream).pipe(client);
-      client.resume();
-    });
-    upstream.once('error', () => {
-      sockets.delete(upstream);
-      // Refused before connecting: the next upstream, as nginx does; after that, the connection ends.
-      if (!connected && tries + 1 < options.upstreams.length) connect(client, tries + 1);
-      else client.destroy();
-    });
-    upstream.once('close', () => sockets.delete(upstream));
-    client.once('error', () => upstream.destroy());
-    client.once('close', () => upstream.destroy());
-  };
-  const server: Server = createServer({ pauseOnConnect: true }, (client) => {
-    sockets.add(client);
-    client.once('close', () => sockets.delete(client));
-    connect(client, 0);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
-  });
-  return {
-    connections: () => [...counts],
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }

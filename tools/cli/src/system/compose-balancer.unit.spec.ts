@@ -1,7 +1,5 @@
-import { createConnection, createServer, type Server } from 'node:net';
 import fc from 'fast-check';
-import { freePorts } from '@authtrail/testing';
-import { BalancerConfigError, parseStreamBalancer, startTcpBalancer } from './compose-balancer';
+import { BalancerConfigError, parseStreamBalancer } from './compose-balancer';
 
 const CONFIG = `
 # a comment { with braces; }
@@ -56,40 +54,5 @@ describe('parseStreamBalancer', () => {
         expect(parseStreamBalancer(text)).toEqual({ upstreams, listeners: [{ port: listen, upstream: names[0] }] });
       }),
     );
-  });
-});
-
-describe('startTcpBalancer (the stand-in for nginx in the compose check)', () => {
-  const servers: Server[] = [];
-  afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
-
-  /** A server that answers every connection with its name. */
-  const named = async (name: string, port: number): Promise<void> => {
-    const server = createServer((socket) => socket.end(name));
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  };
-  const ask = (port: number): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const socket = createConnection({ host: '127.0.0.1', port });
-      let text = '';
-      socket.on('data', (d) => (text += d.toString()));
-      socket.on('end', () => resolve(text));
-      socket.on('error', reject);
-    });
-
-  it('gives each new connection to the next upstream, and skips one that refuses', async () => {
-    const [one, two, refusing, front] = await freePorts(4);
-    await named('one', one);
-    await named('two', two);
-    const balancer = await startTcpBalancer({ port: front, host: '127.0.0.1', upstreams: [{ host: '127.0.0.1', port: one }, { host: '127.0.0.1', port: refusing }, { host: '127.0.0.1', port: two }] });
-    try {
-      const answers = [];
-      for (let i = 0; i < 4; i += 1) answers.push(await ask(front));
-      expect(answers).toEqual(['one', 'two', 'one', 'two']);
-      expect(balancer.connections()).toEqual([2, 0, 2]);
-    } finally {
-      await balancer.close();
-    }
   });
 });

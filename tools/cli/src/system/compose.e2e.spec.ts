@@ -9,8 +9,9 @@ import { Client } from 'pg';
 import { parse, stringify } from 'yaml';
 import { readConfig } from '@authtrail/config';
 import { freePorts, nonLoopbackIpv4, startKafkaBroker, testDatabaseServerUrl, type RunningKafkaBroker } from '@authtrail/testing';
-import { parseStreamBalancer, startTcpBalancer, type StreamBalancer } from './compose-balancer';
+import { parseStreamBalancer, type StreamBalancer } from './compose-balancer';
 import { assembleImage, buildBundles, commandLine, readImage, workspaceRoot, type ImageDefinition } from './compose-images';
+import { installedNginx, localBalancerConfig, UPSTREAM_RESOLVE_SINCE, versionAtLeast, type NginxBuild } from './compose-nginx';
 
 // docker-compose.yml, without Docker: `docker-compose config` (Debian's docker-compose) resolves
 // the file; every image is assembled from the built bundles the way its Dockerfile builds it
@@ -18,8 +19,9 @@ import { assembleImage, buildBundles, commandLine, readImage, workspaceRoot, typ
 // ENTRYPOINT, compose's command and environment, as the image's user (when the test runs as
 // root). Compose hostnames map to loopback (kafka → a private test broker, postgres → the test
 // server with the compose credentials), volumes to folders here, published ports to free ports.
-// The `authn` service is nginx balancing TCP over the two authn instances: no nginx here, so its
-// config is read (compose-balancer.ts) and a stand-in with the same upstreams and ports runs.
+// The `authn` service is nginx balancing TCP over the two authn instances: the real nginx
+// (Debian's) runs compose's command on a copy of its config in which only what needs compose is
+// rewritten (compose-nginx.ts): upstream names and ports, listen ports, the pid file.
 const AUTHN_INSTANCES = ['authn-1', 'authn-2'] as const;
 const SERVICES = [...AUTHN_INSTANCES, 'projector', 'graphql-api', 'siem-exporter'] as const;
 const CONTAINERS = ['demo-init', ...SERVICES] as const;
@@ -179,10 +181,45 @@ function snapshot(root: string): string[] {
 describe('docker-compose.yml, service by service, on its images', () => {
   // authn/authnTls: the balancer's published ports; each instance listens on ports of its own here.
   const ports = { authn: 0, authnTls: 0, 'authn-1': 0, 'authn-1Tls': 0, 'authn-2': 0, 'authn-2Tls': 0, graphql: 0, siemMetrics: 0, projectorMetrics: 0 };
-  const balancers: { close(): Promise<void> }[] = [];
+  let nginx: ChildProcess | undefined;
   const demoInit = compose.services['demo-init'] ?? {};
   const demoVolume = mounts(demoInit).find((m) => m.named)?.source ?? 'demo';
   const before = new Map<string, string[]>();
+  /** Where an authn container listens here: each instance on ports of its own, `authn` (the balancer) on the published ones. */
+  const instancePorts = (name: string) => (name === 'authn-1' || name === 'authn-2' ? { http: ports[name], https: ports[`${name}Tls`] } : { http: ports.authn, https: ports.authnTls });
+  /** An authn container port (the config's) → which of a container's ports it is here. */
+  const remap = (containerPort: number, local: { http: number; https: number }): number => {
+    const authnConfig = readConfig({ env: containerEnvironment('authn-1') });
+    if (!authnConfig.ok) throw new Error(authnConfig.errors.join('\n'));
+    if (containerPort === authnConfig.config.authn.http.port) return local.http;
+    if (containerPort === authnConfig.config.authn.https?.port) return local.https;
+    throw new Error(`the balancer passes port ${containerPort}, on which authn does not listen`);
+  };
+  /**
+   * The balancer config's copy for this nginx in a prefix directory of its own (compose names →
+   * loopback, container ports → the ports each listens on here), and compose's command for it.
+   */
+  const localBalancer = (build: NginxBuild, into: string) => {
+    const { service, file } = authnBalancer();
+    const prefix = path.join(dir, into);
+    mkdirSync(prefix, { recursive: true });
+    const pidFile = path.join(prefix, 'nginx.pid');
+    const copy = localBalancerConfig(readFileSync(file.source, 'utf8'), {
+      build,
+      upstream: ({ host, port }) => {
+        if (host !== 'authn-1' && host !== 'authn-2') throw new Error(`the balancer passes to ${host}, not an authn instance`);
+        return { host: '127.0.0.1', port: remap(port, instancePorts(host)) };
+      },
+      listen: (port) => remap(port, instancePorts('authn')),
+      pidFile,
+    });
+    const conf = path.join(prefix, path.basename(file.target));
+    writeFileSync(conf, copy.text);
+    // Compose's entrypoint and command, the copy for the config file; the prefix and the start-up log here.
+    const command = (service.command ?? []).map((arg) => (arg === file.target ? conf : arg));
+    return { executable: service.entrypoint?.[0] ?? '', args: ['-p', `${prefix}/`, '-e', path.join(prefix, 'error.log'), ...command], conf, pidFile, dropped: copy.dropped };
+  };
+  const testConfig = (balancer: ReturnType<typeof localBalancer>) => spawnSync(balancer.executable, [...balancer.args, '-t'], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
 
   beforeAll(async () => {
     broker = await startKafkaBroker({ log: () => undefined });
@@ -201,7 +238,14 @@ describe('docker-compose.yml, service by service, on its images', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all(balancers.map((b) => b.close()));
+    // SIGTERM: nginx's master stops its workers (a SIGKILLed master would leave them running).
+    const balancer = nginx;
+    if (balancer && balancer.exitCode === null && balancer.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        balancer.once('exit', () => resolve());
+        balancer.kill('SIGTERM');
+      });
+    }
     await Promise.all(
       children.map(
         (child) =>
@@ -311,6 +355,21 @@ describe('docker-compose.yml, service by service, on its images', () => {
     expect({ build: two.build, volumes: mounts(two).filter((m) => !m.target.startsWith('/var/lib/authtrail')) }).toEqual({ build: one.build, volumes: mounts(one).filter((m) => !m.target.startsWith('/var/lib/authtrail')) });
   });
 
+  it("nginx here (Debian's, with its stream module) accepts the balancer config; what it does not know of the image's newer nginx is named", () => {
+    const build = installedNginx();
+    const knowsResolve = versionAtLeast(build.version, UPSTREAM_RESOLVE_SINCE);
+    // Every parameter as written (as if this nginx knew `resolve`): Debian's 1.22 rejects exactly that one.
+    const asWritten = localBalancer({ ...build, version: UPSTREAM_RESOLVE_SINCE }, 'nginx-as-written');
+    const written = testConfig(asWritten);
+    if (knowsResolve) expect({ status: written.status, stderr: written.stderr }).toMatchObject({ status: 0 });
+    else expect({ status: written.status, stderr: written.stderr }).toEqual({ status: 1, stderr: expect.stringContaining(`[emerg] invalid parameter "resolve" in ${asWritten.conf}:`) });
+    // The copy for this nginx drops it (and says so), and nothing else stands in the way.
+    const runnable = localBalancer(build, 'nginx-t');
+    expect(runnable.dropped).toEqual(knowsResolve ? [] : [expect.stringMatching(/^"resolve" of the upstream servers: nginx \d+\.\d+\.\d+ does not know it/)]);
+    const result = testConfig(runnable);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.stringContaining(`configuration file ${runnable.conf} test is successful`) });
+  });
+
   it('a service without its fingerprint key stops at boot and names the key', async () => {
     // demo-init's volume, everything but the key (owned by the image's user, as demo-init left it).
     const withoutKey = path.join(dir, 'volumes', 'demo-without-key');
@@ -328,9 +387,8 @@ describe('docker-compose.yml, service by service, on its images', () => {
     expect(text).toMatch(/AUTHTRAIL_FINGERPRINT_KEY_FILE: fingerprint\.keyFile: cannot read \S+fingerprint\.key \(ENOENT\)/);
   }, 40_000);
 
-  it('every service starts with its compose entrypoint, command and environment; TokenReviews through the one authn address reach both instances, and a GraphQL query goes through', async () => {
+  it('every service starts with its compose entrypoint, command and environment; TokenReviews through the one authn address reach both instances, and a GraphQL query goes through; with authn-2 stopped, nginx passes its connections to authn-1', async () => {
     const databaseUrl = await composeDatabase(compose.services['projector']?.environment?.['DATABASE_URL'] ?? '');
-    const instancePorts = (name: string) => (name === 'authn-1' || name === 'authn-2' ? { http: ports[name], https: ports[`${name}Tls`] } : { http: ports.authn, https: ports.authnTls });
     const loopback = (name: string, env: Record<string, string>): Record<string, string> => ({
       ...env,
       KAFKA_BROKERS: env['KAFKA_BROKERS'] === 'kafka:9092' ? broker.brokers : (env['KAFKA_BROKERS'] ?? ''),
@@ -348,24 +406,17 @@ describe('docker-compose.yml, service by service, on its images', () => {
       const { env, toHost } = containerView(name);
       start(name, loopback(name, env), toHost);
     }
-    // The balancer's stand-in: its listeners on the published ports (remapped), its upstreams the
-    // instances (compose names → loopback, their container ports → the ports each listens on here).
-    const authnConfig = readConfig({ env: containerEnvironment('authn-1') });
-    if (!authnConfig.ok) throw new Error(authnConfig.errors.join('\n'));
-    // An authn container port (the config's) → which of a container's ports it is here.
-    const remap = (containerPort: number, local: { http: number; https: number }): number => {
-      if (containerPort === authnConfig.config.authn.http.port) return local.http;
-      if (containerPort === authnConfig.config.authn.https?.port) return local.https;
-      throw new Error(`the balancer passes port ${containerPort}, on which authn does not listen`);
-    };
-    const { balancer } = authnBalancer();
-    for (const listener of balancer.listeners) {
-      const upstreams = balancer.upstreams[listener.upstream].map((u) => {
-        if (u.host !== 'authn-1' && u.host !== 'authn-2') throw new Error(`the balancer passes to ${u.host}, not an authn instance`);
-        return { host: '127.0.0.1', port: remap(u.port, instancePorts(u.host)) };
-      });
-      balancers.push(await startTcpBalancer({ port: remap(listener.port, instancePorts('authn')), upstreams }));
-    }
+    // The balancer: nginx with compose's command on its config's local copy, in the foreground
+    // (compose's `-g daemon off;`): the pid it writes, once listening, is the process started here.
+    const balancer = localBalancer(installedNginx(), 'nginx');
+    const check = testConfig(balancer);
+    expect({ status: check.status, stderr: check.stderr }).toMatchObject({ status: 0 });
+    const started = spawn(balancer.executable, balancer.args, { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    nginx = started;
+    output.set('authn', '');
+    started.stdout.on('data', (d) => output.set('authn', `${output.get('authn')}${d}`));
+    started.stderr.on('data', (d) => output.set('authn', `${output.get('authn')}${d}`));
+    await until('nginx (authn) listening', async () => readFileSync(balancer.pidFile, 'utf8').trim() === String(started.pid));
 
     // Through a non-loopback address of this machine: only listeners on every interface answer.
     const host = nonLoopbackIpv4();
@@ -444,9 +495,19 @@ describe('docker-compose.yml, service by service, on its images', () => {
     });
     // The playground's assets come from the graphql-api image's own packages.
     expect((await fetch(`${graphql}/playground/assets/graphiql.min.js`)).status).toBe(200);
-    for (const child of children.slice(-SERVICES.length)) expect({ pid: child.pid, exitCode: child.exitCode }).toEqual({ pid: child.pid, exitCode: null });
+    for (const child of [...children.slice(-SERVICES.length), started]) expect({ pid: child.pid, exitCode: child.exitCode }).toEqual({ pid: child.pid, exitCode: null });
     // A read-only root filesystem: nothing was written into any image's /app.
     for (const name of CONTAINERS) expect({ name, files: snapshot(appDir(name)) }).toEqual({ name, files: before.get(name) });
+
+    // authn-2 stopped: its ports refuse, nginx passes each such connection on to authn-1
+    // (max_fails/fail_timeout of the config, stream's proxy_next_upstream), so every review is answered.
+    const second = children[children.length - SERVICES.length + SERVICES.indexOf('authn-2')];
+    second?.kill('SIGTERM');
+    expect(second ? await exited(second, 30_000) : 'no authn-2').toBe(0);
+    const afterStop: unknown[] = [];
+    for (let i = 0; i < 4; i += 1) afterStop.push(await postOnNewConnection(new URL(`${authn}/apis/authentication.k8s.io/v1/tokenreviews`), reviewBody));
+    afterStop.push(await postOnNewConnection(new URL(`https://${host}:${ports.authnTls}/apis/authentication.k8s.io/v1/tokenreviews`), reviewBody, { ca, servername: 'authn' }));
+    expect(afterStop).toEqual(afterStop.map(() => expect.objectContaining({ status: expect.objectContaining({ authenticated: true, user: expect.objectContaining({ username: 'alice' }) }) })));
   }, 240_000);
 
   it('each image holds only what its bundle loads: no tsx, no embedded PostgreSQL, GraphiQL only where the playground is served', () => {
@@ -463,14 +524,14 @@ describe('docker-compose.yml, service by service, on its images', () => {
   });
 });
 
-/** The `authn` service (nginx) and the stream block of the config file its command names. */
-function authnBalancer(): { service: ComposeService; balancer: StreamBalancer } {
+/** The `authn` service (nginx), the config file its command names (mounted from the repository) and that file's stream block. */
+function authnBalancer(): { service: ComposeService; file: { source: string; target: string }; balancer: StreamBalancer } {
   const service = compose.services['authn'] ?? {};
   const command = service.command ?? [];
   const file = command[command.indexOf('-c') + 1] ?? '';
   const mount = mounts(service).find((m) => m.target === file);
   if (!mount) throw new Error(`authn: the config file ${file} of its command is not mounted`);
-  return { service, balancer: parseStreamBalancer(readFileSync(mount.source, 'utf8')) };
+  return { service, file: mount, balancer: parseStreamBalancer(readFileSync(mount.source, 'utf8')) };
 }
 
 /** POST on a connection of its own (no keep-alive pool); resolves with the JSON answer. */

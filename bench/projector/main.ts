@@ -20,7 +20,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { encodeEvent } from '@authtrail/events';
+import { encodeEvent, type AuthtrailEvent } from '@authtrail/events';
+import { ChainWriter } from '@authtrail/integrity';
 import type { ConsumedRecord } from '@authtrail/event-bus';
 import { openReadModel, runMigrations, startEmbeddedPostgres, type DecisionRow } from '@authtrail/read-model';
 import { Client } from 'pg';
@@ -75,7 +76,13 @@ async function main(): Promise<void> {
   try {
     log(`[bench] load average at the start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews every figure)`);
     log(`[bench] generating ${EVENTS} decision events (+ control events)`);
-    const events = generateEvents(EVENTS, { seed: 1 });
+    // Chained as authn publishes them (docs/integrity.md): the projector stores each record's link too.
+    const chain = new ChainWriter({ instance: 'bench-authn', boot: '019af2b0-0000-7000-8000-0000000000b1' });
+    const events = generateEvents(EVENTS, { seed: 1 }).map((event): AuthtrailEvent => {
+      const chained = { ...event, ...chain.next() };
+      chain.commit(encodeEvent(chained), chained.time);
+      return chained;
+    });
     const records: ConsumedRecord[] = events.map((e, i) => ({ topic: 'bench', partition: 0, offset: String(i), key: null, value: encodeEvent(e), headers: {}, timestamp: '0' }));
     const decisions = events.filter(isDecision);
     const bytes = records.reduce((n, r) => n + (r.value?.length ?? 0), 0);

@@ -1,29 +1,17 @@
 // What the projector's chain verifier proved, kept for GraphQL `auditIntegrity`: per producer chain
 // how far it is verified, and every finding with its evidence (docs/integrity.md, "In the projector").
 import { createHash } from 'node:crypto';
+import type { ChainReport } from '@authtrail/integrity';
 import type { SqlRunner } from '../data-source';
 
+/** One chain as the verifier reports it, with what the report does not hold. */
 export interface IntegrityChainRow {
-  readonly chainId: string;
-  readonly instance: string;
-  readonly boot: string;
-  readonly firstSequence: number;
-  readonly lastSequence: number;
-  readonly events: number;
-  readonly checkpoints: number;
-  readonly redelivered: number;
+  readonly report: ChainReport;
   /** Event times of the chain's first and last positions seen (RFC 3339), null when none carried one. */
   readonly firstTime: string | null;
   readonly lastTime: string | null;
-  /** The verifier's ChainAnchor. */
-  readonly anchor: object;
-  /** The verifier's VerifiedCheckpoint, or null. */
-  readonly verifiedThrough: object | null;
-  readonly unanchoredFrom: number | null;
-  readonly unanchoredTo: number | null;
   /** The first missing sequence later positions wait on (not named a gap yet). */
   readonly waitingFrom: number | null;
-  readonly findings: number;
 }
 
 export interface IntegrityFindingRow {
@@ -39,42 +27,21 @@ export interface IntegrityFindingRow {
 
 export async function upsertIntegrityChains(db: SqlRunner, chains: readonly IntegrityChainRow[], now: Date): Promise<void> {
   if (chains.length === 0) return;
+  // The report's own field names, read by json_to_recordset; the unanchored tail is split into its two columns.
   await db.query(
     `INSERT INTO integrity_chain AS t (chain_id, instance, boot, first_sequence, last_sequence, events, checkpoints, redelivered, first_time, last_time,
                                        anchor, verified_through, unanchored_from, unanchored_to, waiting_from, findings, updated_at)
-     SELECT chain_id, instance, boot, first_sequence, last_sequence, events, checkpoints, redelivered, first_time, last_time,
-            anchor, verified_through, unanchored_from, unanchored_to, waiting_from, findings, $2::timestamptz
-     FROM json_to_recordset($1::json) AS x(chain_id text, instance text, boot text, first_sequence bigint, last_sequence bigint, events bigint,
-          checkpoints bigint, redelivered bigint, first_time timestamptz, last_time timestamptz, anchor jsonb, verified_through jsonb,
-          unanchored_from bigint, unanchored_to bigint, waiting_from bigint, findings integer)
+     SELECT "chainId", instance, boot, "firstSequence", "lastSequence", events, checkpoints, redelivered, "firstTime", "lastTime",
+            anchor, "verifiedThrough", ("unanchoredTail"->>'fromSequence')::bigint, ("unanchoredTail"->>'toSequence')::bigint, "waitingFrom", findings, $2::timestamptz
+     FROM json_to_recordset($1::json) AS x("chainId" text, instance text, boot text, "firstSequence" bigint, "lastSequence" bigint, events bigint,
+          checkpoints bigint, redelivered bigint, "firstTime" timestamptz, "lastTime" timestamptz, anchor jsonb, "verifiedThrough" jsonb,
+          "unanchoredTail" jsonb, "waitingFrom" bigint, findings integer)
      ON CONFLICT (chain_id) DO UPDATE SET
        first_sequence = excluded.first_sequence, last_sequence = excluded.last_sequence, events = excluded.events, checkpoints = excluded.checkpoints,
        redelivered = excluded.redelivered, first_time = excluded.first_time, last_time = excluded.last_time, anchor = excluded.anchor,
        verified_through = excluded.verified_through, unanchored_from = excluded.unanchored_from, unanchored_to = excluded.unanchored_to,
        waiting_from = excluded.waiting_from, findings = excluded.findings, updated_at = excluded.updated_at`,
-    [
-      JSON.stringify(
-        chains.map((c) => ({
-          chain_id: c.chainId,
-          instance: c.instance,
-          boot: c.boot,
-          first_sequence: c.firstSequence,
-          last_sequence: c.lastSequence,
-          events: c.events,
-          checkpoints: c.checkpoints,
-          redelivered: c.redelivered,
-          first_time: c.firstTime,
-          last_time: c.lastTime,
-          anchor: c.anchor,
-          verified_through: c.verifiedThrough,
-          unanchored_from: c.unanchoredFrom,
-          unanchored_to: c.unanchoredTo,
-          waiting_from: c.waitingFrom,
-          findings: c.findings,
-        })),
-      ),
-      now.toISOString(),
-    ],
+    [JSON.stringify(chains.map(({ report, firstTime, lastTime, waitingFrom }) => ({ ...report, firstTime, lastTime, waitingFrom }))), now.toISOString()],
   );
 }
 

@@ -244,25 +244,8 @@ export function startChainVerification(db: ReadModelDb, options: ChainVerificati
   };
 }
 
-function chainRow(chain: ChainReport, times: ChainTimes | undefined, waitingFrom: number | undefined): IntegrityChainRow {
-  return {
-    chainId: chain.chainId,
-    instance: chain.instance,
-    boot: chain.boot,
-    firstSequence: chain.firstSequence,
-    lastSequence: chain.lastSequence,
-    events: chain.events,
-    checkpoints: chain.checkpoints,
-    redelivered: chain.redelivered,
-    firstTime: times?.first ?? null,
-    lastTime: times?.last ?? null,
-    anchor: chain.anchor,
-    verifiedThrough: chain.verifiedThrough,
-    unanchoredFrom: chain.unanchoredTail?.fromSequence ?? null,
-    unanchoredTo: chain.unanchoredTail?.toSequence ?? null,
-    waitingFrom: waitingFrom ?? null,
-    findings: chain.findings,
-  };
+function chainRow(report: ChainReport, times: ChainTimes | undefined, waitingFrom: number | undefined): IntegrityChainRow {
+  return { report, firstTime: times?.first ?? null, lastTime: times?.last ?? null, waitingFrom: waitingFrom ?? null };
 }
 
 function findingRow(finding: Finding): Parameters<typeof insertIntegrityFindings>[1][number] {

@@ -240,13 +240,18 @@ async function readTopic(topic: string): Promise<CopiedRecord[]> {
 
 interface ProjectedCopy {
   readonly audit: AuditIntegrity;
+  readonly topics: { readonly decisions: string; readonly control: string };
   /** `decisions { id chain }` as GraphQL answers them. */
   readonly decisions: readonly { readonly id: string; readonly chain: { readonly id: string; readonly sequence: string; readonly previous: string } | null }[];
 }
 
 /** Writes `edited` to new topics (records to their partitions, in order, bytes unchanged), projects them with verification on, and answers `auditIntegrity`. */
-async function projectCopy(edited: Trail): Promise<AuditIntegrity> {
-  return (await projectCopyWithDecisions(edited)).audit;
+/** The projector's verdict on a copy, and `authtrail verify`'s on the same copy's topics (finding kinds upper-cased like GraphQL's). */
+async function projectCopy(edited: Trail): Promise<{ readonly audit: AuditIntegrity; readonly verify: { readonly code: number; readonly kinds: readonly string[] } }> {
+  const { audit, topics } = await projectCopyWithDecisions(edited);
+  const { code, stdout } = await cli('verify', '--brokers', broker.brokers, '--topic', topics.decisions, '--topic', topics.control, '--jwks', 'keys.json', '--json');
+  const report = JSON.parse(stdout) as VerificationReport;
+  return { audit, verify: { code, kinds: report.findings.map((f) => f.kind.toUpperCase()) } };
 }
 
 async function projectCopyWithDecisions(edited: Trail): Promise<ProjectedCopy> {
@@ -300,7 +305,7 @@ async function projectCopyWithDecisions(edited: Trail): Promise<ProjectedCopy> {
       return quietPasses >= 3 ? answer : undefined;
     }, { timeoutMs: 30_000, intervalMs: GAP_GRACE_MS + 50 });
     const { decisions } = await gql<{ decisions: { edges: { node: ProjectedCopy['decisions'][number] }[] } }>('{ decisions(first: 500) { edges { node { id chain { id sequence previous } } } } }');
-    return { audit, decisions: decisions.edges.map((edge) => edge.node) };
+    return { audit, topics, decisions: decisions.edges.map((edge) => edge.node) };
   } finally {
     await api.close();
     await projector.stop();
@@ -310,7 +315,7 @@ async function projectCopyWithDecisions(edited: Trail): Promise<ProjectedCopy> {
 
 const findingKinds = (answer: AuditIntegrity) => [...answer.producers.flatMap((p) => p.findings), ...answer.unattributedFindings].map((f) => f.kind);
 
-describe('the projector verifies a copy of the topics as it projects it (auditIntegrity)', () => {
+describe('the projector verifies a copy of the topics as it projects it (auditIntegrity), and authtrail verify agrees', () => {
   beforeAll(async () => {
     trailBus = createKafkaBus({ brokers: [broker.brokers], clientId: 'integrity-e2e-copies', mode: 'strict', spoolDir: path.join(dir, 'copies-spool'), logger: silentBusLogger });
     // The private broker gave the decision topic one partition; a cluster's spreads a chain over
@@ -324,7 +329,9 @@ describe('the projector verifies a copy of the topics as it projects it (auditIn
   });
 
   it('an untouched copy: both boots verified to their last record, the second anchored to the first, no finding; each decision shows its chain position', async () => {
-    const { audit: answer, decisions } = await projectCopyWithDecisions(trail);
+    const { audit: answer, decisions, topics } = await projectCopyWithDecisions(trail);
+    const verified = await cli('verify', '--brokers', broker.brokers, '--topic', topics.decisions, '--topic', topics.control, '--jwks', 'keys.json', '--json');
+    expect({ code: verified.code, findings: (JSON.parse(verified.stdout) as VerificationReport).findings }).toEqual({ code: 0, findings: [] });
     const sent = trail.decisions.map((record) => JSON.parse(record.value.toString('utf8')) as { id: string; chainid: string; chainseq: number; chainprev: string });
     expect([...decisions].sort((a, b) => a.id.localeCompare(b.id))).toEqual(
       sent.map((event) => ({ id: event.id, chain: { id: event.chainid, sequence: String(event.chainseq), previous: event.chainprev } })).sort((a, b) => a.id.localeCompare(b.id)),
@@ -349,31 +356,35 @@ describe('the projector verifies a copy of the topics as it projects it (auditIn
       const target = trail.decisions[at] as CopiedRecord;
       const rewritten = Buffer.from(target.value.toString('utf8').replace('"username":"alice"', '"username":"alicf"'));
       expect(rewritten.equals(target.value)).toBe(false);
-      const answer = await projectCopy({ ...trail, decisions: trail.decisions.map((r, i) => (i === at ? { ...r, value: rewritten } : r)) });
+      const { audit: answer, verify } = await projectCopy({ ...trail, decisions: trail.decisions.map((r, i) => (i === at ? { ...r, value: rewritten } : r)) });
       expect(findingKinds(answer)).toContain('BROKEN_LINK');
       expect(answer.ok).toBe(false);
+      expect(verify).toEqual({ code: 1, kinds: expect.arrayContaining(['BROKEN_LINK']) });
     }, 90_000);
 
     it('a decision deleted: GAP at its sequence', async () => {
       const at = decisionIndex(trail.decisions, 4);
       const gone = eventOf(trail.decisions[at] as CopiedRecord);
-      const answer = await projectCopy({ ...trail, decisions: trail.decisions.filter((_, i) => i !== at) });
+      const { audit: answer, verify } = await projectCopy({ ...trail, decisions: trail.decisions.filter((_, i) => i !== at) });
       expect(answer.producers.flatMap((p) => p.findings)).toContainEqual(expect.objectContaining({ kind: 'GAP', chainId: gone.chainid, sequence: String(gone.chainseq) }));
+      expect(verify).toEqual({ code: 1, kinds: expect.arrayContaining(['GAP']) });
     }, 90_000);
 
     it('two records of a chain swapped within their partition: REORDERED', async () => {
       const byPartition = trail.decisions.map((r, i) => [r, i] as const).filter(([r]) => r.partition === trail.decisions[decisionIndex(trail.decisions, 0)]?.partition);
       const [[a, ai], [b, bi]] = byPartition.filter(([r]) => eventOf(r).chainid === eventOf(byPartition[0]?.[0] as CopiedRecord).chainid) as [CopiedRecord, number][];
-      const answer = await projectCopy({ ...trail, decisions: trail.decisions.map((r, i) => (i === ai ? { ...r, value: b.value } : i === bi ? { ...r, value: a.value } : r)) });
+      const { audit: answer, verify } = await projectCopy({ ...trail, decisions: trail.decisions.map((r, i) => (i === ai ? { ...r, value: b.value } : i === bi ? { ...r, value: a.value } : r)) });
       expect(findingKinds(answer)).toContain('REORDERED');
+      expect(verify).toEqual({ code: 1, kinds: expect.arrayContaining(['REORDERED']) });
     }, 90_000);
 
     it('the decisions topic cut after one record, the checkpoints kept: GAP that names the checkpoint covering it', async () => {
       const cutAt = decisionIndex(trail.decisions, 4);
       const cutPartition = (trail.decisions[cutAt] as CopiedRecord).partition;
       const kept = trail.decisions.filter((r, i) => r.partition !== cutPartition || i <= cutAt);
-      const answer = await projectCopy({ ...trail, decisions: kept });
+      const { audit: answer, verify } = await projectCopy({ ...trail, decisions: kept });
       expect(answer.producers.flatMap((p) => p.findings)).toContainEqual(expect.objectContaining({ kind: 'GAP', evidence: expect.stringContaining('covers them (truncation)') }));
+      expect(verify).toEqual({ code: 1, kinds: expect.arrayContaining(['GAP']) });
     }, 90_000);
 
     it('a checkpoint re-signed with another key: BAD_SIGNATURE under the real key id, UNKNOWN_KEY under its own', async () => {
@@ -386,15 +397,17 @@ describe('the projector verifies a copy of the topics as it projects it (auditIn
         return Buffer.from(JSON.stringify({ ...event, data: { ...event.data, signature } }));
       };
       for (const [keyId, kind] of [[String(original.data['keyId']), 'BAD_SIGNATURE'], ['mallory', 'UNKNOWN_KEY']] as const) {
-        const answer = await projectCopy({ ...trail, control: trail.control.map((r, i) => (i === at ? { ...r, value: forged(keyId) } : r)) });
+        const { audit: answer, verify } = await projectCopy({ ...trail, control: trail.control.map((r, i) => (i === at ? { ...r, value: forged(keyId) } : r)) });
         expect(findingKinds(answer)).toContain(kind);
+        expect(verify).toEqual({ code: 1, kinds: expect.arrayContaining([kind]) });
       }
     }, 120_000);
 
     it('an old checkpoint appended again after newer ones: REPLAYED_CHECKPOINT', async () => {
       const old = trail.control.find((r) => eventOf(r).type === INTEGRITY_CHECKPOINT_EVENT_TYPE) as CopiedRecord;
-      const answer = await projectCopy({ ...trail, control: [...trail.control, old] });
+      const { audit: answer, verify } = await projectCopy({ ...trail, control: [...trail.control, old] });
       expect(answer.producers.flatMap((p) => p.findings)).toContainEqual(expect.objectContaining({ kind: 'REPLAYED_CHECKPOINT', sequence: String(eventOf(old).chainseq) }));
+      expect(verify).toEqual({ code: 1, kinds: expect.arrayContaining(['REPLAYED_CHECKPOINT']) });
     }, 90_000);
   });
 });

@@ -11,6 +11,7 @@ import type { VerificationKeyRing } from '@authtrail/integrity';
 import { readCheckpoints, recordProjectorError, type ReadModelDb } from '@authtrail/read-model';
 import { Registry } from 'prom-client';
 import { projectRecords } from './batch.handler';
+import { caughtUpWithKafka, type EndOffsets } from './integrity/caught-up';
 import { startChainVerification, type RunningChainVerification } from './integrity/chain-verification';
 import { toDeadLetter, type DeadLetterSink } from './dead-letter';
 import type { ProjectorConfig } from './projector.config';
@@ -37,7 +38,7 @@ export interface ProjectorIntegrity {
   readonly keys: VerificationKeyRing;
   readonly gapGraceMs: number;
   /** Kafka's end offsets (createKafkaBus().endOffsets): a gap is named only once the group has caught up with them. */
-  readonly endOffsets?: (topic: string) => Promise<ReadonlyMap<number, bigint>>;
+  readonly endOffsets?: EndOffsets;
 }
 
 export interface ProjectorStats {
@@ -156,18 +157,11 @@ export async function startProjector(config: ProjectorConfig, deps: ProjectorDep
   });
 
   const endOffsets = deps.integrity?.endOffsets;
-  /** Every partition of the projected topics checkpointed at or past Kafka's end offsets (read first). */
-  async function caughtUpWith(ends: (topic: string) => Promise<ReadonlyMap<number, bigint>>): Promise<boolean> {
-    const perTopic = await Promise.all(config.topics.map(async (topic) => ({ topic, ends: await ends(topic) })));
-    const partitions = perTopic.flatMap(({ topic, ends: byPartition }) => [...byPartition.keys()].map((partition) => ({ topic, partition })));
-    const projected = new Map((await readCheckpoints(deps.db, config.groupId, partitions)).map((c) => [key(c.topic, c.partition), BigInt(c.nextOffset)]));
-    return perTopic.every(({ topic, ends: byPartition }) => [...byPartition].every(([partition, end]) => (projected.get(key(topic, partition)) ?? 0n) >= end));
-  }
   const integrity = deps.integrity
     ? startChainVerification(deps.db, {
         keys: deps.integrity.keys,
         gapGraceMs: deps.integrity.gapGraceMs,
-        ...(endOffsets ? { caughtUp: () => caughtUpWith(endOffsets) } : {}),
+        ...(endOffsets ? { caughtUp: () => caughtUpWithKafka(deps.db, config.groupId, config.topics, endOffsets) } : {}),
         logger,
         ...(deps.registry ? { registry: deps.registry } : {}),
         ...(deps.now ? { now: deps.now } : {}),

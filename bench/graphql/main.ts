@@ -97,6 +97,7 @@ async function main(): Promise<void> {
   const load = loadavg().map((l) => l.toFixed(1)).join(' / ');
   log(`machine: ${cpus().length} CPUs, load average ${load}; ${DECISIONS.toLocaleString('en')} decisions over ${DAYS} days`);
   const database = await privateDatabase('graphql', log);
+  log(`data: ${database.volume}`);
   let api: TestApi | undefined;
   try {
     const now = new Date();
@@ -240,7 +241,7 @@ async function main(): Promise<void> {
         `# bench/graphql: ${DECISIONS.toLocaleString('en')} decisions over ${DAYS} days`,
         '',
         `Run ${new Date(started).toISOString()}, commit ${commitish()}, ${cpus().length} CPUs, load average at the start ${load}, ${ITERATIONS} sequential requests per query after ${WARMUP} warm-up runs.`,
-        `Loaded by COPY in ${loadSeconds.toFixed(0)} s (${Math.round(DECISIONS / loadSeconds).toLocaleString('en')} decisions/s). Storage: ${storage}.`,
+        `Loaded by COPY in ${loadSeconds.toFixed(0)} s (${Math.round(DECISIONS / loadSeconds).toLocaleString('en')} decisions/s). Storage: ${storage}. Data directory: ${database.volume}.`,
         '',
         ...sizes.lines.map((l) => `- ${l}`),
         '',

@@ -8,6 +8,7 @@
 //
 //   npx tsx bench/projector/main.ts
 //   BENCH_EVENTS=200000 BENCH_BATCH=2000 DATABASE_URL=postgres://... npx tsx bench/projector/main.ts
+//   BENCH_STATEMENTS=1 npx tsx bench/projector/main.ts     # + PostgreSQL time per statement (pg_stat_statements)
 //
 // Without DATABASE_URL an embedded PostgreSQL is started in a temporary directory (default
 // settings: fsync on). Both sides commit per batch of BENCH_BATCH with synchronous_commit off.
@@ -31,9 +32,12 @@ import { ProjectionPipeline } from '../../services/projector/src/projection.pipe
 import { toDecisionRow } from '../../services/projector/src/event.rows';
 import { generateEvents, isDecision } from '../../services/projector/testdata/event-generator';
 import { nodeCpuMicros, postgresCpuMicros } from './cpu-usage';
+import { loadStatementStatsAtNextStart, resetStatementStats, statementBreakdown } from './statement-stats';
+import { storedBytesPerRecord } from './stored-bytes';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 40_000);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 2_000);
+const STATEMENTS = process.env['BENCH_STATEMENTS'] === '1';
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /** COPY text format: backslash, tab, newline and CR escaped; \N is NULL. */
@@ -68,10 +72,16 @@ async function main(): Promise<void> {
   if (!serverUrl) {
     dataDir = mkdtempSync(path.join(tmpdir(), 'bench-projector-'));
     log(`[bench] starting embedded PostgreSQL in ${dataDir}`);
-    const pg = await startEmbeddedPostgres({ dataDir });
+    let pg = await startEmbeddedPostgres({ dataDir });
+    if (STATEMENTS) {
+      await loadStatementStatsAtNextStart(pg.url);
+      await pg.stop();
+      pg = await startEmbeddedPostgres({ dataDir });
+    }
+    const running = pg;
     serverUrl = pg.url;
-    stopPostgres = () => pg.stop();
-    serverCpu = () => postgresCpuMicros(pg.clusterDir);
+    stopPostgres = () => running.stop();
+    serverCpu = () => postgresCpuMicros(running.clusterDir);
   }
   try {
     log(`[bench] load average at the start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews every figure)`);
@@ -159,6 +169,7 @@ async function main(): Promise<void> {
     await db.destroy();
 
     db = await openReadModel(await freshDatabase());
+    if (STATEMENTS) await resetStatementStats(db);
     const pipelined = new ProjectionPipeline(db);
     let inFlight: Promise<RecordsProjection> | undefined;
     // Depth 2, as a consumer loop would run it: batch N+1 is submitted (and decodes) while N is written.
@@ -171,6 +182,8 @@ async function main(): Promise<void> {
       },
       async () => inFlight,
     );
+    log(`[bench] PostgreSQL after the pipelined run: ${await storedBytesPerRecord(db, records.length)}`);
+    if (STATEMENTS) for (const line of await statementBreakdown(db, records.length)) log(`[bench]   ${line}`);
 
     // Redelivery: the same records again are all duplicates and change nothing.
     const started = performance.now();

@@ -12,6 +12,7 @@ import { AddDecisionCaller1797724800000 } from './migrations/1797724800000-AddDe
 import { AddIntegrityReadModels1798329600000 } from './migrations/1798329600000-AddIntegrityReadModels';
 import { PartitionDecisionsByTime1798934400000 } from './migrations/1798934400000-PartitionDecisionsByTime';
 import { RollUpFailuresByHourAndDay1799539200000 } from './migrations/1799539200000-RollUpFailuresByHourAndDay';
+import { SlimIntegrityLinks1800144000000 } from './migrations/1800144000000-SlimIntegrityLinks';
 
 /** Every migration, oldest first. New ones are appended, never edited once released. */
 const MIGRATIONS = [
@@ -23,6 +24,7 @@ const MIGRATIONS = [
   AddIntegrityReadModels1798329600000,
   PartitionDecisionsByTime1798934400000,
   RollUpFailuresByHourAndDay1799539200000,
+  SlimIntegrityLinks1800144000000,
 ];
 
 export interface DataSourceOptions {

@@ -1,5 +1,6 @@
 import { followsPolicyVersion } from '@authtrail/events';
-import { withCopy, type SqlRunner } from './data-source';
+import { appendByCopy } from './append-by-copy';
+import type { SqlRunner } from './data-source';
 import { decisionCopy, encodeDecisionRow, DECISION_COPY_COLUMNS, type DecisionCopy } from './decision-copy';
 import { CONTROL_EVENT_COLUMNS } from './entities/control-event.entity';
 import { CREDENTIAL_COLUMNS, CREDENTIAL_SOURCE_IP_COLUMNS } from './entities/credential.entity';
@@ -30,8 +31,6 @@ const json = (rows: readonly unknown[]): string => JSON.stringify(rows);
 const byKey = <T>(rows: readonly T[], key: (row: T) => string): T[] =>
   [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 
-const UNIQUE_VIOLATION = '23505';
-
 /**
  * Appends decision events; returns the ids that were new (duplicates are left untouched).
  *
@@ -51,28 +50,24 @@ export async function insertDecisions(db: SqlRunner, rows: readonly DecisionRow[
 /** `insertDecisions` with the COPY input already built (`decisionCopy`: the projector's payload bytes). */
 export async function insertDecisionCopy(db: SqlRunner, input: DecisionCopy): Promise<ReadonlySet<string>> {
   if (input.ids.length === 0) return new Set();
-  return withCopy(db, async (tx, copy) => {
-    await tx.query('SAVEPOINT decision_append');
-    try {
-      await copy(`COPY decision (${DECISION_COPY_COLUMNS}) FROM STDIN`, input.text);
-      await tx.query('RELEASE SAVEPOINT decision_append');
-      return new Set(input.ids);
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
-    }
-    await tx.query('ROLLBACK TO SAVEPOINT decision_append');
-    await tx.query(`CREATE TEMP TABLE IF NOT EXISTS decision_stage (LIKE decision INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
-    await copy(`COPY decision_stage (${DECISION_COPY_COLUMNS}) FROM STDIN`, input.text);
-    const inserted = await tx.query<{ id: string }[]>(
-      `INSERT INTO decision (${DECISION_COPY_COLUMNS})
-       SELECT ${DECISION_COPY_COLUMNS} FROM decision_stage
-       ON CONFLICT (time, id) DO NOTHING
-       RETURNING id`,
-    );
-    // Emptied now, not at commit: the next slice of the same transaction may need it too.
-    await tx.query('DELETE FROM decision_stage');
-    await tx.query('RELEASE SAVEPOINT decision_append');
-    return new Set(inserted.map((r) => r.id));
+  return appendByCopy(db, {
+    savepoint: 'decision_append',
+    sql: `COPY decision (${DECISION_COPY_COLUMNS}) FROM STDIN`,
+    text: input.text,
+    allNew: () => new Set(input.ids),
+    async whenDuplicate(tx, copy) {
+      await tx.query(`CREATE TEMP TABLE IF NOT EXISTS decision_stage (LIKE decision INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
+      await copy(`COPY decision_stage (${DECISION_COPY_COLUMNS}) FROM STDIN`, input.text);
+      const inserted = await tx.query<{ id: string }[]>(
+        `INSERT INTO decision (${DECISION_COPY_COLUMNS})
+         SELECT ${DECISION_COPY_COLUMNS} FROM decision_stage
+         ON CONFLICT (time, id) DO NOTHING
+         RETURNING id`,
+      );
+      // Emptied now, not at commit: the next slice of the same transaction may need it too.
+      await tx.query('DELETE FROM decision_stage');
+      return new Set(inserted.map((r) => r.id));
+    },
   });
 }
 

@@ -103,6 +103,7 @@ describe('read-model schema and writes', () => {
       'AddIntegrityReadModels1798329600000',
       'PartitionDecisionsByTime1798934400000',
       'RollUpFailuresByHourAndDay1799539200000',
+      'SlimIntegrityLinks1800144000000',
     ]);
     db = await openReadModel(url);
   });
@@ -418,9 +419,9 @@ describe('migrations are reversible', () => {
       'projector_status',
       'revocation',
     ]);
-    expect(await revertMigrations(url)).toBe(8);
+    expect(await revertMigrations(url)).toBe(9);
     expect(await tables()).toEqual([]);
-    expect(await runMigrations(url)).toHaveLength(8);
+    expect(await runMigrations(url)).toHaveLength(9);
     expect(await tables()).toHaveLength(16);
   });
 
@@ -437,10 +438,10 @@ describe('migrations are reversible', () => {
       await insertDecisions(db, [row]);
       const storedPayload = async (): Promise<unknown> => (await db.query(`SELECT payload FROM decision WHERE id = $1`, [uuid(1)]))[0].payload;
       expect(await payloadType()).toBe('json');
-      expect(await revertMigrations(url, 7)).toBe(7);
+      expect(await revertMigrations(url, 8)).toBe(8);
       expect(await payloadType()).toBe('jsonb');
       expect(await storedPayload()).toEqual(row.payload);
-      expect(await runMigrations(url)).toEqual(['StoreDecisionPayloadAsJson1795910400000', 'AddProducerBootsAndUsernameHashes1796515200000', 'OrderControlEventsAndLifts1797120000000', 'AddDecisionCaller1797724800000', 'AddIntegrityReadModels1798329600000', 'PartitionDecisionsByTime1798934400000', 'RollUpFailuresByHourAndDay1799539200000']);
+      expect(await runMigrations(url)).toEqual(['StoreDecisionPayloadAsJson1795910400000', 'AddProducerBootsAndUsernameHashes1796515200000', 'OrderControlEventsAndLifts1797120000000', 'AddDecisionCaller1797724800000', 'AddIntegrityReadModels1798329600000', 'PartitionDecisionsByTime1798934400000', 'RollUpFailuresByHourAndDay1799539200000', 'SlimIntegrityLinks1800144000000']);
       expect(await payloadType()).toBe('json');
       expect(await findDecision(db, uuid(1))).toMatchObject({ payload: row.payload });
     } finally {
@@ -449,7 +450,7 @@ describe('migrations are reversible', () => {
   });
 
   it('AddProducerBootsAndUsernameHashes fills the new columns from stored data, keeps buckets mergeable, and folds back on down', async () => {
-    await migratedThenReverted('read_model_boots', 6, async (url, db) => {
+    await migratedThenReverted('read_model_boots', 7, async (url, db) => {
       // The previous schema, filled as the previous projector did.
       const hash = 'hmac-sha256-username:k1:' + 'cd'.repeat(32);
       const boot = '019aeea0-0000-7000-8000-000000000001';
@@ -467,7 +468,7 @@ describe('migrations are reversible', () => {
       );
       await db.query(`INSERT INTO producer_sequence VALUES ('authn-1', 1, 4, 3, '2026-01-01T00:00:00Z', '2026-01-01T00:00:04Z')`);
 
-      expect(await runMigrations(url)).toEqual(['AddProducerBootsAndUsernameHashes1796515200000', 'OrderControlEventsAndLifts1797120000000', 'AddDecisionCaller1797724800000', 'AddIntegrityReadModels1798329600000', 'PartitionDecisionsByTime1798934400000', 'RollUpFailuresByHourAndDay1799539200000']);
+      expect(await runMigrations(url)).toEqual(['AddProducerBootsAndUsernameHashes1796515200000', 'OrderControlEventsAndLifts1797120000000', 'AddDecisionCaller1797724800000', 'AddIntegrityReadModels1798329600000', 'PartitionDecisionsByTime1798934400000', 'RollUpFailuresByHourAndDay1799539200000', 'SlimIntegrityLinks1800144000000']);
       expect(await db.query(`SELECT boot, claimed_username_hash AS hash FROM decision`)).toEqual([{ boot, hash }]);
       expect(await db.query(`SELECT instance, boot, received::int FROM producer_sequence`)).toEqual([{ instance: 'authn-1', boot: '', received: 3 }]);
       // A new failure of the same dimensions (no hash) lands in the rewritten bucket; one with a hash gets its own.
@@ -489,7 +490,7 @@ describe('migrations are reversible', () => {
         ],
       });
 
-      expect(await revertMigrations(url, 6)).toBe(6);
+      expect(await revertMigrations(url, 7)).toBe(7);
       expect(await db.query(`SELECT bucket_key AS key, count::int FROM failure_bucket`)).toEqual([{ key: oldKey, count: 8 }]);
       // Per-boot rows fold into one per instance; a boot known only from its status has no sequence to keep.
       expect(await db.query(`SELECT instance, min_sequence::int AS min, max_sequence::int AS max, received::int FROM producer_sequence`)).toEqual([
@@ -497,20 +498,20 @@ describe('migrations are reversible', () => {
       ]);
       const [columns] = await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'decision' AND column_name IN ('boot', 'claimed_username_hash')`);
       expect(columns.n).toBe(0);
-      expect(await runMigrations(url)).toEqual(['AddProducerBootsAndUsernameHashes1796515200000', 'OrderControlEventsAndLifts1797120000000', 'AddDecisionCaller1797724800000', 'AddIntegrityReadModels1798329600000', 'PartitionDecisionsByTime1798934400000', 'RollUpFailuresByHourAndDay1799539200000']);
+      expect(await runMigrations(url)).toEqual(['AddProducerBootsAndUsernameHashes1796515200000', 'OrderControlEventsAndLifts1797120000000', 'AddDecisionCaller1797724800000', 'AddIntegrityReadModels1798329600000', 'PartitionDecisionsByTime1798934400000', 'RollUpFailuresByHourAndDay1799539200000', 'SlimIntegrityLinks1800144000000']);
     });
   });
 
   it('OrderControlEventsAndLifts numbers stored control events by (time, id), new ones after them, and drops both columns on down', async () => {
-    await migratedThenReverted('read_model_control_order', 5, async (url, db) => {
+    await migratedThenReverted('read_model_control_order', 6, async (url, db) => {
       for (const [n, time] of [[3, '2026-01-01T00:00:02.000Z'], [1, '2026-01-01T00:00:01.000Z'], [2, '2026-01-01T00:00:01.000Z']] as const) {
         await db.query(`INSERT INTO control_event (id, time, type, payload) VALUES ($1, $2, 'authtrail.control.policy.applied.v1', '{}'::jsonb)`, [uuid(n), time]);
       }
-      expect(await runMigrations(url)).toEqual(['OrderControlEventsAndLifts1797120000000', 'AddDecisionCaller1797724800000', 'AddIntegrityReadModels1798329600000', 'PartitionDecisionsByTime1798934400000', 'RollUpFailuresByHourAndDay1799539200000']);
+      expect(await runMigrations(url)).toEqual(['OrderControlEventsAndLifts1797120000000', 'AddDecisionCaller1797724800000', 'AddIntegrityReadModels1798329600000', 'PartitionDecisionsByTime1798934400000', 'RollUpFailuresByHourAndDay1799539200000', 'SlimIntegrityLinks1800144000000']);
       await insertControlEvents(db, [{ id: uuid(9), time: '2025-01-01T00:00:00.000Z', type: 'authtrail.control.policy.applied.v1', payload: {} as never }]);
       const order: { id: string }[] = await db.query(`SELECT id FROM control_event ORDER BY position`);
       expect(order.map((r) => r.id)).toEqual([uuid(1), uuid(2), uuid(3), uuid(9)]);
-      expect(await revertMigrations(url, 5)).toBe(5);
+      expect(await revertMigrations(url, 6)).toBe(6);
       const [columns] = await db.query(
         `SELECT count(*)::int AS n FROM information_schema.columns WHERE (table_name, column_name) IN (('control_event', 'position'), ('revocation', 'lift_event_id'))`,
       );
@@ -519,13 +520,13 @@ describe('migrations are reversible', () => {
   });
 
   it('AddDecisionCaller adds caller_subject, which the projector writes and the caller filter reads, and drops it on down', async () => {
-    await migratedThenReverted('read_model_caller', 4, async (url, db) => {
+    await migratedThenReverted('read_model_caller', 5, async (url, db) => {
       // A decision stored by the previous projector: no caller, and afterwards a null subject.
       await db.query(`INSERT INTO decision (id, time, decision, http_status, reason, payload) VALUES ($1, '2026-01-01T00:00:00.000Z', 'allow', 200, 'ok', $2::json)`, [
         uuid(1),
         JSON.stringify(decisionRow(uuid(1), '2026-01-01T00:00:00.000Z').payload),
       ]);
-      expect(await runMigrations(url)).toEqual(['AddDecisionCaller1797724800000', 'AddIntegrityReadModels1798329600000', 'PartitionDecisionsByTime1798934400000', 'RollUpFailuresByHourAndDay1799539200000']);
+      expect(await runMigrations(url)).toEqual(['AddDecisionCaller1797724800000', 'AddIntegrityReadModels1798329600000', 'PartitionDecisionsByTime1798934400000', 'RollUpFailuresByHourAndDay1799539200000', 'SlimIntegrityLinks1800144000000']);
       const subject = 'O=kube-master, CN=kube-apiserver';
       await insertDecisions(db, [decisionRow(uuid(2), '2026-01-01T00:00:01.000Z', { callerSubject: subject })]);
       expect(await db.query(`SELECT id, caller_subject AS subject FROM decision ORDER BY id`)).toEqual([
@@ -534,7 +535,7 @@ describe('migrations are reversible', () => {
       ]);
       expect((await findDecisions(db, { callerSubject: subject }, { first: 10 })).rows.map((d) => d.id)).toEqual([uuid(2)]);
       expect(await countDecisions(db, { callerSubject: 'CN=somebody else' })).toBe(0);
-      expect(await revertMigrations(url, 4)).toBe(4);
+      expect(await revertMigrations(url, 5)).toBe(5);
       const [columns] = await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'decision' AND column_name = 'caller_subject'`);
       expect(columns.n).toBe(0);
     });

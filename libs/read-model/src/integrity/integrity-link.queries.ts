@@ -1,5 +1,7 @@
 // The chain position of each chained record the projector projects (docs/integrity.md, "In the
 // projector"): written in the batch's transaction, read back in commit order by the verifier.
+import { appendByCopy } from '../append-by-copy';
+import { copyField } from '../copy-text';
 import type { SqlRunner } from '../data-source';
 
 /** One chained record as projected: where it sits in Kafka, in its chain, and what it hashes to. */
@@ -26,16 +28,40 @@ export interface StoredIntegrityLink extends IntegrityLinkRow {
   readonly linkId: string;
 }
 
-/** Appends links; a record already linked (the batch projected again) is skipped. */
+const LINK_COLUMNS = 'topic, partition, "offset", chain_id, sequence, previous, hash, event_type, event_time, record, problem';
+
+/** A bytea field of COPY text: the hex form `\x…` (copyField escapes its backslash). */
+const bytea = (hex: string | null): string | null => (hex === null ? null : `\\x${hex}`);
+
+function linksCopyText(links: readonly IntegrityLinkRow[]): string {
+  let out = '';
+  for (const l of links) {
+    const fields = [l.topic, l.partition, l.offset, l.chainId, l.sequence, bytea(l.previous), bytea(l.hash), l.eventType, l.eventTime, bytea(l.record?.toString('hex') ?? null), l.problem];
+    out += `${fields.map(copyField).join('\t')}\n`;
+  }
+  return out;
+}
+
+/** Appends links by COPY; a record already linked (the batch projected again) is skipped. */
 export async function insertIntegrityLinks(db: SqlRunner, links: readonly IntegrityLinkRow[]): Promise<void> {
   if (links.length === 0) return;
   const column = <K extends keyof IntegrityLinkRow>(key: K): IntegrityLinkRow[K][] => links.map((link) => link[key]);
-  await db.query(
-    `INSERT INTO integrity_link (topic, partition, "offset", chain_id, sequence, previous, hash, event_type, event_time, record, problem)
-     SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bytea[], $11::text[])
-     ON CONFLICT (topic, partition, "offset") DO NOTHING`,
-    [column('topic'), column('partition'), column('offset'), column('chainId'), column('sequence'), column('previous'), column('hash'), column('eventType'), column('eventTime'), column('record'), column('problem')],
-  );
+  await appendByCopy(db, {
+    savepoint: 'integrity_link_append',
+    sql: `COPY integrity_link (${LINK_COLUMNS}) FROM STDIN`,
+    text: linksCopyText(links),
+    allNew: () => undefined,
+    async whenDuplicate(tx) {
+      await tx.query(
+        `INSERT INTO integrity_link (${LINK_COLUMNS})
+         SELECT topic, partition, "offset", chain_id, sequence, decode(previous, 'hex'), decode(hash, 'hex'), event_type, event_time, record, problem
+         FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bytea[], $11::text[])
+           AS x(topic, partition, "offset", chain_id, sequence, previous, hash, event_type, event_time, record, problem)
+         ON CONFLICT (topic, partition, "offset") DO NOTHING`,
+        [column('topic'), column('partition'), column('offset'), column('chainId'), column('sequence'), column('previous'), column('hash'), column('eventType'), column('eventTime'), column('record'), column('problem')],
+      );
+    },
+  });
 }
 
 /**
@@ -70,7 +96,7 @@ interface LinkRecord {
  */
 export async function readIntegrityLinks(db: SqlRunner, window: { readonly fromTxid: string; readonly toTxid: string; readonly afterLinkId: string }, limit: number): Promise<StoredIntegrityLink[]> {
   const rows = await db.query<LinkRecord[]>(
-    `SELECT link_id::text, topic, partition, "offset"::text, chain_id, sequence::text, previous, hash, event_type, event_time, record, problem
+    `SELECT link_id::text, topic, partition, "offset"::text, chain_id, sequence::text, encode(previous, 'hex') AS previous, encode(hash, 'hex') AS hash, event_type, event_time, record, problem
      FROM integrity_link
      WHERE txid >= $1::xid8 AND txid < $2::xid8 AND link_id > $3::bigint
      ORDER BY integrity_link.link_id

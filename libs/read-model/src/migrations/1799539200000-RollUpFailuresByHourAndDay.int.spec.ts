@@ -160,7 +160,7 @@ describe('RollUpFailuresByHourAndDay: failureStats from the hourly and daily rol
   it('up rolls up the buckets stored before it; down drops the rollup, its triggers and the reason index', async () => {
     const before = await createTestDatabase('failure_rollup_up');
     await runMigrations(before);
-    expect(await revertMigrations(before, 1)).toBe(1);
+    expect(await revertMigrations(before, 2)).toBe(2);
     const old = await openReadModel(before, { poolSize: 1 });
     try {
       const objects = async () =>
@@ -171,12 +171,12 @@ describe('RollUpFailuresByHourAndDay: failureStats from the hourly and daily rol
       expect(await objects()).toEqual([]);
       const input = buckets(1_200, 3);
       await applyReadModelChanges(old, { ...EMPTY, failureBuckets: input });
-      expect(await runMigrations(before)).toEqual(['RollUpFailuresByHourAndDay1799539200000']);
+      expect(await runMigrations(before)).toEqual(['RollUpFailuresByHourAndDay1799539200000', 'SlimIntegrityLinks1800144000000']);
       await expectStatsMatch(old, input);
       expect((await objects()).map((o) => o.name).sort()).toEqual(
         ['decision_denied_reason_time_idx', 'failure_rollup', 'failure_rollup_on_delete', 'failure_rollup_on_insert', 'failure_rollup_on_truncate', 'failure_rollup_on_update'].sort(),
       );
-      expect(await revertMigrations(before, 1)).toBe(1);
+      expect(await revertMigrations(before, 2)).toBe(2);
       expect(await objects()).toEqual([]);
       // The buckets themselves are untouched by down.
       const [sum] = await old.query<{ n: number }[]>(`SELECT sum(count)::int AS n FROM failure_bucket`);

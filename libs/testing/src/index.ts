@@ -12,3 +12,4 @@ export * from './wait-for';
 export * from './traffic-plan';
 export * from './go-program';
 export * from './network';
+export * from './temp-dirs';

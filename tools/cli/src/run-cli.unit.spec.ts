@@ -2,17 +2,17 @@ import { verify as argon2Verify } from '@node-rs/argon2';
 import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeJwt, decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
 import { parseAllDocuments } from 'yaml';
 import { createFingerprinter } from '@authtrail/events';
+import { temporaryDirectories } from '@authtrail/testing';
 import { randomBytes } from 'node:crypto';
 import { captureIo } from './cli-test-io';
 import { runCli } from './run-cli';
 
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'authtrail-cli-'));
+const tmp = temporaryDirectories('authtrail-cli-');
 
 describe('authtrail CLI', () => {
   it('lists its commands with --help and exits 0', async () => {
@@ -232,10 +232,10 @@ describe('authtrail CLI', () => {
 
   it('the installed bin runs from any directory and returns the exit code', () => {
     const bin = path.resolve(__dirname, '../bin/authtrail.js');
-    const ok = spawnSync(process.execPath, [bin, 'bootstrap-token', 'create'], { cwd: os.tmpdir(), encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [bin, 'bootstrap-token', 'create'], { cwd: tmp(), encoding: 'utf8' });
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}\n/);
-    const bad = spawnSync(process.execPath, [bin, 'nope'], { cwd: os.tmpdir(), encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [bin, 'nope'], { cwd: tmp(), encoding: 'utf8' });
     expect(bad.status).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TOUR_STEPS } from './tour';
@@ -54,6 +54,7 @@ describe('npm start and the README tour', () => {
   let started: Started | undefined;
   afterAll(async () => {
     if (started) await stop(started);
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('the README shows every tour command verbatim', () => {

@@ -1,13 +1,15 @@
 // `authtrail config validate` opens every file a config names and parses it as the service would.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { temporaryDirectories } from '@authtrail/testing';
 import { captureIo } from '../cli-test-io';
 import { runCli } from '../run-cli';
 
+const scratch = temporaryDirectories('authtrail-config-validate-');
+
 function workDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'authtrail-config-validate-'));
+  const dir = scratch();
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'server.key', '-out', 'server.crt', '-subj', '/CN=127.0.0.1', '-days', '1'], { cwd: dir, stdio: 'ignore' });
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'other.key', '-out', 'other.crt', '-subj', '/CN=other', '-days', '1'], { cwd: dir, stdio: 'ignore' });
   writeFileSync(path.join(dir, 'tokens.csv'), 'token-of-alice-0123456789,alice,u-1,"devs"\n');

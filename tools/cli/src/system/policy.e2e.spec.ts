@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -148,6 +148,7 @@ afterAll(async () => {
   for (const bus of buses) await bus.close();
   await db?.destroy();
   await broker?.destroy();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('event-sourced policy and revocation across authn instances', () => {

@@ -7,7 +7,8 @@
 // figures are written to bench/results/graphql-<time>-<N>.md.
 //
 //   npm run bench graphql                                   # 1,000,000 decisions over 30 days
-//   npm run bench graphql -- --decisions 50000000           # on demand: the issue-20 scale (~30 GB, an hour or more)
+//   npm run bench graphql -- --decisions 50000000           # on demand: the issue-20 scale (~93 GB of PostgreSQL files, 70 min here;
+//                                                           # ~12 GB on the zstd volume of compressed-volume.sh)
 //   npx tsx bench/graphql/main.ts --decisions 200000 --days 30 --iterations 100
 //
 // Uses DATABASE_URL's server when set (a fresh database is created on it and dropped after), else an
@@ -94,6 +95,8 @@ function commitish(): string {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // The code that runs is the code at the start: a long run must not report later commits.
+  const commit = commitish();
   const load = loadavg().map((l) => l.toFixed(1)).join(' / ');
   log(`machine: ${cpus().length} CPUs, load average ${load}; ${DECISIONS.toLocaleString('en')} decisions over ${DAYS} days`);
   const database = await privateDatabase('graphql', log);
@@ -240,7 +243,7 @@ async function main(): Promise<void> {
       [
         `# bench/graphql: ${DECISIONS.toLocaleString('en')} decisions over ${DAYS} days`,
         '',
-        `Run ${new Date(started).toISOString()}, commit ${commitish()}, ${cpus().length} CPUs, load average at the start ${load}, ${ITERATIONS} sequential requests per query after ${WARMUP} warm-up runs.`,
+        `Run ${new Date(started).toISOString()}, commit ${commit}, ${cpus().length} CPUs, load average at the start ${load}, ${ITERATIONS} sequential requests per query after ${WARMUP} warm-up runs.`,
         `Loaded by COPY in ${loadSeconds.toFixed(0)} s (${Math.round(DECISIONS / loadSeconds).toLocaleString('en')} decisions/s). Storage: ${storage}. Data directory: ${database.volume}.`,
         '',
         ...sizes.lines.map((l) => `- ${l}`),

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { encodeEvent, type AuthtrailEvent } from '@authtrail/events';
+import { encodeEvent, TOPICS, type AuthtrailEvent } from '@authtrail/events';
 import { ChainWriter } from '@authtrail/integrity';
 import type { ConsumedRecord } from '@authtrail/event-bus';
 import { openReadModel, runMigrations, startEmbeddedPostgres, type DecisionRow } from '@authtrail/read-model';
@@ -93,7 +93,8 @@ async function main(): Promise<void> {
       chain.commit(encodeEvent(chained), chained.time);
       return chained;
     });
-    const records: ConsumedRecord[] = events.map((e, i) => ({ topic: 'bench', partition: 0, offset: String(i), key: null, value: encodeEvent(e), headers: {}, timestamp: '0' }));
+    // On the production topic: its name is stored in every link row and its key.
+    const records: ConsumedRecord[] = events.map((e, i) => ({ topic: TOPICS.decisions, partition: 0, offset: String(i), key: null, value: encodeEvent(e), headers: {}, timestamp: '0' }));
     const decisions = events.filter(isDecision);
     const bytes = records.reduce((n, r) => n + (r.value?.length ?? 0), 0);
     log(`[bench] ${records.length} records, ${(bytes / 1024 / 1024).toFixed(1)} MiB of CloudEvents JSON, batches of ${BATCH}`);
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
     // The projector, one batch at a time (what the live projector does: the bus hands it one
     // batch per partition and waits), then pipelined, each into a database of its own.
     const position = (i: number, count: number): BatchPosition => ({
-      groupId: 'bench', topic: 'bench', partition: 0, nextOffset: String(i + count), highWatermark: String(records.length), continuesCheckpoint: String(i),
+      groupId: 'bench', topic: TOPICS.decisions, partition: 0, nextOffset: String(i + count), highWatermark: String(records.length), continuesCheckpoint: String(i),
     });
     const measure = async (label: string, project: (batch: ConsumedRecord[], at: BatchPosition) => Promise<RecordsProjection | undefined>, drain: () => Promise<RecordsProjection | undefined>): Promise<number> => {
       log(`[bench] ${label} ...`);

@@ -1,17 +1,25 @@
-// The ceiling of bench/peers' TokenReview row: bare fastify over the same HTTPS listener authtrail
-// has (client certificate requested), answering a TokenReview with no authentication at all —
-// `/tokenreviews` — and the same plus one decision record (~1 KB, built once) handed to the same
-// kafkajs publisher authn uses, in buffered mode — `/tokenreviews-with-kafka`. What no Node,
-// kafkajs-based service can beat on this machine. Options come as JSON in argv[2]:
-//   { port, certFile, keyFile, caFile, brokers, spoolDir }
+// The ceilings and floors of bench/peers. Over the same HTTPS listener authtrail has (client
+// certificate requested): a TokenReview answered with no authentication at all — `/tokenreviews`
+// —, the same plus one decision record (~1 KB, built once) handed to the same kafkajs publisher
+// authn uses, in buffered mode — `/tokenreviews-with-kafka`, what no Node, kafkajs-based service
+// can beat on this machine —, and the same plus one audited decision whose bytes are the record —
+// `/tokenreviews-audited` (bench/shared/floor-work.ts). Over plain HTTP, as the JWT peers listen,
+// the JWT decisions' floors: `/forward-auth-audited` (a cache hit's least) and
+// `/forward-auth-verified` (the RS256 verification and the claims read, then the same). Options
+// come as JSON in argv[2]:
+//   { port, httpPort, certFile, keyFile, caFile, publicKeyFile, brokers, spoolDir }
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { createKafkaBus } from '@authtrail/event-bus';
 import { TOPICS, toBusRecord } from '@authtrail/events';
+import { floorWork } from '../shared/floor-work';
 import { sampleDecisionEvent } from '../shared/sample-decision';
 
 interface Options {
   readonly port: number;
+  readonly httpPort: number;
+  readonly publicKeyFile: string;
   readonly certFile: string;
   readonly keyFile: string;
   readonly caFile: string;
@@ -39,11 +47,32 @@ async function main(): Promise<void> {
     void bus.publisher.publish(record);
     return review(request.body as ReviewBody);
   });
+  const floor = floorWork(bus.publisher, record, createPublicKey(readFileSync(options.publicKeyFile)));
+  app.post('/tokenreviews-audited', async (request) => {
+    const body = request.body as ReviewBody;
+    await floor.audited(body.spec?.token ?? '');
+    return review(body);
+  });
+  const http = Fastify({ logger: false });
+  http.get('/healthz', async () => ({ ok: true }));
+  const bearer = (authorization: string | undefined) => (authorization?.startsWith('Bearer ') ? authorization.slice(7) : '');
+  http.get('/forward-auth-audited', async (request, reply) => {
+    await floor.audited(bearer(request.headers.authorization));
+    reply.header('x-remote-user', 'bench-user');
+    return { authenticated: true };
+  });
+  http.get('/forward-auth-verified', async (request, reply) => {
+    const subject = await floor.verifiedAndAudited(bearer(request.headers.authorization));
+    if (subject === undefined) return reply.code(401).send({ authenticated: false });
+    reply.header('x-remote-user', subject);
+    return { authenticated: true };
+  });
   await app.listen({ port: options.port, host: '127.0.0.1' });
+  await http.listen({ port: options.httpPort, host: '127.0.0.1' });
   const stop = () =>
-    void app
-      .close()
+    void Promise.all([app.close(), http.close()])
       .then(() => bus.close())
+      .then(() => floor.close())
       .then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

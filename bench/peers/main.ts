@@ -28,7 +28,7 @@ import { runLoad, type Load } from '../shared/load';
 import { GUARD, OATHKEEPER, buildPeer, peerSources, type BuiltPeer } from './peer-build';
 import { authtrailConfig, guardArgs, oathkeeperArgs, oathkeeperConfig, oathkeeperRules, tokenFileLine, type TlsFiles } from './peer-configs';
 import { send, startServer, stopAllServers, type Answer, type ClientTls, type RunningServer } from './servers';
-import { guardGap, resultsTable, summarize, targetsTable, type Measured, type Summary, type TableRow, type Target } from './summary';
+import { guardGap, resultsTable, summarize, targetsTable, verdict, type Measured, type Summary, type TableRow, type Target } from './summary';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -44,7 +44,8 @@ const REVIEW_PATH = '/apis/authentication.k8s.io/v1/tokenreviews';
 const CONFIG_ENV = /^(AUTHTRAIL_|PROJECTOR_)|^(KAFKA_BROKERS|DATABASE_URL)$/;
 const log = (line: string) => console.log(`[bench/peers] ${line}`);
 
-type Role = 'authtrail' | 'peer' | 'baseline';
+/** `floor`: bench/shared/floor-work.ts, the least a decision costs a service keeping authtrail's audit. */
+type Role = 'authtrail' | 'peer' | 'baseline' | 'floor';
 
 interface Contender {
   readonly server: string;
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
     const { brokers } = kafka;
 
     // ---- servers --------------------------------------------------------------------------------
-    const [guardPort, okApi, okProxy, okMetrics, atCachedHttp, atCachedHttps, atUncachedHttp, jwtCachedPort, jwtUncachedPort, ceilingPort] = (await freePorts(10)) as [number, number, number, number, number, number, number, number, number, number];
+    const [guardPort, okApi, okProxy, okMetrics, atCachedHttp, atCachedHttps, atUncachedHttp, jwtCachedPort, jwtUncachedPort, ceilingPort, floorHttpPort] = (await freePorts(11)) as [number, number, number, number, number, number, number, number, number, number, number];
     const nodeEnv: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries(process.env)) if (!CONFIG_ENV.test(key)) nodeEnv[key] = value;
     const nodeScript = (script: string, ...args: string[]) => ({ command: process.execPath, args: ['--import', 'tsx', join(ROOT, script), ...args], cwd: ROOT });
@@ -171,8 +172,8 @@ async function main(): Promise<void> {
     const fastifyJwtCached = await startFastifyJwt(true, jwtCachedPort);
     const fastifyJwtUncached = await startFastifyJwt(false, jwtUncachedPort);
 
-    log(`starting the ceiling (bare fastify over HTTPS, with and without a Kafka record per request) on https://127.0.0.1:${ceilingPort} …`);
-    const ceiling = await startServer({ name: 'ceiling', ...nodeScript('bench/peers/ceiling-server.ts', JSON.stringify({ port: ceilingPort, ...tls, brokers, spoolDir: join(dir, 'ceiling-spool') })), env: nodeEnv, logFile: join(dir, 'ceiling.log'), readyUrl: `https://127.0.0.1:${ceilingPort}/healthz` });
+    log(`starting the ceiling and the floors (bare fastify over HTTPS, with and without a Kafka record or an audited decision per request) on https://127.0.0.1:${ceilingPort}, the JWT floors on http://127.0.0.1:${floorHttpPort} …`);
+    const ceiling = await startServer({ name: 'ceiling', ...nodeScript('bench/peers/ceiling-server.ts', JSON.stringify({ port: ceilingPort, httpPort: floorHttpPort, publicKeyFile: saPublicKeyFile, ...tls, brokers, spoolDir: join(dir, 'ceiling-spool') })), env: nodeEnv, logFile: join(dir, 'ceiling.log'), readyUrl: `https://127.0.0.1:${ceilingPort}/healthz` });
 
     // ---- scenarios ------------------------------------------------------------------------------
     const json = { 'content-type': 'application/json' };
@@ -206,6 +207,13 @@ async function main(): Promise<void> {
     const guardReview = review(`https://127.0.0.1:${guardPort}/tokenreviews`, true);
     const bareReview = review(`https://127.0.0.1:${ceilingPort}/tokenreviews`, true);
     const ceilingReview = review(`https://127.0.0.1:${ceilingPort}/tokenreviews-with-kafka`, true);
+    const floorReview = review(`https://127.0.0.1:${ceilingPort}/tokenreviews-audited`, true);
+    const floorUrl = (path: string) => `http://127.0.0.1:${floorHttpPort}${path}`;
+    // The audited floor answers whatever it is sent (a cache hit's least); the verified one must refuse a forged token.
+    const floorCheck = (url: string) => async () => {
+      const good = await send(url, { headers: { authorization: `Bearer ${cachedToken}` } });
+      return good.status === 200 ? undefined : `the valid token got ${good.status}`;
+    };
     const scenarios: Scenario[] = [
       {
         title: 'TokenReview, static token (HTTPS, client certificate)',
@@ -215,6 +223,7 @@ async function main(): Promise<void> {
           { server: 'authtrail over plain HTTP', role: 'baseline', process: authtrailCached, load: atHttpReview, check: reviewCheck(atHttpReview) },
           { server: 'bare fastify (HTTPS, no authentication)', role: 'baseline', process: ceiling, load: bareReview, check: bareCheck(bareReview) },
           { server: 'ceiling: bare fastify + one Kafka record', role: 'baseline', process: ceiling, load: ceilingReview, check: bareCheck(ceilingReview) },
+          { server: 'floor: the ceiling + one audited decision', role: 'floor', process: ceiling, load: floorReview, check: bareCheck(floorReview) },
         ],
       },
       {
@@ -223,6 +232,7 @@ async function main(): Promise<void> {
           { server: 'authtrail forward-auth', role: 'authtrail', process: authtrailCached, load: jwtLoad(authtrailFa(atCachedHttp), true), check: jwtCheck(authtrailFa(atCachedHttp), 'x-remote-user', subject) },
           { server: 'Oathkeeper decisions', role: 'peer', process: oathkeeper, load: jwtLoad(oathkeeperDecision, true), check: jwtCheck(oathkeeperDecision, 'x-remote-user', subject) },
           { server: 'fastify + @fastify/jwt (cache on)', role: 'peer', process: fastifyJwtCached, load: jwtLoad(fastifyJwtUrl(jwtCachedPort), true), check: jwtCheck(fastifyJwtUrl(jwtCachedPort), 'x-remote-user', subject) },
+          { server: 'floor: bare fastify + one audited decision + one Kafka record', role: 'floor', process: ceiling, load: jwtLoad(floorUrl('/forward-auth-audited'), true), check: floorCheck(floorUrl('/forward-auth-audited')) },
         ],
       },
       {
@@ -231,6 +241,7 @@ async function main(): Promise<void> {
           { server: 'authtrail forward-auth (cache off)', role: 'authtrail', process: authtrailUncached, load: jwtLoad(authtrailFa(atUncachedHttp), false), check: jwtCheck(authtrailFa(atUncachedHttp), 'x-remote-user', subject) },
           { server: 'Oathkeeper decisions', role: 'peer', process: oathkeeper, load: jwtLoad(oathkeeperDecision, false), check: jwtCheck(oathkeeperDecision, 'x-remote-user', subject) },
           { server: 'fastify + @fastify/jwt (cache off)', role: 'peer', process: fastifyJwtUncached, load: jwtLoad(fastifyJwtUrl(jwtUncachedPort), false), check: jwtCheck(fastifyJwtUrl(jwtUncachedPort), 'x-remote-user', subject) },
+          { server: 'floor: bare fastify + one RS256 verify + one audited decision + one Kafka record', role: 'floor', process: ceiling, load: jwtLoad(floorUrl('/forward-auth-verified'), false), check: jwtCheck(floorUrl('/forward-auth-verified'), 'x-remote-user', subject) },
         ],
       },
     ];
@@ -270,13 +281,15 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) {
       const authtrail = scenario.contenders.find((c) => c.role === 'authtrail') as Contender;
       const authtrailSummary = summarize(runs.get(authtrail) ?? []);
+      const floor = scenario.contenders.find((c) => c.role === 'floor');
+      const floorSummary = floor ? summarize(runs.get(floor) ?? []) : undefined;
       for (const contender of scenario.contenders) {
         const summary = summarize(runs.get(contender) ?? []);
         summaries.set(contender, summary);
         rows.push({ scenario: scenario.title, server: contender.server, summary, ...(contender === authtrail ? {} : { authtrailRatio: authtrailSummary.rps / summary.rps }) });
         if (contender.role !== 'peer') continue;
         const goal = contender.server.startsWith('Guard') ? 0.5 : contender.server.startsWith('Oathkeeper') ? 2 : 1;
-        targets.push({ name: `${scenario.title}: authtrail ÷ ${contender.server}`, ratio: authtrailSummary.rps / summary.rps, atLeast: goal });
+        targets.push({ name: `${scenario.title}: authtrail ÷ ${contender.server}`, ratio: authtrailSummary.rps / summary.rps, atLeast: goal, ...(floorSummary ? { floorRatio: floorSummary.rps / summary.rps } : {}) });
       }
     }
     const [tokenReview] = scenarios as [Scenario];
@@ -294,7 +307,7 @@ async function main(): Promise<void> {
     const resultsFile = join(RESULTS_DIR, `peers-${new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}.md`);
     writeFileSync(resultsFile, report);
     log(`tables written to ${relative(ROOT, resultsFile)}`);
-    for (const target of targets) log(`${target.name}: ${target.ratio.toFixed(2)}× (goal ≥ ${target.atLeast}×) — ${target.ratio >= target.atLeast ? 'met' : 'NOT met'}`);
+    for (const target of targets) log(`${target.name}: ${target.ratio.toFixed(2)}× (goal ≥ ${target.atLeast}×; the floor ${target.floorRatio?.toFixed(2) ?? '—'}×) — ${verdict(target)}`);
     log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     await cleanup();

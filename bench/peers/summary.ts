@@ -76,11 +76,20 @@ export interface Target {
   readonly ratio: number;
   /** authtrail ÷ peer must be at least this. */
   readonly atLeast: number;
+  /** The scenario's floor ÷ peer: the most a service doing authtrail's least per decision reaches. */
+  readonly floorRatio?: number;
+}
+
+/** Met; unmet but within the floor (authtrail's own work stops it); or out of reach (the floor itself stops it). */
+export function verdict(target: Target): string {
+  if (target.ratio >= target.atLeast) return 'yes';
+  if (target.floorRatio === undefined) return 'NO';
+  return target.floorRatio >= target.atLeast ? "NO: within the floor, authtrail's own work stops it" : 'NO: out of reach here, the floor itself is below the goal';
 }
 
 export function targetsTable(targets: readonly Target[]): string {
-  const lines = ['| target | authtrail ÷ peer | goal | met |', '|---|---|---|---|'];
-  for (const t of targets) lines.push(`| ${t.name} | ${t.ratio.toFixed(2)}× | ≥ ${t.atLeast.toFixed(1)}× | ${t.ratio >= t.atLeast ? 'yes' : 'NO'} |`);
+  const lines = ['| target | authtrail ÷ peer | goal | floor ÷ peer | met |', '|---|---|---|---|---|'];
+  for (const t of targets) lines.push(`| ${t.name} | ${t.ratio.toFixed(2)}× | ≥ ${t.atLeast.toFixed(1)}× | ${t.floorRatio === undefined ? '—' : `${t.floorRatio.toFixed(2)}×`} | ${verdict(t)} |`);
   return lines.join('\n');
 }
 

@@ -90,6 +90,8 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
     });
     deps.metrics.recordDecision(facts.endpoint, result.decision, result.reason, result.strategy, seconds);
     deps.metrics.recordAttempts(result.attempts);
+    // The ledger must hold this sequence before the event can reach Kafka or the caller its answer.
+    await deps.producer.ledgerWritten();
     try {
       const published = await events.publish(TOPICS.decisions, event);
       // Memory buffer and spool full: counted on the next events and the status reports.

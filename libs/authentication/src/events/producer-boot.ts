@@ -8,8 +8,10 @@ import { openSequenceLedger, readLedger, type LedgerRecord } from './sequence-le
 /** What the decision service needs: numbers for each event, and where drops are counted. */
 export interface DecisionProducer {
   readonly boot: string;
-  /** The next sequence number (1, 2, 3 …), recorded in the ledger before it is used. */
+  /** The next sequence number (1, 2, 3 …). Use it only once `ledgerWritten()` has resolved. */
   nextSequence(): number;
+  /** Resolves once the ledger holds every sequence handed out so far (at once without a ledger). */
+  ledgerWritten(): Promise<void>;
   /** Decision events dropped so far by this boot. */
   dropped(): number;
   /** The publisher dropped one decision event. */
@@ -38,6 +40,8 @@ export interface ProducerBootOptions {
   readonly onUnreadableLedger?: (file: string) => void;
 }
 
+const WRITTEN: Promise<void> = Promise.resolve();
+
 export function startProducerBoot(options: ProducerBootOptions): ProducerBoot {
   const { instance, boot, ledgerFile } = options;
   let unfinished: LedgerRecord | undefined;
@@ -50,6 +54,19 @@ export function startProducerBoot(options: ProducerBootOptions): ProducerBoot {
   const ledger = ledgerFile !== undefined ? openSequenceLedger(ledgerFile, boot) : undefined;
   let sequence = 0;
   let dropped = 0;
+  // One ledger write per event-loop turn, not one per decision (issue #19: a write(2) costs 5–15 µs
+  // here): the sequences handed out during a turn are written once, when the turn's I/O callbacks
+  // are done (setImmediate). The decision service waits for that write before its event leaves or
+  // its answer is sent, so whenever the process dies the ledger covers every sequence used.
+  let pendingWrite: Promise<void> | undefined;
+  const writeAtTurnEnd = (): Promise<void> =>
+    (pendingWrite ??= new Promise((resolve) =>
+      setImmediate(() => {
+        pendingWrite = undefined;
+        ledger?.record(sequence, dropped);
+        resolve();
+      }),
+    ));
 
   return {
     instance,
@@ -57,9 +74,10 @@ export function startProducerBoot(options: ProducerBootOptions): ProducerBoot {
     ...(unfinished ? { unfinished } : {}),
     nextSequence() {
       sequence += 1;
-      ledger?.record(sequence, dropped);
+      if (ledger) void writeAtTurnEnd();
       return sequence;
     },
+    ledgerWritten: () => pendingWrite ?? WRITTEN,
     lastSequence: () => sequence,
     dropped: () => dropped,
     recordDrop() {

@@ -86,6 +86,7 @@ describe('producer status reporter', () => {
     const crashed = reporter(file, BOOTS[0]);
     await crashed.status.start();
     for (let i = 0; i < 5; i += 1) crashed.producer.nextSequence();
+    await crashed.producer.ledgerWritten();
     // The process dies: no stop(), no close().
     const next = reporter(file, BOOTS[1]);
     await next.status.start();
@@ -104,6 +105,7 @@ describe('producer status reporter', () => {
     const { producer, status } = reporter(file, BOOTS[0]);
     await status.start();
     producer.nextSequence();
+    await producer.ledgerWritten();
     await status.stop(async () => {
       throw new Error('flush timed out');
     });

@@ -3,8 +3,9 @@
 // next boot of the same instance can report a boot that ended without stopping (`lost`) with
 // its exact last sequence.
 //
-// Durability: one positioned `writeSync` of the whole record per decision, no fsync. The kernel
-// holds the page once the call returns, so the ledger is exact after a process crash or SIGKILL;
+// Durability: one positioned `writeSync` of the whole record, no fsync, once per event-loop turn
+// that handed out sequences, before any of them is used (producer-boot.ts). The kernel holds the
+// page once the call returns, so the ledger is exact after a process crash or SIGKILL;
 // after a power loss or kernel crash the last writes (or the file) may be missing — an fsync per
 // decision would cost more than the decision itself.
 //

@@ -1,0 +1,37 @@
+// The floors of issue #19's targets as the work of one request, with none of authtrail's code:
+// what any service that keeps authtrail's audit must do per decision. bench/authn and bench/peers
+// serve them from bare fastify handlers beside authtrail, so a target below its floor is shown to
+// be out of reach on the machine, not merely unmet.
+import { verify, type KeyObject } from 'node:crypto';
+import type { BusRecord, Publisher } from '@authtrail/event-bus';
+import { auditedFloor } from './audited-floor';
+
+export interface FloorWork {
+  /** A cached decision's least: one audited decision (bench/shared/audited-floor.ts), its record handed to Kafka. */
+  audited(credential: string): Promise<void>;
+  /**
+   * An uncached JWT decision's least: the RS256 signature checked over the split token and the
+   * claims read, then the same audited decision. The subject, or undefined when the signature fails.
+   */
+  verifiedAndAudited(token: string): Promise<string | undefined>;
+  close(): void;
+}
+
+/** `template`: the decision record whose topic, key and headers every floor record reuses. */
+export function floorWork(publisher: Publisher, template: BusRecord, rs256Key: KeyObject): FloorWork {
+  const floor = auditedFloor();
+  const audited = async (credential: string) => void publisher.publish({ ...template, value: await floor.decideInTurn(credential) });
+  return {
+    audited,
+    async verifiedAndAudited(token) {
+      const lastDot = token.lastIndexOf('.');
+      const firstDot = token.indexOf('.');
+      if (firstDot < 0 || lastDot === firstDot) return undefined;
+      if (!verify('sha256', Buffer.from(token.slice(0, lastDot)), rs256Key, Buffer.from(token.slice(lastDot + 1), 'base64url'))) return undefined;
+      const claims = JSON.parse(Buffer.from(token.slice(firstDot + 1, lastDot), 'base64url').toString('utf8')) as { sub?: string };
+      await audited(token);
+      return claims.sub ?? '';
+    },
+    close: () => floor.close(),
+  };
+}

@@ -7,7 +7,7 @@
 //   BENCH_SECONDS=5 (per measurement)  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16
 //   BENCH_LINGER_MS (publisher batch linger; default: the event bus default, as main.ts runs it)
 import { createVerify, randomBytes, verify } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
@@ -16,7 +16,7 @@ import { createKafkaBus } from '@authtrail/event-bus';
 import { TOPICS, toBusRecord } from '@authtrail/events';
 import { sampleDecisionEvent } from '../shared/sample-decision';
 import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
-import { boundServiceAccountClaims, rsaKeyPair, signJwt } from '@authtrail/testing';
+import { boundServiceAccountClaims, jwksOf, rsaKeyPair, signJwt, type TestKeyPair } from '@authtrail/testing';
 import { auditedFloor, cpuMicrosPerCall } from '../shared/audited-floor';
 import { floorWork } from '../shared/floor-work';
 import { measureChainCost } from '../shared/chain-cost';
@@ -30,6 +30,7 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+const OIDC_AUDIENCE = 'bench-client';
 const log = (line: string) => console.log(`[bench/authn] ${line}`);
 
 
@@ -62,7 +63,9 @@ async function main(): Promise<void> {
   const saKey = rsaKeyPair({ alg: 'RS256' });
   writeFileSync(join(dir, 'tokens.csv'), `${staticToken},bench-user,uid-1,"bench,devs"\n`);
   writeFileSync(join(dir, 'sa.pub'), saKey.publicPem);
-  const configFor = (name: string, successTTL: string, policyFile?: string) => {
+  // The JWT strategy after static-token: service-account by default, or OIDC against `oidcIssuer`.
+  const configFor = (name: string, successTTL: string, options: { policyFile?: string; oidcIssuer?: string } = {}) => {
+    const { policyFile, oidcIssuer } = options;
     writeFileSync(
       join(dir, `${name}.yaml`),
       [
@@ -73,7 +76,9 @@ async function main(): Promise<void> {
         `  cache: { successTTL: ${successTTL}, failureTTL: 0s }`,
         '  strategies:',
         '    - { id: static-token, tokenFile: tokens.csv }',
-        `    - { id: service-account, issuers: ["${SA_ISSUER}"], keyFiles: [sa.pub], audiences: ["${SA_ISSUER}"] }`,
+        oidcIssuer
+          ? `    - { id: oidc, issuer: { url: "${oidcIssuer}", audiences: [${OIDC_AUDIENCE}] }, claimMappings: { username: { claim: sub, prefix: "oidc:" } } }`
+          : `    - { id: service-account, issuers: ["${SA_ISSUER}"], keyFiles: [sa.pub], audiences: ["${SA_ISSUER}"] }`,
         'events: { mode: buffered }',
         'log: { level: warn }',
         ...(policyFile ? [`policy: { file: ${policyFile} }`] : []),
@@ -89,6 +94,11 @@ async function main(): Promise<void> {
   // request pays the RS256 verification.
   const cachedAuthn: RunningAuthn = await startAuthn(configFor('cached', '10s'), { publisher: bus.publisher, logger, registry });
   const uncachedAuthn: RunningAuthn = await startAuthn(configFor('uncached', '0s'), { publisher: bus.publisher, logger, registry });
+  // #19 item 1 asks the same of OIDC: an issuer on loopback (discovery and JWKS), an instance
+  // without cache that verifies its RS256 id-tokens.
+  const oidcKey = rsaKeyPair({ alg: 'RS256', kid: 'bench-oidc' });
+  const oidcIssuer = await startOidcIssuer(oidcKey);
+  const uncachedOidcAuthn: RunningAuthn = await startAuthn(configFor('uncached-oidc', '0s', { oidcIssuer: oidcIssuer.url }), { publisher: bus.publisher, logger, registry });
   // Diagnostic: the same cached instance with events discarded, to show what the in-process
   // Kafka client costs (the headline figures keep events flowing to Kafka).
   let discarded = 0;
@@ -98,7 +108,7 @@ async function main(): Promise<void> {
   // its control state comes from the broker's control topic, seeded from policy.file (the seed
   // is applied once it comes back from the topic: versions are compare-and-set).
   writeFileSync(join(dir, 'ten-rules.yaml'), TEN_RULE_POLICY);
-  const policyAuthn: RunningAuthn = await startAuthn(configFor('with-policy', '10s', 'ten-rules.yaml'), { publisher: bus.publisher, subscriber: bus.subscriber, logger, registry });
+  const policyAuthn: RunningAuthn = await startAuthn(configFor('with-policy', '10s', { policyFile: 'ten-rules.yaml' }), { publisher: bus.publisher, subscriber: bus.subscriber, logger, registry });
   while ((await fetch(`${policyAuthn.http.url}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 50));
 
   // The baseline: bare fastify handlers doing the same HTTP work (JSON in, JSON out / headers out).
@@ -144,6 +154,9 @@ async function main(): Promise<void> {
   log(`minting ${mintCount} RS256 service-account tokens …`);
   const saBodiesFile = join(dir, 'sa-bodies.json');
   writeFileSync(saBodiesFile, JSON.stringify(Array.from({ length: mintCount }, (_, i) => reviewBody(signJwt(boundServiceAccountClaims({ issuer: SA_ISSUER, audiences: [SA_ISSUER], name: `sa-${i}` }), saKey)))));
+  const oidcBodiesFile = join(dir, 'oidc-bodies.json');
+  const now = Math.floor(Date.now() / 1000);
+  writeFileSync(oidcBodiesFile, JSON.stringify(Array.from({ length: mintCount }, (_, i) => reviewBody(signJwt({ iss: oidcIssuer.url, aud: OIDC_AUDIENCE, sub: `user-${i}`, iat: now, exp: now + 3600 }, oidcKey)))));
 
   // Raw crypto.verify of one RS256 signature: the floor of the uncached path.
   const token = signJwt(boundServiceAccountClaims({ issuer: SA_ISSUER, audiences: [SA_ISSUER] }), saKey);
@@ -158,6 +171,12 @@ async function main(): Promise<void> {
   }
   log(`raw crypto.verify RS256: ${verified} verifications/s (one core)`);
 
+  // Every uncached row must really authenticate: a TokenReview answers 200 either way.
+  for (const [name, url, bodiesFile] of [['service-account', uncachedAuthn.http.url, saBodiesFile], ['OIDC', uncachedOidcAuthn.http.url, oidcBodiesFile]] as const) {
+    const [body] = JSON.parse(readFileSync(bodiesFile, 'utf8')) as string[];
+    const answer = (await (await fetch(`${url}/apis/authentication.k8s.io/v1/tokenreviews`, { method: 'POST', headers: json, body })).json()) as { status?: { authenticated?: boolean } };
+    if (answer.status?.authenticated !== true) throw new Error(`the uncached ${name} instance did not authenticate its token: ${JSON.stringify(answer)}`);
+  }
   log('warming up …');
   await runLoad({ url: `${bareUrl}/tokenreviews`, method: 'POST', headers: json, body: reviewBody(staticToken) }, 4, 1);
   await runLoad({ url: `${cachedAuthn.http.url}/apis/authentication.k8s.io/v1/tokenreviews`, method: 'POST', headers: json, body: reviewBody(staticToken) }, 4, 1);
@@ -180,12 +199,14 @@ async function main(): Promise<void> {
   const ceiling = await pair('ceiling: bare fastify + one decision record to Kafka per request', bareReview, { ...bareReview, url: `${bareUrl}/tokenreviews-with-kafka` });
   const cachedFloor = await pair('floor of the cached rows: the ceiling + one audited decision per request (baseline: the ceiling)', { ...bareReview, url: `${bareUrl}/tokenreviews-with-kafka` }, { ...bareReview, url: `${bareUrl}/tokenreviews-audited` }, 'ceiling');
   const uncached = await pair('TokenReview uncached RS256 SA token', bareReview, { url: `${uncachedAuthn.http.url}/apis/authentication.k8s.io/v1/tokenreviews`, method: 'POST', headers: json, bodiesFile: saBodiesFile });
+  const uncachedOidc = await pair('TokenReview uncached RS256 OIDC id-token', bareReview, { url: `${uncachedOidcAuthn.http.url}/apis/authentication.k8s.io/v1/tokenreviews`, method: 'POST', headers: json, bodiesFile: oidcBodiesFile });
   const uncachedFloor = await pair('floor of the uncached row: the ceiling + one RS256 verify per request', { ...bareReview, url: `${bareUrl}/tokenreviews-with-kafka` }, { url: `${bareUrl}/tokenreviews-with-kafka-and-verify`, method: 'POST', headers: json, bodiesFile: saBodiesFile }, 'ceiling');
   const results = [
     cached,
     ceiling,
     cachedFloor,
     uncached,
+    uncachedOidc,
     uncachedFloor,
     await pair('diagnostic: TokenReview cached, events discarded (no Kafka)', bareReview, tokenReviewAt(noKafkaAuthn.http.url)),
     await pair('forward-auth cached static token', { url: `${bareUrl}/forward-auth`, method: 'GET' }, { url: `${cachedAuthn.http.url}/v1/forward-auth`, method: 'GET', headers: { authorization: `Bearer ${staticToken}` } }),
@@ -213,11 +234,12 @@ async function main(): Promise<void> {
   const policyRatio = withPolicy.authtrail.rps / withPolicy.bare.rps;
   log(`ten-rule policy: ${policyRatio.toFixed(2)}× the same path without policy (target ≥ 0.95×) — ${policyRatio >= 0.95 ? 'met' : 'NOT met'}`);
   // Issue #19's targets are shares of the ceiling: what is left once HTTP and the Kafka record are paid.
-  const forwardAuth = results[6];
+  const forwardAuth = results[7];
   for (const [name, measured, target] of [
     ['cached TokenReview', cached.authtrail, 0.8],
     ['cached forward-auth', forwardAuth?.authtrail, 0.8],
     ['uncached RS256 TokenReview', uncached.authtrail, 0.5],
+    ['uncached RS256 OIDC TokenReview', uncachedOidc.authtrail, 0.5],
   ] as const) {
     if (!measured) continue;
     const ofCeiling = measured.rps / ceiling.authtrail.rps;
@@ -239,10 +261,12 @@ async function main(): Promise<void> {
   log(`integrity chain: +${(chain.chainedMicros - chain.plainMicros).toFixed(2)} µs CPU per decision (${chain.chainedMicros.toFixed(2)} µs chained publish vs ${chain.plainMicros.toFixed(2)} µs unchained, a signed checkpoint per 1000 included; bound ≤ 5 µs)`);
   // What stops the uncached target: the ceiling with the verification alone added, measured above.
   const floorOfCeiling = uncachedFloor.authtrail.rps / uncachedFloor.bare.rps;
-  log(`uncached floor (ceiling + one RS256 verify, nothing else): ${floorOfCeiling.toFixed(2)}× the ceiling alternated with it — ${floorOfCeiling < 0.5 ? 'below the 0.5× target: no JWT authenticator reaches it here' : 'the 0.5× target is within it'}; authtrail's uncached row is ${(uncached.authtrail.rps / uncachedFloor.authtrail.rps).toFixed(2)}× that floor`);
+  log(`uncached floor (ceiling + one RS256 verify, nothing else): ${floorOfCeiling.toFixed(2)}× the ceiling alternated with it — ${floorOfCeiling < 0.5 ? 'below the 0.5× target: no JWT authenticator reaches it here' : 'the 0.5× target is within it'}; authtrail's uncached rows are ${(uncached.authtrail.rps / uncachedFloor.authtrail.rps).toFixed(2)}× (service account) and ${(uncachedOidc.authtrail.rps / uncachedFloor.authtrail.rps).toFixed(2)}× (OIDC) that floor`);
 
   await cachedAuthn.close();
   await uncachedAuthn.close();
+  await uncachedOidcAuthn.close();
+  await oidcIssuer.close();
   await noKafkaAuthn.close();
   await policyAuthn.close();
   await bare.close();
@@ -251,6 +275,17 @@ async function main(): Promise<void> {
   if (broker) await broker.destroy();
   rmSync(dir, { recursive: true, force: true });
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** A loopback OIDC issuer: its discovery document and JWKS, nothing else. */
+async function startOidcIssuer(key: TestKeyPair): Promise<{ url: string; close(): Promise<void> }> {
+  const issuer = Fastify({ logger: false });
+  let url = '';
+  issuer.get('/oidc/.well-known/openid-configuration', async () => ({ issuer: url, jwks_uri: `${url}/jwks` }));
+  issuer.get('/oidc/jwks', async () => jwksOf(key));
+  await issuer.listen({ port: 0, host: '127.0.0.1' });
+  url = `http://127.0.0.1:${(issuer.server.address() as { port: number }).port}/oidc`;
+  return { url, close: () => issuer.close() };
 }
 
 main().catch((error: unknown) => {

@@ -18,22 +18,57 @@ function statOf(pid: string): { ppid: string; micros: number } | undefined {
   }
 }
 
-/** Microseconds of CPU used so far by the server whose cluster directory is `clusterDir`; undefined off Linux. */
-export function postgresCpuMicros(clusterDir: string): number | undefined {
-  let postmaster: string;
+function postmasterOf(clusterDir: string): string | undefined {
   try {
-    postmaster = readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0].trim();
+    const postmaster = readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0].trim();
     readdirSync('/proc');
+    return postmaster;
   } catch {
     return undefined;
   }
-  let total = statOf(postmaster)?.micros ?? 0;
+}
+
+/** The postmaster's children: backends and background processes. */
+function* childrenOf(postmaster: string): Generator<{ pid: string; micros: number }> {
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     const stat = statOf(pid);
-    if (stat?.ppid === postmaster) total += stat.micros;
+    if (stat?.ppid === postmaster) yield { pid, micros: stat.micros };
+  }
+}
+
+/** Microseconds of CPU used so far by the server whose cluster directory is `clusterDir`; undefined off Linux. */
+export function postgresCpuMicros(clusterDir: string): number | undefined {
+  const postmaster = postmasterOf(clusterDir);
+  if (postmaster === undefined) return undefined;
+  let total = statOf(postmaster)?.micros ?? 0;
+  for (const child of childrenOf(postmaster)) total += child.micros;
+  return total;
+}
+
+/**
+ * Microseconds of CPU used so far by the backends connected to `database` (their process title is
+ * `postgres: <user> <database> <client> <state>`): the statements' own work, without the WAL
+ * writer, checkpointer and autovacuum, which run beside them on other cores. A backend that has
+ * disconnected no longer counts: read it while the connections are open.
+ */
+export function backendCpuMicros(clusterDir: string, database: string): number | undefined {
+  const postmaster = postmasterOf(clusterDir);
+  if (postmaster === undefined) return undefined;
+  let total = 0;
+  for (const child of childrenOf(postmaster)) {
+    const title = readTitle(child.pid);
+    if (title?.split(' ')[2] === database) total += child.micros;
   }
   return total;
+}
+
+function readTitle(pid: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 export const nodeCpuMicros = (): number => {

@@ -76,8 +76,9 @@ export async function startAuthentication(config: AuthtrailConfig, deps: Authent
   const fingerprint = (secret: string) => fingerprinter.fingerprint(secret);
   const usernameHash = (name: string) => fingerprinter.usernameHash(name);
   const now = deps.now ?? (() => new Date());
-  const strategyDeps = { logger: logger.child({ component: 'strategies' }), ...(deps.now ? { now: deps.now } : {}) };
   const candidates = (secret: string) => fingerprinter.candidates(secret);
+  // The same functions as the cache's and the decision's: one memo, one HMAC per request.
+  const strategyDeps = { logger: logger.child({ component: 'strategies' }), ...(deps.now ? { now: deps.now } : {}), fingerprints: { fingerprint, candidates } };
   const chain = await composeChain(deps.chain?.authn ?? config.authn, deps.registry, strategyDeps, { fingerprint, candidates, path: deps.chain?.path ?? 'authn.strategies' });
   const source = eventSource(service, instance);
   const ledgerFile = ledgerFileOf(config.dataDir, instance, service);

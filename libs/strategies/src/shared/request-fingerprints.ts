@@ -1,6 +1,6 @@
 // One HMAC per request (issue #19): the throttle key, the cache key and the decision event all
-// name the presented credential by its fingerprint. The first of them to ask computes it; the
-// others reuse it. The memo hangs off the request view in a WeakMap, so it lives exactly as long
+// name the presented credential by its fingerprint, and static-token finds its entry by it. The
+// first of them to ask computes it; the others reuse it. The memo hangs off the request view in a WeakMap, so it lives exactly as long
 // as the request and nothing long-lived keeps the secret.
 import type { RequestView } from '../strategy';
 

@@ -1,8 +1,10 @@
+import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { findSecrets } from '@authtrail/testing';
 import { bearer, basic, requestView } from '../shared/request-view.fixture';
 import { eventually, publicView, recordingLogger, tempFolder } from '../shared/temp-files.fixture';
 import { FileLoadError } from '../shared/file-reloader';
+import { requestFingerprints } from '../shared/request-fingerprints';
 import type { Strategy } from '../strategy';
 import { createStaticTokenStrategy } from './static-token.strategy';
 
@@ -46,6 +48,40 @@ describe('static-token strategy', () => {
   ])('%s', async (_name, authorization, expected) => {
     const strategy = await open(CSV);
     expect(await strategy.authenticate(requestView({ authorization }))).toMatchObject(expected);
+  });
+
+  describe("keyed by the service's fingerprint", () => {
+    // A stand-in for the service's HMAC that counts its calls: what matters is how often a request pays it.
+    const countingFingerprints = () => {
+      const hashed: string[] = [];
+      const fingerprint = (secret: string) => {
+        hashed.push(secret);
+        return `hmac-sha256:test:${createHmac('sha256', 'test-key').update(secret).digest('hex')}`;
+      };
+      return { hashed, fingerprints: { fingerprint } };
+    };
+    const openWith = async (fingerprints: { fingerprint: (secret: string) => string }) => {
+      const strategy = await createStaticTokenStrategy({ id: 'static-token', tokenFile: files.file(CSV), reloadIntervalMs: 100 }, { now: () => NOW, logger: recordingLogger(), fingerprints });
+      opened.push(strategy);
+      return strategy;
+    };
+
+    it.each([
+      ['a listed token', TOKENS.alice, { kind: 'authenticated', user: { username: 'alice', uid: 'uid-1', groups: ['dev', 'ops'], extra: {} } }],
+      ['an expired token', TOKENS.expired, { kind: 'rejected', reason: 'token_expired', claimedUsername: 'carol' }],
+      ['an unknown token', 'not-a-listed-token', { kind: 'rejected', reason: 'unknown_token' }],
+    ])('%s gets the same outcome, and the request hashes the token once for the strategy and every later asker', async (_name, token, expected) => {
+      const { hashed, fingerprints } = countingFingerprints();
+      const strategy = await openWith(fingerprints);
+      const atLoad = hashed.length;
+      expect(atLoad).toBe(4); // one per line of the file
+      const view = requestView({ authorization: bearer(token) });
+      expect(await strategy.authenticate(view)).toMatchObject(expected);
+      // The cache key and the event ask the same request for the same token's fingerprint.
+      const memo = requestFingerprints(view, fingerprints);
+      expect(memo.fingerprint(token)).toBe(fingerprints.fingerprint(token));
+      expect(hashed.slice(atLoad)).toEqual([token, token]); // the strategy's one, then this test's own direct call
+    });
   });
 
   it('describes the credential by uid and hands the token only as fingerprint input', async () => {

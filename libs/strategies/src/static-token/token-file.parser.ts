@@ -1,7 +1,8 @@
 // Parses kube's `--token-auth-file`: `token,user,uid[,"g1,g2"[,expiry]]` (the 5th column, an
 // RFC 3339 expiry, is authtrail's addition). Rules as in Kubernetes' tokenfile package: at least
 // three columns, an empty token is skipped with a warning, a duplicate token warns and the later
-// line wins. Tokens are stored by their HMAC digest only. Problems name lines, never tokens.
+// line wins. Tokens are stored by their HMAC digest only (the service's fingerprint, or an HMAC
+// under the strategy's own key). Problems name lines, never tokens.
 import { parseKubeCsv } from '../csv/kube-csv.parser';
 import type { ParseResult } from '../shared/file-reloader';
 import { parseRfc3339 } from '../shared/rfc3339';
@@ -18,7 +19,7 @@ export interface StaticTokenEntry {
 
 export type TokenTable = ReadonlyMap<string, StaticTokenEntry>;
 
-export function parseTokenFile(text: string, hasher: SecretHasher): ParseResult<TokenTable> {
+export function parseTokenFile(text: string, hasher: Pick<SecretHasher, 'digest'>): ParseResult<TokenTable> {
   const csv = parseKubeCsv(text);
   if (!csv.ok) return { ok: false, errors: [csv.error] };
   const table = new Map<string, StaticTokenEntry>();

@@ -1,7 +1,8 @@
 // `npm run bench [area …]`: runs every benchmark under bench/<area>/main.ts (or the named ones)
 // one after another, each in its own process so one's broker or heap does not skew the next.
 // Some run only when named: the soak (30 minutes), peers (needs GUARD_SRC and OATHKEEPER_SRC,
-// docs/peers.md) and profile (writes CPU profiles and flame graphs into bench/results/).
+// docs/peers.md), profile (writes CPU profiles and flame graphs into bench/results/) and ab (a
+// commit against the working tree, docs/authn.md).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +23,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const ON_DEMAND = ['soak', 'peers', 'profile'];
+const ON_DEMAND = ['ab', 'soak', 'peers', 'profile'];
 const chosen = requested.length > 0 ? requested : available.filter((name) => !ON_DEMAND.includes(name));
 let failed = 0;
 for (const [index, name] of chosen.entries()) {

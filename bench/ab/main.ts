@@ -28,11 +28,11 @@ import { compare, comparisonTable, type ProcessRuns, type Round } from './summar
 
 const ROOT = resolve(__dirname, '..', '..');
 const BEFORE_REV = process.env['AB_BEFORE'] ?? 'HEAD';
-const PROCESSES = positive('AB_PROCESSES', 2);
-const WARMUP = Number(process.env['AB_WARMUP'] ?? 2);
-const ROUNDS = positive('AB_ROUNDS', 5);
-const SECONDS = positive('BENCH_SECONDS', 5);
-const CONNECTIONS = positive('BENCH_CONNECTIONS', 16);
+const PROCESSES = count('AB_PROCESSES', 2, 1);
+const WARMUP = count('AB_WARMUP', 2, 0);
+const ROUNDS = count('AB_ROUNDS', 5, 1);
+const SECONDS = count('BENCH_SECONDS', 5, 1);
+const CONNECTIONS = count('BENCH_CONNECTIONS', 16, 1);
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const log = (line: string) => console.log(`[bench/ab] ${line}`);
 
@@ -50,9 +50,9 @@ interface Contender {
   readonly server: RunningServer;
 }
 
-function positive(name: string, fallback: number): number {
+function count(name: string, fallback: number, least: number): number {
   const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  if (!Number.isInteger(value) || value < least) throw new Error(`${name} must be an integer of at least ${least}`);
   return value;
 }
 

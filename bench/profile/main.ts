@@ -4,12 +4,14 @@
 // the V8 sampling profiler of that process records the load window of each scenario:
 //   cached     TokenReview with a static token (the 10 s success cache of the default config)
 //   uncached   TokenReview with RS256 service-account tokens, cache off (2,000 distinct tokens in turn)
+//   forward-auth-jwt  forward-auth with one RS256 service-account token (cache hits; bench/peers' JWT row)
+//   forward-auth-jwt-uncached  forward-auth with those 2,000 tokens in turn, cache off (bench/peers' other JWT row)
 // autocannon (bench/shared/load-generator.mjs) runs in a child process of its own. Written into
 // bench/results/: per scenario the .cpuprofile and a flame graph SVG, and one markdown file with the
 // top frames by self and by inclusive time (% of the main thread's busy time, TypeScript file:line).
 //
 //   BENCH_SECONDS=10 (profiled load per scenario)  BENCH_WARMUP_SECONDS=3  BENCH_CONNECTIONS=16
-//   PROFILE_INTERVAL_MICROS=500 (sampling interval)  PROFILE_SCENARIOS=cached,uncached
+//   PROFILE_INTERVAL_MICROS=500 (sampling interval)  PROFILE_SCENARIOS=cached,uncached (or any of the four)
 //   PROFILE_TREE=<a checkout> (default: this one) and PROFILE_LABEL (default: its commit, +dirty when the
 //   working tree differs): profile another tree's authn, e.g. an older commit unpacked with git archive.
 //   PROFILE_PIN=0: do not pin. By default (taskset present, two CPUs or more) authn runs alone on CPU 0
@@ -204,17 +206,23 @@ async function main(): Promise<void> {
     const json = { 'content-type': 'application/json' };
     const reviewPath = '/apis/authentication.k8s.io/v1/tokenreviews';
     const saBodiesFile = join(dir, 'sa-bodies.json');
+    const saHeadersFile = join(dir, 'sa-headers.json');
+    const cachedSaToken = signJwt(boundServiceAccountClaims({ issuer: SA_ISSUER, audiences: [SA_ISSUER], name: 'sa-cached' }), saKey);
 
     const allScenarios: Scenario[] = [
       { id: 'cached', title: 'TokenReview, cached static token', successTTL: '10s', load: (url) => ({ url: `${url}${reviewPath}`, method: 'POST', headers: json, body: reviewBody(staticToken) }) },
       { id: 'uncached', title: 'TokenReview, uncached RS256 service-account token (a new token per request, cache off)', successTTL: '0s', load: (url) => ({ url: `${url}${reviewPath}`, method: 'POST', headers: json, bodiesFile: saBodiesFile }) },
+      { id: 'forward-auth-jwt', title: 'forward-auth, cached RS256 service-account token', successTTL: '10s', load: (url) => ({ url: `${url}/v1/forward-auth`, method: 'GET', headers: { authorization: `Bearer ${cachedSaToken}` } }) },
+      { id: 'forward-auth-jwt-uncached', title: 'forward-auth, uncached RS256 service-account token (a new token per request, cache off)', successTTL: '0s', load: (url) => ({ url: `${url}/v1/forward-auth`, method: 'GET', headersFile: saHeadersFile }) },
     ];
     const scenarios = allScenarios.filter((scenario) => chosen.includes(scenario.id));
-    if (scenarios.length === 0) throw new Error(`PROFILE_SCENARIOS names none of: cached, uncached`);
-    if (scenarios.some((scenario) => scenario.id === 'uncached')) {
+    if (scenarios.length === 0) throw new Error(`PROFILE_SCENARIOS names none of: ${allScenarios.map((scenario) => scenario.id).join(', ')}`);
+    if (scenarios.some((scenario) => scenario.successTTL === '0s')) {
       const mintCount = 2_000;
       log(`minting ${mintCount} RS256 service-account tokens …`);
-      writeFileSync(saBodiesFile, JSON.stringify(Array.from({ length: mintCount }, (_, i) => reviewBody(signJwt(boundServiceAccountClaims({ issuer: SA_ISSUER, audiences: [SA_ISSUER], name: `sa-${i}` }), saKey)))));
+      const tokens = Array.from({ length: mintCount }, (_, i) => signJwt(boundServiceAccountClaims({ issuer: SA_ISSUER, audiences: [SA_ISSUER], name: `sa-${i}` }), saKey));
+      writeFileSync(saBodiesFile, JSON.stringify(tokens.map(reviewBody)));
+      writeFileSync(saHeadersFile, JSON.stringify(tokens.map((token) => ({ authorization: `Bearer ${token}` }))));
     }
 
     mkdirSync(RESULTS, { recursive: true });

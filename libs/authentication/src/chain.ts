@@ -9,7 +9,9 @@
 // - withGroups: every authenticated user (not anonymous) also gets `system:authenticated`;
 // - cached: outermost, so a hit skips every strategy; HMAC-keyed, success/failure TTLs from
 //   `authn.cache`; requests with no credential bypass it (anonymous depends on the path); given
-//   the fingerprint function, entries keep the credential's fingerprint, never its secret;
+//   the fingerprint function, entries keep the credential's fingerprint, never its secret; with
+//   both TTLs 0 there is no cache layer at all (no key, no single-flight), as kube-apiserver's
+//   pkg/kubeapiserver/authenticator/config.go wraps its token authenticators only when a TTL > 0;
 // - anonymous: last, only when `authn.anonymous.enabled` (or an `anonymous` item is listed).
 // - `authn.authenticationConfiguration` (kube-apiserver's --authentication-config file): its jwt[]
 //   authenticators after the listed strategies (one `oidc` strategy, reloaded on change), its
@@ -39,7 +41,8 @@ export interface ComposedChain {
   readonly strategyIds: readonly string[];
   /** The AuthenticationConfiguration file in force (`authn.authenticationConfiguration`), for its reload metrics. */
   readonly authenticationConfiguration?: AuthenticationConfigurationController;
-  cacheStats(): CacheStats;
+  /** `undefined` when the cache is off (both TTLs 0). */
+  cacheStats(): CacheStats | undefined;
   close(): Promise<void>;
 }
 
@@ -83,19 +86,24 @@ export async function composeChain(authn: AuthnConfig, registry: StrategyRegistr
     throw error;
   }
 
-  const chain = cached(withGroups(firstMatch(created, anonymous ? { anonymous } : {}), ['system:authenticated']), {
-    successTTLms: authn.cache.successTTL,
-    failureTTLms: authn.cache.failureTTL,
-    maxEntries: authn.cache.maxEntries,
-    ...(fingerprint ? { fingerprint } : {}),
-    ...(candidates ? { candidates } : {}),
-  });
+  const evaluated = withGroups(firstMatch(created, anonymous ? { anonymous } : {}), ['system:authenticated']);
+  const cache =
+    authn.cache.successTTL > 0 || authn.cache.failureTTL > 0
+      ? cached(evaluated, {
+          successTTLms: authn.cache.successTTL,
+          failureTTLms: authn.cache.failureTTL,
+          maxEntries: authn.cache.maxEntries,
+          ...(fingerprint ? { fingerprint } : {}),
+          ...(candidates ? { candidates } : {}),
+        })
+      : undefined;
+  const chain = cache ?? evaluated;
   return {
     chain,
     basicAuth: authn.strategies.some((s) => s.id === 'basic-auth'),
     strategyIds: [...created.map((s) => s.id), ...(anonymous ? [anonymous.id] : [])],
     ...(kube ? { authenticationConfiguration: kube } : {}),
-    cacheStats: () => chain.stats(),
+    cacheStats: () => cache?.stats(),
     close: () => chain.close?.() ?? Promise.resolve(),
   };
 }

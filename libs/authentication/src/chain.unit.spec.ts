@@ -25,11 +25,11 @@ function fakeRegistry(calls: string[]): StrategyRegistry {
 }
 
 const user = (username: string): AuthOutcome => ({ kind: 'authenticated', user: { username, groups: ['g'], extra: {} }, credential: { type: 'static-token', secretForFingerprint: 'x' } });
-const authn = (strategies: StrategyConfigEntry[], anonymous = false): AuthnConfig => ({
+const authn = (strategies: StrategyConfigEntry[], anonymous = false, cache: AuthnConfig['cache'] = { successTTL: 10_000, failureTTL: 0, maxEntries: 10 }): AuthnConfig => ({
   http: { port: 0, host: '127.0.0.1' },
   trustedProxies: [],
   anonymous: { enabled: anonymous },
-  cache: { successTTL: 10_000, failureTTL: 0, maxEntries: 10 },
+  cache,
   strategies,
   limits: { bodyLimit: 1, maxHeaderSize: 1, requestTimeout: 1, keepAliveTimeout: 1, connectionTimeout: 1, shutdownGrace: 1 },
 });
@@ -54,13 +54,22 @@ describe('composeChain', () => {
     expect(composed.cacheStats()).toMatchObject({ hits: 1, misses: 1 });
   });
 
+  it('with both TTLs 0 there is no cache, as in kube-apiserver: every request, even a concurrent twin, asks the strategies', async () => {
+    const calls: string[] = [];
+    const composed = await composeChain(authn([{ id: 'static-token', answers: { 'Bearer t': user('alice') } }], false, { successTTL: 0, failureTTL: 0, maxEntries: 10 }), fakeRegistry(calls), {});
+    await Promise.all([composed.chain.authenticateWithTrace(view('Bearer t')), composed.chain.authenticateWithTrace(view('Bearer t'))]);
+    await composed.chain.authenticateWithTrace(view('Bearer t'));
+    expect(calls).toEqual(['static-token', 'static-token', 'static-token']);
+    expect(composed.cacheStats()).toBeUndefined();
+  });
+
   it('a cached entry keeps the fingerprints (every key), never the raw secret; without the fingerprint it would keep the secret', async () => {
     const secret: AuthOutcome = { kind: 'authenticated', user: { username: 'alice', groups: [], extra: {} }, credential: { type: 'static-token', secretForFingerprint: 'raw-secret-token' } };
     const answers = { 'Bearer raw-secret-token': secret };
     const keyed = await composeChain(authn([{ id: 'static-token', answers }]), fakeRegistry([]), {}, { fingerprint: (s) => `fp:${s.length}`, candidates: (s) => [`fp:${s.length}`, `old:${s.length}`] });
     await keyed.chain.authenticateWithTrace(view('Bearer raw-secret-token'));
     const hit = await keyed.chain.authenticateWithTrace(view('Bearer raw-secret-token'));
-    expect(keyed.cacheStats().hits).toBe(1);
+    expect(keyed.cacheStats()?.hits).toBe(1);
     expect(JSON.stringify(hit)).not.toContain('raw-secret-token');
     expect(hit.outcome.kind === 'authenticated' && hit.outcome.credential).toEqual({ type: 'static-token', fingerprint: 'fp:16', fingerprints: ['fp:16', 'old:16'] });
 

@@ -6,12 +6,14 @@
 //   uncached   TokenReview with RS256 service-account tokens, cache off (2,000 distinct tokens in turn)
 //   forward-auth-jwt  forward-auth with one RS256 service-account token (cache hits; bench/peers' JWT row)
 //   forward-auth-jwt-uncached  forward-auth with those 2,000 tokens in turn, cache off (bench/peers' other JWT row)
+//   forward-auth-nginx  forward-auth-jwt as nginx auth_request sends it: the client's headers and the original
+//                       request in X-Original-* / X-Forwarded-* from a trusted proxy (loopback, trusted by default)
 // autocannon (bench/shared/load-generator.mjs) runs in a child process of its own. Written into
 // bench/results/: per scenario the .cpuprofile and a flame graph SVG, and one markdown file with the
 // top frames by self and by inclusive time (% of the main thread's busy time, TypeScript file:line).
 //
 //   BENCH_SECONDS=10 (profiled load per scenario)  BENCH_WARMUP_SECONDS=3  BENCH_CONNECTIONS=16
-//   PROFILE_INTERVAL_MICROS=500 (sampling interval)  PROFILE_SCENARIOS=cached,uncached (or any of the four)
+//   PROFILE_INTERVAL_MICROS=500 (sampling interval)  PROFILE_SCENARIOS=cached,uncached (or any of the five)
 //   PROFILE_TREE=<a checkout> (default: this one) and PROFILE_LABEL (default: its commit, +dirty when the
 //   working tree differs): profile another tree's authn, e.g. an older commit unpacked with git archive.
 //   PROFILE_PIN=0: do not pin. By default (taskset present, two CPUs or more) authn runs alone on CPU 0
@@ -43,6 +45,18 @@ const TREE = realpathSync(resolve(process.env['PROFILE_TREE'] ?? REPO));
 const RESULTS = join(REPO, 'bench', 'results');
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const log = (line: string) => console.log(`[bench/profile] ${line}`);
+// What nginx sends an auth_request subrequest with infra/proxies/nginx-auth-request.conf: the
+// client's own headers (nginx passes them on) plus the original request's X-Original-* / X-Forwarded-*.
+const NGINX_AUTH_REQUEST_HEADERS = {
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+  accept: 'application/json, text/plain, */*',
+  'accept-language': 'en-GB,en;q=0.9',
+  'accept-encoding': 'gzip, deflate, br',
+  'x-original-uri': '/api/v1/namespaces/default/pods?limit=50',
+  'x-original-method': 'GET',
+  'x-forwarded-for': '203.0.113.7, 10.0.0.2',
+  'x-forwarded-proto': 'https',
+};
 
 
 interface Scenario {
@@ -213,6 +227,12 @@ async function main(): Promise<void> {
       { id: 'cached', title: 'TokenReview, cached static token', successTTL: '10s', load: (url) => ({ url: `${url}${reviewPath}`, method: 'POST', headers: json, body: reviewBody(staticToken) }) },
       { id: 'uncached', title: 'TokenReview, uncached RS256 service-account token (a new token per request, cache off)', successTTL: '0s', load: (url) => ({ url: `${url}${reviewPath}`, method: 'POST', headers: json, bodiesFile: saBodiesFile }) },
       { id: 'forward-auth-jwt', title: 'forward-auth, cached RS256 service-account token', successTTL: '10s', load: (url) => ({ url: `${url}/v1/forward-auth`, method: 'GET', headers: { authorization: `Bearer ${cachedSaToken}` } }) },
+      {
+        id: 'forward-auth-nginx',
+        title: 'forward-auth, cached RS256 service-account token, through nginx auth_request headers',
+        successTTL: '10s',
+        load: (url) => ({ url: `${url}/v1/forward-auth`, method: 'GET', headers: { authorization: `Bearer ${cachedSaToken}`, ...NGINX_AUTH_REQUEST_HEADERS } }),
+      },
       { id: 'forward-auth-jwt-uncached', title: 'forward-auth, uncached RS256 service-account token (a new token per request, cache off)', successTTL: '0s', load: (url) => ({ url: `${url}/v1/forward-auth`, method: 'GET', headersFile: saHeadersFile }) },
     ];
     const scenarios = allScenarios.filter((scenario) => chosen.includes(scenario.id));

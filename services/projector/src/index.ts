@@ -4,6 +4,7 @@ export type { ProjectorDeps, ProjectorIntegrity, ProjectorLogger, ProjectorStats
 export { PROJECTOR_DEFAULTS, projectorConfigOf, resolveProjectorConfig, standaloneProjectorConfig } from './projector.config';
 export type { ProjectorConfig, StandaloneProjectorConfig } from './projector.config';
 export { publisherDeadLetters } from './bus-dead-letters';
+export { CHAIN_VERIFIER_LOCK_KEY } from './integrity/chain-verification';
 export { partitionSettingsOf } from './partitions/partition.settings';
 export { startPartitionMaintenance } from './partitions/partition-maintenance';
 export { toDeadLetter } from './dead-letter';

@@ -110,8 +110,14 @@ export function startChainVerification(db: ReadModelDb, options: ChainVerificati
     const held = leadership;
     leadership = undefined;
     leaderGauge.set(0);
-    // Releasing the connection ends the session, and with it the lock.
-    if (held) await held.release().catch(() => undefined);
+    if (!held) return;
+    // release() hands the connection back to the pool, and the session with its lock lives on
+    // there: without the unlock, no other projector could lead until the pool closed it (and this
+    // one only when the pool happened to give it that connection again).
+    await held.connection.query('SELECT pg_advisory_unlock_all()', []).catch((error: unknown) => {
+      options.logger.warn({ error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown' }, 'chain verifier lock not released; it goes when its connection closes');
+    });
+    await held.release().catch(() => undefined);
   }
 
   async function runPass(): Promise<boolean> {

@@ -9,8 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createKafkaBus } from '@authtrail/event-bus';
 import { loadSigningKey, loadVerificationKeys } from '@authtrail/integrity';
-import { publisherDeadLetters, resolveProjectorConfig, startProjector, type RunningProjector } from '@authtrail/projector';
+import { CHAIN_VERIFIER_LOCK_KEY, publisherDeadLetters, resolveProjectorConfig, startProjector, type RunningProjector } from '@authtrail/projector';
 import { findAuditIntegrity, openReadModel, runMigrations, type ReadModelDb } from '@authtrail/read-model';
+import { Client } from 'pg';
 import { createTestDatabase, testKafka, testKafkaBrokers, uniqueTopic, waitFor } from '@authtrail/testing';
 import { CHAIN_BOOT, chainedDecisions } from '../testdata/chained-decisions.fixture';
 
@@ -26,6 +27,7 @@ const ignore = (): void => undefined;
 const silent = { debug: ignore, info: ignore, warn: ignore, error: ignore };
 
 let dir: string;
+let databaseUrl: string;
 let db: ReadModelDb;
 let bus: ReturnType<typeof createKafkaBus>;
 const projectors: RunningProjector[] = [];
@@ -42,7 +44,7 @@ beforeAll(async () => {
   for (const record of RECORDS.filter((r) => r.sequence !== DELETED)) await producer.send({ topic: record.topic, acks: -1, messages: [{ partition: record.partition, key: 'k', value: record.value }] });
   await producer.disconnect();
 
-  const databaseUrl = await createTestDatabase('projector_verifier');
+  databaseUrl = await createTestDatabase('projector_verifier');
   await runMigrations(databaseUrl);
   db = await openReadModel(databaseUrl, { poolSize: 6 });
   bus = createKafkaBus({ brokers: testKafkaBrokers(), clientId: 'verifier-spec', mode: 'strict', spoolDir: path.join(dir, 'spool'), logger: silent });
@@ -65,6 +67,19 @@ afterAll(async () => {
 });
 
 const window = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z') };
+
+/** Takes and gives back the verifier's lock in a session outside the projectors' pool. */
+async function lockFreeInAnotherSession(): Promise<boolean> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [CHAIN_VERIFIER_LOCK_KEY]);
+    if (rows[0]?.locked) await client.query('SELECT pg_advisory_unlock($1)', [CHAIN_VERIFIER_LOCK_KEY]);
+    return rows[0]?.locked === true;
+  } finally {
+    await client.end();
+  }
+}
 
 /** Passes of one verifier until the chain has stopped waiting on the deleted position. */
 async function settled(projector: RunningProjector) {
@@ -94,6 +109,9 @@ it('one projector verifies; the other writes links only, and takes over with the
   // The verifying projector stops: the other takes the lock, reads every link again, and finds the same, stored once.
   await verifying.stop();
   projectors.splice(projectors.indexOf(verifying), 1);
+  // The lock is free for any session once the verifier stops, not only for the pooled connection
+  // it used: a session of its own asks for it.
+  expect(await lockFreeInAnotherSession()).toBe(true);
   expect(await other.integrity?.pass()).toBe(true);
   const again = await settled(other);
   const comparable = (chain: typeof verdict) => ({ ...chain, updatedAt: undefined, findings: chain.findings.map((f) => ({ ...f, foundAt: undefined })) });

@@ -115,7 +115,7 @@ export function startChainVerification(db: ReadModelDb, options: ChainVerificati
     // there: without the unlock, no other projector could lead until the pool closed it (and this
     // one only when the pool happened to give it that connection again).
     await held.connection.query('SELECT pg_advisory_unlock_all()', []).catch((error: unknown) => {
-      options.logger.warn({ error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown' }, 'chain verifier lock not released; it goes when its connection closes');
+      options.logger.warn({ error: describeError(error) }, 'chain verifier lock not released; it goes when its connection closes');
     });
     await held.release().catch(() => undefined);
   }
@@ -144,7 +144,7 @@ export function startChainVerification(db: ReadModelDb, options: ChainVerificati
       return true;
     } catch (error) {
       // The connection (and so the lock) may be gone: start over; the next leader reads every link again.
-      options.logger.warn({ error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown' }, 'chain verification pass failed; starting over');
+      options.logger.warn({ error: describeError(error) }, 'chain verification pass failed; starting over');
       if (state) await abdicate();
       return false;
     }
@@ -248,6 +248,11 @@ export function startChainVerification(db: ReadModelDb, options: ChainVerificati
       await abdicate();
     },
   };
+}
+
+/** Name and message only: the logs get no stack or driver internals. */
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown';
 }
 
 function chainRow(report: ChainReport, times: ChainTimes | undefined, waitingFrom: number | undefined): IntegrityChainRow {

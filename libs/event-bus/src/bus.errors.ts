@@ -10,6 +10,8 @@ export type PublishErrorCode =
    * could not keep it for the next start. It may or may not be in Kafka.
    */
   | 'delivery_unknown'
+  /** Kafka refused the record, alone in its batch, as larger than it accepts: it can never land. */
+  | 'record_too_large'
   /** `flush` ran out of time with records still unacknowledged. */
   | 'flush_timeout'
   | 'publisher_closed';

@@ -13,7 +13,12 @@ export interface KafkaBusOptions {
   readonly spoolDir: string;
   /** Topics created when missing (at the first publish to them, or by admin.ensureTopics). */
   readonly topics?: TopicSpecs;
-  readonly batch?: { readonly maxRecords?: number; readonly lingerMs?: number };
+  /**
+   * A batch is sent when it holds `maxRecords` records or `maxBytes` bytes (Kafka's record sizes,
+   * estimated from above), or when its oldest record waited `lingerMs`. `maxBytes` stays under the
+   * broker's `message.max.bytes` (1,048,588 by default): Kafka refuses a larger record batch whole.
+   */
+  readonly batch?: { readonly maxRecords?: number; readonly maxBytes?: number; readonly lingerMs?: number };
   /** Record batch compression: `none` (default; gzip costs more CPU than it saves here, docs/event-bus.md) or `gzip`. */
   readonly compression?: RecordCompression;
   /**
@@ -47,6 +52,7 @@ export interface ResolvedPublisherSettings {
   readonly compression: RecordCompression;
   readonly encoding: ProducerEncoding;
   readonly maxRecords: number;
+  readonly maxBatchBytes: number;
   readonly lingerMs: number;
   readonly memoryBufferRecords: number;
   readonly spoolMaxBytes: number;
@@ -60,6 +66,7 @@ export const PUBLISHER_DEFAULTS: ResolvedPublisherSettings = {
   compression: 'none',
   encoding: 'tuned',
   maxRecords: 500,
+  maxBatchBytes: 1_000_000,
   lingerMs: 5,
   memoryBufferRecords: 50_000,
   spoolMaxBytes: 512 * 1024 * 1024,
@@ -74,6 +81,7 @@ export function resolvePublisherSettings(options: KafkaBusOptions): ResolvedPubl
     compression: options.compression ?? PUBLISHER_DEFAULTS.compression,
     encoding: options.producerEncoding ?? PUBLISHER_DEFAULTS.encoding,
     maxRecords: options.batch?.maxRecords ?? PUBLISHER_DEFAULTS.maxRecords,
+    maxBatchBytes: options.batch?.maxBytes ?? PUBLISHER_DEFAULTS.maxBatchBytes,
     lingerMs: options.batch?.lingerMs ?? PUBLISHER_DEFAULTS.lingerMs,
     memoryBufferRecords: options.memoryBufferRecords ?? PUBLISHER_DEFAULTS.memoryBufferRecords,
     spoolMaxBytes: options.spoolMaxBytes ?? PUBLISHER_DEFAULTS.spoolMaxBytes,
@@ -81,7 +89,7 @@ export function resolvePublisherSettings(options: KafkaBusOptions): ResolvedPubl
     strictTimeoutMs: options.strictTimeoutMs ?? PUBLISHER_DEFAULTS.strictTimeoutMs,
     closeTimeoutMs: options.closeTimeoutMs ?? PUBLISHER_DEFAULTS.closeTimeoutMs,
   };
-  const positive = ['maxRecords', 'memoryBufferRecords', 'spoolSegmentBytes', 'strictTimeoutMs'] as const;
+  const positive = ['maxRecords', 'maxBatchBytes', 'memoryBufferRecords', 'spoolSegmentBytes', 'strictTimeoutMs'] as const;
   for (const key of positive) {
     if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new RangeError(`event bus option ${key} must be a positive integer`);
   }

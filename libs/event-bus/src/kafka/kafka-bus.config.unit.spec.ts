@@ -8,9 +8,10 @@ describe('Kafka bus options', () => {
   });
 
   it('given options win over the defaults', () => {
-    expect(resolvePublisherSettings({ ...base, mode: 'strict', batch: { maxRecords: 10 }, strictTimeoutMs: 100 })).toMatchObject({
+    expect(resolvePublisherSettings({ ...base, mode: 'strict', batch: { maxRecords: 10, maxBytes: 4_096 }, strictTimeoutMs: 100 })).toMatchObject({
       mode: 'strict',
       maxRecords: 10,
+      maxBatchBytes: 4_096,
       lingerMs: PUBLISHER_DEFAULTS.lingerMs,
       strictTimeoutMs: 100,
     });
@@ -19,6 +20,7 @@ describe('Kafka bus options', () => {
 
   const invalid: ReadonlyArray<readonly [string, Partial<KafkaBusOptions>, string]> = [
     ['a zero batch size is refused', { batch: { maxRecords: 0 } }, 'maxRecords'],
+    ['a zero batch byte limit is refused', { batch: { maxBytes: 0 } }, 'maxBatchBytes'],
     ['a fractional memory buffer is refused', { memoryBufferRecords: 1.5 }, 'memoryBufferRecords'],
     ['a negative linger is refused', { batch: { lingerMs: -1 } }, 'lingerMs'],
     ['a negative spool size is refused', { spoolMaxBytes: -1 }, 'spoolMaxBytes'],

@@ -8,7 +8,7 @@
 import { CompressionTypes, type IHeaders, type Kafka, type KafkaConfig, Partitioners, type Producer } from 'kafkajs';
 import type { BusLogger } from '../bus.logger';
 import type { BusRecord, TopicSpecs } from '../bus.port';
-import type { RecordTransport } from '../publisher/record-transport.port';
+import { RecordsTooLargeError, type RecordTransport } from '../publisher/record-transport.port';
 import { createMurmur2Partitioner } from './fast-produce/murmur2-partitioner';
 import { tunedKafkajs } from './fast-produce/tuned-kafkajs';
 import type { ProducerEncoding, RecordCompression } from './kafka-bus.config';
@@ -73,7 +73,12 @@ export function createKafkaTransport(kafka: Kafka, admin: TopicAdmin, topics: To
       // Prepared by `prepare` (a no-op then); if it has to connect here, a failure still counts as
       // "may have landed", which is the safe side.
       const connected = await ready(records.map((r) => r.topic));
-      await connected.sendBatch({ acks: -1, timeout: SEND_TIMEOUT_MS, compression, topicMessages: toTopicMessages(records) });
+      try {
+        await connected.sendBatch({ acks: -1, timeout: SEND_TIMEOUT_MS, compression, topicMessages: toTopicMessages(records) });
+      } catch (error) {
+        if (refusedAsTooLarge(error)) throw new RecordsTooLargeError(`Kafka refused a batch of ${records.length} records as too large`);
+        throw error;
+      }
     },
     async reset() {
       // A fresh producer gets a fresh producer id: no idempotence sequence state survives a
@@ -87,6 +92,16 @@ export function createKafkaTransport(kafka: Kafka, admin: TopicAdmin, topics: To
       await this.reset();
     },
   };
+}
+
+/** Kafka's error codes for a record batch above message.max.bytes (kafkajs names them in `type`). */
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+
+export function refusedAsTooLarge(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { type, errors } = error as { type?: unknown; errors?: unknown };
+  // A send to several brokers fails with an aggregate of their errors.
+  return (typeof type === 'string' && TOO_LARGE.has(type)) || (Array.isArray(errors) && errors.some(refusedAsTooLarge));
 }
 
 function toTopicMessages(records: readonly BusRecord[]) {

@@ -17,6 +17,10 @@
 // Nothing new goes to the spool, except, at close, handed-over records Kafka has not acknowledged.
 // A spool left by an earlier buffered run is still drained first.
 //
+// Batches are bounded by bytes as well as records (batch-size.ts). Should Kafka still refuse one as
+// too large (a broker or topic with a lower message.max.bytes), batches shrink to half its size
+// and the same records go again; a record refused alone can never land: it is dropped, counted.
+//
 // Delivery is at least once: a batch that failed may have partly landed and is sent again, and a
 // crash replays a spool segment from its start. Consumers deduplicate on the event id.
 import { performance } from 'node:perf_hooks';
@@ -26,8 +30,9 @@ import type { BusMetrics } from '../bus.metrics';
 import type { BusRecord, Publisher, PublisherStats, PublishResult } from '../bus.port';
 import type { ResolvedPublisherSettings } from '../kafka/kafka-bus.config';
 import type { DiskSpool } from '../spool/disk-spool';
+import { batchBytes, batchLength, recordBytes } from './batch-size';
 import { RecordQueue } from './record-queue';
-import type { RecordTransport } from './record-transport.port';
+import { RecordsTooLargeError, type RecordTransport } from './record-transport.port';
 
 export interface QueuedPublisherDeps {
   readonly transport: RecordTransport;
@@ -73,8 +78,11 @@ export class QueuedPublisher implements Publisher {
   private readonly loop: Promise<void>;
   private readonly ticker: NodeJS.Timeout;
   private ticks = 0;
+  /** `maxBatchBytes`, or less once Kafka refused a batch as too large. */
+  private maxBatchBytes: number;
 
   constructor(private readonly deps: QueuedPublisherDeps) {
+    this.maxBatchBytes = deps.settings.maxBatchBytes;
     if (!deps.spool.isEmpty) {
       deps.logger.info({ records: deps.spool.records, bytes: deps.spool.bytes }, 'replaying the event spool left by an earlier run');
     }
@@ -207,13 +215,14 @@ export class QueuedPublisher implements Publisher {
         this.reading = undefined;
         return this.nextWork();
       }
-      return { source: 'spool', records: this.reading.records.slice(this.reading.next, this.reading.next + maxRecords) };
+      const { records, next } = this.reading;
+      return { source: 'spool', records: records.slice(next, next + batchLength((i) => records[next + i], maxRecords, this.maxBatchBytes)) };
     }
     const oldest = this.memory.peek();
     if (oldest === undefined) return undefined;
     const lingering = this.memory.length < maxRecords && this.flushing === 0 && !this.closed;
     if (lingering && performance.now() - oldest.enqueuedAt < this.deps.settings.lingerMs) return undefined;
-    const entries = this.memory.take(maxRecords).filter((e) => !e.expired);
+    const entries = this.memory.take(batchLength((i) => this.memory.at(i)?.record, maxRecords, this.maxBatchBytes)).filter((e) => !e.expired);
     if (entries.length === 0) return this.nextWork();
     this.inFlight = entries.length;
     return { source: 'memory', entries };
@@ -233,7 +242,7 @@ export class QueuedPublisher implements Publisher {
     try {
       await this.deps.transport.send(records);
     } catch (error) {
-      await this.failed(sending, error);
+      await (error instanceof RecordsTooLargeError ? this.refusedAsTooLarge(sending, records) : this.failed(sending, error));
       return;
     }
     this.succeeded(sending, records);
@@ -264,14 +273,9 @@ export class QueuedPublisher implements Publisher {
     this.failures = 0;
     this.counts.acknowledged += records.length;
     for (const [topic, count] of countByTopic(records)) this.deps.metrics.acknowledged(topic, count);
-    const reading = this.reading;
-    if (work.source === 'spool' && reading) {
-      reading.next += records.length;
-      if (reading.next >= reading.records.length) {
-        this.deps.spool.release(reading.id);
-        this.reading = undefined;
-      }
-    } else if (work.source === 'memory') {
+    if (work.source === 'spool') {
+      this.advanceSpool(records.length);
+    } else {
       this.inFlight = 0;
       const now = performance.now();
       for (const entry of work.entries) {
@@ -291,20 +295,61 @@ export class QueuedPublisher implements Publisher {
       );
     }
     this.failures += 1;
-    if (work.source === 'memory') {
-      this.inFlight = 0;
-      // Handed-over entries are never expired: strict mode sends them again until Kafka acknowledges.
-      const live = work.entries.filter((e) => !e.expired);
-      if (this.deps.settings.mode === 'strict') {
-        this.memory.unshift(live);
-      } else if (this.prependToSpool(live.map((e) => e.record)) === false) {
-        this.memory.unshift(live);
-      }
-    }
+    this.putBack(work);
     if (this.deps.settings.mode === 'buffered') this.spill();
     this.report();
     await this.deps.transport.reset().catch(() => undefined);
     await this.sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures - 1, 5)));
+  }
+
+  /**
+   * Kafka refused the batch as larger than it accepts: not an outage, and sending it again as it is
+   * would be refused forever. Several records: batches shrink to half of it, and the same records go
+   * again at once. One record: it can never land, so it is dropped and counted (never quoted).
+   */
+  private async refusedAsTooLarge(work: Work, records: readonly BusRecord[]): Promise<void> {
+    // A fresh producer: no idempotence sequence is left pointing past the refused batch.
+    await this.deps.transport.reset().catch(() => undefined);
+    if (records.length > 1) {
+      const bytes = batchBytes(records);
+      this.maxBatchBytes = Math.min(this.maxBatchBytes, Math.max(1, Math.floor(bytes / 2)));
+      this.deps.logger.warn({ records: records.length, bytes, maxBatchBytes: this.maxBatchBytes }, 'Kafka refused an event batch as too large: batches are smaller from now on');
+      this.putBack(work);
+    } else {
+      const [record] = records as [BusRecord];
+      this.deps.logger.error({ topic: record.topic, bytes: recordBytes(record) }, 'Kafka refused an event record as larger than it accepts: it is dropped');
+      this.drop(record);
+      if (work.source === 'spool') this.advanceSpool(1);
+      else {
+        this.inFlight = 0;
+        for (const entry of work.entries) this.settle(entry, new PublishError('record_too_large', `Kafka refused the event record (${recordBytes(record)} bytes) as larger than it accepts`));
+      }
+    }
+    this.report();
+  }
+
+  /**
+   * A memory batch that did not land goes back before everything newer. A spool batch needs
+   * nothing: the spool's read position did not move.
+   */
+  private putBack(work: Work): void {
+    if (work.source !== 'memory') return;
+    this.inFlight = 0;
+    // Handed-over entries are never expired: strict mode sends them again until Kafka acknowledges.
+    const live = work.entries.filter((e) => !e.expired);
+    // buffered: records spilled while the batch was in flight are newer, so it goes before them.
+    if (this.deps.settings.mode === 'strict' || this.prependToSpool(live.map((e) => e.record)) === false) this.memory.unshift(live);
+  }
+
+  /** `count` records of the spool segment being read are settled (acknowledged or dropped). */
+  private advanceSpool(count: number): void {
+    const reading = this.reading;
+    if (!reading) return;
+    reading.next += count;
+    if (reading.next >= reading.records.length) {
+      this.deps.spool.release(reading.id);
+      this.reading = undefined;
+    }
   }
 
   /** Moves the memory queue to the end of the spool (what does not fit stays in memory). */

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isPublishError } from '../bus.errors';
 import { noMetrics } from '../bus.metrics';
-import { silentLogger } from '../bus.logger';
+import { silentLogger, type BusLogger } from '../bus.logger';
 import type { BusRecord } from '../bus.port';
 import { PUBLISHER_DEFAULTS, type ResolvedPublisherSettings } from '../kafka/kafka-bus.config';
 import { DiskSpool } from '../spool/disk-spool';
 import { encodeFrame } from '../spool/record-frame.codec';
 import { QueuedPublisher } from './queued-publisher';
-import type { RecordTransport } from './record-transport.port';
+import { RecordsTooLargeError, type RecordTransport } from './record-transport.port';
 
 /**
  * A transport that records what it "acknowledged". `down`: the broker is unreachable (prepare
@@ -24,6 +24,10 @@ class FakeTransport implements RecordTransport {
   failSends = 0;
   gate: Promise<void> | undefined;
   prepareGate: Promise<void> | undefined;
+  /** Like a broker's message.max.bytes: a batch whose values add up to more is refused whole. */
+  maxValueBytes = Infinity;
+  /** Every batch given to `send`, refused or not. */
+  readonly batches: BusRecord[][] = [];
   sends = 0;
   async prepare(): Promise<void> {
     if (this.prepareGate) await this.prepareGate;
@@ -32,7 +36,9 @@ class FakeTransport implements RecordTransport {
   async send(records: readonly BusRecord[]): Promise<void> {
     this.sends += 1;
     this.handedOver.push(...records);
+    this.batches.push([...records]);
     if (this.gate) await this.gate;
+    if (valueBytes(records) > this.maxValueBytes) throw new RecordsTooLargeError('refused as too large');
     if (this.down) throw new Error('broker down');
     if (this.failSends > 0) {
       this.failSends -= 1;
@@ -64,6 +70,14 @@ function gate(): { promise: Promise<void>; open(): void } {
 const SECRET_FREE = 'no-secret';
 const record = (i: number): BusRecord => ({ topic: 't.v1', key: `k${i % 5}`, value: Buffer.from(JSON.stringify({ id: i, note: SECRET_FREE })) });
 const idOf = (r: BusRecord): number => JSON.parse(r.value.toString()).id;
+/** A record whose value is about `bytes` long. */
+const large = (i: number, bytes: number): BusRecord => ({ topic: 't.v1', key: `k${i % 5}`, value: Buffer.from(JSON.stringify({ id: i, pad: 'x'.repeat(bytes) })) });
+const valueBytes = (records: readonly BusRecord[]): number => records.reduce((sum, r) => sum + r.value.length, 0);
+/** A logger that keeps the messages of its lines, by level. */
+function keptLines(): { logger: BusLogger; lines: Record<'info' | 'warn' | 'error', string[]> } {
+  const lines = { info: [] as string[], warn: [] as string[], error: [] as string[] };
+  return { lines, logger: { info: (_f, m) => lines.info.push(m), warn: (_f, m) => lines.warn.push(m), error: (_f, m) => lines.error.push(m) } };
+}
 const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
 const until = async (condition: () => boolean, what: string): Promise<void> => {
   for (let i = 0; i < 400 && !condition(); i += 1) await new Promise((r) => setTimeout(r, 10));
@@ -81,13 +95,13 @@ describe('queued publisher', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function publisher(transport: RecordTransport, settings: Partial<ResolvedPublisherSettings> = {}, maxBytes = 1 << 20): QueuedPublisher {
+  function publisher(transport: RecordTransport, settings: Partial<ResolvedPublisherSettings> = {}, maxBytes = 1 << 20, logger: BusLogger = silentLogger): QueuedPublisher {
     const p = new QueuedPublisher({
       transport,
       spool: DiskSpool.open({ dir, maxBytes }),
       settings: { ...PUBLISHER_DEFAULTS, closeTimeoutMs: 200, ...settings },
       metrics: noMetrics,
-      logger: silentLogger,
+      logger,
     });
     opened.push(p);
     return p;
@@ -256,5 +270,71 @@ describe('queued publisher', () => {
     const p = publisher(transport);
     await p.publish(record(1));
     await expect(p.flush(300)).rejects.toMatchObject({ code: 'flush_timeout' });
+  });
+  describe('batch size in bytes (Kafka refuses a record batch above message.max.bytes whole)', () => {
+    it('a batch holds at most maxBatchBytes of records, however many maxRecords allows', async () => {
+      const transport = new FakeTransport();
+      const p = publisher(transport, { maxRecords: 500, maxBatchBytes: 10_000, lingerMs: 50 });
+      await Promise.all(range(60).map((i) => p.publish(large(i, 1_000))));
+      await p.flush(2_000);
+      expect(transport.ids()).toEqual(range(60));
+      // A value is only part of a record's size: ten of them alone fill 10,000 bytes.
+      for (const batch of transport.batches) expect(valueBytes(batch)).toBeLessThanOrEqual(10_000);
+      expect(transport.batches.length).toBeGreaterThanOrEqual(60 / 10);
+      expect(Math.max(...transport.batches.map((b) => b.length))).toBeGreaterThan(1);
+    });
+
+    it('buffered: a batch Kafka refuses as too large is sent again in smaller batches, with nothing lost, in order, and no outage declared', async () => {
+      const transport = new FakeTransport();
+      transport.maxValueBytes = 3_500;
+      const { logger, lines } = keptLines();
+      const p = publisher(transport, { maxRecords: 500, lingerMs: 50 }, 1 << 20, logger);
+      await Promise.all(range(40).map((i) => p.publish(large(i, 1_000))));
+      await p.flush(5_000);
+      expect(transport.ids()).toEqual(range(40));
+      expect(p.stats()).toMatchObject({ acknowledged: 40, dropped: 0, buffered: 0, spooled: 0 });
+      expect(transport.batches.some((b) => valueBytes(b) > 3_500)).toBe(true);
+      expect(lines.warn).toContain('Kafka refused an event batch as too large: batches are smaller from now on');
+      expect(lines.warn.filter((m) => m.includes('unreachable'))).toEqual([]);
+    });
+
+    it('buffered: records replayed from the spool are split the same way', async () => {
+      const transport = new FakeTransport();
+      transport.down = true;
+      const p = publisher(transport, { maxRecords: 500, memoryBufferRecords: 10 });
+      for (const i of range(50)) await p.publish(large(i, 1_000));
+      await until(() => p.stats().spooled >= 40, 'the spool to fill');
+      transport.down = false;
+      transport.maxValueBytes = 3_500;
+      await p.flush(5_000);
+      expect(transport.ids()).toEqual(range(50));
+      expect(p.stats()).toMatchObject({ dropped: 0, spooled: 0, spoolBytes: 0 });
+    });
+
+    it('buffered: a record Kafka refuses even alone is dropped and counted, and the records around it land', async () => {
+      const transport = new FakeTransport();
+      transport.maxValueBytes = 3_500;
+      const { logger, lines } = keptLines();
+      const p = publisher(transport, { lingerMs: 50 }, 1 << 20, logger);
+      const records = [large(0, 100), large(1, 5_000), large(2, 100)];
+      for (const r of records) await p.publish(r);
+      await p.flush(2_000);
+      expect(transport.ids()).toEqual([0, 2]);
+      expect(p.stats()).toMatchObject({ published: 3, acknowledged: 2, dropped: 1, buffered: 0 });
+      expect(lines.error).toEqual(['Kafka refused an event record as larger than it accepts: it is dropped']);
+    });
+
+    it('strict: the publish of a record Kafka refuses even alone rejects with record_too_large, the others resolve', async () => {
+      const transport = new FakeTransport();
+      transport.maxValueBytes = 3_500;
+      const p = publisher(transport, { mode: 'strict', lingerMs: 50 });
+      const [small, refused, after] = [p.publish(large(0, 100)), p.publish(large(1, 5_000)), p.publish(large(2, 100))].map((x) => x.catch((e: unknown) => e));
+      await expect(small).resolves.toEqual({ dropped: false });
+      const error = await refused;
+      expect(isPublishError(error) && error.code).toBe('record_too_large');
+      expect(String((error as Error).message)).not.toContain('xxxx');
+      await expect(after).resolves.toEqual({ dropped: false });
+      expect(transport.ids()).toEqual([0, 2]);
+    });
   });
 });

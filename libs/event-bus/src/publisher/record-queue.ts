@@ -11,6 +11,11 @@ export class RecordQueue<T> {
     return this.length > 0 ? this.items[this.head] : undefined;
   }
 
+  /** The item `index` places from the front. */
+  at(index: number): T | undefined {
+    return index < this.length ? this.items[this.head + index] : undefined;
+  }
+
   push(item: T): void {
     this.items.push(item);
   }

@@ -2,8 +2,8 @@
 // processes of each (identical processes differ by 10-20 % here, often more than a lever:
 // docs/authn.md, "Levers tried in session 11"). Before = a commit unpacked with `git archive`
 // (its node_modules links to this checkout's packages, @authtrail/* to its own libs), after =
-// this working tree. Every process runs `services/authn/src/main.ts` of its tree
-// with the static-token + RS256 service-account config of bench/peers, its decisions to a private
+// this working tree. Every process runs its tree's authn (BENCH_AUTHN_RUNTIME: the production
+// bundle by default, or tsx; AB_BEFORE_RUNTIME for the before side alone) with the static-token + RS256 service-account config of bench/peers, its decisions to a private
 // Kafka broker (buffered). Rounds alternate the processes, warm-up rounds are not counted, and
 // each scenario prints after ÷ before with a verdict against the spread between identical
 // processes. Writes bench/results/ab-<time>.md.
@@ -12,6 +12,7 @@
 //   AB_BEFORE=72102a2 npm run bench ab       # a commit against the working tree
 //   AB_PROCESSES=2 AB_WARMUP=2 AB_ROUNDS=5 BENCH_SECONDS=5 BENCH_CONNECTIONS=16
 //   AB_SCENARIOS=tokenreview-cached,forward-auth-cached,forward-auth-uncached
+//   BENCH_AUTHN_RUNTIME=bundle|tsx  AB_BEFORE_RUNTIME=bundle|tsx (e.g. tsx against bundle, same code)
 //   KAFKA_BROKERS=host:port (use that cluster instead of a private broker)
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,8 +21,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { boundServiceAccountClaims, freePorts, rsaKeyPair, signJwt, type RunningKafkaBroker } from '@authtrail/testing';
 import { ownCpuSeconds } from '../embedded/product';
+import { authnCommand, authnRuntime } from '../shared/authn-runtime';
 import { authtrailConfig, tokenFileLine } from '../peers/peer-configs';
 import { startServer, stopAllServers, type RunningServer } from '../peers/servers';
+import { deliveryProblem, describeDelivery, eventDelivery } from '../shared/event-delivery';
 import { benchKafka } from '../shared/kafka';
 import { runLoad, type Load } from '../shared/load';
 import { compare, comparisonTable, type ProcessRuns, type Round } from './summary';
@@ -33,6 +36,8 @@ const WARMUP = count('AB_WARMUP', 2, 0);
 const ROUNDS = count('AB_ROUNDS', 5, 1);
 const SECONDS = count('BENCH_SECONDS', 5, 1);
 const CONNECTIONS = count('BENCH_CONNECTIONS', 16, 1);
+const AFTER_RUNTIME = authnRuntime();
+const RUNTIMES = { before: authnRuntime('AB_BEFORE_RUNTIME', AFTER_RUNTIME), after: AFTER_RUNTIME } as const;
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const log = (line: string) => console.log(`[bench/ab] ${line}`);
 
@@ -43,6 +48,7 @@ interface Scenario {
 }
 
 interface Contender {
+  readonly instance: string;
   readonly variant: 'before' | 'after';
   readonly process: number;
   readonly cached: boolean;
@@ -127,9 +133,10 @@ async function main(): Promise<void> {
           const [port] = (await freePorts(1)) as [number];
           const instance = `ab-${variant}-${n}-${cached ? 'cached' : 'uncached'}`;
           const configFile = file(`${instance}.yaml`, authtrailConfig({ instance, httpPort: port, successTTL: cached ? '10s' : '0s', tokenFile, saPublicKeyFile, jwt: { issuer: SA_ISSUER, audience: SA_ISSUER } }));
-          log(`starting ${instance} (${relative(ROOT, trees[variant]) || '.'}/services/authn/src/main.ts) on port ${port} …`);
-          const server = await startServer({ name: instance, command: process.execPath, args: ['--import', 'tsx', join(trees[variant], 'services', 'authn', 'src', 'main.ts'), '--config', configFile], cwd: trees[variant], env, logFile: join(dir, `${instance}.log`), readyUrl: `http://127.0.0.1:${port}/readyz` });
-          contenders.push({ variant, process: n, cached, port, server });
+          const authn = authnCommand(trees[variant], RUNTIMES[variant], ['--config', configFile], log);
+          log(`starting ${instance} (${relative(ROOT, trees[variant]) || '.'}, ${RUNTIMES[variant]}) on port ${port} …`);
+          const server = await startServer({ name: instance, command: authn.command, args: authn.args, cwd: trees[variant], env, logFile: join(dir, `${instance}.log`), readyUrl: `http://127.0.0.1:${port}/readyz` });
+          contenders.push({ instance, variant, process: n, cached, port, server });
         }
       }
     }
@@ -159,6 +166,13 @@ async function main(): Promise<void> {
       }
     }
 
+    for (const contender of contenders) {
+      const delivery = await eventDelivery(`http://127.0.0.1:${contender.port}/metrics`);
+      log(describeDelivery(contender.instance, delivery));
+      const problem = deliveryProblem(contender.instance, delivery);
+      if (problem) throw new Error(`${problem}: its figures measure a publisher that was not delivering, so this run is refused`);
+    }
+
     const rows = chosen.map((scenario) => ({ scenario: scenario.id, comparison: compare([...runs.entries()].filter(([key]) => key.startsWith(`${scenario.id}|`)).map(([, r]) => r), 'before', 'after') }));
     const table = comparisonTable(rows);
     const when = new Date().toISOString();
@@ -166,7 +180,7 @@ async function main(): Promise<void> {
       '## authn before and after (`npm run bench ab`)',
       '',
       `Run of ${when}: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
-      `before = \`${beforeCommit}\`, after = \`${afterLabel}\`; ${PROCESSES} processes each, ${WARMUP} warm-up and ${ROUNDS} measured rounds of ${SECONDS} s, ${CONNECTIONS} connections, alternated; medians per process, then over the processes. Decisions to Kafka (buffered).`,
+      `before = \`${beforeCommit}\` (${RUNTIMES.before}), after = \`${afterLabel}\` (${RUNTIMES.after}); ${PROCESSES} processes each, ${WARMUP} warm-up and ${ROUNDS} measured rounds of ${SECONDS} s, ${CONNECTIONS} connections, alternated; medians per process, then over the processes. Decisions to Kafka (buffered).`,
       '',
     ];
     const results = join(ROOT, 'bench', 'results');

@@ -16,6 +16,7 @@
 //   GUARD_SRC, OATHKEEPER_SRC (required)  BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16
 //   BENCH_PEERS_TOKENS=2000 (distinct tokens of the uncached rows)  BENCH_RESULTS_DIR=bench/results
 //   KAFKA_BROKERS=host:port,… (use that cluster instead of a private broker)
+//   BENCH_AUTHN_RUNTIME=bundle (default: authtrail as its production image runs it) | tsx
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { boundServiceAccountClaims, destroyCa, freePorts, jwksOf, mintCa, mintClientCert, rsaKeyPair, signJwt, tamperPayload, type RunningKafkaBroker, type TestCa } from '@authtrail/testing';
 import { benchKafka } from '../shared/kafka';
-import { metricValue, ownCpuSeconds, rssBytes } from '../embedded/product';
+import { ownCpuSeconds, rssBytes } from '../embedded/product';
+import { RUNTIME_LABELS, authnCommand, authnRuntime } from '../shared/authn-runtime';
+import { deliveryProblem, describeDelivery, eventDelivery } from '../shared/event-delivery';
 import { runLoad, type Load } from '../shared/load';
 import { GUARD, OATHKEEPER, buildPeer, peerSources, type BuiltPeer } from './peer-build';
 import { authtrailConfig, guardArgs, oathkeeperArgs, oathkeeperConfig, oathkeeperRules, tokenFileLine, type TlsFiles } from './peer-configs';
@@ -38,6 +41,7 @@ const TOKENS = Number(process.env['BENCH_PEERS_TOKENS'] ?? 2_000);
 const RESULTS_DIR = resolve(ROOT, process.env['BENCH_RESULTS_DIR'] ?? 'bench/results');
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const JWT = { issuer: SA_ISSUER, audience: SA_ISSUER };
+const AUTHN_RUNTIME = authnRuntime();
 const BENCH_USER = { name: 'bench-user', uid: 'uid-1', groups: ['bench', 'devs'] };
 const REVIEW_PATH = '/apis/authentication.k8s.io/v1/tokenreviews';
 /** Environment variables authtrail's config loader reads: the bench's config file alone decides. */
@@ -159,8 +163,9 @@ async function main(): Promise<void> {
     const authtrailEnv = { ...nodeEnv, KAFKA_BROKERS: brokers, AUTHTRAIL_FINGERPRINT_KEY: `bench:${randomBytes(32).toString('base64')}` };
     const startAuthtrail = async (instance: string, httpPort: number, successTTL: string, httpsPort?: number) => {
       const configFile = file(`${instance}.yaml`, authtrailConfig({ instance, httpPort, ...(httpsPort ? { https: { port: httpsPort, tls } } : {}), successTTL, tokenFile, saPublicKeyFile, jwt: JWT }));
-      log(`starting authtrail ${instance} (services/authn/src/main.ts, decision cache ${successTTL === '0s' ? 'off' : successTTL}) on http://127.0.0.1:${httpPort}${httpsPort ? ` and https://127.0.0.1:${httpsPort}` : ''} …`);
-      return startServer({ name: `authtrail ${instance}`, ...nodeScript('services/authn/src/main.ts', '--config', configFile), env: authtrailEnv, logFile: join(dir, `${instance}.log`), readyUrl: `http://127.0.0.1:${httpPort}/readyz` });
+      const authn = authnCommand(ROOT, AUTHN_RUNTIME, ['--config', configFile], log);
+      log(`starting authtrail ${instance} (${AUTHN_RUNTIME}, decision cache ${successTTL === '0s' ? 'off' : successTTL}) on http://127.0.0.1:${httpPort}${httpsPort ? ` and https://127.0.0.1:${httpsPort}` : ''} …`);
+      return startServer({ name: `authtrail ${instance}`, command: authn.command, args: authn.args, cwd: ROOT, env: authtrailEnv, logFile: join(dir, `${instance}.log`), readyUrl: `http://127.0.0.1:${httpPort}/readyz` });
     };
     const authtrailCached = await startAuthtrail('bench-peers-cached', atCachedHttp, '10s', atCachedHttps);
     const authtrailUncached = await startAuthtrail('bench-peers-uncached', atUncachedHttp, '0s');
@@ -268,11 +273,13 @@ async function main(): Promise<void> {
     }
 
     // ---- events, figures ------------------------------------------------------------------------
-    await new Promise((r) => setTimeout(r, 2_000));
-    for (const [name, port] of [['cached', atCachedHttp], ['uncached', atUncachedHttp]] as const) {
-      const metrics = (await send(`http://127.0.0.1:${port}/metrics`)).body;
-      const figure = (metric: string) => metricValue(metrics, metric) ?? 0;
-      log(`authtrail ${name}: events published ${figure('authtrail_events_published_total')}, acknowledged by Kafka ${figure('authtrail_events_acknowledged_total')}, buffered ${figure('authtrail_events_buffered')}, spooled ${figure('authtrail_events_spooled')}, dropped ${figure('authtrail_events_dropped_total')}`);
+    const deliveries: string[] = [];
+    for (const [name, port] of [['authtrail cached', atCachedHttp], ['authtrail uncached', atUncachedHttp]] as const) {
+      const delivery = await eventDelivery(`http://127.0.0.1:${port}/metrics`);
+      deliveries.push(describeDelivery(name, delivery));
+      log(describeDelivery(name, delivery));
+      const problem = deliveryProblem(name, delivery);
+      if (problem) throw new Error(`${problem}: its figures measure a publisher that was not delivering, so this run is refused`);
     }
 
     const rows: TableRow[] = [];
@@ -298,7 +305,8 @@ async function main(): Promise<void> {
 
     const context = [
       `Run of ${new Date().toISOString()}: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per server, interleaved; medians.`,
-      `authtrail ${authtrailCommit()}, as services/authn/src/main.ts runs it, decision events to Kafka (buffered); Guard ${built.guard.sourceKey}, Oathkeeper ${built.oathkeeper.sourceKey} (built from GUARD_SRC / OATHKEEPER_SRC).`,
+      `authtrail ${authtrailCommit()}, ${RUNTIME_LABELS[AUTHN_RUNTIME]}, decision events to Kafka (buffered); Guard ${built.guard.sourceKey}, Oathkeeper ${built.oathkeeper.sourceKey} (built from GUARD_SRC / OATHKEEPER_SRC).`,
+      `Decision events, checked after the load: ${deliveries.join('; ')}.`,
       `CPU µs/req: the server process's own CPU time (/proc/<pid>/stat, all threads) over the load, per request answered; Kafka broker CPU: the ${broker ? 'private broker process over the same load (busy only for authtrail and the ceiling)' : 'broker is not ours (KAFKA_BROKERS): not measured'}; RSS: /proc/<pid>/status VmRSS after the server's last load.`,
     ].join('\n');
     const report = [`## authtrail and its peers (\`npm run bench peers\`)`, '', context, '', resultsTable(rows), '', targetsTable(targets), '', gap, ''].join('\n');

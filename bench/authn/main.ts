@@ -24,6 +24,7 @@ import { TEN_RULE_POLICY } from '../shared/ten-rule-policy';
 import { benchKafka } from '../shared/kafka';
 import { createLogger, startAuthn, type RunningAuthn } from '../../services/authn/src/index';
 import { runLoad, type Load, type LoadResult } from '../shared/load';
+import { deliveryProblem } from '../shared/event-delivery';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 /** Measurements alternate bare / authtrail this many times; the best of each is kept (noisy neighbours). */
@@ -220,6 +221,8 @@ async function main(): Promise<void> {
   await bus.publisher.flush(15_000);
   const stats = bus.publisher.stats();
   log(`events: published ${stats.published}, acknowledged by Kafka ${stats.acknowledged}, buffered ${stats.buffered}, spooled ${stats.spooled}, dropped ${stats.dropped}`);
+  const problem = deliveryProblem('authn', { ...stats, pending: stats.buffered + stats.spooled });
+  if (problem) throw new Error(`${problem}: its figures measure a publisher that was not delivering, so this run is refused`);
 
   const cpu = (m: Measured) => m.cpuMicrosPerRequest.toFixed(0);
   console.log('\n| scenario | authtrail req/s | p99 ms | CPU µs/req | bare fastify req/s | p99 ms | CPU µs/req | ratio |');

@@ -319,8 +319,9 @@ export class QueuedPublisher implements Publisher {
       const [record] = records as [BusRecord];
       this.deps.logger.error({ topic: record.topic, bytes: recordBytes(record) }, 'Kafka refused an event record as larger than it accepts: it is dropped');
       this.drop(record);
-      if (work.source === 'spool') this.advanceSpool(1);
-      else {
+      if (work.source === 'spool') {
+        this.advanceSpool(1);
+      } else {
         this.inFlight = 0;
         for (const entry of work.entries) this.settle(entry, new PublishError('record_too_large', `Kafka refused the event record (${recordBytes(record)} bytes) as larger than it accepts`));
       }

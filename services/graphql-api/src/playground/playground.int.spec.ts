@@ -104,13 +104,23 @@ async function resultText(page: Page): Promise<string> {
  * updates it on a short debounce; a person typing never outruns it), which the API refuses, so a
  * run whose answer lacks `expected` is repeated (bounded); the last answer is returned either way.
  */
+/**
+ * Puts `query` in the editor, empties the result, and waits until GraphiQL has taken the query in:
+ * its change handler (debounced 100 ms) stores the text and the operation name it parsed. A click
+ * before that runs the previous operation name against the new text, and fails at once.
+ */
+async function setQuery(page: Page, query: string): Promise<void> {
+  await page.evaluate((value) => {
+    (document.querySelector('.graphiql-query-editor .CodeMirror') as CodeMirrorHost).CodeMirror.setValue(value);
+    (document.querySelector('.result-window .CodeMirror') as CodeMirrorHost).CodeMirror.setValue('');
+  }, query);
+  await page.waitForFunction((value) => localStorage.getItem('graphiql:query') === value, query, { timeout: 5_000 });
+}
+
 async function runInActiveTab(page: Page, query: string, expected: string): Promise<string> {
   let text = '';
   for (let attempt = 0; attempt < 3 && !text.includes(expected); attempt += 1) {
-    await page.evaluate((value) => {
-      (document.querySelector('.graphiql-query-editor .CodeMirror') as CodeMirrorHost).CodeMirror.setValue(value);
-      (document.querySelector('.result-window .CodeMirror') as CodeMirrorHost).CodeMirror.setValue('');
-    }, query);
+    await setQuery(page, query);
     await page.locator('.graphiql-execute-button').click();
     await page.waitForFunction(() => ((document.querySelector('.result-window .CodeMirror') as CodeMirrorHost | null)?.CodeMirror.getValue() ?? '') !== '', undefined, { timeout: 10_000 });
     text = await resultText(page);
@@ -334,13 +344,10 @@ it('a subscription in a tab streams live decisions with the same token (graphql-
   await setToken(page, token);
   expect((await settledStatus(page)).state).toBe('accepted');
 
-  // Started (bounded retries: see runInActiveTab on GraphiQL's debounced operation name) once a socket opens.
+  // Started once a socket opens (bounded retries, as in runInActiveTab).
   const subscription = 'subscription Live { decisions(filter: { sourceIp: "10.77.0.0/16" }) { sourceIp reason } }';
   for (let attempt = 0; attempt < 3 && sockets.length === 0; attempt += 1) {
-    await page.evaluate((value) => {
-      (document.querySelector('.graphiql-query-editor .CodeMirror') as CodeMirrorHost).CodeMirror.setValue(value);
-      (document.querySelector('.result-window .CodeMirror') as CodeMirrorHost).CodeMirror.setValue('');
-    }, subscription);
+    await setQuery(page, subscription);
     await page.locator('.graphiql-execute-button').click();
     await page
       .waitForFunction(() => ((document.querySelector('.result-window .CodeMirror') as CodeMirrorHost | null)?.CodeMirror.getValue() ?? '') !== '', undefined, { timeout: 3_000 })

@@ -23,7 +23,7 @@ export const noDecisionMetrics: DecisionMetrics = { recordDecision: () => undefi
 
 /** The composed chain (chain.ts): first match, groups, cache; returns the attempt trace. */
 export interface AuthChain {
-  authenticateWithTrace(request: RequestView): Promise<{ readonly outcome: AuthOutcome; readonly attempts: readonly { readonly strategy: string; readonly outcome: AuthOutcome['kind']; readonly reason?: ReasonCode }[]; readonly strategy?: string }>;
+  authenticateWithTrace(request: RequestView): Promise<{ readonly outcome: AuthOutcome; readonly attempts: readonly { readonly strategy: string; readonly outcome: AuthOutcome['kind']; readonly reason?: ReasonCode }[]; readonly strategy?: string; readonly cached?: true }>;
 }
 
 export interface DecisionServiceDeps {
@@ -157,6 +157,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
         ...(traced.strategy !== undefined ? { strategy: traced.strategy } : {}),
         ...(credential ? { credential } : {}),
         ...(policy ? { policy } : {}),
+        ...(traced.cached ? { cached: true as const } : {}),
       };
 
       let result: DecisionResult;

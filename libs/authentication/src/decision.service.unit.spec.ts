@@ -146,6 +146,8 @@ describe('one HMAC per request (issue #19): throttle key, cache key and event fi
     for (let i = 0; i < requests; i++) {
       const decided = await decisions.decide('tokenreview', view(`Bearer ${token}`, '10.0.0.1'), 0n);
       expect(decided.result.credential?.fingerprint).toBe(`fp:${Buffer.from(token).toString('hex')}`);
+      // Answered by a cache entry: its user and credential are shared (their event sections are built once).
+      expect(decided.result.cached).toBe(successTTLms > 0 ? true : undefined);
     }
     expect(hmacs).toBe(requests);
     expect(evaluations).toBe(successTTLms > 0 ? 1 : requests);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DECISION_EVENT_TYPE, type DecisionData, type NormalizedField } from './decision.event';
-import { normalizeDecisionData } from './decision-normalize';
+import { immutableSection, normalizeDecisionData } from './decision-normalize';
 import { decisionEvent } from './event.builders';
 import { validateEventData } from './schema-validators';
 import { decisionDataArbitrary, hostileDecisionDataArbitrary } from './testdata/event.arbitraries';
@@ -194,6 +194,31 @@ describe('normalizeDecisionData (properties over hostile input)', () => {
       }),
       runs,
     );
+  });
+
+  it('user, credential and attempts sections shared between events (immutableSection) are normalised exactly as fresh copies, every time', () => {
+    fc.assert(
+      fc.property(fc.oneof(hostileDecisionDataArbitrary, decisionDataArbitrary), (data) => {
+        const fresh = () => structuredClone(data);
+        const shared: DecisionData = {
+          ...fresh(),
+          ...(data.user ? { user: immutableSection(structuredClone(data.user)) } : {}),
+          ...(data.credential ? { credential: immutableSection(structuredClone(data.credential)) } : {}),
+          attempts: immutableSection(structuredClone(data.attempts)),
+        };
+        // Twice: the second time the sections are the ones already checked.
+        for (let time = 0; time < 2; time += 1) {
+          const out = normalizeDecisionData({ ...shared, request: fresh().request });
+          expect(out).toEqual(normalizeDecisionData(fresh()));
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('immutableSection freezes every object of the section, and leaves its arrays (the producer’s own copies) as JSON.stringify reads them fastest', () => {
+    const user = immutableSection({ username: 'a', groups: ['g'], extra: { k: ['v'] } });
+    expect([Object.isFrozen(user), Object.isFrozen(user.extra), Object.isFrozen(user.groups), Object.isFrozen(user.extra['k'])]).toEqual([true, true, false, false]);
   });
 
   it('is idempotent: normalising normalised data returns it unchanged', () => {

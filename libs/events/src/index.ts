@@ -5,7 +5,7 @@ export * from './partition-key';
 export * from './schema-ids';
 export * from './envelope.schema';
 export * from './decision-data.schema';
-export { normalizeDecisionData, NORMALIZATION_LIMITS, NORMALIZED_FIELDS, REPLACEMENT_CHARACTER, type NormalizedFieldName } from './decision-normalize';
+export { normalizeDecisionData, immutableSection, NORMALIZATION_LIMITS, NORMALIZED_FIELDS, REPLACEMENT_CHARACTER, type NormalizedFieldName } from './decision-normalize';
 export * from './control-data.schema';
 export * from './integrity-checkpoint.event';
 export * from './event-catalogue';

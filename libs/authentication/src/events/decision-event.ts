@@ -4,7 +4,7 @@
 // event; a typed username is only ever handed to `usernameHash`. Request strings are made safe
 // (and limited) by `decisionEvent()` in libs/events, the one normalisation every producer uses.
 import { isIP } from 'node:net';
-import { decisionEvent, eventSource, type DecisionCaller, type DecisionCredential, type DecisionData, type DecisionEvent, type DecisionRequest, type PolicyEffect, type ReasonCode } from '@authtrail/events';
+import { decisionEvent, eventSource, immutableSection, type DecisionAttempt, type DecisionCaller, type DecisionCredential, type DecisionData, type DecisionEvent, type DecisionRequest, type DecisionUser, type PolicyEffect, type ReasonCode } from '@authtrail/events';
 import type { Attempt, CredentialDescription, UserInfo } from '@authtrail/strategies';
 
 /** What the service decided, before it becomes an event. */
@@ -22,6 +22,8 @@ export interface DecisionResult {
   /** A name a person typed that matches no account: only its hash is kept. */
   readonly typedUsername?: string;
   readonly policy?: { readonly version: number; readonly effects: readonly PolicyEffect[] };
+  /** Answered by a credential-cache entry: `user`, `credential` and `attempts` are shared with the entry's other decisions. */
+  readonly cached?: true;
 }
 
 /** What the event says about the request: exactly the event's `request` section. */
@@ -44,7 +46,7 @@ export interface DecisionEventContext {
 }
 
 export function toDecisionEvent(result: DecisionResult, request: DecisionRequestFacts, context: DecisionEventContext): DecisionEvent {
-  const credential = result.credential ? describeCredential(result.credential, context.fingerprint) : undefined;
+  const credential = result.credential ? credentialSection(result.credential, context.fingerprint, result.cached === true) : undefined;
   const denied = result.decision === 'deny';
   // Every failure that named someone is findable by the name's hash (GraphQL hashes the name an
   // admin asks about with the same keys); only a name that cannot be a secret is kept in clear.
@@ -55,8 +57,8 @@ export function toDecisionEvent(result: DecisionResult, request: DecisionRequest
     reason: result.reason,
     ...(result.message !== undefined ? { message: result.message } : {}),
     ...(result.strategy !== undefined ? { strategy: result.strategy } : {}),
-    attempts: result.attempts.map((a) => ({ strategy: a.strategy, outcome: a.outcome, ...(a.reason ? { reason: a.reason } : {}) })),
-    ...(result.user ? { user: { username: result.user.username, ...(result.user.uid !== undefined ? { uid: result.user.uid } : {}), groups: [...result.user.groups], extra: copyExtra(result.user.extra) } } : {}),
+    attempts: attemptsSection(result.attempts, result.cached === true),
+    ...(result.user ? { user: userSection(result.user, result.cached === true) } : {}),
     ...(denied && result.claimedUsername ? { claimedUsername: result.claimedUsername } : {}),
     ...(named ? { claimedUsernameHash: context.usernameHash(named) } : {}),
     ...(credential ? { credential } : {}),
@@ -79,6 +81,38 @@ export function toDecisionEvent(result: DecisionResult, request: DecisionRequest
     ...(context.dropped ? { dropped: context.dropped } : {}),
   };
   return decisionEvent({ id: context.id, time: context.now, source: eventSource(context.service ?? 'authn', context.instance), data });
+}
+
+// A credential-cache entry answers many decisions with the same user, credential and attempts
+// objects (immutable): their event sections are built once (copies of their own, never handed
+// out), frozen, and found clean by the normaliser once. Only for cache entries: freezing costs
+// more than building a section once.
+const userSections = new WeakMap<UserInfo, DecisionUser>();
+const credentialSections = new WeakMap<CredentialDescription, DecisionCredential>();
+const attemptsSections = new WeakMap<readonly Attempt[], readonly DecisionAttempt[]>();
+
+function sharedSection<K extends object, S extends object>(sections: WeakMap<K, S>, source: K, build: () => S): S {
+  let section = sections.get(source);
+  if (section === undefined) {
+    section = immutableSection(build());
+    sections.set(source, section);
+  }
+  return section;
+}
+
+function userSection(user: UserInfo, cached: boolean): DecisionUser {
+  const build = () => ({ username: user.username, ...(user.uid !== undefined ? { uid: user.uid } : {}), groups: [...user.groups], extra: copyExtra(user.extra) });
+  return cached ? sharedSection(userSections, user, build) : build();
+}
+
+function attemptsSection(attempts: readonly Attempt[], cached: boolean): readonly DecisionAttempt[] {
+  const build = () => attempts.map((a) => ({ strategy: a.strategy, outcome: a.outcome, ...(a.reason ? { reason: a.reason } : {}) }));
+  return cached ? sharedSection(attemptsSections, attempts, build) : build();
+}
+
+function credentialSection(c: CredentialDescription, fingerprint: (secret: string) => string, cached: boolean): DecisionCredential {
+  // Only a fingerprinted credential (as the cache keeps them) makes a section of its own alone.
+  return cached && c.fingerprint !== undefined ? sharedSection(credentialSections, c, () => describeCredential(c, fingerprint)) : describeCredential(c, fingerprint);
 }
 
 function describeCredential(c: CredentialDescription, fingerprint: (secret: string) => string): DecisionCredential {

@@ -77,6 +77,30 @@ describe('toDecisionEvent', () => {
     expect(decodeEvent(text)).toMatchObject({ ok: true });
   });
 
+  it('a cache entry’s user, credential and attempts give the same sections to each decision it answers, frozen; other objects their own', () => {
+    const user = { username: 'alice', uid: 'u1', groups: ['g'], extra: { k: ['v'] } };
+    const credential = { type: 'static-token' as const, fingerprint: 'hmac-sha256:k1:' + 'a'.repeat(64), expiresAt: new Date('2027-01-01T00:00:00Z') };
+    const result: DecisionResult = { decision: 'allow', httpStatus: 200, reason: 'ok', strategy: 'static-token', attempts: [{ strategy: 'static-token', outcome: 'authenticated' }], user, credential, cached: true };
+    const first = toDecisionEvent(result, request, context).data;
+    const again = toDecisionEvent(result, request, { ...context, sequence: 42 }).data;
+    expect(again.user).toBe(first.user);
+    expect(again.credential).toBe(first.credential);
+    expect(again.attempts).toBe(first.attempts);
+    expect(Object.isFrozen(first.user) && Object.isFrozen(first.user?.extra) && Object.isFrozen(first.credential)).toBe(true);
+    expect(first.credential).toEqual({ type: 'static-token', fingerprint: credential.fingerprint, expiresAt: '2027-01-01T00:00:00.000Z' });
+    const other = toDecisionEvent({ ...result, user: { ...user, groups: ['h'] }, credential: { ...credential, fingerprint: 'hmac-sha256:k1:' + 'b'.repeat(64) } }, request, context).data;
+    expect(other.user?.groups).toEqual(['h']);
+    expect(other.credential?.fingerprint).toBe('hmac-sha256:k1:' + 'b'.repeat(64));
+  });
+
+  it('a decision not answered by a cache entry gets sections of its own, as the event is built', () => {
+    const user = { username: 'alice', groups: ['g'], extra: {} };
+    const result: DecisionResult = { decision: 'allow', httpStatus: 200, reason: 'ok', attempts: [], user };
+    const first = toDecisionEvent(result, request, context).data;
+    expect(toDecisionEvent(result, request, context).data.user).not.toBe(first.user);
+    expect(Object.isFrozen(first.user)).toBe(false);
+  });
+
   it('the partition key is the username when known, else the fingerprint, else the source IP', () => {
     const allow = toDecisionEvent({ decision: 'allow', httpStatus: 200, reason: 'ok', attempts: [], user: { username: 'alice', groups: [], extra: {} } }, request, context);
     expect(allow.subject).toBe('alice');

@@ -107,7 +107,7 @@ export function cached(strategy: Strategy, options: Partial<CachedOptions> = {})
     const at = now().getTime();
     const ttl = ttlFor(evaluated, at);
     if (ttl <= 0 || maxEntries === 0) return evaluated;
-    const result = withoutSecret(request, evaluated);
+    const result: ChainResult = { ...withoutSecret(request, evaluated), cached: true };
     entries.delete(key);
     entries.set(key, { result, expiresAt: at + ttl });
     while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);

@@ -101,6 +101,16 @@ describe('cached', () => {
     expect(again.strategy).toBe('two');
   });
 
+  it('marks what a stored entry answers as cached (its objects are shared), the first answer included; what it does not store is not', async () => {
+    const strategy = cached(firstMatch([scripted('one', userOutcome('bob'))]), { successTTLms: 10_000, failureTTLms: 0 });
+    const miss = await strategy.authenticateWithTrace(requestView({ authorization: bearer('t') }));
+    const hit = await strategy.authenticateWithTrace(requestView({ authorization: bearer('t') }));
+    expect([miss.cached, hit.cached]).toEqual([true, true]);
+    expect(hit.outcome).toBe(miss.outcome);
+    const notStored = cached(firstMatch([scripted('one', rejectedOutcome())]), { successTTLms: 10_000, failureTTLms: 0 });
+    expect((await notStored.authenticateWithTrace(requestView({ authorization: bearer('t') }))).cached).toBeUndefined();
+  });
+
   it('passes a throw through to every waiter and keeps nothing', async () => {
     const strategy = cached({ id: 'x', authenticate: async () => { throw new Error('boom'); } });
     await expect(strategy.authenticate(requestView({ authorization: bearer('t') }))).rejects.toThrow('boom');

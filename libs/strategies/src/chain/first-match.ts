@@ -13,6 +13,8 @@ export interface ChainResult {
   readonly attempts: readonly Attempt[];
   /** The strategy that decided: the one that authenticated, else the deciding rejection or error. */
   readonly strategy?: string;
+  /** A credential-cache entry (chain/cached.ts): every decision it answers shares its outcome's objects. */
+  readonly cached?: true;
 }
 
 /** A chain is a strategy too; `authenticateWithTrace` also returns the attempts for the event. */

@@ -49,20 +49,32 @@ export function checkAlgorithm(alg: string, allowed: readonly JwsAlgorithm[]): A
 
 /** The event's view of a JWT credential; the token itself only as fingerprint input. */
 export function jwtCredential(type: CredentialType, token: string, claims: JwtClaims, audiences?: readonly string[]): CredentialDescription {
+  // Built property by property, in the order the event lists them: no throw-away objects to spread.
+  const credential: { -readonly [K in keyof CredentialDescription]: CredentialDescription[K] } = { type, secretForFingerprint: token };
   const jti = stringClaim(claims, 'jti');
+  if (jti) credential.publicId = bounded(jti);
   const iss = stringClaim(claims, 'iss');
+  if (iss) credential.issuer = bounded(iss);
   const sub = stringClaim(claims, 'sub');
-  const issuedAt = dateClaim(claims, 'iat');
-  const expiresAt = dateClaim(claims, 'exp');
+  if (sub) credential.subject = bounded(sub);
   const aud = audiences ?? audiencesOf(claims);
-  return {
-    type,
-    secretForFingerprint: token,
-    ...(jti ? { publicId: bounded(jti) } : {}),
-    ...(iss ? { issuer: bounded(iss) } : {}),
-    ...(sub ? { subject: bounded(sub) } : {}),
-    ...(aud ? { audiences: aud.slice(0, 16).map((a) => bounded(a)) } : {}),
-    ...(issuedAt ? { issuedAt } : {}),
-    ...(expiresAt ? { expiresAt } : {}),
-  };
+  if (aud) credential.audiences = boundedAudiences(aud);
+  const issuedAt = dateClaim(claims, 'iat');
+  if (issuedAt) credential.issuedAt = issuedAt;
+  const expiresAt = dateClaim(claims, 'exp');
+  if (expiresAt) credential.expiresAt = expiresAt;
+  return credential;
+}
+
+/**
+ * `jwtCredential(type, token, claims, audiences)` from an already built
+ * `jwtCredential(type, token, claims)` whose token has a well-formed `aud` (so the credential lists
+ * audiences, in the same place): the claims are not read again.
+ */
+export function withGrantedAudiences(credential: CredentialDescription, audiences: readonly string[]): CredentialDescription {
+  return { ...credential, audiences: boundedAudiences(audiences) };
+}
+
+function boundedAudiences(audiences: readonly string[]): readonly string[] {
+  return audiences.slice(0, 16).map((a) => bounded(a));
 }

@@ -52,18 +52,12 @@ function boundIdentity(claims: JwtClaims): ServiceAccountClaims {
     return { kind: 'invalid', message: 'kubernetes.io claim has a malformed pod, node or secret reference' };
   }
   if (pod && pod.uid === undefined) return { kind: 'invalid', message: 'kubernetes.io pod reference has no uid' };
-  return {
-    kind: 'identity',
-    identity: {
-      kind: 'bound',
-      namespace,
-      name,
-      uid,
-      ...(pod?.uid !== undefined ? { pod: { name: pod.name, uid: pod.uid } } : {}),
-      ...(node ? { node: { name: node.name, ...(node.uid ? { uid: node.uid } : {}) } } : {}),
-      ...(secret ? { secretName: secret.name } : {}),
-    },
-  };
+  // Set field by field: no throw-away objects to spread (`reference` already built node's).
+  const identity: { -readonly [K in keyof ServiceAccountIdentity]: ServiceAccountIdentity[K] } = { kind: 'bound', namespace, name, uid };
+  if (pod?.uid !== undefined) identity.pod = { name: pod.name, uid: pod.uid };
+  if (node) identity.node = node;
+  if (secret) identity.secretName = secret.name;
+  return { kind: 'identity', identity };
 }
 
 function legacyIdentity(claims: JwtClaims): ServiceAccountClaims {
@@ -92,5 +86,5 @@ function reference(value: unknown): { name: string; uid?: string } | undefined |
   if (!object || !name) return 'invalid';
   const uid = object['uid'];
   if (uid !== undefined && typeof uid !== 'string') return 'invalid';
-  return { name, ...(uid ? { uid } : {}) };
+  return uid ? { name, uid } : { name };
 }

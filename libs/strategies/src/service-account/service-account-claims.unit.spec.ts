@@ -29,6 +29,18 @@ describe('serviceAccountIdentity', () => {
     });
   });
 
+  it.each([
+    ['a node without uid and a secret', { name: 'n' }, { name: 's', uid: 'su' }, { node: { name: 'n' }, secretName: 's' }],
+    ['a node with uid and no secret', { name: 'n', uid: 'nu' }, undefined, { node: { name: 'n', uid: 'nu' } }],
+    ['neither node nor secret', undefined, undefined, {}],
+  ])('reads the node and secret references of a bound token: %s', (_name, node, secret, expected) => {
+    const claims = bound({ 'kubernetes.io': { namespace: 'ci', serviceaccount: { name: 'runner', uid: 'u-1' }, pod: { name: 'p', uid: 'pu' }, node, secret } });
+    expect(serviceAccountIdentity(claims, false)).toEqual({
+      kind: 'identity',
+      identity: { kind: 'bound', namespace: 'ci', name: 'runner', uid: 'u-1', pod: { name: 'p', uid: 'pu' }, ...expected },
+    });
+  });
+
   it('recognises service-account claims of either kind', () => {
     expect([hasServiceAccountClaims(bound()), hasServiceAccountClaims(legacyServiceAccountClaims()), hasServiceAccountClaims({ iss: 'x', sub: 'y' })]).toEqual([true, true, false]);
   });

@@ -326,6 +326,8 @@ describe('service-account strategy', () => {
       extra: {},
     });
     expect(outcome.kind === 'authenticated' && outcome.audiences).toEqual([AUDIENCE]);
+    // The credential names the audiences granted, not the token's (it has none).
+    expect(outcome.kind === 'authenticated' && outcome.credential.audiences).toEqual([AUDIENCE]);
   });
 
   it('marks an accepted legacy token on its credential (policy records a warning for it), and no bound token', async () => {

@@ -11,7 +11,7 @@ import type { ReasonCode } from '@authtrail/events';
 import type { AuthOutcome, CredentialDescription, RequestView, Strategy, UserInfo } from '../strategy';
 import { silentLogger, systemClock, type StrategyDeps } from '../shared/strategy-deps';
 import { loadAndWatch, FileLoadError } from '../shared/file-reloader';
-import { bearerJwt, checkAlgorithm, jwtCredential } from '../jwt/bearer-jwt';
+import { bearerJwt, checkAlgorithm, jwtCredential, withGrantedAudiences } from '../jwt/bearer-jwt';
 import type { JwtClaims } from '../jwt/compact-jwt.parser';
 import { audiencesOf, bounded, checkTimes, intersect, stringClaim } from '../jwt/jwt-claims';
 import { loadJwks, loadPemKeys, type VerificationKey } from '../jwt/verification-key.loader';
@@ -113,7 +113,8 @@ export async function createServiceAccountStrategy(raw: ServiceAccountConfig, de
           return rejected('service_account_unknown', 'service account does not exist (or was re-created)', credential, claims);
         }
       }
-      const accepted = jwtCredential('service-account', token, claims, granted);
+      // `credential` lists the token's audiences (aud is well-formed here): the granted ones replace them.
+      const accepted = withGrantedAudiences(credential, granted);
       // The marker policy turns into a warning on every use (the opt-in is not a blessing).
       return { kind: 'authenticated', user: userOf(identity, stringClaim(claims, 'jti')), credential: legacy ? { ...accepted, legacyToken: true } : accepted, audiences: granted };
     },

@@ -26,7 +26,19 @@ export function headerValue(value: string): string {
   return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
 }
 
-export function remoteUserHeaders(user: UserInfo): Record<string, string | string[]> {
+// A cache hit answers with the same (immutable) UserInfo object again: its headers are built once.
+const headersOfUser = new WeakMap<UserInfo, Readonly<Record<string, string | string[]>>>();
+
+export function remoteUserHeaders(user: UserInfo): Readonly<Record<string, string | string[]>> {
+  let headers = headersOfUser.get(user);
+  if (headers === undefined) {
+    headers = Object.freeze(buildRemoteUserHeaders(user));
+    headersOfUser.set(user, headers);
+  }
+  return headers;
+}
+
+function buildRemoteUserHeaders(user: UserInfo): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = { 'x-remote-user': headerValue(user.username) };
   if (user.uid !== undefined && user.uid !== '') headers['x-remote-uid'] = headerValue(user.uid);
   if (user.groups.length > 0) headers['x-remote-group'] = user.groups.map(headerValue);

@@ -42,6 +42,15 @@ describe('front-proxy headers', () => {
     expect(remoteUserHeaders(user('pod-2'))).toEqual(expected('pod-2'));
   });
 
+  it('a user answered again (a cache hit returns the same object) gets the headers built for it, unchangeable', () => {
+    const user = { username: 'alice', groups: ['dev'], extra: {} };
+    const first = remoteUserHeaders(user);
+    expect(remoteUserHeaders(user)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    // Another object with other content is never answered with the first one's headers.
+    expect(remoteUserHeaders({ ...user, username: 'bob' })).toEqual({ 'x-remote-user': 'bob', 'x-remote-group': ['dev'] });
+  });
+
   it('keys beyond the ones kept escaped are still escaped', () => {
     const extra = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k/${i}`, ['v']]));
     const headers = remoteUserHeaders({ username: 'u', groups: [], extra });

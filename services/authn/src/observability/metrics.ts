@@ -1,7 +1,8 @@
 // Prometheus metrics of one authn app, on a Registry of its own (two apps in one process, as in
 // tests or `npm start`, do not collide). No usernames, tokens or addresses as labels: label
 // values come from closed sets (endpoints, reason codes, configured strategy ids).
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { cellCounter, cellHistogram, type CounterCell, type HistogramCell } from './metric-cells';
 import type { Attempt } from '@authtrail/strategies';
 import type { DecisionEndpoint, ReasonCode } from '@authtrail/events';
 import type { PublisherStats } from '@authtrail/event-bus';
@@ -34,24 +35,25 @@ export function createAuthnMetrics(sources: MetricsSources): AuthnMetrics {
   // Unprefixed (`process_cpu_seconds_total`, `nodejs_*`): the names stock dashboards and alerts expect.
   if (sources.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
 
-  const decisions = new Counter({
+  // Updated on every decision: plain cells, read by prom-client at scrape time (metric-cells.ts).
+  const decisions = cellCounter({
     name: 'authtrail_authn_decisions_total',
     help: 'Authentication decisions by endpoint, decision, reason and deciding strategy.',
-    labelNames: ['endpoint', 'decision', 'reason', 'strategy'] as const,
-    registers: [registry],
+    labelNames: ['endpoint', 'decision', 'reason', 'strategy'],
+    registry,
   });
-  const attempts = new Counter({
+  const attempts = cellCounter({
     name: 'authtrail_authn_attempts_total',
     help: 'Strategy attempts by strategy, result and reason.',
-    labelNames: ['strategy', 'result', 'reason'] as const,
-    registers: [registry],
+    labelNames: ['strategy', 'result', 'reason'],
+    registry,
   });
-  const latency = new Histogram({
+  const latency = cellHistogram({
     name: 'authtrail_authn_decision_duration_seconds',
     help: 'Time from request to decision (event built), by endpoint and decision.',
-    labelNames: ['endpoint', 'decision'] as const,
+    labelNames: ['endpoint', 'decision'],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
+    registry,
   });
   const publishFailures = new Counter({
     name: 'authtrail_authn_event_publish_failures_total',
@@ -95,8 +97,7 @@ export function createAuthnMetrics(sources: MetricsSources): AuthnMetrics {
   gauge('authtrail_events_spool_bytes', 'Size of the disk spool in bytes.', () => sources.publisherStats().spoolBytes);
   counterFrom('authtrail_events_dropped_total', 'Events dropped because buffer and spool were full.', () => sources.publisherStats().dropped);
 
-  // Labelled children are looked up once per label combination (the sets are closed and small):
-  // hashing label objects on every request costs more than the rest of the metrics work.
+  // Cells are looked up once per label combination (the sets are closed and small).
   const memo = <T>(cache: Map<string, T>, key: string, make: () => T): T => {
     let child = cache.get(key);
     if (child === undefined) {
@@ -105,21 +106,21 @@ export function createAuthnMetrics(sources: MetricsSources): AuthnMetrics {
     }
     return child;
   };
-  const decisionChildren = new Map<string, ReturnType<typeof decisions.labels>>();
-  const latencyChildren = new Map<string, ReturnType<typeof latency.labels>>();
-  const attemptChildren = new Map<string, ReturnType<typeof attempts.labels>>();
+  const decisionCells = new Map<string, CounterCell>();
+  const latencyCells = new Map<string, HistogramCell>();
+  const attemptCells = new Map<string, CounterCell>();
 
   return {
     registry,
     recordDecision(endpoint, decision, reason, strategy, seconds) {
       const s = strategy ?? 'none';
-      memo(decisionChildren, `${endpoint}|${decision}|${reason}|${s}`, () => decisions.labels(endpoint, decision, reason, s)).inc();
-      memo(latencyChildren, `${endpoint}|${decision}`, () => latency.labels(endpoint, decision)).observe(seconds);
+      memo(decisionCells, `${endpoint}|${decision}|${reason}|${s}`, () => decisions.cell({ endpoint, decision, reason, strategy: s })).add();
+      memo(latencyCells, `${endpoint}|${decision}`, () => latency.cell({ endpoint, decision })).observe(seconds);
     },
     recordAttempts(list) {
       for (const a of list) {
         const reason = a.reason ?? 'none';
-        memo(attemptChildren, `${a.strategy}|${a.outcome}|${reason}`, () => attempts.labels(a.strategy, a.outcome, reason)).inc();
+        memo(attemptCells, `${a.strategy}|${a.outcome}|${reason}`, () => attempts.cell({ strategy: a.strategy, result: a.outcome, reason })).add();
       }
     },
     recordPublishFailure() {

@@ -46,40 +46,28 @@ export interface DecisionEventContext {
 }
 
 export function toDecisionEvent(result: DecisionResult, request: DecisionRequestFacts, context: DecisionEventContext): DecisionEvent {
-  const credential = result.credential ? credentialSection(result.credential, context.fingerprint, result.cached === true) : undefined;
+  const cached = result.cached === true;
+  const credential = result.credential ? credentialSection(result.credential, context.fingerprint, cached) : undefined;
   const denied = result.decision === 'deny';
   // Every failure that named someone is findable by the name's hash (GraphQL hashes the name an
   // admin asks about with the same keys); only a name that cannot be a secret is kept in clear.
   const named = denied ? (result.claimedUsername || result.typedUsername) : undefined;
-  const data: DecisionData = {
-    decision: result.decision,
-    httpStatus: result.httpStatus,
-    reason: result.reason,
-    ...(result.message !== undefined ? { message: result.message } : {}),
-    ...(result.strategy !== undefined ? { strategy: result.strategy } : {}),
-    attempts: attemptsSection(result.attempts, result.cached === true),
-    ...(result.user ? { user: userSection(result.user, result.cached === true) } : {}),
-    ...(denied && result.claimedUsername ? { claimedUsername: result.claimedUsername } : {}),
-    ...(named ? { claimedUsernameHash: context.usernameHash(named) } : {}),
-    ...(credential ? { credential } : {}),
-    request: {
-      endpoint: request.endpoint,
-      // Only a real address: the field is typed ipv4/ipv6 for consumers.
-      ...(request.sourceIp !== undefined && isIP(request.sourceIp) !== 0 ? { sourceIp: request.sourceIp } : {}),
-      ...(request.forwardedFor && request.forwardedFor.length > 0 ? { forwardedFor: [...request.forwardedFor] } : {}),
-      ...(request.userAgent !== undefined ? { userAgent: request.userAgent } : {}),
-      ...(request.method !== undefined ? { method: request.method } : {}),
-      ...(request.path !== undefined ? { path: request.path } : {}),
-      ...(request.tls !== undefined ? { tls: request.tls } : {}),
-      ...(request.caller ? callerOf(request.caller) : {}),
-    },
-    ...(result.policy ? { policy: { version: result.policy.version, effects: result.policy.effects.map((e) => ({ ...e })) } } : {}),
-    ...(context.latencyMicros !== undefined ? { latencyMicros: Math.max(0, Math.round(context.latencyMicros)) } : {}),
-    instance: context.instance,
-    ...(context.boot !== undefined ? { boot: context.boot } : {}),
-    sequence: context.sequence,
-    ...(context.dropped ? { dropped: context.dropped } : {}),
-  };
+  // Member by member, in the event's order: no throw-away objects to spread on every decision.
+  const data: Mutable<DecisionData> = { decision: result.decision, httpStatus: result.httpStatus, reason: result.reason } as Mutable<DecisionData>;
+  if (result.message !== undefined) data.message = result.message;
+  if (result.strategy !== undefined) data.strategy = result.strategy;
+  data.attempts = attemptsSection(result.attempts, cached);
+  if (result.user) data.user = userSection(result.user, cached);
+  if (denied && result.claimedUsername) data.claimedUsername = result.claimedUsername;
+  if (named) data.claimedUsernameHash = context.usernameHash(named);
+  if (credential) data.credential = credential;
+  data.request = requestSection(request);
+  if (result.policy) data.policy = { version: result.policy.version, effects: result.policy.effects.map((e) => ({ ...e })) };
+  if (context.latencyMicros !== undefined) data.latencyMicros = Math.max(0, Math.round(context.latencyMicros));
+  data.instance = context.instance;
+  if (context.boot !== undefined) data.boot = context.boot;
+  data.sequence = context.sequence;
+  if (context.dropped) data.dropped = context.dropped;
   return decisionEvent({ id: context.id, time: context.now, source: eventSource(context.service ?? 'authn', context.instance), data });
 }
 
@@ -140,12 +128,28 @@ function describeCredential(c: CredentialDescription, fingerprint: (secret: stri
   };
 }
 
-/** `{ caller }` with its proxies limited to plain addresses (the field is typed ipv4/ipv6), or nothing when empty. */
-function callerOf(caller: DecisionCaller): { caller?: DecisionCaller } {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function requestSection(request: DecisionRequestFacts): DecisionRequest {
+  const section: Mutable<DecisionRequest> = { endpoint: request.endpoint };
+  // Only a real address: the field is typed ipv4/ipv6 for consumers.
+  if (request.sourceIp !== undefined && isIP(request.sourceIp) !== 0) section.sourceIp = request.sourceIp;
+  if (request.forwardedFor && request.forwardedFor.length > 0) section.forwardedFor = [...request.forwardedFor];
+  if (request.userAgent !== undefined) section.userAgent = request.userAgent;
+  if (request.method !== undefined) section.method = request.method;
+  if (request.path !== undefined) section.path = request.path;
+  if (request.tls !== undefined) section.tls = request.tls;
+  const caller = request.caller ? callerOf(request.caller) : undefined;
+  if (caller) section.caller = caller;
+  return section;
+}
+
+/** The caller with its proxies limited to plain addresses (the field is typed ipv4/ipv6), or undefined when that leaves nothing. */
+function callerOf(caller: DecisionCaller): DecisionCaller | undefined {
   const proxies = caller.proxies?.filter((p) => isIP(p) !== 0 && !p.includes('%')) ?? [];
   const certificate = caller.certificate ? { ...caller.certificate } : undefined;
-  if (!certificate && proxies.length === 0) return {};
-  return { caller: { ...(certificate ? { certificate } : {}), ...(proxies.length > 0 ? { proxies } : {}) } };
+  if (!certificate && proxies.length === 0) return undefined;
+  return { ...(certificate ? { certificate } : {}), ...(proxies.length > 0 ? { proxies } : {}) };
 }
 
 function validDate(d: Date | undefined): d is Date {

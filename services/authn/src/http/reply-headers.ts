@@ -26,14 +26,17 @@ export function headerValue(value: string): string {
   return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
 }
 
-// A cache hit answers with the same (immutable) UserInfo object again: its headers are built once.
-const headersOfUser = new WeakMap<UserInfo, Readonly<Record<string, string | string[]>>>();
+// A credential-cache entry answers with the same (immutable) UserInfo object again: its headers
+// are built once. Only for cache entries: remembering a user seen once costs more than building.
+const headersOfCachedUser = new WeakMap<UserInfo, Readonly<Record<string, string | string[]>>>();
 
-export function remoteUserHeaders(user: UserInfo): Readonly<Record<string, string | string[]>> {
-  let headers = headersOfUser.get(user);
+/** The identity headers of `user`; `cached`: it is a credential-cache entry's (decision.result.cached). */
+export function remoteUserHeaders(user: UserInfo, cached = false): Readonly<Record<string, string | string[]>> {
+  if (!cached) return buildRemoteUserHeaders(user);
+  let headers = headersOfCachedUser.get(user);
   if (headers === undefined) {
     headers = Object.freeze(buildRemoteUserHeaders(user));
-    headersOfUser.set(user, headers);
+    headersOfCachedUser.set(user, headers);
   }
   return headers;
 }

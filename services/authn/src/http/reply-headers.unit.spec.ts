@@ -42,13 +42,15 @@ describe('front-proxy headers', () => {
     expect(remoteUserHeaders(user('pod-2'))).toEqual(expected('pod-2'));
   });
 
-  it('a user answered again (a cache hit returns the same object) gets the headers built for it, unchangeable', () => {
+  it('a cache entry’s user answered again gets the headers built for it, unchangeable; a user not cached gets them built', () => {
     const user = { username: 'alice', groups: ['dev'], extra: {} };
-    const first = remoteUserHeaders(user);
-    expect(remoteUserHeaders(user)).toBe(first);
+    const first = remoteUserHeaders(user, true);
+    expect(remoteUserHeaders(user, true)).toBe(first);
     expect(Object.isFrozen(first)).toBe(true);
+    expect(remoteUserHeaders(user)).not.toBe(first);
+    expect(remoteUserHeaders(user)).toEqual(first);
     // Another object with other content is never answered with the first one's headers.
-    expect(remoteUserHeaders({ ...user, username: 'bob' })).toEqual({ 'x-remote-user': 'bob', 'x-remote-group': ['dev'] });
+    expect(remoteUserHeaders({ ...user, username: 'bob' }, true)).toEqual({ 'x-remote-user': 'bob', 'x-remote-group': ['dev'] });
   });
 
   it('keys beyond the ones kept escaped are still escaped', () => {

@@ -28,7 +28,7 @@ export const forwardAuthRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps
     if (decision.unrecorded) return sendUnrecorded(reply, decision);
     const { result } = decision;
     if (result.decision === 'allow' && result.user) {
-      reply.headers(remoteUserHeaders(result.user));
+      reply.headers(remoteUserHeaders(result.user, result.cached === true));
       return { authenticated: true, decisionId: decision.id };
     }
     if (result.httpStatus === 401) reply.header('www-authenticate', wwwAuthenticate(deps.basicAuth));

@@ -99,7 +99,7 @@ function attemptsSection(attempts: readonly Attempt[], cached: boolean): readonl
 }
 
 function credentialSection(c: CredentialDescription, fingerprint: (secret: string) => string, cached: boolean): DecisionCredential {
-  // Only a fingerprinted credential (as the cache keeps them) makes a section of its own alone.
+  // Shared only once fingerprinted (the cache keeps them so): before that, the section depends on `fingerprint` too.
   return cached && c.fingerprint !== undefined ? sharedSection(credentialSections, c, () => describeCredential(c, fingerprint)) : describeCredential(c, fingerprint);
 }
 

@@ -39,6 +39,8 @@ export interface ProjectorIntegrity {
   readonly gapGraceMs: number;
   /** Kafka's end offsets (createKafkaBus().endOffsets): a gap is named only once the group has caught up with them. */
   readonly endOffsets?: EndOffsets;
+  /** Period of the verifier's own passes (default 1 s); tests that drive `pass()` themselves set it long. */
+  readonly intervalMs?: number;
 }
 
 export interface ProjectorStats {
@@ -161,6 +163,7 @@ export async function startProjector(config: ProjectorConfig, deps: ProjectorDep
     ? startChainVerification(deps.db, {
         keys: deps.integrity.keys,
         gapGraceMs: deps.integrity.gapGraceMs,
+        ...(deps.integrity.intervalMs !== undefined ? { intervalMs: deps.integrity.intervalMs } : {}),
         ...(endOffsets ? { caughtUp: () => caughtUpWithKafka(deps.db, config.groupId, config.topics, endOffsets) } : {}),
         logger,
         ...(deps.registry ? { registry: deps.registry } : {}),

@@ -32,7 +32,7 @@ import { benchKafka } from '../shared/kafka';
 import { displayLocation, flameTree, summarize, type CpuProfile, type ProfileSummary } from './cpu-profile';
 import { flameGraphSvg } from './flame-graph';
 import type { ProfilerCommand, ProfilerReply } from './profiled-authn';
-import { cpuTimes } from './proc-cpu';
+import { cpuTimes, threadCpuBetween } from './proc-cpu';
 import { topFramesMarkdown } from './top-frames';
 import { runLoad, type Load, type LoadResult as Measured } from '../shared/load';
 
@@ -71,7 +71,7 @@ interface ScenarioResult {
   readonly measured: Measured;
   readonly summary: ProfileSummary;
   readonly windowMicros: number;
-  readonly cpu?: { readonly process: number; readonly mainThread: number };
+  readonly cpu?: { readonly process: number; readonly mainThread: number; readonly byThread: readonly [string, number][] };
   readonly events: number;
   readonly profileFile: string;
   readonly svgFile: string;
@@ -304,10 +304,11 @@ async function main(): Promise<void> {
           location,
         }),
       );
-      const cpu = cpuStart && cpuEnd ? { process: cpuEnd.processMicros - cpuStart.processMicros, mainThread: cpuEnd.mainThreadMicros - cpuStart.mainThreadMicros } : undefined;
+      const cpu = cpuStart && cpuEnd ? { process: cpuEnd.processMicros - cpuStart.processMicros, mainThread: cpuEnd.mainThreadMicros - cpuStart.mainThreadMicros, byThread: threadCpuBetween(cpuStart, cpuEnd) } : undefined;
       const result: ScenarioResult = { scenario, measured, summary, windowMicros, cpu, events, profileFile, svgFile, tables: topFramesMarkdown(summary, { location }) };
       results.push(result);
       log(`${prefix}: main thread busy ${busyShare.toFixed(0)} % of the window${cpu ? `, process CPU ${perRequest(cpu.process, measured)} µs/request (main thread ${perRequest(cpu.mainThread, measured)})` : ''}, ${events} decision events on Kafka`);
+      if (cpu) log(`${prefix}: CPU µs/request by thread: ${threadSplit(cpu.byThread, measured)}`);
       log(`${prefix}: wrote ${relative(REPO, profileFile)} and ${relative(REPO, svgFile)}`);
       const top = [...summary.frames].sort((a, b) => b.selfMicros - a.selfMicros).slice(0, 5);
       for (const frame of top) log(`${prefix}:   ${((frame.selfMicros / summary.busyMicros) * 100).toFixed(1).padStart(5)} % self  ${frame.functionName}  ${location(frame.url, frame.lineNumber)}`);
@@ -325,6 +326,7 @@ async function main(): Promise<void> {
 }
 
 const perRequest = (micros: number, measured: Measured) => (micros / Math.max(1, measured.total)).toFixed(0);
+const threadSplit = (byThread: readonly [string, number][], measured: Measured) => byThread.map(([name, micros]) => `${name} ${perRequest(micros, measured)}`).join(', ');
 
 /** The profile must show the code of PROFILE_TREE: a checkout elsewhere resolving @authtrail/* to this one's libs would profile the wrong code. */
 function checkProfiledTree(profile: CpuProfile): void {
@@ -354,7 +356,7 @@ function report(results: readonly ScenarioResult[], run: { label: string; descri
       '',
       `${r.measured.rps.toFixed(0)} req/s (${r.measured.total} requests${r.measured.non2xx || r.measured.errors ? `, ${r.measured.non2xx} non-2xx, ${r.measured.errors} errors` : ', all 2xx'}), p99 ${r.measured.p99} ms. ` +
         `Main thread busy ${busyShare.toFixed(0)} % of the ${(r.windowMicros / 1e6).toFixed(1)} s window (${r.summary.sampleCount} samples), ${perRequest(r.summary.busyMicros, r.measured)} µs per request` +
-        (r.cpu ? `; CPU of the authn process ${perRequest(r.cpu.process, r.measured)} µs per request, of its main thread ${perRequest(r.cpu.mainThread, r.measured)} µs` : '') +
+        (r.cpu ? `; CPU of the authn process ${perRequest(r.cpu.process, r.measured)} µs per request, of its main thread ${perRequest(r.cpu.mainThread, r.measured)} µs; by thread name: ${threadSplit(r.cpu.byThread, r.measured)}` : '') +
         `. Decision events added to Kafka while authn ran (warm-up included): ${r.events}.`,
       '',
       `![flame graph](${relative(RESULTS, r.svgFile)})`,

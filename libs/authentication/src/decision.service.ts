@@ -8,9 +8,10 @@ import type { Logger } from 'pino';
 import { toDecisionEvent, type DecisionRequestFacts, type DecisionResult } from './events/decision-event';
 import { plainEventPublisher, type EventPublisher } from './events/chained-publisher';
 import type { DecisionProducer } from './events/producer-boot';
-import type { PolicyHook, PolicyVerdict } from './policy-hook';
+import type { PolicyHook, PolicyInput, PolicyVerdict } from './policy-hook';
 import type { BuiltView } from './request-view/request-view';
 import { throttleKeyOf } from './throttle-key';
+import type { Mutable } from './mutable';
 
 /** What the decision path reports to the service's metrics (authn: Prometheus; may be a no-op). */
 export interface DecisionMetrics {
@@ -23,8 +24,10 @@ export const noDecisionMetrics: DecisionMetrics = { recordDecision: () => undefi
 
 /** The composed chain (chain.ts): first match, groups, cache; returns the attempt trace. */
 export interface AuthChain {
-  authenticateWithTrace(request: RequestView): Promise<{ readonly outcome: AuthOutcome; readonly attempts: readonly { readonly strategy: string; readonly outcome: AuthOutcome['kind']; readonly reason?: ReasonCode }[]; readonly strategy?: string; readonly cached?: true }>;
+  authenticateWithTrace(request: RequestView): Promise<Traced>;
 }
+
+type Traced = { readonly outcome: AuthOutcome; readonly attempts: readonly { readonly strategy: string; readonly outcome: AuthOutcome['kind']; readonly reason?: ReasonCode }[]; readonly strategy?: string; readonly cached?: true };
 
 export interface DecisionServiceDeps {
   readonly chain: AuthChain;
@@ -112,17 +115,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
   return {
     async decide(endpoint, built, startedNs) {
       const { view } = built;
-      const facts: DecisionRequestFacts = {
-        endpoint,
-        sourceIp: view.sourceIp,
-        forwardedFor: built.forwardedFor,
-        ...(view.userAgent !== undefined ? { userAgent: view.userAgent } : {}),
-        method: view.method,
-        path: view.path,
-        tls: view.tls,
-        // Who sent the request (hop and proxies): recorded only, the chain never sees it.
-        ...(built.caller ? { caller: built.caller } : {}),
-      };
+      const facts = requestFactsOf(endpoint, built);
       if (built.problem) {
         const result: DecisionResult = { decision: 'deny', httpStatus: 401, reason: built.problem.reason, message: built.problem.message, attempts: [] };
         return { ...(await record(result, facts, startedNs)), result, outcome: 'refused' };
@@ -142,51 +135,21 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       // cache stored it or the throttle key was this token's.
       const presented = outcome.kind === 'abstained' ? undefined : outcome.credential;
       const credential = presented ? fingerprinted(presented, fingerprints.fingerprint, fingerprints.candidates) : undefined;
-      const verdict = await deps.policy.evaluate({
-        endpoint,
-        request: view,
-        outcome,
-        ...(traced.strategy !== undefined ? { strategy: traced.strategy } : {}),
-        ...(credential?.fingerprint ? { credentialFingerprint: credential.fingerprint } : {}),
-        ...(credential?.fingerprints ? { credentialFingerprints: credential.fingerprints } : {}),
-        ...(throttleKey !== undefined ? { throttleKey } : {}),
-      });
-      const policy = verdict.version !== undefined ? { version: verdict.version, effects: verdict.effects } : verdict.effects.length > 0 ? { version: 0, effects: verdict.effects } : undefined;
-      const base = {
-        attempts: traced.attempts,
-        ...(traced.strategy !== undefined ? { strategy: traced.strategy } : {}),
-        ...(credential ? { credential } : {}),
-        ...(policy ? { policy } : {}),
-        ...(traced.cached ? { cached: true as const } : {}),
-      };
+      const input: Mutable<PolicyInput> = { endpoint, request: view, outcome };
+      if (traced.strategy !== undefined) input.strategy = traced.strategy;
+      if (credential?.fingerprint) input.credentialFingerprint = credential.fingerprint;
+      if (credential?.fingerprints) input.credentialFingerprints = credential.fingerprints;
+      if (throttleKey !== undefined) input.throttleKey = throttleKey;
+      // A hook that answers at once is not awaited: no extra turn of the microtask queue.
+      const evaluated = deps.policy.evaluate(input);
+      const verdict = evaluated instanceof Promise ? await evaluated : evaluated;
 
-      let result: DecisionResult;
-      if (outcome.kind === 'authenticated' && !verdict.deny) {
-        result = { ...base, decision: 'allow', httpStatus: 200, reason: 'ok', user: outcome.user };
-      } else if (outcome.kind === 'authenticated' && verdict.deny) {
-        result = { ...base, decision: 'deny', httpStatus: verdict.deny.httpStatus ?? 403, reason: verdict.deny.reason, message: verdict.deny.message, user: outcome.user };
-      } else {
-        const denial = denialOf(outcome);
-        const claimed = outcome.kind === 'rejected' ? outcome.claimedUsername : undefined;
-        const typed = outcome.kind === 'rejected' ? outcome.typedUsername : undefined;
-        result = {
-          ...base,
-          decision: 'deny',
-          httpStatus: verdict.deny?.httpStatus ?? 401,
-          reason: verdict.deny?.reason ?? denial.reason,
-          message: verdict.deny?.message ?? denial.message,
-          ...(claimed ? { claimedUsername: claimed } : {}),
-          ...(typed ? { typedUsername: typed } : {}),
-        };
-      }
+      const result = resultOf(traced, credential, verdict);
       const recorded = await record(result, facts, startedNs);
-      return {
-        ...recorded,
-        result,
-        outcome: outcome.kind,
-        ...(outcome.kind === 'authenticated' && outcome.audiences ? { audiences: outcome.audiences } : {}),
-        ...(verdict.deny?.retryAfterSeconds !== undefined ? { retryAfterSeconds: verdict.deny.retryAfterSeconds } : {}),
-      };
+      const decision: Mutable<Decision> = { id: recorded.id, unrecorded: recorded.unrecorded, result, outcome: outcome.kind };
+      if (outcome.kind === 'authenticated' && outcome.audiences) decision.audiences = outcome.audiences;
+      if (verdict.deny?.retryAfterSeconds !== undefined) decision.retryAfterSeconds = verdict.deny.retryAfterSeconds;
+      return decision;
     },
 
     async refuse(endpoint, facts, httpStatus, reason, message, startedNs) {
@@ -194,6 +157,34 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       return { ...(await record(result, { ...facts, endpoint }, startedNs)), result, outcome: 'refused' };
     },
   };
+
+  /** The decision from the chain's trace and the policy's verdict, member by member (no spread temporaries). */
+  function resultOf(traced: Traced, credential: CredentialDescription | undefined, verdict: PolicyVerdict): DecisionResult {
+    const { outcome } = traced;
+    const denied = verdict.deny;
+    const result = { attempts: traced.attempts } as Mutable<DecisionResult>;
+    if (traced.strategy !== undefined) result.strategy = traced.strategy;
+    if (credential) result.credential = credential;
+    if (verdict.version !== undefined) result.policy = { version: verdict.version, effects: verdict.effects };
+    else if (verdict.effects.length > 0) result.policy = { version: 0, effects: verdict.effects };
+    if (traced.cached) result.cached = true;
+    if (outcome.kind === 'authenticated') {
+      result.decision = denied ? 'deny' : 'allow';
+      result.httpStatus = denied ? (denied.httpStatus ?? 403) : 200;
+      result.reason = denied ? denied.reason : 'ok';
+      if (denied) result.message = denied.message;
+      result.user = outcome.user;
+      return result;
+    }
+    const denial = denialOf(outcome);
+    result.decision = 'deny';
+    result.httpStatus = denied?.httpStatus ?? 401;
+    result.reason = denied?.reason ?? denial.reason;
+    result.message = denied?.message ?? denial.message;
+    if (outcome.kind === 'rejected' && outcome.claimedUsername) result.claimedUsername = outcome.claimedUsername;
+    if (outcome.kind === 'rejected' && outcome.typedUsername) result.typedUsername = outcome.typedUsername;
+    return result;
+  }
 
   async function refusedAtAdmission(verdict: PolicyVerdict, facts: DecisionRequestFacts, startedNs: bigint): Promise<Decision> {
     const deny = verdict.deny;
@@ -216,6 +207,19 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       ...(deny.retryAfterSeconds !== undefined ? { retryAfterSeconds: deny.retryAfterSeconds } : {}),
     };
   }
+}
+
+/** What the event says about the request, member by member. */
+function requestFactsOf(endpoint: DecisionEndpoint, built: BuiltView): DecisionRequestFacts {
+  const { view } = built;
+  const facts: Mutable<DecisionRequestFacts> = { endpoint, sourceIp: view.sourceIp, forwardedFor: built.forwardedFor };
+  if (view.userAgent !== undefined) facts.userAgent = view.userAgent;
+  facts.method = view.method;
+  facts.path = view.path;
+  facts.tls = view.tls;
+  // Who sent the request (hop and proxies): recorded only, the chain never sees it.
+  if (built.caller) facts.caller = built.caller;
+  return facts;
 }
 
 function denialOf(outcome: AuthOutcome): { reason: ReasonCode; message: string } {

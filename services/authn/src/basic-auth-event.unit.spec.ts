@@ -66,4 +66,14 @@ describe('a failed basic-auth decision, serialized as published', () => {
     expect(record?.event.data).toMatchObject({ claimedUsername: 'ann', claimedUsernameHash: fingerprinter.usernameHash('ann') });
     expect(record?.event.data.credential.subject).toBeUndefined();
   });
+
+  it('an allow records how the matched password is stored, on the miss and on the cache hit; the password is nowhere', async () => {
+    const records = await decide('ann', ANN_PASSWORD, 2);
+    expect(records).toHaveLength(2);
+    for (const { written, event } of records) {
+      expect(written).not.toContain(ANN_PASSWORD);
+      // The file above stores ann's password in plaintext: what policy's rejectPlaintextPasswords looks at.
+      expect(event.data).toMatchObject({ decision: 'allow', user: { username: 'ann' }, credential: { type: 'basic-auth', passwordStorage: 'plaintext' } });
+    }
+  });
 });

@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { decisionEvent, eventSource, immutableSection, type DecisionAttempt, type DecisionCaller, type DecisionCredential, type DecisionData, type DecisionEvent, type DecisionRequest, type DecisionUser, type PolicyEffect, type ReasonCode } from '@authtrail/events';
 import type { Attempt, CredentialDescription, UserInfo } from '@authtrail/strategies';
+import type { Mutable } from '../mutable';
 
 /** What the service decided, before it becomes an event. */
 export interface DecisionResult {
@@ -68,7 +69,15 @@ export function toDecisionEvent(result: DecisionResult, request: DecisionRequest
   if (context.boot !== undefined) data.boot = context.boot;
   data.sequence = context.sequence;
   if (context.dropped) data.dropped = context.dropped;
-  return decisionEvent({ id: context.id, time: context.now, source: eventSource(context.service ?? 'authn', context.instance), data });
+  return decisionEvent({ id: context.id, time: context.now, source: sourceOf(context.service ?? 'authn', context.instance), data });
+}
+
+// A process produces under one service and instance: its source is encoded once, not per event.
+let lastSource = { service: '', instance: '', source: '' };
+
+function sourceOf(service: string, instance: string): string {
+  if (lastSource.service !== service || lastSource.instance !== instance || lastSource.source === '') lastSource = { service, instance, source: eventSource(service, instance) };
+  return lastSource.source;
 }
 
 // A credential-cache entry answers many decisions with the same user, credential and attempts
@@ -89,13 +98,25 @@ function sharedSection<K extends object, S extends object>(sections: WeakMap<K, 
 }
 
 function userSection(user: UserInfo, cached: boolean): DecisionUser {
-  const build = () => ({ username: user.username, ...(user.uid !== undefined ? { uid: user.uid } : {}), groups: [...user.groups], extra: copyExtra(user.extra) });
-  return cached ? sharedSection(userSections, user, build) : build();
+  return cached ? sharedSection(userSections, user, () => describeUser(user)) : describeUser(user);
+}
+
+function describeUser(user: UserInfo): DecisionUser {
+  const section: Mutable<DecisionUser> = { username: user.username } as Mutable<DecisionUser>;
+  if (user.uid !== undefined) section.uid = user.uid;
+  section.groups = user.groups.slice();
+  section.extra = copyExtra(user.extra);
+  return section;
 }
 
 function attemptsSection(attempts: readonly Attempt[], cached: boolean): readonly DecisionAttempt[] {
-  const build = () => attempts.map((a) => ({ strategy: a.strategy, outcome: a.outcome, ...(a.reason ? { reason: a.reason } : {}) }));
-  return cached ? sharedSection(attemptsSections, attempts, build) : build();
+  return cached ? sharedSection(attemptsSections, attempts, () => attempts.map(describeAttempt)) : attempts.map(describeAttempt);
+}
+
+function describeAttempt(attempt: Attempt): DecisionAttempt {
+  const section: Mutable<DecisionAttempt> = { strategy: attempt.strategy, outcome: attempt.outcome };
+  if (attempt.reason) section.reason = attempt.reason;
+  return section;
 }
 
 function credentialSection(c: CredentialDescription, fingerprint: (secret: string) => string, cached: boolean): DecisionCredential {
@@ -104,31 +125,28 @@ function credentialSection(c: CredentialDescription, fingerprint: (secret: strin
 }
 
 function describeCredential(c: CredentialDescription, fingerprint: (secret: string) => string): DecisionCredential {
-  return {
-    type: c.type,
-    ...(c.fingerprint !== undefined ? { fingerprint: c.fingerprint } : c.secretForFingerprint ? { fingerprint: fingerprint(c.secretForFingerprint) } : {}),
-    ...(c.publicId !== undefined ? { publicId: c.publicId } : {}),
-    ...(c.issuer !== undefined ? { issuer: c.issuer } : {}),
-    ...(c.subject !== undefined ? { subject: c.subject } : {}),
-    ...(c.audiences !== undefined ? { audiences: [...c.audiences] } : {}),
-    ...(validDate(c.issuedAt) ? { issuedAt: c.issuedAt.toISOString() } : {}),
-    ...(validDate(c.expiresAt) ? { expiresAt: c.expiresAt.toISOString() } : {}),
-    ...(c.x509
-      ? {
-          x509: {
-            serial: c.x509.serial,
-            subject: c.x509.subject,
-            issuer: c.x509.issuer,
-            notBefore: c.x509.notBefore.toISOString(),
-            notAfter: c.x509.notAfter.toISOString(),
-            sha256: c.x509.sha256,
-          },
-        }
-      : {}),
-  };
+  const section: Mutable<DecisionCredential> = { type: c.type };
+  if (c.fingerprint !== undefined) section.fingerprint = c.fingerprint;
+  else if (c.secretForFingerprint) section.fingerprint = fingerprint(c.secretForFingerprint);
+  if (c.publicId !== undefined) section.publicId = c.publicId;
+  if (c.issuer !== undefined) section.issuer = c.issuer;
+  if (c.subject !== undefined) section.subject = c.subject;
+  if (c.audiences !== undefined) section.audiences = c.audiences.slice();
+  if (validDate(c.issuedAt)) section.issuedAt = c.issuedAt.toISOString();
+  if (validDate(c.expiresAt)) section.expiresAt = c.expiresAt.toISOString();
+  if (c.x509) {
+    section.x509 = {
+      serial: c.x509.serial,
+      subject: c.x509.subject,
+      issuer: c.x509.issuer,
+      notBefore: c.x509.notBefore.toISOString(),
+      notAfter: c.x509.notAfter.toISOString(),
+      sha256: c.x509.sha256,
+    };
+  }
+  if (c.passwordStorage !== undefined) section.passwordStorage = c.passwordStorage;
+  return section;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function requestSection(request: DecisionRequestFacts): DecisionRequest {
   const section: Mutable<DecisionRequest> = { endpoint: request.endpoint };
@@ -158,6 +176,12 @@ function validDate(d: Date | undefined): d is Date {
 
 function copyExtra(extra: UserInfo['extra']): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(extra)) out[k] = [...v];
+  for (const key in extra) {
+    if (!Object.hasOwn(extra, key)) continue;
+    const values = (extra[key] as readonly string[]).slice();
+    // `__proto__` (a claim name can be anything) must stay a key, not become the prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: values, enumerable: true, writable: true, configurable: true });
+    else out[key] = values;
+  }
   return out;
 }

@@ -13,7 +13,7 @@ const context: DecisionEventContext = {
 const request: DecisionRequestFacts = { endpoint: 'forward-auth', sourceIp: '203.0.113.9', forwardedFor: ['203.0.113.9'], userAgent: 'curl/8', method: 'GET', path: '/x', tls: true };
 
 describe('toDecisionEvent', () => {
-  const cases: ReadonlyArray<{ name: string; result: DecisionResult; expected: Record<string, unknown>; absent?: string[] }> = [
+  const cases: ReadonlyArray<{ name: string; result: DecisionResult; expected: Record<string, unknown>; absent?: string[]; present?: string[] }> = [
     {
       name: 'an allow carries the user, the strategy, the attempts and the credential fingerprint, never the secret',
       result: {
@@ -58,6 +58,21 @@ describe('toDecisionEvent', () => {
       expected: { policy: { version: 7, effects: [{ rule: 'x509.denyGroups', effect: 'deny', message: 'system:masters via certificate' }] } },
     },
     {
+      name: 'a basic-auth allow records how the matched password is stored (policy flags plaintext)',
+      result: {
+        decision: 'allow', httpStatus: 200, reason: 'ok', strategy: 'basic-auth', attempts: [{ strategy: 'basic-auth', outcome: 'authenticated', reason: 'ok' }], user: { username: 'pat', groups: [], extra: {} },
+        credential: { type: 'basic-auth', secretForFingerprint: 'pat:pw', passwordStorage: 'plaintext' },
+      },
+      expected: { credential: { type: 'basic-auth', fingerprint: context.fingerprint('pat:pw'), passwordStorage: 'plaintext' } },
+      absent: ['pat:pw'],
+    },
+    {
+      name: 'an extra named __proto__ stays a key of user.extra',
+      result: { decision: 'allow', httpStatus: 200, reason: 'ok', attempts: [], user: { username: 'oidc-user', groups: [], extra: JSON.parse('{"__proto__":["p"],"team":["t"]}') as Record<string, string[]> } },
+      expected: {},
+      present: ['"extra":{"__proto__":["p"],"team":["t"]}'],
+    },
+    {
       name: 'x509 credentials carry their certificate facts with RFC 3339 dates',
       result: {
         decision: 'allow', httpStatus: 200, reason: 'ok', strategy: 'x509', attempts: [], user: { username: 'jane', groups: [], extra: {} },
@@ -67,12 +82,13 @@ describe('toDecisionEvent', () => {
     },
   ];
 
-  it.each(cases)('$name', ({ result, expected, absent }) => {
+  it.each(cases)('$name', ({ result, expected, absent, present }) => {
     const event = toDecisionEvent(result, request, context);
     expect(event).toMatchObject({ specversion: '1.0', id: context.id, type: 'authtrail.authn.decision.v1', time: '2026-01-02T03:04:05.678Z', source: '/authtrail/authn/authn-0' });
     expect(event.data).toMatchObject({ ...expected, request, instance: 'authn-0', sequence: 41, latencyMicros: 1235 });
     const text = JSON.stringify(event);
     for (const s of absent ?? []) expect(text).not.toContain(s);
+    for (const s of present ?? []) expect(text).toContain(s);
     // The events library's own decoder (JSON Schemas) accepts what we produce.
     expect(decodeEvent(text)).toMatchObject({ ok: true });
   });

@@ -63,15 +63,16 @@ function callerCertificate(hop: IncomingHop): CallerCertificate | undefined {
 }
 
 /** Headers a proxy uses to hand over the client's certificate: consumed here, never shown to strategies. */
-const CERT_HEADERS = ['x-forwarded-client-cert', 'ssl-client-cert', 'x-forwarded-tls-client-cert'];
+const CERT_HEADERS = new Set(['x-forwarded-client-cert', 'ssl-client-cert', 'x-forwarded-tls-client-cert']);
 export const FORWARD_AUTH_PREFIX = '/v1/forward-auth';
 
 export function flattenHeaders(headers: IncomingHop['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || !Object.hasOwn(headers, name)) continue;
     const key = name.toLowerCase();
-    if (CERT_HEADERS.includes(key)) continue;
+    if (CERT_HEADERS.has(key)) continue;
     out[key] = typeof value === 'string' ? value : value.join(', ');
   }
   return out;

@@ -18,7 +18,15 @@ export type AuthorizationHeader =
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+const WHITESPACE = /\s/;
+
 export function parseAuthorizationHeader(value: string | undefined): AuthorizationHeader {
+  // The common spelling, `Bearer <token>` with nothing around it, in one scan of the token: what
+  // the general rules below give for it, without trimming and searching the header first.
+  if (value !== undefined && value.startsWith('Bearer ') && value.length > 7) {
+    const token = value.slice(7);
+    if (!WHITESPACE.test(token)) return { kind: 'bearer', token };
+  }
   const header = (value ?? '').trim();
   if (header === '') return { kind: 'absent' };
   const space = header.search(/\s/);

@@ -165,8 +165,13 @@ export function cached(strategy: Strategy, options: Partial<CachedOptions> = {})
 function cacheKey(processKey: KeyObject, request: RequestView, fingerprints: FingerprintFunctions | undefined): string | undefined {
   const authorization = request.headers['authorization'];
   if ((authorization === undefined || authorization === '') && request.peerCertificates.length === 0) return undefined;
-  const certificates = request.peerCertificates.map((c) => createHash('sha256').update(c.raw).digest('hex'));
   const header = authorization === undefined || !fingerprints ? undefined : parseAuthorizationHeader(authorization);
+  // The common question, `Bearer <token>` alone, no certificate, no audiences: its own short key.
+  // It has a space, which a base64 key has not, and does not start with `[` as a JSON key does.
+  if (header?.kind === 'bearer' && fingerprints && authorization?.startsWith('Bearer ') && authorization.length === header.token.length + 7 && request.peerCertificates.length === 0 && request.audiences.length === 0) {
+    return `bearer ${requestFingerprints(request, fingerprints).fingerprint(header.token)}`;
+  }
+  const certificates = request.peerCertificates.map((c) => createHash('sha256').update(c.raw).digest('hex'));
   if (header?.kind === 'bearer' && authorization !== undefined && fingerprints) {
     // The token is the header's last word: the text before and after it, with the token's
     // fingerprint between, stands for exactly this header.

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { AuthOutcome } from '../strategy';
+import type { AuthOutcome, RequestView } from '../strategy';
 import { bearer, requestView } from '../shared/request-view.fixture';
 import { abstainedOutcome, erroredOutcome, rejectedOutcome, scripted, userOutcome } from './chain.fixture';
 import { cached } from './cached';
@@ -141,6 +141,16 @@ describe('cached', () => {
     expect(strategy.stats()).toMatchObject({ misses: headers.length, hits: 0 });
     for (const header of headers) await strategy.authenticate(requestView({ authorization: header }));
     expect(strategy.stats()).toMatchObject({ misses: headers.length, hits: headers.length });
+  });
+
+  it('with a fingerprint function, the same bearer header asked for other audiences or with a client certificate is another entry', async () => {
+    const strategy = cached(scripted('s', userOutcome('alice')), { successTTLms: 10_000, failureTTLms: 0, fingerprint: (s) => `fp[${s}]` });
+    const certificate = { raw: Buffer.from('a certificate') } as unknown as RequestView['peerCertificates'][number];
+    const views = () => [requestView({ authorization: 'Bearer tok' }), requestView({ authorization: 'Bearer tok', audiences: ['api'] }), { ...requestView({ authorization: 'Bearer tok' }), peerCertificates: [certificate] }];
+    for (const view of views()) await strategy.authenticate(view);
+    expect(strategy.stats()).toMatchObject({ misses: 3, hits: 0 });
+    for (const view of views()) await strategy.authenticate(view);
+    expect(strategy.stats()).toMatchObject({ misses: 3, hits: 3 });
   });
 
   it('property: two different Authorization headers never share a cache entry', async () => {

@@ -81,16 +81,16 @@ export const tokenReviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps
         const { result } = decision;
         const apiVersion = request.body.apiVersion ?? `authentication.k8s.io/${version}`;
         if (result.decision === 'allow' && result.user) {
-          const { user } = result;
           return {
             apiVersion,
             kind: 'TokenReview',
             metadata: { creationTimestamp: null },
             status: {
               authenticated: true,
-              user: { username: user.username, ...(user.uid !== undefined ? { uid: user.uid } : {}), groups: [...user.groups], extra: user.extra },
+              // As it is: the response schema's serializer writes UserInfo's four members and changes nothing.
+              user: result.user,
               // Audience-agnostic credentials (static tokens, certificates) are valid for what was asked.
-              audiences: [...(decision.audiences ?? audiences)],
+              audiences: decision.audiences ?? audiences,
             },
           };
         }

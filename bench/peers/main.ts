@@ -13,7 +13,7 @@
 // Guard and Oathkeeper are built from the checkouts GUARD_SRC and OATHKEEPER_SRC name (cached
 // under ~/.cache/authtrail-peers by commit). Writes the tables to bench/results/peers-<time>.md.
 //
-//   GUARD_SRC, OATHKEEPER_SRC (required)  BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16
+//   GUARD_SRC, OATHKEEPER_SRC (required)  BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16  BENCH_WARMUP_SECONDS=2
 //   BENCH_PEERS_TOKENS=2000 (distinct tokens of the uncached rows)  BENCH_RESULTS_DIR=bench/results
 //   KAFKA_BROKERS=host:port,… (use that cluster instead of a private broker)
 //   BENCH_AUTHN_RUNTIME=bundle (default: authtrail as its production image runs it) | tsx
@@ -37,6 +37,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
+const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2);
 const TOKENS = Number(process.env['BENCH_PEERS_TOKENS'] ?? 2_000);
 const RESULTS_DIR = resolve(ROOT, process.env['BENCH_RESULTS_DIR'] ?? 'bench/results');
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -258,8 +259,11 @@ async function main(): Promise<void> {
         if (problem) throw new Error(`${contender.server} [${scenario.title}]: ${problem}`);
       }
     }
-    log('warming up (1 s, 4 connections each) …');
-    for (const scenario of scenarios) for (const contender of scenario.contenders) await runLoad(contender.load, 4, 1);
+    // At full load: a lighter warm-up left the broker's JVM and authn's JIT warming up in round 1
+    // (the broker's CPU per record twice to four times that of later rounds), which the first
+    // server of each scenario paid.
+    log(`warming up (${WARMUP_SECONDS} s each, ${CONNECTIONS} connections) …`);
+    for (const scenario of scenarios) for (const contender of scenario.contenders) await runLoad(contender.load, CONNECTIONS, WARMUP_SECONDS);
 
     // ---- rounds, interleaved server by server -------------------------------------------------
     const runs = new Map<Contender, Measured[]>();
@@ -304,7 +308,7 @@ async function main(): Promise<void> {
     const gap = guardGap({ authtrail: byServer('authtrail'), guard: byServer('Guard'), bare: byServer('bare fastify'), ceiling: byServer('ceiling') });
 
     const context = [
-      `Run of ${new Date().toISOString()}: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per server, interleaved; medians.`,
+      `Run of ${new Date().toISOString()}: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per server, interleaved, after ${WARMUP_SECONDS} s of warm-up each at full load; medians.`,
       `authtrail ${authtrailCommit()}, ${RUNTIME_LABELS[AUTHN_RUNTIME]}, decision events to Kafka (buffered); Guard ${built.guard.sourceKey}, Oathkeeper ${built.oathkeeper.sourceKey} (built from GUARD_SRC / OATHKEEPER_SRC).`,
       `Decision events, checked after the load: ${deliveries.join('; ')}.`,
       `CPU µs/req: the server process's own CPU time (/proc/<pid>/stat, all threads) over the load, per request answered; Kafka broker CPU: the ${broker ? 'private broker process over the same load (busy only for authtrail and the ceiling)' : 'broker is not ours (KAFKA_BROKERS): not measured'}; RSS: /proc/<pid>/status VmRSS after the server's last load.`,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   CREDENTIAL_REVOKED_EVENT_TYPE,
   POLICY_APPLIED_EVENT_TYPE,
@@ -118,5 +119,24 @@ describe('createSequence', () => {
     a.next();
     a.next();
     expect(b.next()).toBe(1);
+  });
+});
+
+describe('event time', () => {
+  it('is the RFC 3339 text of each event’s own instant, within one millisecond and across (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4102444800000 }), { minLength: 1, maxLength: 20 }), fc.boolean(), (millis, control) => {
+        // Repeats of an instant back to back, as a busy producer stamps them.
+        for (const ms of millis.flatMap((m) => [m, m, m + 1, m])) {
+          const time = new Date(ms);
+          const event = control ? controlEvent({ ...origin, time, type: PRODUCER_STATUS_EVENT_TYPE, data: { instance: 'a', boot: FIXED_ID, state: 'running', lastSequence: 0, dropped: 0 } }) : decisionEvent({ ...origin, time, data: ALLOWED_DECISION });
+          expect(event.time).toBe(new Date(ms).toISOString());
+        }
+      }),
+    );
+  });
+
+  it('an invalid date is refused as before', () => {
+    expect(() => decisionEvent({ ...origin, time: new Date(Number.NaN), data: ALLOWED_DECISION })).toThrow(RangeError);
   });
 });

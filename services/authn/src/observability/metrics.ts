@@ -97,34 +97,47 @@ export function createAuthnMetrics(sources: MetricsSources): AuthnMetrics {
   gauge('authtrail_events_spool_bytes', 'Size of the disk spool in bytes.', () => sources.publisherStats().spoolBytes);
   counterFrom('authtrail_events_dropped_total', 'Events dropped because buffer and spool were full.', () => sources.publisherStats().dropped);
 
-  // Cells are looked up once per label combination (the sets are closed and small).
-  const memo = <T>(cache: Map<string, T>, key: string, make: () => T): T => {
-    let child = cache.get(key);
-    if (child === undefined) {
-      child = make();
-      cache.set(key, child);
-    }
-    return child;
-  };
-  const decisionCells = new Map<string, CounterCell>();
-  const latencyCells = new Map<string, HistogramCell>();
-  const attemptCells = new Map<string, CounterCell>();
+  // A cell per label combination, found through one map per label (the sets are closed and
+  // small): no key string is built and no closure made per decision.
+  const decisionCells: LabelTree<CounterCell> = new Map();
+  const latencyCells: LabelTree<HistogramCell> = new Map();
+  const attemptCells: LabelTree<CounterCell> = new Map();
 
   return {
     registry,
     recordDecision(endpoint, decision, reason, strategy, seconds) {
       const s = strategy ?? 'none';
-      memo(decisionCells, `${endpoint}|${decision}|${reason}|${s}`, () => decisions.cell({ endpoint, decision, reason, strategy: s })).add();
-      memo(latencyCells, `${endpoint}|${decision}`, () => latency.cell({ endpoint, decision })).observe(seconds);
+      const byReason = branch(branch(decisionCells, endpoint), decision);
+      const byStrategy = branch(byReason, reason);
+      let counted = byStrategy.get(s) as CounterCell | undefined;
+      if (counted === undefined) byStrategy.set(s, (counted = decisions.cell({ endpoint, decision, reason, strategy: s })));
+      counted.add();
+      const byDecision = branch(latencyCells, endpoint);
+      let timed = byDecision.get(decision) as HistogramCell | undefined;
+      if (timed === undefined) byDecision.set(decision, (timed = latency.cell({ endpoint, decision })));
+      timed.observe(seconds);
     },
     recordAttempts(list) {
       for (const a of list) {
         const reason = a.reason ?? 'none';
-        memo(attemptCells, `${a.strategy}|${a.outcome}|${reason}`, () => attempts.cell({ strategy: a.strategy, result: a.outcome, reason })).add();
+        const byReason = branch(branch(attemptCells, a.strategy), a.outcome);
+        let counted = byReason.get(reason) as CounterCell | undefined;
+        if (counted === undefined) byReason.set(reason, (counted = attempts.cell({ strategy: a.strategy, result: a.outcome, reason })));
+        counted.add();
       }
     },
     recordPublishFailure() {
       publishFailures.inc();
     },
   };
+}
+
+/** Cells by label value, one map level per label, the cells at the last level. */
+type LabelTree<C> = Map<string, LabelTree<C> | C>;
+
+/** The next level of `tree` under `value`, made on first use. */
+function branch<C>(tree: LabelTree<C>, value: string): LabelTree<C> {
+  let next = tree.get(value) as LabelTree<C> | undefined;
+  if (next === undefined) tree.set(value, (next = new Map()));
+  return next;
 }

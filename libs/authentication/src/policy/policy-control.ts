@@ -23,6 +23,7 @@ import type { Logger } from 'pino';
 import { plainEventPublisher, type EventPublisher } from '../events/chained-publisher';
 import type { AdmissionInput, PolicyHook, PolicyInput, PolicyVerdict } from '../policy-hook';
 import { toPolicyInput } from './policy-input.adapter';
+import type { Mutable } from '../mutable';
 
 export interface PolicyControlDeps {
   readonly subscriber: Subscriber;
@@ -162,7 +163,9 @@ export function createPolicyControl(deps: PolicyControlDeps): PolicyControl {
       if (input.outcome.kind === 'rejected') {
         throttle.recordFailure({ sourceIp: throttledSourceIp(policyInput), fingerprint: input.throttleKey ?? input.credentialFingerprint }, at.getTime());
       }
-      return { version: verdict.version, effects: verdict.effects, ...(verdict.deny ? { deny: verdict.deny } : {}) };
+      const answer: Mutable<PolicyVerdict> = { version: verdict.version, effects: verdict.effects };
+      if (verdict.deny) answer.deny = verdict.deny;
+      return answer;
     },
 
     async start() {

@@ -16,6 +16,8 @@
 //   PROFILE_INTERVAL_MICROS=500 (sampling interval)  PROFILE_SCENARIOS=cached,uncached (or any of the five)
 //   PROFILE_TREE=<a checkout> (default: this one) and PROFILE_LABEL (default: its commit, +dirty when the
 //   working tree differs): profile another tree's authn, e.g. an older commit unpacked with git archive.
+//   BENCH_AUTHN_RUNTIME=tsx (default, as earlier sessions' profiles) | bundle: tools/build.mjs's bundle,
+//   as the image runs it (no tsx keep-names wrappers around closures; bench/shared/authn-runtime.ts).
 //   PROFILE_PIN=0: do not pin. By default (taskset present, two CPUs or more) authn runs alone on CPU 0
 //   and this process, the broker and the load generator on the others: V8 samples by wall clock, so
 //   time authn's thread spent runnable but pushed off its CPU would otherwise be charged to whatever
@@ -28,6 +30,7 @@ import { join, relative, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { TOPICS } from '@authtrail/events';
 import { boundServiceAccountClaims, freePort, rsaKeyPair, signJwt, type RunningKafkaBroker } from '@authtrail/testing';
+import { RUNTIME_LABELS, authnCommand, authnRuntime } from '../shared/authn-runtime';
 import { benchKafka } from '../shared/kafka';
 import { displayLocation, flameTree, summarize, type CpuProfile, type ProfileSummary } from './cpu-profile';
 import { flameGraphSvg } from './flame-graph';
@@ -40,6 +43,8 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
 const INTERVAL_MICROS = Number(process.env['PROFILE_INTERVAL_MICROS'] ?? 500);
+// tsx by default, as in the profiles of earlier sessions; `bundle` profiles what the image runs.
+const RUNTIME = authnRuntime('BENCH_AUTHN_RUNTIME', 'tsx');
 const REPO = resolve(__dirname, '../..');
 const TREE = realpathSync(resolve(process.env['PROFILE_TREE'] ?? REPO));
 const RESULTS = join(REPO, 'bench', 'results');
@@ -89,7 +94,10 @@ class ProfiledAuthn {
   }
 
   static start(configFile: string, env: Record<string, string>, pinned: boolean): ProfiledAuthn {
-    const node = [process.execPath, '--import', 'tsx', join(__dirname, 'profiled-authn.ts'), join(TREE, 'services', 'authn', 'src', 'main.ts'), '--config', configFile];
+    const entry = RUNTIME === 'bundle' ? (authnCommand(TREE, 'bundle', [], log).args[0] as string) : join(TREE, 'services', 'authn', 'src', 'main.ts');
+    // tsx loads the profiler wrapper (and, for the tsx runtime, authn itself); Node's source maps
+    // map the bundle's positions back to the TypeScript lines.
+    const node = [process.execPath, ...(RUNTIME === 'bundle' ? ['--enable-source-maps'] : []), '--import', 'tsx', join(__dirname, 'profiled-authn.ts'), entry, '--config', configFile];
     // taskset execs node: the child's pid stays node's (for /proc).
     const [command = process.execPath, ...args] = pinned ? ['taskset', '-c', '0', ...node] : node;
     // Run from the tree under test: tsx takes that tree's tsconfig paths, so @authtrail/* are its own libs.
@@ -344,8 +352,8 @@ function report(results: readonly ScenarioResult[], run: { label: string; descri
     '',
     `- Code: ${run.description}.`,
     `- Run: ${new Date().toISOString()}, Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, load average ${run.loadBefore.toFixed(2)} before the run; \`npm run bench profile\` (bench/profile/main.ts).`,
-    `- Load: autocannon (bench/shared/load-generator.mjs) in its own process, ${CONNECTIONS} connections, ${SECONDS} s per scenario after ${WARMUP_SECONDS} s of warm-up; authn is \`services/authn/src/main.ts\` in its own process, its decision events going to Kafka in buffered mode. ${run.pinned ? `authn ran alone on CPU 0, the load generator and the broker on CPU ${otherCpus()} (taskset).` : 'No CPU pinning: authn shared the CPUs with the load generator and the broker.'}`,
-    `- Profiler: V8's sampling profiler through node:inspector inside the authn process, every ${INTERVAL_MICROS} µs, over the load window only; positions mapped to the TypeScript lines through tsx's source maps. It samples the main thread by wall clock: work on libuv's thread pool (WebCrypto, zlib) shows as \`(idle)\` there (the process CPU figure counts it), and time the thread was runnable but off its CPU is charged to the frame it was in (busy µs per request above the main thread's CPU µs per request).`,
+    `- Load: autocannon (bench/shared/load-generator.mjs) in its own process, ${CONNECTIONS} connections, ${SECONDS} s per scenario after ${WARMUP_SECONDS} s of warm-up; authn is ${RUNTIME_LABELS[RUNTIME]} (BENCH_AUTHN_RUNTIME), in its own process, its decision events going to Kafka in buffered mode. ${run.pinned ? `authn ran alone on CPU 0, the load generator and the broker on CPU ${otherCpus()} (taskset).` : 'No CPU pinning: authn shared the CPUs with the load generator and the broker.'}`,
+    `- Profiler: V8's sampling profiler through node:inspector inside the authn process, every ${INTERVAL_MICROS} µs, over the load window only; positions mapped to the TypeScript lines through ${RUNTIME === 'bundle' ? 'the bundle\'s source map' : 'tsx\'s source maps'}. It samples the main thread by wall clock: work on libuv's thread pool (WebCrypto, zlib) shows as \`(idle)\` there (the process CPU figure counts it), and time the thread was runnable but off its CPU is charged to the frame it was in (busy µs per request above the main thread's CPU µs per request).`,
     '- Percentages are of the main thread\'s busy (non-idle) time. Self: that function on top of the stack; inclusive: anywhere on it.',
     '',
   ];

@@ -2,7 +2,7 @@
 // listens on HTTP and HTTPS with the same handler.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { createEventIdFactory, type ReasonCode } from '@authtrail/events';
 import type { Publisher } from '@authtrail/event-bus';
@@ -87,6 +87,10 @@ export function buildApp(deps: AppDeps): AuthnApp {
   const app = Fastify({
     loggerInstance: deps.logger,
     childLoggerFactory: lazyChildLoggerFactory,
+    // Fastify's two lines per request ("incoming request", "request completed") only when asked
+    // for (debug, trace): at info each request is already recorded, as its decision event, and
+    // probes and scrapes would fill the log.
+    logController: new LogController({ disableRequestLogging: !deps.logger.isLevelEnabled('debug') }),
     bodyLimit: limits.bodyLimit,
     requestTimeout: limits.requestTimeout,
     keepAliveTimeout: limits.keepAliveTimeout,

@@ -280,4 +280,18 @@ describe('logs', () => {
       expect(text).not.toContain(secret);
     }
   });
+
+  it.each([
+    ['info', 0],
+    ['debug', 2],
+  ] as const)('at %s level, a request writes %i request lines (the decision event records each request)', async (level, lines) => {
+    const capture = logCapture();
+    const { app } = testApp({ logger: createLogger(level, capture.stream) });
+    await app.inject(tokenReview(ALICE_TOKEN));
+    await app.inject({ method: 'GET', url: '/healthz' });
+    await app.close();
+    const messages = capture.text().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages.filter((msg) => msg === 'incoming request')).toHaveLength(lines);
+    expect(messages.filter((msg) => msg === 'request completed')).toHaveLength(lines);
+  });
 });

@@ -158,34 +158,6 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
     },
   };
 
-  /** The decision from the chain's trace and the policy's verdict, member by member (no spread temporaries). */
-  function resultOf(traced: Traced, credential: CredentialDescription | undefined, verdict: PolicyVerdict): DecisionResult {
-    const { outcome } = traced;
-    const denied = verdict.deny;
-    const result = { attempts: traced.attempts } as Mutable<DecisionResult>;
-    if (traced.strategy !== undefined) result.strategy = traced.strategy;
-    if (credential) result.credential = credential;
-    if (verdict.version !== undefined) result.policy = { version: verdict.version, effects: verdict.effects };
-    else if (verdict.effects.length > 0) result.policy = { version: 0, effects: verdict.effects };
-    if (traced.cached) result.cached = true;
-    if (outcome.kind === 'authenticated') {
-      result.decision = denied ? 'deny' : 'allow';
-      result.httpStatus = denied ? (denied.httpStatus ?? 403) : 200;
-      result.reason = denied ? denied.reason : 'ok';
-      if (denied) result.message = denied.message;
-      result.user = outcome.user;
-      return result;
-    }
-    const denial = denialOf(outcome);
-    result.decision = 'deny';
-    result.httpStatus = denied?.httpStatus ?? 401;
-    result.reason = denied?.reason ?? denial.reason;
-    result.message = denied?.message ?? denial.message;
-    if (outcome.kind === 'rejected' && outcome.claimedUsername) result.claimedUsername = outcome.claimedUsername;
-    if (outcome.kind === 'rejected' && outcome.typedUsername) result.typedUsername = outcome.typedUsername;
-    return result;
-  }
-
   async function refusedAtAdmission(verdict: PolicyVerdict, facts: DecisionRequestFacts, startedNs: bigint): Promise<Decision> {
     const deny = verdict.deny;
     if (!deny) throw new Error('admission refused without a denial');
@@ -207,6 +179,34 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       ...(deny.retryAfterSeconds !== undefined ? { retryAfterSeconds: deny.retryAfterSeconds } : {}),
     };
   }
+}
+
+/** The decision from the chain's trace and the policy's verdict, member by member (no spread temporaries). */
+function resultOf(traced: Traced, credential: CredentialDescription | undefined, verdict: PolicyVerdict): DecisionResult {
+  const { outcome } = traced;
+  const denied = verdict.deny;
+  const result = { attempts: traced.attempts } as Mutable<DecisionResult>;
+  if (traced.strategy !== undefined) result.strategy = traced.strategy;
+  if (credential) result.credential = credential;
+  if (verdict.version !== undefined) result.policy = { version: verdict.version, effects: verdict.effects };
+  else if (verdict.effects.length > 0) result.policy = { version: 0, effects: verdict.effects };
+  if (traced.cached) result.cached = true;
+  if (outcome.kind === 'authenticated') {
+    result.decision = denied ? 'deny' : 'allow';
+    result.httpStatus = denied ? (denied.httpStatus ?? 403) : 200;
+    result.reason = denied ? denied.reason : 'ok';
+    if (denied) result.message = denied.message;
+    result.user = outcome.user;
+    return result;
+  }
+  const denial = denialOf(outcome);
+  result.decision = 'deny';
+  result.httpStatus = denied?.httpStatus ?? 401;
+  result.reason = denied?.reason ?? denial.reason;
+  result.message = denied?.message ?? denial.message;
+  if (outcome.kind === 'rejected' && outcome.claimedUsername) result.claimedUsername = outcome.claimedUsername;
+  if (outcome.kind === 'rejected' && outcome.typedUsername) result.typedUsername = outcome.typedUsername;
+  return result;
 }
 
 /** What the event says about the request, member by member. */

@@ -98,7 +98,7 @@ export function authtrailConfig(options: { readonly instance: string; readonly h
     `    - { id: static-token, tokenFile: ${options.tokenFile} }`,
     `    - { id: service-account, issuers: ["${options.jwt.issuer}"], keyFiles: [${options.saPublicKeyFile}], audiences: ["${options.jwt.audience}"] }`,
     'events: { mode: buffered }',
-    'log: { level: warn }',
+    // log.level left at its default (info), as users run it: no line is written per request.
     '',
   ].join('\n');
 }

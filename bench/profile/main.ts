@@ -271,8 +271,8 @@ async function main(): Promise<void> {
           '  strategies:',
           '    - { id: static-token, tokenFile: tokens.csv }',
           `    - { id: service-account, issuers: ["${SA_ISSUER}"], keyFiles: [sa.pub], audiences: ["${SA_ISSUER}"] }`,
+          // log.level left at its default (info), as users run it.
           'events: { mode: buffered }',
-          'log: { level: warn }',
         ].join('\n'),
       );
       const url = `http://127.0.0.1:${port}`;

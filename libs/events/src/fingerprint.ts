@@ -6,7 +6,8 @@
 // (passwords, short static tokens). A plain hash of them in Kafka, Postgres or a SIEM is a
 // dictionary attack away from the secret; with a key the attacker also needs the key, which
 // never leaves the authtrail processes.
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
+import { hmacSha256, type HmacSha256 } from './hmac-sha256';
 
 export interface FingerprintKey {
   /** Names the key inside fingerprints; `[A-Za-z0-9._-]{1,64}`. */
@@ -59,9 +60,10 @@ const USERNAME_KEY_LABEL = 'authtrail/claimed-username/v1';
 
 interface PreparedKey {
   readonly id: string;
-  // KeyObjects: the bytes do not show up in util.inspect, logs or error dumps of this object.
-  readonly credential: KeyObject;
-  readonly username: KeyObject;
+  // Key material lives in KeyObjects and closures: it does not show up in util.inspect, logs or
+  // error dumps of this object.
+  readonly credential: HmacSha256;
+  readonly username: HmacSha256;
 }
 
 export function createFingerprinter(options: FingerprinterOptions): Fingerprinter {
@@ -69,9 +71,8 @@ export function createFingerprinter(options: FingerprinterOptions): Fingerprinte
   const byId = new Map(keys.map((key) => [key.id, key]));
   const writer = keys[0];
 
-  const hmacHex = (key: KeyObject, input: string | Uint8Array): string => createHmac('sha256', key).update(input).digest('hex');
-  const fingerprintWith = (key: PreparedKey, raw: string | Uint8Array) => `${FINGERPRINT_PREFIX}:${key.id}:${hmacHex(key.credential, raw)}`;
-  const usernameHashWith = (key: PreparedKey, name: string) => `${USERNAME_HASH_PREFIX}:${key.id}:${hmacHex(key.username, name)}`;
+  const fingerprintWith = (key: PreparedKey, raw: string | Uint8Array) => `${FINGERPRINT_PREFIX}:${key.id}:${key.credential.hex(raw)}`;
+  const usernameHashWith = (key: PreparedKey, name: string) => `${USERNAME_HASH_PREFIX}:${key.id}:${key.username.hex(name)}`;
 
   return {
     keyIds: keys.map((key) => key.id),
@@ -83,7 +84,7 @@ export function createFingerprinter(options: FingerprinterOptions): Fingerprinte
       const parsed = FINGERPRINT_RE.exec(fingerprint);
       const key = parsed ? byId.get(parsed[1]) : undefined;
       if (!parsed || !key) return false;
-      const expected = createHmac('sha256', key.credential).update(raw).digest();
+      const expected = key.credential.digest(raw);
       // Constant-time: how many leading bytes agree must not show in the response time.
       return timingSafeEqual(expected, Buffer.from(parsed[2], 'hex'));
     },
@@ -108,6 +109,6 @@ function prepareKeys(keys: readonly FingerprintKey[]): readonly PreparedKey[] {
     }
     const credential = createSecretKey(Buffer.from(key.secret)); // a copy: later changes by the caller do not matter
     const username = createSecretKey(createHmac('sha256', credential).update(USERNAME_KEY_LABEL).digest());
-    return { id: key.id, credential, username };
+    return { id: key.id, credential: hmacSha256(credential), username: hmacSha256(username) };
   });
 }

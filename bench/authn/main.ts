@@ -6,6 +6,9 @@
 //
 //   BENCH_SECONDS=5 (per measurement)  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16
 //   BENCH_LINGER_MS (publisher batch linger; default: the event bus default, as main.ts runs it)
+//   BENCH_AUTHN_RUNTIME=bundle (default: this bench bundled with esbuild as tools/build.mjs bundles
+//   authn for its image, on plain node: authn, the ceiling and the floors compiled alike) | tsx
+//   (as `npm start` runs authn; the runs before session 16)
 import { createVerify, randomBytes, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +28,8 @@ import { benchKafka } from '../shared/kafka';
 import { createLogger, startAuthn, type RunningAuthn } from '../../services/authn/src/index';
 import { runLoad, type Load, type LoadResult } from '../shared/load';
 import { deliveryProblem } from '../shared/event-delivery';
+import { authnRuntime } from '../shared/authn-runtime';
+import { rerunAsBundle } from '../shared/bundled-rerun';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 /** Measurements alternate bare / authtrail this many times; the best of each is kept (noisy neighbours). */
@@ -57,6 +62,9 @@ async function measure(name: string, load: Load): Promise<Measured> {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const runtime = authnRuntime('BENCH_AUTHN_RUNTIME', 'bundle');
+  await rerunAsBundle(runtime, __filename, log);
+  log(runtime === 'bundle' ? 'running as an esbuild bundle on plain node (BENCH_AUTHN_RUNTIME=bundle), as the image runs authn' : 'running on tsx (BENCH_AUTHN_RUNTIME=tsx), as `npm start` runs authn');
   const dir = mkdtempSync(join(tmpdir(), 'bench-authn-'));
   const { brokers, broker } = await benchKafka(dir, log);
 

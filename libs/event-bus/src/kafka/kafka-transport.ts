@@ -5,12 +5,12 @@
 // `encoding: 'tuned'` (the default) runs the producer on tunedKafkajs() with our murmur2
 // partitioner: the same bytes on the wire and the same partitions, at about half kafkajs' CPU per
 // record (docs/event-bus.md, "The Kafka share"); `'kafkajs'` is stock kafkajs, kept to measure against.
-import { CompressionTypes, type IHeaders, type Kafka, type KafkaConfig, Partitioners, type Producer } from 'kafkajs';
+import type { IHeaders, Kafka, KafkaConfig, Producer } from 'kafkajs';
 import type { BusLogger } from '../bus.logger';
 import type { BusRecord, TopicSpecs } from '../bus.port';
 import { RecordsTooLargeError, type RecordTransport } from '../publisher/record-transport.port';
 import { createMurmur2Partitioner } from './fast-produce/murmur2-partitioner';
-import { tunedKafkajs } from './fast-produce/tuned-kafkajs';
+import { kafkajsFor, tunedKafkajs } from './fast-produce/tuned-kafkajs';
 import type { ProducerEncoding, RecordCompression } from './kafka-bus.config';
 import type { TopicAdmin } from './kafka-topic-admin';
 
@@ -20,14 +20,13 @@ export interface KafkaTransportOptions {
 }
 
 /** The producer's own client: on tuned kafkajs unless stock is asked for. */
-export function createProducerClient(config: KafkaConfig, stock: typeof Kafka, encoding: ProducerEncoding, logger: BusLogger): Kafka {
-  if (encoding === 'kafkajs') return new stock(config);
-  const tuned = tunedKafkajs();
-  if (tuned.replaced.length === 0) {
+export function createProducerClient(config: KafkaConfig, encoding: ProducerEncoding, logger: BusLogger): Kafka {
+  const kafkajs = kafkajsFor(encoding);
+  if (encoding === 'tuned' && !tunedKafkajs().replaced.includes('produce request')) {
     // Correct either way (the same bytes); only slower. Happens when something in the process sent with kafkajs first.
     logger.warn({}, 'kafkajs was producing before the event bus started: its stock produce request encoding stays in use');
   }
-  return new tuned.kafkajs.Kafka(config);
+  return new kafkajs.Kafka(config);
 }
 
 /** kafkajs' own retries stay short: the publisher's loop retries for as long as it takes. */
@@ -35,6 +34,7 @@ const PRODUCER_RETRY = { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 
 const SEND_TIMEOUT_MS = 10_000;
 
 export function createKafkaTransport(kafka: Kafka, admin: TopicAdmin, topics: TopicSpecs, options: KafkaTransportOptions): RecordTransport {
+  const { CompressionTypes, Partitioners } = kafkajsFor(options.encoding);
   const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   let producer: Producer | undefined;
   const ensured = new Set<string>();

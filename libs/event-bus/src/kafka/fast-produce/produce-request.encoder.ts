@@ -13,6 +13,7 @@
 //                        | producer_id int64 | producer_epoch int16 | base_sequence int32 | [record]
 import { crc32c } from './crc32c';
 import { encodeKafkaRecord, type EncodedKafkaRecord, type KafkaRecordInput } from './kafka-record.encoder';
+import { EncodedBytes, stringSize, writeString } from './wire';
 
 /** What this needs from kafkajs itself: its 64-bit integer type and its compression codecs. */
 export interface KafkajsParts {
@@ -39,19 +40,6 @@ const TRANSACTIONAL_MASK = 16;
 const MAGIC_BYTE = 2;
 /** Attributes through base_sequence, and the record count. */
 const BATCH_HEADER_BYTES = 2 + 4 + 8 + 8 + 8 + 2 + 4;
-
-/** An Encoder-shaped result, as kafkajs' request framing reads it. */
-class EncodedBytes {
-  constructor(readonly buf: Buffer) {}
-
-  get buffer(): Buffer {
-    return this.buf;
-  }
-
-  size(): number {
-    return this.buf.length;
-  }
-}
 
 export function createProduceRequestV3(kafkajs: KafkajsParts) {
   return ({ acks, timeout, transactionalId = null, producerId = kafkajs.Long.fromInt(-1), producerEpoch = 0, compression = 0, topicData }: ProduceRequestInput) => ({
@@ -145,15 +133,4 @@ function writeInt64(kafkajs: KafkajsParts, out: Buffer, at: number, value: unkno
   const long = kafkajs.Long.fromValue(value);
   out.writeInt32BE(long.getHighBits(), at);
   return out.writeInt32BE(long.getLowBits(), at + 4);
-}
-
-function stringSize(value: string | null): number {
-  return value == null ? 2 : 2 + Buffer.byteLength(value, 'utf8');
-}
-
-function writeString(out: Buffer, at: number, value: string | null): number {
-  if (value == null) return out.writeInt16BE(-1, at);
-  const length = Buffer.byteLength(value, 'utf8');
-  at = out.writeInt16BE(length, at);
-  return at + out.write(value, at, length, 'utf8');
 }

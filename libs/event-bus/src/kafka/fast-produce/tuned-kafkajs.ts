@@ -1,24 +1,32 @@
-// The kafkajs the producer runs on: kafkajs 2.2.4 with its produce request encoder (v3, which
-// v4–v7 reuse) replaced by produce-request.encoder.ts — the same bytes, with our record encoder,
-// our CRC-32C and one buffer per batch and per request. kafkajs' encoding was ≈ 14 µs of CPU per
-// ~1 KB record, ours ≈ 2.5 µs (bench/events, docs/event-bus.md "The Kafka share").
+// The kafkajs the producer runs on: kafkajs 2.2.4 with three of its modules replaced, each giving
+// the same bytes or the same result with less CPU (docs/event-bus.md "The Kafka share"):
+// - the produce request encoder (v3, which v4–v7 reuse): produce-request.encoder.ts, with our
+//   record encoder, our CRC-32C and one buffer per batch and per request. kafkajs' encoding was
+//   ≈ 14 µs of CPU per ~1 KB record, ours ≈ 2.5 µs (bench/events);
+// - the framing every request passes through (`protocol/request.js`): request-framing.ts;
+// - the grouping of a batch's messages by partition: partition-grouping.ts.
 //
-// kafkajs loads that module lazily, with the first produce request (produce/index.js requires
-// it per version on first use), so the replacement is put into Node's module cache under the
-// original file name before that happens. kafkajs is loaded through Node's own `require`
-// (process.getBuiltinModule), not the caller's: under jest that gives the real module cache too.
-// It is installed only for kafkajs 2.2.4 (unmaintained, so the pin is the review point of an
-// upgrade) and only while the original is not loaded yet; otherwise stock kafkajs stays and
-// `tunedKafkajs().replaced` is empty.
+// kafkajs loads the encoder lazily, with the first produce request (produce/index.js requires it
+// per version on first use), and the other two with itself; so each replacement is put into
+// Node's module cache under the original file name before kafkajs is loaded. kafkajs is loaded
+// through Node's own `require` (process.getBuiltinModule), not the caller's: under jest that
+// gives the real module cache too, and in a process every kafkajs client (consumers too) shares
+// the replaced framing. They are installed only for kafkajs 2.2.4 (unmaintained, so the pin is
+// the review point of an upgrade) and each only while its original is not loaded yet; otherwise
+// stock kafkajs stays and `tunedKafkajs().replaced` does not name it.
 import type * as KafkaJs from 'kafkajs';
+import { groupMessagesPerPartition, type PartitionGroupingInput } from './partition-grouping';
 import { createProduceRequestV3, type KafkajsParts } from './produce-request.encoder';
+import { frameRequest, type FramedRequestInput } from './request-framing';
 
 export const TUNED_KAFKAJS_VERSION = '2.2.4';
 
+type Replacement = 'produce request' | 'request framing' | 'partition grouping';
+
 export interface TunedKafkajs {
   readonly kafkajs: typeof KafkaJs;
-  /** The kafkajs modules running our replacement (empty: stock kafkajs). */
-  readonly replaced: readonly 'produce request'[];
+  /** The kafkajs modules running our replacements (empty: stock kafkajs). */
+  readonly replaced: readonly Replacement[];
 }
 
 interface NodeModuleInternals {
@@ -38,33 +46,53 @@ export function tunedKafkajs(): TunedKafkajs {
   return loaded;
 }
 
+/**
+ * kafkajs for a Kafka bus of `encoding`, loaded when the bus is made and not before, so that the
+ * tuned one can still put its replacements in place: the bus takes every kafkajs value (clients,
+ * enums, partitioners) from here, never from a module-level import. `kafkajs`: stock, as Node
+ * loads it (the replacements only when a tuned bus of this process was made first).
+ */
+export function kafkajsFor(encoding: 'tuned' | 'kafkajs'): typeof KafkaJs {
+  if (encoding === 'tuned') return tunedKafkajs().kafkajs;
+  const Module = process.getBuiltinModule('node:module') as unknown as NodeModuleInternals;
+  return Module.createRequire(__filename)('kafkajs') as typeof KafkaJs;
+}
+
 function load(): TunedKafkajs {
   const Module = process.getBuiltinModule('node:module') as unknown as NodeModuleInternals;
   const path = process.getBuiltinModule('node:path');
   const nodeRequire = Module.createRequire(__filename);
   const root = path.dirname(nodeRequire.resolve('kafkajs/package.json'));
   const version = (nodeRequire(path.join(root, 'package.json')) as { version: string }).version;
-  const replaced: TunedKafkajs['replaced'][number][] = [];
+  const replaced: Replacement[] = [];
   if (version === TUNED_KAFKAJS_VERSION) {
-    const target = path.join(root, 'src/protocol/requests/produce/v3/request.js');
-    const current = Module._cache[target] as { exports?: Record<symbol, unknown> } | undefined;
-    if (current?.exports?.[REPLACEMENT] === true) {
-      replaced.push('produce request');
-    } else if (current === undefined) {
-      const source = (relative: string) => nodeRequire(path.join(root, 'src', relative)) as unknown;
-      const parts: KafkajsParts = {
+    const source = (relative: string) => nodeRequire(path.join(root, 'src', relative)) as unknown;
+    /** Puts `exports` into Node's module cache as kafkajs' `relative` file, unless kafkajs loaded its own already. */
+    const replace = (name: Replacement, relative: string, exports: () => object) => {
+      const target = path.join(root, 'src', relative);
+      const current = Module._cache[target] as { exports?: Record<symbol, unknown> } | undefined;
+      if (current?.exports?.[REPLACEMENT] === true) {
+        replaced.push(name);
+      } else if (current === undefined) {
+        const replacement = new Module(target);
+        replacement.filename = target;
+        replacement.paths = Module._nodeModulePaths(path.dirname(target));
+        replacement.exports = Object.assign(exports(), { [REPLACEMENT]: true });
+        replacement.loaded = true;
+        Module._cache[target] = replacement;
+        replaced.push(name);
+      }
+    };
+    replace('produce request', 'protocol/requests/produce/v3/request.js', () =>
+      createProduceRequestV3({
         Long: source('utils/long.js') as KafkajsParts['Long'],
         lookupCodec: (source('protocol/message/compression/index.js') as { lookupCodec: KafkajsParts['lookupCodec'] }).lookupCodec,
         produceApiKey: (source('protocol/requests/apiKeys.js') as { Produce: number }).Produce,
-      };
-      const replacement = new Module(target);
-      replacement.filename = target;
-      replacement.paths = Module._nodeModulePaths(path.dirname(target));
-      replacement.exports = Object.assign(createProduceRequestV3(parts), { [REPLACEMENT]: true });
-      replacement.loaded = true;
-      Module._cache[target] = replacement;
-      replaced.push('produce request');
-    }
+      }),
+    );
+    // Both are loaded with kafkajs itself (network/connection.js, producer/sendMessages.js).
+    replace('request framing', 'protocol/request.js', () => (input: FramedRequestInput) => frameRequest(input));
+    replace('partition grouping', 'producer/groupMessagesPerPartition.js', () => (input: PartitionGroupingInput<unknown>) => groupMessagesPerPartition(input));
   }
   return { kafkajs: nodeRequire(root) as typeof KafkaJs, replaced };
 }

@@ -21,6 +21,24 @@ describe('bus metrics', () => {
     expect(text).toContain('authtrail_events_publish_latency_seconds_count{client_id="authn-a"} 1');
   });
 
+  it('counts every record and observes every latency, one series per label set however many buses feed it', async () => {
+    const registry = new Registry();
+    const first = createBusMetrics(registry, 'authn');
+    const second = createBusMetrics(registry, 'authn');
+    for (let i = 0; i < 5; i++) first.published('t.v1');
+    for (let i = 0; i < 2; i++) second.published('t.v1');
+    first.published('u.v1');
+    first.latency(0.004);
+    second.latency(0.2);
+    const text = await registry.metrics();
+    expect(text.match(/^authtrail_events_published_total\{.*$/gm)).toEqual(['authtrail_events_published_total{client_id="authn",topic="t.v1"} 7', 'authtrail_events_published_total{client_id="authn",topic="u.v1"} 1']);
+    expect(text.match(/^authtrail_events_publish_latency_seconds_(count|sum)\{.*$/gm)).toEqual(['authtrail_events_publish_latency_seconds_sum{client_id="authn"} 0.20400000000000001', 'authtrail_events_publish_latency_seconds_count{client_id="authn"} 2']);
+    expect(text).toContain('authtrail_events_publish_latency_seconds_bucket{le="0.005",client_id="authn"} 1');
+    expect(text).toContain('authtrail_events_publish_latency_seconds_bucket{le="0.25",client_id="authn"} 2');
+    // Scraped again: the same totals, not added twice.
+    expect(await registry.metrics()).toBe(text);
+  });
+
   it('without a registry nothing is registered and calls are harmless', () => {
     const metrics = createBusMetrics(undefined, 'x');
     expect(() => metrics.published('t')).not.toThrow();

@@ -1,8 +1,8 @@
-// Per-decision metrics as plain numbers (issue #19 item 2: pre-bound metric children). prom-client
-// validates and hashes the label set on every `inc` and `observe`, even on a child from
-// `labels()`: ≈ 2.3 µs a decision for authn's three per-decision metrics. Here the request path
-// adds to a cell it looked up once per label combination, and prom-client reads the cells when
-// /metrics is scraped.
+// Per-decision and per-record metrics as plain numbers (issue #19 item 2: pre-bound metric
+// children). prom-client validates and hashes the label set on every `inc` and `observe`, even on
+// a child from `labels()`: ≈ 2.3 µs a decision for authn's three per-decision metrics. Here the
+// hot path adds to a cell it looked up once per label combination, and prom-client reads the cells
+// when /metrics is scraped. authn's decision metrics and the event bus's publisher metrics use them.
 import { Counter, type Registry } from 'prom-client';
 
 type Labels<L extends string> = Readonly<Record<L, string>>;

@@ -2,10 +2,9 @@
 // tests or `npm start`, do not collide). No usernames, tokens or addresses as labels: label
 // values come from closed sets (endpoints, reason codes, configured strategy ids).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { cellCounter, cellHistogram, type CounterCell, type HistogramCell } from './metric-cells';
 import type { Attempt } from '@authtrail/strategies';
 import type { DecisionEndpoint, ReasonCode } from '@authtrail/events';
-import type { PublisherStats } from '@authtrail/event-bus';
+import { cellCounter, cellHistogram, type CounterCell, type HistogramCell, type PublisherStats } from '@authtrail/event-bus';
 
 export interface CacheCounters {
   readonly hits: number;

@@ -3,7 +3,9 @@
 // measured in the same run; issue #19's targets are shares of the ceiling (bare fastify + one
 // Kafka record), which each target row measures in its own rounds too (docs/authn.md, "Benchmark").
 // Decision events flow to a real Kafka broker in buffered mode (a private broker is started
-// unless KAFKA_BROKERS is set).
+// unless KAFKA_BROKERS is set). Since session 17 every authn instance follows a control topic of
+// its own (policy, revocations, throttle), as production authn does; a diagnostic row measures
+// what that costs against an instance without one, as the runs before measured every row.
 //
 //   BENCH_SECONDS=5 (per measurement)  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16
 //   BENCH_LINGER_MS (publisher batch linger; default: the event bus default, as main.ts runs it)
@@ -16,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { loadConfig } from '@authtrail/config';
-import { createKafkaBus } from '@authtrail/event-bus';
+import { createKafkaBus, type Publisher } from '@authtrail/event-bus';
 import { TOPICS, toBusRecord } from '@authtrail/events';
 import { sampleDecisionEvent } from '../shared/sample-decision';
 import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
@@ -25,6 +27,7 @@ import { auditedFloor, cpuMicrosPerCall } from '../shared/audited-floor';
 import { floorWork } from '../shared/floor-work';
 import { measureChainCost } from '../shared/chain-cost';
 import { TEN_RULE_POLICY } from '../shared/ten-rule-policy';
+import { ownControl, type OwnControl } from '../shared/own-control';
 import { benchKafka } from '../shared/kafka';
 import { createLogger, startAuthn, type RunningAuthn } from '../../services/authn/src/index';
 import { runLoad, type Load, type LoadResult } from '../shared/load';
@@ -100,26 +103,38 @@ async function main(): Promise<void> {
   const bus = createKafkaBus({ brokers: brokers.split(','), clientId: 'bench-authn', mode: 'buffered', spoolDir: join(dir, 'spool'), topics: { [TOPICS.decisions]: { partitions: 3 } }, ...(process.env['BENCH_LINGER_MS'] ? { batch: { lingerMs: Number(process.env['BENCH_LINGER_MS']) } } : {}) });
   const logger = createLogger('warn');
   const registry = { createStrategy };
+  // Every instance follows a control topic of its own (policy, revocations, throttle), as
+  // production authn follows the control topic (authentication-root.ts: with a subscriber); only
+  // the policy instance's is seeded with a policy (applied once it comes back from the topic:
+  // versions are compare-and-set). Decisions go to Kafka.
+  const controls: OwnControl[] = [];
+  const startControlled = async (config: ReturnType<typeof configFor>, publisher: Publisher): Promise<RunningAuthn> => {
+    const control = ownControl(publisher);
+    controls.push(control);
+    const running = await startAuthn(config, { publisher: control.publisher, subscriber: control.subscriber, logger, registry });
+    while ((await fetch(`${running.http.url}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 50));
+    return running;
+  };
   // Two instances: the default cache (10 s) and no cache at all, so every service-account
   // request pays the RS256 verification.
-  const cachedAuthn: RunningAuthn = await startAuthn(configFor('cached', '10s'), { publisher: bus.publisher, logger, registry });
-  const uncachedAuthn: RunningAuthn = await startAuthn(configFor('uncached', '0s'), { publisher: bus.publisher, logger, registry });
+  const cachedAuthn = await startControlled(configFor('cached', '10s'), bus.publisher);
+  const uncachedAuthn = await startControlled(configFor('uncached', '0s'), bus.publisher);
   // #19 item 1 asks the same of OIDC: an issuer on loopback (discovery and JWKS), an instance
   // without cache that verifies its RS256 id-tokens.
   const oidcKey = rsaKeyPair({ alg: 'RS256', kid: 'bench-oidc' });
   const oidcIssuer = await startOidcIssuer(oidcKey);
-  const uncachedOidcAuthn: RunningAuthn = await startAuthn(configFor('uncached-oidc', '0s', { oidcIssuer: oidcIssuer.url }), { publisher: bus.publisher, logger, registry });
+  const uncachedOidcAuthn = await startControlled(configFor('uncached-oidc', '0s', { oidcIssuer: oidcIssuer.url }), bus.publisher);
   // Diagnostic: the same cached instance with events discarded, to show what the in-process
   // Kafka client costs (the headline figures keep events flowing to Kafka).
   let discarded = 0;
-  const discard = { publish: async () => ((discarded += 1), { dropped: false }), flush: async () => undefined, close: async () => undefined, stats: () => ({ published: discarded, acknowledged: 0, buffered: 0, spooled: 0, spoolBytes: 0, dropped: 0 }) };
-  const noKafkaAuthn: RunningAuthn = await startAuthn(configFor('no-kafka', '10s'), { publisher: discard, logger, registry });
-  // The cached instance again, under a ten-rule policy (none of which refuses the bench user):
-  // its control state comes from the broker's control topic, seeded from policy.file (the seed
-  // is applied once it comes back from the topic: versions are compare-and-set).
+  const discard: Publisher = { publish: async () => ((discarded += 1), { dropped: false }), flush: async () => undefined, close: async () => undefined, stats: () => ({ published: discarded, acknowledged: 0, buffered: 0, spooled: 0, spoolBytes: 0, dropped: 0 }) };
+  const noKafkaAuthn = await startControlled(configFor('no-kafka', '10s'), discard);
+  // The cached instance again, under a ten-rule policy (none of which refuses the bench user).
   writeFileSync(join(dir, 'ten-rules.yaml'), TEN_RULE_POLICY);
-  const policyAuthn: RunningAuthn = await startAuthn(configFor('with-policy', '10s', { policyFile: 'ten-rules.yaml' }), { publisher: bus.publisher, subscriber: bus.subscriber, logger, registry });
-  while ((await fetch(`${policyAuthn.http.url}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 50));
+  const policyAuthn = await startControlled(configFor('with-policy', '10s', { policyFile: 'ten-rules.yaml' }), bus.publisher);
+  // Diagnostic: the cached instance without a control topic (no policy hook at all), as every
+  // run of this bench before session 17 measured it: what following the control topic costs.
+  const uncontrolledAuthn = await startAuthn(configFor('no-control', '10s'), { publisher: bus.publisher, logger, registry });
 
   // The baseline: bare fastify handlers doing the same HTTP work (JSON in, JSON out / headers out).
   const bare = Fastify({ logger: false });
@@ -233,6 +248,7 @@ async function main(): Promise<void> {
   ];
   // Policy cost: the same cached path with and without the ten-rule policy, in the same run.
   const withPolicy = await pair('TokenReview cached, ten-rule policy vs no policy', tokenReviewAt(cachedAuthn.http.url), tokenReviewAt(policyAuthn.http.url), { baselineName: 'authtrail without policy' });
+  const control = await pair('diagnostic: TokenReview cached, following the control topic vs not (no policy either way)', tokenReviewAt(uncontrolledAuthn.http.url), tokenReviewAt(cachedAuthn.http.url), { baselineName: 'authtrail without control topic' });
   for (const r of results) if (r.authtrail.non2xx > 0 || r.authtrail.errors > 0) log(`WARNING ${r.name}: ${r.authtrail.non2xx} non-2xx, ${r.authtrail.errors} errors`);
 
   await bus.publisher.flush(15_000);
@@ -249,6 +265,7 @@ async function main(): Promise<void> {
   }
   console.log(`| raw crypto.verify RS256 (1 core) | ${verified} /s | | | | | | uncached TokenReview / verify = ${(uncached.authtrail.rps / verified).toFixed(2)}× |`);
   console.log(`| ${withPolicy.name} | ${withPolicy.authtrail.rps.toFixed(0)} | ${withPolicy.authtrail.p99} | ${cpu(withPolicy.authtrail)} | ${withPolicy.bare.rps.toFixed(0)} (no policy) | ${withPolicy.bare.p99} | ${cpu(withPolicy.bare)} | ${(withPolicy.authtrail.rps / withPolicy.bare.rps).toFixed(2)}× |`);
+  console.log(`| ${control.name} | ${control.authtrail.rps.toFixed(0)} | ${control.authtrail.p99} | ${cpu(control.authtrail)} | ${control.bare.rps.toFixed(0)} (no control topic) | ${control.bare.p99} | ${cpu(control.bare)} | ${(control.authtrail.rps / control.bare.rps).toFixed(2)}× |`);
   const cachedRatio = cached.authtrail.rps / cached.bare.rps;
   log(`cached TokenReview ratio ${cachedRatio.toFixed(2)}× (target ≥ 0.5×) — ${cachedRatio >= 0.5 ? 'met' : 'NOT met'}`);
   const ceilingRatio = ceiling.authtrail.rps / ceiling.bare.rps;
@@ -290,6 +307,8 @@ async function main(): Promise<void> {
   await oidcIssuer.close();
   await noKafkaAuthn.close();
   await policyAuthn.close();
+  await uncontrolledAuthn.close();
+  for (const own of controls) await own.close();
   await bare.close();
   floor.close();
   await bus.close();

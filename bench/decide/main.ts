@@ -13,14 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@authtrail/config';
 import { startAuthentication, tokenReviewView, createTrustedProxies, noDecisionMetrics, type DecisionService } from '@authtrail/authentication';
-import { createInProcessBus, type EventBus, type Publisher } from '@authtrail/event-bus';
-import { TOPICS } from '@authtrail/events';
+import type { Publisher } from '@authtrail/event-bus';
 import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
 import { boundServiceAccountClaims, rsaKeyPair, signJwt } from '@authtrail/testing';
 import pino from 'pino';
 import { authnRuntime } from '../shared/authn-runtime';
 import { rerunAsBundle } from '../shared/bundled-rerun';
 import { measureChainCost } from '../shared/chain-cost';
+import { ownControl, type OwnControl } from '../shared/own-control';
 import { auditedFloor } from '../shared/audited-floor';
 import { TEN_RULE_POLICY } from '../shared/ten-rule-policy';
 
@@ -87,15 +87,14 @@ async function main(): Promise<void> {
   // control state authn runs (policy, revocations, throttle) read from a control topic of their
   // own (an in-process bus each), one seeded with the policy, the other with none.
   writeFileSync(join(dir, 'ten-rules.yaml'), TEN_RULE_POLICY);
-  const buses: EventBus[] = [];
+  const controls: OwnControl[] = [];
   const withControl = async (name: string, policyFile?: string): Promise<DecisionService> => {
     writeFileSync(join(dir, `${name}.yaml`), [`dataDir: ./${name}`, 'authn:', '  cache: { successTTL: 10s, failureTTL: 0s }', '  strategies:', '    - { id: static-token, tokenFile: tokens.csv }', ...(policyFile ? [`policy: { file: ${policyFile} }`] : [])].join('\n'));
     const config = loadConfig({ argv: ['--config', join(dir, `${name}.yaml`)], env: { AUTHTRAIL_FINGERPRINT_KEY: `bench:${fingerprintKey.toString('base64')}` }, validateStrategy: validateStrategyConfig });
-    const bus = createInProcessBus({ persistTopics: [] });
-    buses.push(bus);
-    // Control events (the seed, status, checkpoints) go through the bus; decisions are discarded like above.
-    const controlOnly: Publisher = { ...publisher, publish: (record) => (record.topic === TOPICS.control ? bus.publisher.publish(record) : publisher.publish(record)) };
-    const root = await startAuthentication(config, { service: 'authn', instance: `bench-${name}`, publisher: controlOnly, subscriber: bus.subscriber, logger: pino({ level: 'warn' }), registry: { createStrategy } });
+    // Control events (the seed, status, checkpoints) go through a bus of its own; decisions are discarded like above.
+    const control = ownControl(publisher);
+    controls.push(control);
+    const root = await startAuthentication(config, { service: 'authn', instance: `bench-${name}`, publisher: control.publisher, subscriber: control.subscriber, logger: pino({ level: 'warn' }), registry: { createStrategy } });
     roots.push(root);
     root.loadControl();
     while (!root.ready?.()) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -149,7 +148,7 @@ async function main(): Promise<void> {
   log(`integrity chain: ${chain.chainedMicros.toFixed(2)} µs per chained publish vs ${chain.plainMicros.toFixed(2)} µs unchained = +${(chain.chainedMicros - chain.plainMicros).toFixed(2)} µs per decision, a checkpoint per 1000 included (issue #21's bound: 5 µs)`);
   audited.close();
   for (const root of roots) await root.close(1_000);
-  for (const bus of buses) await bus.close();
+  for (const control of controls) await control.close();
   rmSync(dir, { recursive: true, force: true });
 }
 

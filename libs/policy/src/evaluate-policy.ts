@@ -55,9 +55,7 @@ export function evaluatePolicy(input: PolicyInput, context: PolicyContext): Poli
 }
 
 function throttleDenial(input: PolicyInput, context: PolicyContext): { effect: PolicyEffect; denial: PolicyDenial } | undefined {
-  const sourceIp = throttledSourceIp(input);
-  const credential = input.credential?.fingerprint;
-  return throttleDenialOf(context.throttle, { ...(sourceIp ? { sourceIp } : {}), ...(credential ? { credential } : {}) }, context.now.getTime());
+  return throttleDenialOf(context.throttle, { sourceIp: throttledSourceIp(input), credential: input.credential?.fingerprint }, context.now.getTime());
 }
 
 /**

@@ -20,17 +20,19 @@ interface Window {
  * decision path asks this before any strategy runs (a blocked guesser costs no password hash);
  * policy evaluation asks it again after the chain.
  */
-export function throttleDenialOf(view: ThrottleView, keys: { readonly sourceIp?: string; readonly credential?: string }, now: number): { effect: PolicyEffect; denial: PolicyDenial } | undefined {
-  const checks = [
-    { rule: 'throttle.perSourceIp', until: keys.sourceIp ? view.blockedUntil('sourceIp', keys.sourceIp, now) : undefined },
-    { rule: 'throttle.perCredential', until: keys.credential ? view.blockedUntil('credential', keys.credential, now) : undefined },
-  ];
-  const blocked = checks.find((c) => c.until !== undefined);
-  if (!blocked || blocked.until === undefined) return undefined;
+export function throttleDenialOf(view: ThrottleView, keys: { readonly sourceIp?: string | undefined; readonly credential?: string | undefined }, now: number): { effect: PolicyEffect; denial: PolicyDenial } | undefined {
+  // Asked twice on every decision (admission, then the verdict): nothing is allocated unless blocked.
+  const bySourceIp = keys.sourceIp ? view.blockedUntil('sourceIp', keys.sourceIp, now) : undefined;
+  if (bySourceIp !== undefined) return throttled('throttle.perSourceIp', bySourceIp, now);
+  const byCredential = keys.credential ? view.blockedUntil('credential', keys.credential, now) : undefined;
+  return byCredential === undefined ? undefined : throttled('throttle.perCredential', byCredential, now);
+}
+
+function throttled(rule: string, until: number, now: number): { effect: PolicyEffect; denial: PolicyDenial } {
   const message = 'too many failed attempts; try again later';
   return {
-    effect: { rule: blocked.rule, effect: 'deny', message },
-    denial: { reason: 'throttled', message, httpStatus: 429, retryAfterSeconds: Math.max(1, Math.ceil((blocked.until - now) / 1000)) },
+    effect: { rule, effect: 'deny', message },
+    denial: { reason: 'throttled', message, httpStatus: 429, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) },
   };
 }
 

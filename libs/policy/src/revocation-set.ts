@@ -9,13 +9,29 @@ import type { PolicyInput } from './policy-input';
 
 /** Revocations in force, looked up by fingerprint, JWT id, or certificate serial + issuer. */
 export class RevocationSet {
-  private readonly byId = new Map<string, CredentialRevokedData>();
+  private readonly byId = new Map<string, Revoked>();
+  // Each revocation under the one key that can match it (`covers` below): a decision looks up its
+  // credential's few keys instead of scanning every revocation (with thousands in force, the scan
+  // cost every decision tens of µs).
+  private readonly byKey = new Map<string, Map<string, Revoked>>();
+  private revoked = 0;
 
   revoke(revocation: CredentialRevokedData): void {
-    this.byId.set(revocation.revocationId, revocation);
+    const earlier = this.byId.get(revocation.revocationId);
+    if (earlier) this.unindex(earlier);
+    // A revocation made again keeps its place: the earliest made that covers a credential names it.
+    const entry: Revoked = { revocation, order: earlier?.order ?? this.revoked++, key: matchKeyOf(revocation) };
+    this.byId.set(revocation.revocationId, entry);
+    if (entry.key === undefined) return;
+    let entries = this.byKey.get(entry.key);
+    if (!entries) this.byKey.set(entry.key, (entries = new Map()));
+    entries.set(revocation.revocationId, entry);
   }
 
   lift(revocationId: string): void {
+    const entry = this.byId.get(revocationId);
+    if (!entry) return;
+    this.unindex(entry);
     this.byId.delete(revocationId);
   }
 
@@ -24,16 +40,32 @@ export class RevocationSet {
   }
 
   list(): readonly CredentialRevokedData[] {
-    return [...this.byId.values()];
+    return [...this.byId.values()].map((entry) => entry.revocation);
   }
 
-  /** The revocation that covers this credential at `now`, if any. */
+  /** The revocation that covers this credential at `now` (the earliest made, if several), if any. */
   find(credential: PolicyInput['credential'], now: Date): CredentialRevokedData | undefined {
-    if (!credential) return undefined;
-    for (const revocation of this.byId.values()) {
-      if (inForce(revocation, now) && covers(revocation, credential)) return revocation;
-    }
-    return undefined;
+    if (!credential || this.byKey.size === 0) return undefined;
+    let found: Revoked | undefined;
+    const consider = (key: string) => {
+      const entries = this.byKey.get(key);
+      if (!entries) return;
+      for (const entry of entries.values()) {
+        if ((found === undefined || entry.order < found.order) && inForce(entry.revocation, now)) found = entry;
+      }
+    };
+    if (credential.fingerprint) consider(fingerprintKey(credential.fingerprint));
+    for (const fingerprint of credential.fingerprints ?? []) if (fingerprint !== credential.fingerprint) consider(fingerprintKey(fingerprint));
+    if (credential.type !== 'x509' && credential.publicId) consider(jtiKey(credential.publicId));
+    if (credential.x509) consider(certificateKey(credential.x509));
+    return found?.revocation;
+  }
+
+  private unindex(entry: Revoked): void {
+    if (entry.key === undefined) return;
+    const entries = this.byKey.get(entry.key);
+    entries?.delete(entry.revocation.revocationId);
+    if (entries?.size === 0) this.byKey.delete(entry.key);
   }
 
   /**
@@ -57,16 +89,29 @@ function fingerprintKeyId(fingerprint: string): string | undefined {
   return parts.length === 3 && parts[0] === 'hmac-sha256' ? parts[1] : undefined;
 }
 
-function covers(revocation: CredentialRevokedData, credential: NonNullable<PolicyInput['credential']>): boolean {
-  const { fingerprint } = revocation;
-  if (fingerprint) return fingerprint === credential.fingerprint || (credential.fingerprints?.includes(fingerprint) ?? false);
-  if (revocation.jti) return credential.type !== 'x509' && revocation.jti === credential.publicId;
-  if (revocation.certificate) {
-    const x509 = credential.x509;
-    return x509 !== undefined && normalizeSerial(x509.serial) === normalizeSerial(revocation.certificate.serial) && x509.issuer === revocation.certificate.issuer;
-  }
-  return false;
+interface Revoked {
+  readonly revocation: CredentialRevokedData;
+  /** When it was first made: of several covering one credential, the earliest is reported. */
+  readonly order: number;
+  /** The one key a credential must present to be covered (undefined: it covers nothing). */
+  readonly key: string | undefined;
 }
+
+/**
+ * What a revocation matches, one kind only: a fingerprint (any of the credential's fingerprints
+ * under the configured keys), else a JWT id (any credential but a certificate's public id), else a
+ * certificate's serial and issuer.
+ */
+function matchKeyOf(revocation: CredentialRevokedData): string | undefined {
+  if (revocation.fingerprint) return fingerprintKey(revocation.fingerprint);
+  if (revocation.jti) return jtiKey(revocation.jti);
+  if (revocation.certificate) return certificateKey(revocation.certificate);
+  return undefined;
+}
+
+const fingerprintKey = (fingerprint: string) => `fingerprint\u0000${fingerprint}`;
+const jtiKey = (jti: string) => `jti\u0000${jti}`;
+const certificateKey = (certificate: { readonly serial: string; readonly issuer: string }) => `certificate\u0000${normalizeSerial(certificate.serial)}\u0000${certificate.issuer}`;
 
 /** Serials arrive as hex with or without colons, leading zeros or case differences. */
 function normalizeSerial(serial: string): string {

@@ -5,6 +5,7 @@
 // decision does (bench/shared/audited-floor.ts: HMAC, record bytes, chain hash, ledger write),
 // plus one RS256 `crypto.verify` on a pre-imported key for the uncached row. Like bench authn it
 // runs as the image runs authn (BENCH_AUTHN_RUNTIME=bundle, the default; `tsx` for the old way).
+// Then, alternated: the ten-rule policy against none, and 10,000 revocations in force against none.
 //
 //   BENCH_DECISIONS=100000 (per measurement)  BENCH_ROUNDS=3 (best of)
 import { randomBytes, verify } from 'node:crypto';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@authtrail/config';
 import { startAuthentication, tokenReviewView, createTrustedProxies, noDecisionMetrics, type DecisionService } from '@authtrail/authentication';
 import type { Publisher } from '@authtrail/event-bus';
+import { controlEvent, CREDENTIAL_REVOKED_EVENT_TYPE, newEventId, toBusRecord, TOPICS } from '@authtrail/events';
 import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
 import { boundServiceAccountClaims, rsaKeyPair, signJwt } from '@authtrail/testing';
 import pino from 'pino';
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
   // own (an in-process bus each), one seeded with the policy, the other with none.
   writeFileSync(join(dir, 'ten-rules.yaml'), TEN_RULE_POLICY);
   const controls: OwnControl[] = [];
-  const withControl = async (name: string, policyFile?: string): Promise<DecisionService> => {
+  const withControl = async (name: string, policyFile?: string, revocations = 0): Promise<DecisionService> => {
     writeFileSync(join(dir, `${name}.yaml`), [`dataDir: ./${name}`, 'authn:', '  cache: { successTTL: 10s, failureTTL: 0s }', '  strategies:', '    - { id: static-token, tokenFile: tokens.csv }', ...(policyFile ? [`policy: { file: ${policyFile} }`] : [])].join('\n'));
     const config = loadConfig({ argv: ['--config', join(dir, `${name}.yaml`)], env: { AUTHTRAIL_FINGERPRINT_KEY: `bench:${fingerprintKey.toString('base64')}` }, validateStrategy: validateStrategyConfig });
     // Control events (the seed, status, checkpoints) go through a bus of its own; decisions are discarded like above.
@@ -96,12 +98,21 @@ async function main(): Promise<void> {
     controls.push(control);
     const root = await startAuthentication(config, { service: 'authn', instance: `bench-${name}`, publisher: control.publisher, subscriber: control.subscriber, logger: pino({ level: 'warn' }), registry: { createStrategy } });
     roots.push(root);
+    // Revocations in force before the control topic is read (credentials other than the bench's):
+    // each decision must find whether its credential is among them.
+    for (let i = 0; i < revocations; i++) {
+      const time = new Date();
+      const data = { revocationId: `bench-${i}`, fingerprint: `hmac-sha256:bench:${i.toString(16).padStart(64, '0')}`, revokedBy: 'bench', expiresAt: '2099-01-01T00:00:00Z' };
+      await control.publisher.publish(toBusRecord(TOPICS.control, controlEvent({ id: newEventId(time), time, source: '/authtrail/bench/admin', type: CREDENTIAL_REVOKED_EVENT_TYPE, data })));
+    }
     root.loadControl();
     while (!root.ready?.()) await new Promise((resolve) => setTimeout(resolve, 10));
     return root.decisions(noDecisionMetrics);
   };
   const noPolicy = await withControl('control-no-policy');
   const tenRules = await withControl('control-ten-rules', 'ten-rules.yaml');
+  const REVOCATIONS = 10_000;
+  const revoked = await withControl('control-revocations', undefined, REVOCATIONS);
 
   const trusted = createTrustedProxies([], []);
   const hop = { peerAddress: '127.0.0.1', headers: { 'user-agent': 'bench' }, method: 'POST', url: '/apis/authentication.k8s.io/v1/tokenreviews', tls: false, peerCertificates: [] };
@@ -144,6 +155,14 @@ async function main(): Promise<void> {
     withPolicy = Math.min(withPolicy, await cpuPerOperation('control state, ten-rule policy', DECISIONS / 2, () => review(tenRules, staticToken), 1));
   }
   log(`ten-rule policy: ${withPolicy.toFixed(1)} µs per cached decision vs ${withoutPolicy.toFixed(1)} µs without = ${(withoutPolicy / withPolicy).toFixed(2)}× the rate of the same path without (issue #19's target: ≥ 0.95×)`);
+  // Revocations are found through an index: thousands in force must not cost every decision.
+  let withoutRevocations = Infinity;
+  let withRevocations = Infinity;
+  for (let round = 0; round < ROUNDS; round++) {
+    withoutRevocations = Math.min(withoutRevocations, await cpuPerOperation('control state, no revocations', DECISIONS / 2, () => review(noPolicy, staticToken), 1));
+    withRevocations = Math.min(withRevocations, await cpuPerOperation(`control state, ${REVOCATIONS} revocations in force`, DECISIONS / 2, () => review(revoked, staticToken), 1));
+  }
+  log(`${REVOCATIONS} revocations in force: ${withRevocations.toFixed(1)} µs per cached decision vs ${withoutRevocations.toFixed(1)} µs with none = ${(withoutRevocations / withRevocations).toFixed(2)}× the rate`);
   const chain = await measureChainCost(DECISIONS, ROUNDS);
   log(`integrity chain: ${chain.chainedMicros.toFixed(2)} µs per chained publish vs ${chain.plainMicros.toFixed(2)} µs unchained = +${(chain.chainedMicros - chain.plainMicros).toFixed(2)} µs per decision, a checkpoint per 1000 included (issue #21's bound: 5 µs)`);
   audited.close();

@@ -8,18 +8,10 @@
 //   Record => Length varint | Attributes int8 | TimestampDelta varlong | OffsetDelta varint
 //             | Key varint-bytes | Value varint-bytes | Headers [varint-string key, varint-bytes value]
 
+import { EncodedBytes } from './wire';
+
 /** A record's bytes, Encoder-shaped (`buf`, `buffer`, `size()`) as kafkajs' compression codecs read them. */
-export class EncodedKafkaRecord {
-  constructor(readonly buf: Buffer) {}
-
-  get buffer(): Buffer {
-    return this.buf;
-  }
-
-  size(): number {
-    return this.buf.length;
-  }
-}
+export type EncodedKafkaRecord = EncodedBytes;
 
 export interface KafkaRecordInput {
   readonly offsetDelta?: number;
@@ -75,7 +67,7 @@ export function encodeKafkaRecord({ offsetDelta = 0, timestampDelta = 0, key, va
   at = writeBytes(out, at, key, keyLength);
   at = writeBytes(out, at, value, valueLength);
   headerBytes.copy(out, at);
-  return new EncodedKafkaRecord(out);
+  return new EncodedBytes(out);
 }
 
 /** The header array of a record: count, then each key and value, as kafkajs flattens them (arrays become repeated keys). */

@@ -2,7 +2,7 @@
 // anchor the previous boot of the instance left, the checkpoint cadence.
 import type { AuthtrailConfig } from '@authtrail/config';
 import { ChainWriter, CheckpointSigner } from '@authtrail/integrity';
-import { anchorFileOf, readCheckpointAnchor, writeCheckpointAnchor } from './checkpoint-anchor';
+import { anchorFileOf, checkpointAnchorWriter, readCheckpointAnchor } from './checkpoint-anchor';
 import { createChainedPublisher, type ChainedPublisher, type ChainedPublisherDeps } from './chained-publisher';
 import { integrityKeysFor } from './integrity-keys';
 
@@ -21,7 +21,8 @@ export function startProducerChain(config: Pick<AuthtrailConfig, 'integrity' | '
   const writer = new ChainWriter({ instance: deps.instance, boot: deps.boot, lastCheckpoint: anchor.kind === 'ok' ? anchor.hash : null });
   const { checkpointEvery, checkpointInterval } = config.integrity;
   const signer = new CheckpointSigner({ key: signing, everyEvents: checkpointEvery, everyMillis: checkpointInterval, startedAt: deps.now().getTime() });
-  return createChainedPublisher({
+  const anchorWriter = checkpointAnchorWriter(anchorFile);
+  const chained = createChainedPublisher({
     publisher: deps.publisher,
     writer,
     signer,
@@ -30,7 +31,14 @@ export function startProducerChain(config: Pick<AuthtrailConfig, 'integrity' | '
     newEventId: deps.newEventId,
     now: deps.now,
     pollMs: Math.max(50, Math.min(1_000, checkpointInterval / 4)),
-    onCheckpoint: (hash) => writeCheckpointAnchor(anchorFile, hash),
+    onCheckpoint: (hash) => anchorWriter.write(hash),
     logger: deps.logger,
   });
+  return {
+    ...chained,
+    close() {
+      chained.close();
+      anchorWriter.close();
+    },
+  };
 }

@@ -7,6 +7,7 @@ import {
   type DecisionEvent,
 } from './decision.event';
 import { normalizeDecisionData } from './decision-normalize';
+import { isoTimeOf } from './iso-time';
 import { dataSchemaUriOf } from './event-catalogue';
 import { controlPartitionKeyOf, partitionKeyOf, type ControlPayload } from './partition-key';
 
@@ -66,7 +67,7 @@ let lastText = '';
 function isoTime(time: Date): string {
   const millis = time.getTime();
   if (millis !== lastMillis) {
-    lastText = time.toISOString();
+    lastText = isoTimeOf(millis);
     lastMillis = millis;
   }
   return lastText;

@@ -1,5 +1,6 @@
 export * from './decision.event';
 export * from './event-id';
+export { isoTimeOf } from './iso-time';
 export * from './sequence';
 export * from './partition-key';
 export * from './schema-ids';

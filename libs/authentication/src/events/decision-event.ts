@@ -4,7 +4,7 @@
 // event; a typed username is only ever handed to `usernameHash`. Request strings are made safe
 // (and limited) by `decisionEvent()` in libs/events, the one normalisation every producer uses.
 import { isIP } from 'node:net';
-import { decisionEvent, eventSource, immutableSection, type DecisionAttempt, type DecisionCaller, type DecisionCredential, type DecisionData, type DecisionEvent, type DecisionRequest, type DecisionUser, type PolicyEffect, type ReasonCode } from '@authtrail/events';
+import { decisionEvent, eventSource, immutableSection, isoTimeOf, type DecisionAttempt, type DecisionCaller, type DecisionCredential, type DecisionData, type DecisionEvent, type DecisionRequest, type DecisionUser, type PolicyEffect, type ReasonCode } from '@authtrail/events';
 import type { Attempt, CredentialDescription, UserInfo } from '@authtrail/strategies';
 import type { Mutable } from '../mutable';
 
@@ -132,15 +132,15 @@ function describeCredential(c: CredentialDescription, fingerprint: (secret: stri
   if (c.issuer !== undefined) section.issuer = c.issuer;
   if (c.subject !== undefined) section.subject = c.subject;
   if (c.audiences !== undefined) section.audiences = c.audiences.slice();
-  if (validDate(c.issuedAt)) section.issuedAt = c.issuedAt.toISOString();
-  if (validDate(c.expiresAt)) section.expiresAt = c.expiresAt.toISOString();
+  if (validDate(c.issuedAt)) section.issuedAt = isoTimeOf(c.issuedAt.getTime());
+  if (validDate(c.expiresAt)) section.expiresAt = isoTimeOf(c.expiresAt.getTime());
   if (c.x509) {
     section.x509 = {
       serial: c.x509.serial,
       subject: c.x509.subject,
       issuer: c.x509.issuer,
-      notBefore: c.x509.notBefore.toISOString(),
-      notAfter: c.x509.notAfter.toISOString(),
+      notBefore: isoTimeOf(c.x509.notBefore.getTime()),
+      notAfter: isoTimeOf(c.x509.notAfter.getTime()),
       sha256: c.x509.sha256,
     };
   }

@@ -21,9 +21,11 @@ export function escapeExtraKey(key: string): string {
   return key.toLowerCase().replace(HEADER_NAME_UNSAFE, percentEncodeUtf8);
 }
 
+const VISIBLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Header values must be visible ASCII: anything else (unicode names, control characters) is percent-encoded. */
 export function headerValue(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
+  return VISIBLE_ASCII.test(value) ? value : encodeURIComponent(value);
 }
 
 // A credential-cache entry answers with the same (immutable) UserInfo object again: its headers
@@ -46,21 +48,21 @@ function buildRemoteUserHeaders(user: UserInfo): Record<string, string | string[
   if (user.uid !== undefined && user.uid !== '') headers['x-remote-uid'] = headerValue(user.uid);
   if (user.groups.length > 0) headers['x-remote-group'] = user.groups.map(headerValue);
   for (const [key, values] of Object.entries(user.extra)) {
-    if (values.length > 0) headers[`x-remote-extra-${escapedExtraKey(key)}`] = values.map(headerValue);
+    if (values.length > 0) headers[extraHeaderName(key)] = values.map(headerValue);
   }
   return headers;
 }
 
-// Extra keys come from a small set (kube's own, the configured claim mappings), so each is
-// escaped once; bounded, since whatever a token may carry is not a set we choose.
-const ESCAPED_KEYS_KEPT = 256;
-const escapedKeys = new Map<string, string>();
+// Extra keys come from a small set (kube's own, the configured claim mappings), so each header
+// name is built once; bounded, since whatever a token may carry is not a set we choose.
+const EXTRA_NAMES_KEPT = 256;
+const extraHeaderNames = new Map<string, string>();
 
-function escapedExtraKey(key: string): string {
-  let escaped = escapedKeys.get(key);
-  if (escaped === undefined) {
-    escaped = escapeExtraKey(key);
-    if (escapedKeys.size < ESCAPED_KEYS_KEPT) escapedKeys.set(key, escaped);
+function extraHeaderName(key: string): string {
+  let name = extraHeaderNames.get(key);
+  if (name === undefined) {
+    name = `x-remote-extra-${escapeExtraKey(key)}`;
+    if (extraHeaderNames.size < EXTRA_NAMES_KEPT) extraHeaderNames.set(key, name);
   }
-  return escaped;
+  return name;
 }

@@ -16,5 +16,6 @@ export * from './upcasters';
 export * from './event.builders';
 export * from './cloudevent.codec';
 export * from './fingerprint';
+export { hmacSha256, type HmacSha256 } from './hmac-sha256';
 export * from './siem';
 export * from './dead-letter';

@@ -25,6 +25,7 @@ import { measureChainCost } from '../shared/chain-cost';
 import { ownControl, type OwnControl } from '../shared/own-control';
 import { auditedFloor } from '../shared/audited-floor';
 import { TEN_RULE_POLICY } from '../shared/ten-rule-policy';
+import { tuneHeapGrowth } from '../../services/authn/src/observability/heap-growth';
 
 const DECISIONS = Number(process.env['BENCH_DECISIONS'] ?? 100_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
   const runtime = authnRuntime('BENCH_AUTHN_RUNTIME', 'bundle');
   await rerunAsBundle(runtime, __filename, log);
   log(runtime === 'bundle' ? 'running as an esbuild bundle on plain node (BENCH_AUTHN_RUNTIME=bundle), as the image runs authn' : 'running on tsx (BENCH_AUTHN_RUNTIME=tsx)');
+  // As authn's main does: the decisions and the floor share this process and its V8 heap growth.
+  tuneHeapGrowth();
   const dir = mkdtempSync(join(tmpdir(), 'bench-decide-'));
   const staticToken = randomBytes(24).toString('hex');
   const saKey = rsaKeyPair({ alg: 'RS256' });

@@ -34,31 +34,16 @@ export function isoTimeOf(millis: number): string {
   const seconds = Math.floor(rest / 1_000);
   const millisecond = rest - seconds * 1_000;
   // One flat string from its 24 character codes: a template of 15 pieces built as many
-  // intermediate strings and cost about half again as much.
+  // intermediate strings and cost about half again as much, an array of codes through `apply` 2.5×.
+  // prettier-ignore
   return String.fromCharCode(
-    ZERO + Math.floor(year / 1_000),
-    ZERO + (Math.floor(year / 100) % 10),
-    ZERO + (Math.floor(year / 10) % 10),
-    ZERO + (year % 10),
-    DASH,
-    ZERO + Math.floor(month / 10),
-    ZERO + (month % 10),
-    DASH,
-    ZERO + Math.floor(day / 10),
-    ZERO + (day % 10),
-    T,
-    ZERO + Math.floor(hours / 10),
-    ZERO + (hours % 10),
-    COLON,
-    ZERO + Math.floor(minutes / 10),
-    ZERO + (minutes % 10),
-    COLON,
-    ZERO + Math.floor(seconds / 10),
-    ZERO + (seconds % 10),
-    DOT,
-    ZERO + Math.floor(millisecond / 100),
-    ZERO + (Math.floor(millisecond / 10) % 10),
-    ZERO + (millisecond % 10),
-    Z,
+    digit(year, 1_000), digit(year, 100), digit(year, 10), digit(year, 1), DASH, digit(month, 10), digit(month, 1), DASH, digit(day, 10), digit(day, 1),
+    T, digit(hours, 10), digit(hours, 1), COLON, digit(minutes, 10), digit(minutes, 1), COLON, digit(seconds, 10), digit(seconds, 1),
+    DOT, digit(millisecond, 100), digit(millisecond, 10), digit(millisecond, 1), Z,
   );
+}
+
+/** The character code of the digit of `value` at `place` (1, 10, 100, 1000). */
+function digit(value: number, place: number): number {
+  return ZERO + (Math.floor(value / place) % 10);
 }

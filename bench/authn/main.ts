@@ -166,6 +166,13 @@ async function main(): Promise<void> {
     await floor.audited(body.spec?.token ?? '');
     return bareTokenReview(body);
   });
+  // The audited floor of the uncached rows, as bench/peers serves it: the RS256 verification, the
+  // claims read, then one audited decision whose bytes are the record sent (no ceiling record).
+  bare.post('/tokenreviews-verified-audited', async (request) => {
+    const body = request.body as { spec?: { token?: string } };
+    const subject = await floor.verifiedAndAudited(body.spec?.token ?? '');
+    return { ...bareTokenReview(body), verified: subject !== undefined };
+  });
   bare.get('/forward-auth', async (_request, reply) => {
     reply.header('x-remote-user', 'bench-user').header('x-remote-group', ['bench', 'devs']);
     return { authenticated: true };
@@ -248,6 +255,7 @@ async function main(): Promise<void> {
   const uncached = await pair('TokenReview uncached RS256 SA token', bareReview, { url: `${uncachedAuthn.http.url}/apis/authentication.k8s.io/v1/tokenreviews`, method: 'POST', headers: json, bodiesFile: saBodiesFile }, targetRow);
   const uncachedOidc = await pair('TokenReview uncached RS256 OIDC id-token', bareReview, { url: `${uncachedOidcAuthn.http.url}/apis/authentication.k8s.io/v1/tokenreviews`, method: 'POST', headers: json, bodiesFile: oidcBodiesFile }, targetRow);
   const uncachedFloor = await pair('floor of the uncached row: the ceiling + one RS256 verify per request', ceilingLoad, { url: `${bareUrl}/tokenreviews-with-kafka-and-verify`, method: 'POST', headers: json, bodiesFile: saBodiesFile }, { baselineName: 'ceiling' });
+  const uncachedAuditedFloor = await pair('audited floor of the uncached rows: the ceiling + one RS256 verify + the claims read + one audited decision per request', ceilingLoad, { url: `${bareUrl}/tokenreviews-verified-audited`, method: 'POST', headers: json, bodiesFile: saBodiesFile }, { baselineName: 'ceiling' });
   const noKafka = await pair('diagnostic: TokenReview cached, events discarded (no Kafka)', bareReview, tokenReviewAt(noKafkaAuthn.http.url));
   const forwardAuth = await pair('forward-auth cached static token', { url: `${bareUrl}/forward-auth`, method: 'GET' }, { url: `${cachedAuthn.http.url}/v1/forward-auth`, method: 'GET', headers: { authorization: `Bearer ${staticToken}` } }, targetRow);
   const results = [
@@ -257,6 +265,7 @@ async function main(): Promise<void> {
     uncached,
     uncachedOidc,
     uncachedFloor,
+    uncachedAuditedFloor,
     noKafka,
     forwardAuth,
   ];
@@ -314,6 +323,9 @@ async function main(): Promise<void> {
   // What stops the uncached target: the ceiling with the verification alone added, measured above.
   const floorOfCeiling = uncachedFloor.authtrail.rps / uncachedFloor.bare.rps;
   log(`uncached floor (ceiling + one RS256 verify, nothing else): ${floorOfCeiling.toFixed(2)}× the ceiling alternated with it — ${floorOfCeiling < 0.5 ? 'below the 0.5× target: no JWT authenticator reaches it here' : 'the 0.5× target is within it'}; authtrail's uncached rows are ${(uncached.authtrail.rps / uncachedFloor.authtrail.rps).toFixed(2)}× (service account) and ${(uncachedOidc.authtrail.rps / uncachedFloor.authtrail.rps).toFixed(2)}× (OIDC) that floor`);
+  // An audited JWT decision's least (what the cached rows' floor is to them): authtrail audits every decision.
+  const auditedFloorOfCeiling = uncachedAuditedFloor.authtrail.rps / uncachedAuditedFloor.bare.rps;
+  log(`uncached audited floor (ceiling + one RS256 verify + the claims read + one audited decision): ${auditedFloorOfCeiling.toFixed(2)}× the ceiling alternated with it, ${cpu(uncachedAuditedFloor.authtrail)} against ${cpu(uncachedAuditedFloor.bare)} µs CPU per request — ${auditedFloorOfCeiling < 0.5 ? 'below the 0.5× target: no JWT authenticator that audits its decisions reaches it here' : 'the 0.5× target is within it'}; authtrail's uncached rows are ${(uncached.authtrail.rps / uncachedAuditedFloor.authtrail.rps).toFixed(2)}× (service account) and ${(uncachedOidc.authtrail.rps / uncachedAuditedFloor.authtrail.rps).toFixed(2)}× (OIDC) that floor`);
 
   await cachedAuthn.close();
   await uncachedAuthn.close();

@@ -5,15 +5,17 @@
 // can beat on this machine —, and the same plus one audited decision whose bytes are the record —
 // `/tokenreviews-audited` (bench/shared/floor-work.ts). Over plain HTTP, as the JWT peers listen,
 // the JWT decisions' floors: `/forward-auth-audited` (a cache hit's least) and
-// `/forward-auth-verified` (the RS256 verification and the claims read, then the same). Options
+// `/forward-auth-verified` (the RS256 verification and the claims read, then the same), each
+// answering with the front-proxy identity headers authtrail answers with. Options
 // come as JSON in argv[2]:
 //   { port, httpPort, certFile, keyFile, caFile, publicKeyFile, brokers, spoolDir }
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import { createKafkaBus } from '@authtrail/event-bus';
 import { TOPICS, toBusRecord } from '@authtrail/events';
-import { floorWork } from '../shared/floor-work';
+import { claimsOf, floorWork } from '../shared/floor-work';
+import { serviceAccountFrontProxyHeaders } from '../shared/front-proxy-headers';
 import { sampleDecisionEvent } from '../shared/sample-decision';
 
 interface Options {
@@ -56,16 +58,26 @@ async function main(): Promise<void> {
   const http = Fastify({ logger: false });
   http.get('/healthz', async () => ({ ok: true }));
   const bearer = (authorization: string | undefined) => (authorization?.startsWith('Bearer ') ? authorization.slice(7) : '');
+  // Both answer as a forward-auth speaking the front-proxy convention does, the decision named:
+  // the identity headers of the token's claims, a decision id in a header and the body.
+  const answer = (reply: FastifyReply, identity: Readonly<Record<string, string | string[]>>) => {
+    const decisionId = randomUUID();
+    reply.header('x-decision-id', decisionId).headers(identity);
+    return { authenticated: true, decisionId };
+  };
+  // A cache hit's least: the identity of the token seen last, its claims read once.
+  let lastToken = '';
+  let lastIdentity: Readonly<Record<string, string | string[]>> = {};
   http.get('/forward-auth-audited', async (request, reply) => {
-    await floor.audited(bearer(request.headers.authorization));
-    reply.header('x-remote-user', 'bench-user');
-    return { authenticated: true };
+    const token = bearer(request.headers.authorization);
+    await floor.audited(token);
+    if (token !== lastToken) [lastToken, lastIdentity] = [token, serviceAccountFrontProxyHeaders(claimsOf(token))];
+    return answer(reply, lastIdentity);
   });
   http.get('/forward-auth-verified', async (request, reply) => {
-    const subject = await floor.verifiedAndAudited(bearer(request.headers.authorization));
-    if (subject === undefined) return reply.code(401).send({ authenticated: false });
-    reply.header('x-remote-user', subject);
-    return { authenticated: true };
+    const claims = await floor.verifiedAndAudited(bearer(request.headers.authorization));
+    if (claims === undefined) return reply.code(401).send({ authenticated: false });
+    return answer(reply, serviceAccountFrontProxyHeaders(claims));
   });
   await app.listen({ port: options.port, host: '127.0.0.1' });
   await http.listen({ port: options.httpPort, host: '127.0.0.1' });

@@ -220,6 +220,15 @@ async function main(): Promise<void> {
       const good = await send(url, { headers: { authorization: `Bearer ${cachedToken}` } });
       return good.status === 200 ? undefined : `the valid token got ${good.status}`;
     };
+    // The JWT floors answer with the identity headers authtrail answers with for the same token.
+    const identityOf = (headers: Record<string, unknown>) => JSON.stringify(Object.entries(headers).filter(([name]) => name.startsWith('x-remote-')).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const sameIdentityAsAuthtrail = (url: string, check: () => Promise<string | undefined>) => async () => {
+      const problem = await check();
+      if (problem) return problem;
+      const request = { headers: { authorization: `Bearer ${cachedToken}` } };
+      const [floor, authtrail] = [identityOf((await send(url, request)).headers), identityOf((await send(authtrailFa(atCachedHttp), request)).headers)];
+      return floor === authtrail ? undefined : `its identity headers ${floor} are not authtrail's ${authtrail}`;
+    };
     const scenarios: Scenario[] = [
       {
         title: 'TokenReview, static token (HTTPS, client certificate)',
@@ -238,7 +247,7 @@ async function main(): Promise<void> {
           { server: 'authtrail forward-auth', role: 'authtrail', process: authtrailCached, load: jwtLoad(authtrailFa(atCachedHttp), true), check: jwtCheck(authtrailFa(atCachedHttp), 'x-remote-user', subject) },
           { server: 'Oathkeeper decisions', role: 'peer', process: oathkeeper, load: jwtLoad(oathkeeperDecision, true), check: jwtCheck(oathkeeperDecision, 'x-remote-user', subject) },
           { server: 'fastify + @fastify/jwt (cache on)', role: 'peer', process: fastifyJwtCached, load: jwtLoad(fastifyJwtUrl(jwtCachedPort), true), check: jwtCheck(fastifyJwtUrl(jwtCachedPort), 'x-remote-user', subject) },
-          { server: 'floor: bare fastify + one audited decision + one Kafka record', role: 'floor', process: ceiling, load: jwtLoad(floorUrl('/forward-auth-audited'), true), check: floorCheck(floorUrl('/forward-auth-audited')) },
+          { server: 'floor: bare fastify + one audited decision + one Kafka record + the identity headers', role: 'floor', process: ceiling, load: jwtLoad(floorUrl('/forward-auth-audited'), true), check: sameIdentityAsAuthtrail(floorUrl('/forward-auth-audited'), floorCheck(floorUrl('/forward-auth-audited'))) },
         ],
       },
       {
@@ -247,7 +256,7 @@ async function main(): Promise<void> {
           { server: 'authtrail forward-auth (cache off)', role: 'authtrail', process: authtrailUncached, load: jwtLoad(authtrailFa(atUncachedHttp), false), check: jwtCheck(authtrailFa(atUncachedHttp), 'x-remote-user', subject) },
           { server: 'Oathkeeper decisions', role: 'peer', process: oathkeeper, load: jwtLoad(oathkeeperDecision, false), check: jwtCheck(oathkeeperDecision, 'x-remote-user', subject) },
           { server: 'fastify + @fastify/jwt (cache off)', role: 'peer', process: fastifyJwtUncached, load: jwtLoad(fastifyJwtUrl(jwtUncachedPort), false), check: jwtCheck(fastifyJwtUrl(jwtUncachedPort), 'x-remote-user', subject) },
-          { server: 'floor: bare fastify + one RS256 verify + one audited decision + one Kafka record', role: 'floor', process: ceiling, load: jwtLoad(floorUrl('/forward-auth-verified'), false), check: jwtCheck(floorUrl('/forward-auth-verified'), 'x-remote-user', subject) },
+          { server: 'floor: bare fastify + one RS256 verify + one audited decision + one Kafka record + the identity headers', role: 'floor', process: ceiling, load: jwtLoad(floorUrl('/forward-auth-verified'), false), check: sameIdentityAsAuthtrail(floorUrl('/forward-auth-verified'), jwtCheck(floorUrl('/forward-auth-verified'), 'x-remote-user', subject)) },
         ],
       },
     ];

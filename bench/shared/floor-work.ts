@@ -6,14 +6,21 @@ import { verify, type KeyObject } from 'node:crypto';
 import type { BusRecord, Publisher } from '@authtrail/event-bus';
 import { auditedFloor } from './audited-floor';
 
+export type JwtClaims = Readonly<Record<string, unknown>>;
+
+/** The payload of a compact JWT, unverified. */
+export function claimsOf(token: string): JwtClaims {
+  return JSON.parse(Buffer.from(token.slice(token.indexOf('.') + 1, token.lastIndexOf('.')), 'base64url').toString('utf8')) as JwtClaims;
+}
+
 export interface FloorWork {
   /** A cached decision's least: one audited decision (bench/shared/audited-floor.ts), its record handed to Kafka. */
   audited(credential: string): Promise<void>;
   /**
    * An uncached JWT decision's least: the RS256 signature checked over the split token and the
-   * claims read, then the same audited decision. The subject, or undefined when the signature fails.
+   * claims read, then the same audited decision. The claims, or undefined when the signature fails.
    */
-  verifiedAndAudited(token: string): Promise<string | undefined>;
+  verifiedAndAudited(token: string): Promise<JwtClaims | undefined>;
   close(): void;
 }
 
@@ -28,9 +35,9 @@ export function floorWork(publisher: Publisher, template: BusRecord, rs256Key: K
       const firstDot = token.indexOf('.');
       if (firstDot < 0 || lastDot === firstDot) return undefined;
       if (!verify('sha256', Buffer.from(token.slice(0, lastDot)), rs256Key, Buffer.from(token.slice(lastDot + 1), 'base64url'))) return undefined;
-      const claims = JSON.parse(Buffer.from(token.slice(firstDot + 1, lastDot), 'base64url').toString('utf8')) as { sub?: string };
+      const claims = claimsOf(token);
       await audited(token);
-      return claims.sub ?? '';
+      return claims;
     },
     close: () => floor.close(),
   };

@@ -11,6 +11,7 @@ import { createDecisionService, noopPolicyHook, startProducerBoot, type AuthChai
 import { hopOf, readClientCertificatesOn } from './http/hop';
 import { DECISION_ID_HEADER } from './http/reply-headers';
 import { KubeProtobufError } from './http/kube-protobuf';
+import { maxLengthByCodeUnitsFirst } from './http/max-length';
 import { createTrustedProxies, normalizeAddress, resolveClientAddress, splitForwardedFor, stripQuery } from '@authtrail/authentication';
 import { lazyChildLoggerFactory } from './observability/lazy-child-logger';
 import { createAuthnMetrics, type AuthnMetrics, type CacheCounters } from './observability/metrics';
@@ -101,7 +102,7 @@ export function buildApp(deps: AppDeps): AuthnApp {
       handler = h as Handler;
       return applyTimeouts(createHttpServer(serverOptions, h));
     },
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false }, plugins: [maxLengthByCodeUnitsFirst] },
   }) as unknown as FastifyInstance;
 
   const policy = deps.policy ?? noopPolicyHook;

@@ -134,6 +134,30 @@ describe('TokenReview versions', () => {
   });
 });
 
+describe('TokenReview: the token is at most 16,384 characters (code points)', () => {
+  const LIMIT = 16384;
+  it.each([
+    ['ASCII at the limit: checked, refused as unknown', 'a'.repeat(LIMIT), 200],
+    ['ASCII one over: 400, no strategy ran', 'a'.repeat(LIMIT + 1), 400],
+    // Ten surrogate pairs: ten UTF-16 units more than code points.
+    ['at the limit in code points, over it in UTF-16 units: checked', `${'a'.repeat(LIMIT - 10)}${'😀'.repeat(10)}`, 200],
+    ['one code point over', `${'a'.repeat(LIMIT - 9)}${'😀'.repeat(10)}`, 400],
+  ])('%s', async (_name, token, status) => {
+    const { app: instance, publisher } = app();
+    const res = await review(instance, token);
+    expect(res.statusCode).toBe(status);
+    const [event] = publisher.events();
+    if (status === 400) {
+      expect(res.json()).toMatchObject({ reason: 'bad_request', message: `request does not match the schema: body/spec/token must NOT have more than ${LIMIT} characters` });
+      expect(event?.data).toMatchObject({ httpStatus: 400, reason: 'bad_request', attempts: [] });
+    } else {
+      expect(res.json()).toMatchObject({ status: { authenticated: false } });
+      expect(event?.data).toMatchObject({ decision: 'deny', reason: 'unknown_token' });
+    }
+    expect(JSON.stringify(publisher.events())).not.toContain(token.slice(0, 64));
+  });
+});
+
 describe('TokenReview refusals: status.error only when the token could not be checked', () => {
   // [case, token (made lazily: keys exist after beforeAll), event reason, error pattern or undefined (definitive)]
   const cases: ReadonlyArray<[string, () => string, string, RegExp | undefined]> = [

@@ -16,7 +16,7 @@ interface BoundServiceAccountClaims {
   };
 }
 
-const EXTRA = 'x-remote-extra-authentication.kubernetes.io%2f';
+const EXTRA = 'x-remote-extra-authentication.kubernetes.io%2F';
 
 export function serviceAccountFrontProxyHeaders(claims: JwtClaims): Record<string, string | string[]> {
   const { sub = '', jti, 'kubernetes.io': kube = {} } = claims as BoundServiceAccountClaims;

@@ -170,8 +170,8 @@ async function main(): Promise<void> {
   // claims read, then one audited decision whose bytes are the record sent (no ceiling record).
   bare.post('/tokenreviews-verified-audited', async (request) => {
     const body = request.body as { spec?: { token?: string } };
-    const subject = await floor.verifiedAndAudited(body.spec?.token ?? '');
-    return { ...bareTokenReview(body), verified: subject !== undefined };
+    const claims = await floor.verifiedAndAudited(body.spec?.token ?? '');
+    return { ...bareTokenReview(body), verified: claims !== undefined };
   });
   bare.get('/forward-auth', async (_request, reply) => {
     reply.header('x-remote-user', 'bench-user').header('x-remote-group', ['bench', 'devs']);

@@ -4,7 +4,9 @@
 //   record encoder, our CRC-32C and one buffer per batch and per request. kafkajs' encoding was
 //   ≈ 14 µs of CPU per ~1 KB record, ours ≈ 2.5 µs (bench/events);
 // - the framing every request passes through (`protocol/request.js`): request-framing.ts;
-// - the grouping of a batch's messages by partition: partition-grouping.ts.
+// - the grouping of a batch's messages by partition: partition-grouping.ts;
+// and one method changed in place: the request queue arms its pending-request check only while a
+// request waits (pending-request-checks.ts), instead of every millisecond of the client's life.
 //
 // kafkajs loads the encoder lazily, with the first produce request (produce/index.js requires it
 // per version on first use), and the other two with itself; so each replacement is put into
@@ -12,16 +14,18 @@
 // through Node's own `require` (process.getBuiltinModule), not the caller's: under jest that
 // gives the real module cache too, and in a process every kafkajs client (consumers too) shares
 // the replaced framing. They are installed only for kafkajs 2.2.4 (unmaintained, so the pin is
-// the review point of an upgrade) and each only while its original is not loaded yet; otherwise
-// stock kafkajs stays and `tunedKafkajs().replaced` does not name it.
+// the review point of an upgrade) and each module only while its original is not loaded yet;
+// otherwise stock kafkajs stays and `tunedKafkajs().replaced` does not name it. The method is set
+// on the class kafkajs loaded or will load, whichever.
 import type * as KafkaJs from 'kafkajs';
 import { groupMessagesPerPartition, type PartitionGroupingInput } from './partition-grouping';
+import { checkOnlyWhilePending, type RequestQueueInternals } from './pending-request-checks';
 import { createProduceRequestV3, type KafkajsParts } from './produce-request.encoder';
 import { frameRequest, type FramedRequestInput } from './request-framing';
 
 export const TUNED_KAFKAJS_VERSION = '2.2.4';
 
-type Replacement = 'produce request' | 'request framing' | 'partition grouping';
+type Replacement = 'produce request' | 'request framing' | 'partition grouping' | 'pending-request checks';
 
 export interface TunedKafkajs {
   readonly kafkajs: typeof KafkaJs;
@@ -93,6 +97,8 @@ function load(): TunedKafkajs {
     // Both are loaded with kafkajs itself (network/connection.js, producer/sendMessages.js).
     replace('request framing', 'protocol/request.js', () => (input: FramedRequestInput) => frameRequest(input));
     replace('partition grouping', 'producer/groupMessagesPerPartition.js', () => (input: PartitionGroupingInput<unknown>) => groupMessagesPerPartition(input));
+    checkOnlyWhilePending(source('network/requestQueue/index.js') as { prototype: RequestQueueInternals });
+    replaced.push('pending-request checks');
   }
   return { kafkajs: nodeRequire(root) as typeof KafkaJs, replaced };
 }

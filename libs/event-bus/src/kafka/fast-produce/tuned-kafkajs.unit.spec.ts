@@ -47,7 +47,7 @@ describe('tuned kafkajs', () => {
     `;
     const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', probe], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual({ replaced: ['produce request', 'request framing', 'partition grouping'], inUse: [true, true] });
+    expect(JSON.parse(run.stdout)).toEqual({ replaced: ['produce request', 'request framing', 'partition grouping', 'pending-request checks'], inUse: [true, true] });
   });
 
   it('encodes a produce request to the same bytes as stock kafkajs, compressed or not, for any records', async () => {

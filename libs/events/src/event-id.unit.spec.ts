@@ -1,4 +1,4 @@
-import { COUNTER_MAX, advanceIdClock, createEventIdFactory, isUuidV7, newEventId, uuidV7Time } from './event-id';
+import { COUNTER_MAX, IDS_PER_DRAW, advanceIdClock, createEventIdFactory, isUuidV7, newEventId, uuidV7Time } from './event-id';
 
 const T = Date.parse('2026-11-29T10:15:30.123Z');
 
@@ -62,6 +62,21 @@ describe('UUIDv7 event ids (RFC 9562)', () => {
     const ids = createEventIdFactory((target) => target.fill(0));
     expect(ids(0)).toBe('00000000-0000-7000-8000-000000000000');
     expect(ids(0)).toBe('00000000-0000-7000-8000-000100000000');
+  });
+
+  it('draws random bytes once per block of ids, each id taking its own bytes of the block', () => {
+    let draws = 0;
+    // Each draw numbers its bytes from where the last one stopped, so every id's tail differs.
+    const ids = createEventIdFactory((target) => {
+      const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+      for (let offset = 0; offset + 4 <= target.length; offset += 10) view.setUint32(offset, draws * IDS_PER_DRAW + offset / 10);
+      draws += 1;
+    });
+    const tails = Array.from({ length: IDS_PER_DRAW }, () => ids(T).slice(-8));
+    expect(draws).toBe(1);
+    expect(new Set(tails).size).toBe(IDS_PER_DRAW);
+    expect(ids(T).slice(-8)).toBe(IDS_PER_DRAW.toString(16).padStart(8, '0'));
+    expect(draws).toBe(2);
   });
 
   const invalid: ReadonlyArray<readonly [string, number]> = [

@@ -5,6 +5,7 @@
 import { verify, type KeyObject } from 'node:crypto';
 import type { BusRecord, Publisher } from '@authtrail/event-bus';
 import { auditedFloor } from './audited-floor';
+import { offThreadRs256Verifier, type OffThreadVerifier } from './off-thread-verify';
 
 export type JwtClaims = Readonly<Record<string, unknown>>;
 
@@ -21,24 +22,45 @@ export interface FloorWork {
    * claims read, then the same audited decision. The claims, or undefined when the signature fails.
    */
   verifiedAndAudited(token: string): Promise<JwtClaims | undefined>;
-  close(): void;
+  /** The same with the signature checked on a second thread (off-thread-verify.ts): do two cores gain? */
+  verifiedOffThreadAndAudited(token: string): Promise<JwtClaims | undefined>;
+  close(): Promise<void>;
+}
+
+/** The signing input and the decoded signature of a compact JWS; undefined when it has no three segments. */
+function splitJws(token: string): { readonly signingInput: Buffer; readonly signature: Buffer } | undefined {
+  const lastDot = token.lastIndexOf('.');
+  const firstDot = token.indexOf('.');
+  if (firstDot < 0 || lastDot === firstDot) return undefined;
+  return { signingInput: Buffer.from(token.slice(0, lastDot)), signature: Buffer.from(token.slice(lastDot + 1), 'base64url') };
 }
 
 /** `template`: the decision record whose topic, key and headers every floor record reuses. */
 export function floorWork(publisher: Publisher, template: BusRecord, rs256Key: KeyObject): FloorWork {
   const floor = auditedFloor();
+  // Started on first use: the servers that never verify off the thread carry no worker (bench/peers reports RSS).
+  let offThread: OffThreadVerifier | undefined;
   const audited = async (credential: string) => void publisher.publish({ ...template, value: await floor.decideInTurn(credential) });
+  const claimsAudited = async (token: string) => {
+    const claims = claimsOf(token);
+    await audited(token);
+    return claims;
+  };
   return {
     audited,
     async verifiedAndAudited(token) {
-      const lastDot = token.lastIndexOf('.');
-      const firstDot = token.indexOf('.');
-      if (firstDot < 0 || lastDot === firstDot) return undefined;
-      if (!verify('sha256', Buffer.from(token.slice(0, lastDot)), rs256Key, Buffer.from(token.slice(lastDot + 1), 'base64url'))) return undefined;
-      const claims = claimsOf(token);
-      await audited(token);
-      return claims;
+      const jws = splitJws(token);
+      if (jws === undefined || !verify('sha256', jws.signingInput, rs256Key, jws.signature)) return undefined;
+      return claimsAudited(token);
     },
-    close: () => floor.close(),
+    async verifiedOffThreadAndAudited(token) {
+      const jws = splitJws(token);
+      if (jws === undefined || !(await (offThread ??= offThreadRs256Verifier(rs256Key)).verify(jws.signingInput, jws.signature))) return undefined;
+      return claimsAudited(token);
+    },
+    close: async () => {
+      floor.close();
+      await offThread?.close();
+    },
   };
 }

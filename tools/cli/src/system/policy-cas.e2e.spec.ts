@@ -191,7 +191,8 @@ describe('policy versions by compare-and-set', () => {
       );
       const winners = answers.flatMap((a, i) => (a.data?.applyPolicy ? [{ i, policy: a.data.applyPolicy }] : []));
       const losers = answers.filter((a) => a.errors);
-      expect(winners).toHaveLength(1);
+      // The answers themselves in the failure: which code each replica got (CONFLICT, OUTCOME_PENDING, …).
+      expect({ round, winners: winners.length, answers }).toMatchObject({ round, winners: 1 });
       expect(losers.map((l) => [l.errors?.[0]?.extensions?.code, l.errors?.[0]?.extensions?.currentVersion])).toEqual([['CONFLICT', expected + 1]]);
       const winner = winners[0]!;
       expect(winner.policy).toEqual({ version: expected + 1, document: documentOf(tags[winner.i]!) });

@@ -219,9 +219,9 @@ async function main(): Promise<void> {
     if (answer.status?.authenticated !== true) throw new Error(`the uncached ${name} instance did not authenticate its token: ${JSON.stringify(answer)}`);
   }
   // The audited floors must verify too: their answers say whether the signature held.
+  const [saBody] = JSON.parse(readFileSync(saBodiesFile, 'utf8')) as string[];
   for (const path of ['tokenreviews-verified-audited', 'tokenreviews-verified-off-thread-audited']) {
-    const [body] = JSON.parse(readFileSync(saBodiesFile, 'utf8')) as string[];
-    const answer = (await (await fetch(`${bareUrl}/${path}`, { method: 'POST', headers: json, body })).json()) as { verified?: boolean };
+    const answer = (await (await fetch(`${bareUrl}/${path}`, { method: 'POST', headers: json, body: saBody })).json()) as { verified?: boolean };
     if (answer.verified !== true) throw new Error(`the floor at /${path} did not verify its token: ${JSON.stringify(answer)}`);
   }
   log('warming up …');

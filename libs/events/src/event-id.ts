@@ -19,8 +19,8 @@ export const COUNTER_MAX = 2 ** COUNTER_BITS - 1;
 const SEED_RANGE = 2 ** (COUNTER_BITS - 1);
 const TIMESTAMP_MAX = 2 ** 48 - 1;
 const RANDOM_BYTES_PER_ID = 10;
-// A call into OpenSSL's CSPRNG costs 2–3 µs in a loop but 45–55 µs between authn's requests (cold
-// caches), whether it draws 640 bytes or 40 KB: drawn per 64 ids that was 0.7 µs a decision.
+// A call into OpenSSL's CSPRNG costs 2–3 µs in a loop but 45–55 µs between authn's requests (its
+// code has gone cold), whether it draws 640 bytes or 40 KB: drawn per 64 ids that was 0.7 µs a decision.
 export const IDS_PER_DRAW = 4096;
 
 export function createEventIdFactory(randomFill: RandomFill = randomFillSync): EventIdFactory {

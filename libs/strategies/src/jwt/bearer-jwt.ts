@@ -16,7 +16,30 @@ export type BearerJwt =
   | { readonly kind: 'malformed'; readonly message: string }
   | { readonly kind: 'jwt'; readonly token: string; readonly header: JwtHeader; readonly claims: JwtClaims };
 
-export function bearerJwt(headers: Readonly<Record<string, string | undefined>>): BearerJwt {
+type Headers = Readonly<Record<string, string | undefined>>;
+
+// One parse per request (#19 item 1): the service-account strategy, AuthenticationConfiguration's
+// routing by issuer and each issuer's verifier all read the same Bearer JWT. The first to ask
+// parses it; the others take that result. The memo rides on the request's headers object under a
+// symbol, not enumerable (spreads, JSON and logs never see it), so it lives exactly as long as the
+// request and nothing long-lived keeps the token.
+const PARSED = Symbol('authtrail.bearerJwt');
+type MemoHolder = { [PARSED]?: { readonly authorization: string; readonly presented: BearerJwt } };
+
+/** The request's Bearer JWT, parsed once per headers object (kept while its authorization header stays). */
+export function bearerJwt(headers: Headers): BearerJwt {
+  const authorization = headers['authorization'];
+  const memo = (headers as MemoHolder)[PARSED];
+  if (memo !== undefined && memo.authorization === authorization) return memo.presented;
+  const presented = parsedBearerJwt(headers);
+  // Only a JWT is worth remembering: telling "none" or "malformed" costs less than the memo.
+  if (presented.kind === 'jwt' && authorization !== undefined && Object.isExtensible(headers)) {
+    Object.defineProperty(headers, PARSED, { value: { authorization, presented }, writable: true, configurable: true });
+  }
+  return presented;
+}
+
+function parsedBearerJwt(headers: Headers): BearerJwt {
   const authorization = authorizationOf(headers);
   if (authorization.kind === 'malformed' && authorization.scheme === 'bearer') return { kind: 'malformed', message: authorization.problem };
   if (authorization.kind !== 'bearer') return { kind: 'none' };

@@ -85,7 +85,7 @@ describe('a chain of JWT strategies parses a token once per decision', () => {
   let chain: Strategy;
 
   beforeAll(async () => {
-    const config: ServiceAccountConfig = { id: 'service-account', issuers: [SA_ISSUER], keyFiles: [folder.file(saKey.publicPem, 'sa.pub')], audiences: [SA_ISSUER] } as ServiceAccountConfig;
+    const config = { id: 'service-account', issuers: [SA_ISSUER], keyFiles: [folder.file(saKey.publicPem, 'sa.pub')], audiences: [SA_ISSUER] } as ServiceAccountConfig;
     const issues = validateStrategyConfig('service-account', config, 'authn.strategies[0]');
     if (issues.length > 0) throw new Error(JSON.stringify(issues));
     const serviceAccount = await createServiceAccountStrategy(config);

@@ -29,7 +29,7 @@ import { measureChainCost } from '../shared/chain-cost';
 import { TEN_RULE_POLICY } from '../shared/ten-rule-policy';
 import { ownControl, type OwnControl } from '../shared/own-control';
 import { benchKafka } from '../shared/kafka';
-import { createLogger, startAuthn, tuneHeapGrowth, type RunningAuthn } from '../../services/authn/src/index';
+import { createLogger, startAuthn, tuneGarbageCollection, type RunningAuthn } from '../../services/authn/src/index';
 import { runLoad, type Load, type LoadResult } from '../shared/load';
 import { deliveryProblem } from '../shared/event-delivery';
 import { authnRuntime } from '../shared/authn-runtime';
@@ -69,8 +69,9 @@ async function main(): Promise<void> {
   const runtime = authnRuntime('BENCH_AUTHN_RUNTIME', 'bundle');
   await rerunAsBundle(runtime, __filename, log);
   log(runtime === 'bundle' ? 'running as an esbuild bundle on plain node (BENCH_AUTHN_RUNTIME=bundle), as the image runs authn' : 'running on tsx (BENCH_AUTHN_RUNTIME=tsx), as `npm start` runs authn');
-  // authn's main sets V8's heap growth for its process; its instances, the ceiling and the floors share this one.
-  log(tuneHeapGrowth() ? "V8 heap growth as authn's main sets it (observability/heap-growth.ts)" : 'V8 heap growth as given on the command line');
+  // authn's main sets V8's collector flags for its process; its instances, the ceiling and the floors share this one.
+  const gcFlags = tuneGarbageCollection();
+  log(`V8 collector flags as authn's main sets them (observability/gc-tuning.ts): ${gcFlags.join(' ') || 'none: the command line named them'}`);
   const dir = mkdtempSync(join(tmpdir(), 'bench-authn-'));
   const { brokers, broker } = await benchKafka(dir, log);
 

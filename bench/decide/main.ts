@@ -6,12 +6,16 @@
 // plus one RS256 `crypto.verify` on a pre-imported key for the uncached row. Like bench authn it
 // runs as the image runs authn (BENCH_AUTHN_RUNTIME=bundle, the default; `tsx` for the old way).
 // Then, alternated: the ten-rule policy against none, and 10,000 revocations in force against none.
+// Last, the uncached row again in fresh processes of this bench, half of them with V8's
+// allocation-site pretenuring on (V8's default), half with it off (authn's main: gc-tuning.ts).
 //
-//   BENCH_DECISIONS=100000 (per measurement)  BENCH_ROUNDS=3 (best of)
+//   BENCH_DECISIONS=100000 (per measurement)  BENCH_ROUNDS=3 (best of)  BENCH_PRETENURING_PROCESSES=3 (per side)
+import { spawnSync } from 'node:child_process';
 import { randomBytes, verify } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { loadConfig } from '@authtrail/config';
 import { startAuthentication, tokenReviewView, createTrustedProxies, noDecisionMetrics, type DecisionService } from '@authtrail/authentication';
 import type { Publisher } from '@authtrail/event-bus';
@@ -25,12 +29,15 @@ import { measureChainCost } from '../shared/chain-cost';
 import { ownControl, type OwnControl } from '../shared/own-control';
 import { auditedFloor } from '../shared/audited-floor';
 import { TEN_RULE_POLICY } from '../shared/ten-rule-policy';
-import { tuneHeapGrowth } from '../../services/authn/src/observability/heap-growth';
+import { HEAP_GROWING_PERCENT, tuneGarbageCollection } from '../../services/authn/src/observability/gc-tuning';
 
 const DECISIONS = Number(process.env['BENCH_DECISIONS'] ?? 100_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const log = (line: string) => console.log(`[bench/decide] ${line}`);
+// Set in the processes this bench starts for its pretenuring row: `on` or `off`.
+const PRETENURING_CHILD = process.env['BENCH_DECIDE_PRETENURING'];
+const PRETENURING_PROCESSES = Number(process.env['BENCH_PRETENURING_PROCESSES'] ?? 3);
 
 /** CPU µs per operation of `operation` run `count` times, one after another (best of ROUNDS). */
 async function cpuPerOperation(name: string, count: number, operation: (i: number) => unknown, rounds = ROUNDS): Promise<number> {
@@ -50,8 +57,9 @@ async function main(): Promise<void> {
   const runtime = authnRuntime('BENCH_AUTHN_RUNTIME', 'bundle');
   await rerunAsBundle(runtime, __filename, log);
   log(runtime === 'bundle' ? 'running as an esbuild bundle on plain node (BENCH_AUTHN_RUNTIME=bundle), as the image runs authn' : 'running on tsx (BENCH_AUTHN_RUNTIME=tsx)');
-  // As authn's main does: the decisions and the floor share this process and its V8 heap growth.
-  tuneHeapGrowth();
+  // As authn's main does: the decisions and the floor share this process and its V8 collector flags.
+  if (PRETENURING_CHILD === 'on') setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  else tuneGarbageCollection();
   const dir = mkdtempSync(join(tmpdir(), 'bench-decide-'));
   const staticToken = randomBytes(24).toString('hex');
   const saKey = rsaKeyPair({ alg: 'RS256' });
@@ -137,6 +145,16 @@ async function main(): Promise<void> {
     return verify('sha256', Buffer.from(token.slice(0, lastDot)), saKey.publicKey, Buffer.from(token.slice(lastDot + 1), 'base64url'));
   };
   const saToken = (i: number) => saTokens[i % mintCount] ?? '';
+  if (PRETENURING_CHILD !== undefined) {
+    // The uncached row alone, after this process's setup (the 10,000 revocations loaded among it).
+    const micros = await cpuPerOperation(`pretenuring ${PRETENURING_CHILD}: authtrail, uncached RS256 SA token`, DECISIONS / 4, (i) => review(uncached, saToken(i)), 2);
+    console.log(`PRETENURING_RESULT ${micros}`);
+    for (const root of roots) await root.close(1_000);
+    audited.close();
+    for (const control of controls) await control.close();
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
 
   const rows = [
     { name: 'cached static token', own: await cpuPerOperation('authtrail, cached static token', DECISIONS, () => review(cached, staticToken)), floor: await cpuPerOperation('floor: HMAC + record bytes + chain hash + ledger write', DECISIONS, () => floor(staticToken)) },
@@ -172,6 +190,32 @@ async function main(): Promise<void> {
   for (const root of roots) await root.close(1_000);
   for (const control of controls) await control.close();
   rmSync(dir, { recursive: true, force: true });
+  comparePretenuring(rows[1]?.own ?? 0);
+}
+
+/**
+ * V8 allocates straight in the old generation at an allocation site whose objects once survived
+ * (here: while the 10,000 revocations loaded); a decision's objects made there die old and drag
+ * what they point to through a scavenge (docs/authn.md "Session 23"). Whether a site tips over
+ * depends on when scavenges fall during the setup, so each side runs in several fresh processes.
+ */
+function comparePretenuring(thisProcessMicros: number): void {
+  const sides = { on: [] as number[], off: [] as number[] };
+  for (let i = 0; i < PRETENURING_PROCESSES; i++) {
+    for (const side of ['on', 'off'] as const) {
+      log(`pretenuring ${side}, process ${i + 1}/${PRETENURING_PROCESSES}: the uncached row in a fresh process …`);
+      const run = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { encoding: 'utf8', env: { ...process.env, BENCH_DECIDE_PRETENURING: side } });
+      const micros = Number(/^PRETENURING_RESULT (\S+)$/m.exec(run.stdout)?.[1]);
+      if (run.status !== 0 || !Number.isFinite(micros)) throw new Error(`the pretenuring ${side} process failed (status ${run.status}): ${run.stderr.slice(-2000)}`);
+      sides[side].push(micros);
+    }
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const list = (values: number[]) => values.map((v) => v.toFixed(1)).join(', ');
+  log(
+    `uncached decision in fresh processes: pretenuring on (V8's default) ${list(sides.on)} µs, off (authn's main) ${list(sides.off)} µs; ` +
+      `medians ${median(sides.on).toFixed(1)} and ${median(sides.off).toFixed(1)} µs: with it off, ${(median(sides.on) / median(sides.off)).toFixed(2)}× the decisions per CPU second (this process, off: ${thisProcessMicros.toFixed(1)} µs)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -5,12 +5,12 @@ import { ConfigError, loadConfig } from '@authtrail/config';
 import { createKafkaBus } from '@authtrail/event-bus';
 import { TOPICS } from '@authtrail/events';
 import { createStrategy, validateStrategyConfig } from '@authtrail/strategies';
-import { tuneHeapGrowth } from './observability/heap-growth';
+import { tuneGarbageCollection } from './observability/gc-tuning';
 import { createLogger } from './observability/logger';
 import { startAuthn } from './start-authn';
 
 async function main(): Promise<void> {
-  tuneHeapGrowth();
+  tuneGarbageCollection();
   let config;
   try {
     config = loadConfig({ argv: process.argv.slice(2), env: process.env, validateStrategy: validateStrategyConfig });

@@ -35,13 +35,14 @@ describe('tuneGarbageCollection', () => {
     expect(setIn(['--no-allocation-site-pretenuring', '--no-allocation-site-pretenure']).stderr).toContain('unrecognized flag');
   });
 
-  it('turns pretenuring off when set at run time: V8 then tenures no allocation site, where it does without', () => {
-    // Objects of one literal that all survive: V8 decides to allocate that site's objects old.
+  it('turns pretenuring off when set at run time: V8 then marks no allocation site for tenuring, where it does without', () => {
+    // Objects of one literal that all survive: V8 moves that site towards allocating its objects
+    // old ("undecided => maybe tenure", then "=> tenure" if enough scavenges follow).
     const workload = 'const keep = []; const make = (i) => ({ a: i, b: [i, i] }); for (let i = 0; i < 3e5; i++) keep.push(make(i));';
     const tenureDecisions = (flags: readonly string[]) => {
       const run = spawnSync(process.execPath, ['--trace-pretenuring-statistics', '-e', `for (const f of ${JSON.stringify(flags)}) require('node:v8').setFlagsFromString(f); ${workload}`], { encoding: 'utf8' });
       expect(run.status).toBe(0);
-      return run.stdout.split('\n').filter((line) => line.includes('=> tenure')).length;
+      return run.stdout.split('\n').filter((line) => /=> (maybe )?tenure/.test(line)).length;
     };
     expect(tenureDecisions([])).toBeGreaterThan(0);
     expect(tenureDecisions(tuned([]))).toBe(0);

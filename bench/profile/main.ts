@@ -95,9 +95,11 @@ class ProfiledAuthn {
 
   static start(configFile: string, env: Record<string, string>, pinned: boolean): ProfiledAuthn {
     const entry = RUNTIME === 'bundle' ? (authnCommand(TREE, 'bundle', [], log).args[0] as string) : join(TREE, 'services', 'authn', 'src', 'main.ts');
-    // tsx loads the profiler wrapper (and, for the tsx runtime, authn itself); Node's source maps
-    // map the bundle's positions back to the TypeScript lines.
-    const node = [process.execPath, ...(RUNTIME === 'bundle' ? ['--enable-source-maps'] : []), '--import', 'tsx', join(__dirname, 'profiled-authn.ts'), entry, '--config', configFile];
+    // tsx loads the profiler wrapper (and, for the tsx runtime, authn itself); the bundle's map,
+    // read when the profile is written, maps its positions back to the TypeScript lines. authn's
+    // node gets no other flag than the image's: `--enable-source-maps` kept that map parsed in its
+    // heap during the load.
+    const node = [process.execPath, '--import', 'tsx', join(__dirname, 'profiled-authn.ts'), entry, '--config', configFile];
     // taskset execs node: the child's pid stays node's (for /proc).
     const [command = process.execPath, ...args] = pinned ? ['taskset', '-c', '0', ...node] : node;
     // Run from the tree under test: tsx takes that tree's tsconfig paths, so @authtrail/* are its own libs.

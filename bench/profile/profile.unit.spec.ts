@@ -1,4 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildSync } from 'esbuild';
+import { mapFileBeside } from './bundle-map';
 import { displayLocation, flameTree, selfTimes, summarize, type CpuProfile, type FrameStat } from './cpu-profile';
 import { fitLabel, flameGraphSvg, frameKind } from './flame-graph';
 import { statCpuMicros } from './proc-cpu';
@@ -265,6 +271,32 @@ describe('source-mapped call frames', () => {
   it('frames without a map, and native frames, are left as they were', () => {
     expect(output.nodes[2]).toBe(input.nodes[2]);
     expect(output.nodes[0]).toBe(input.nodes[0]);
+  });
+});
+
+describe("a bundle's map read from beside it", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bundle-map-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // A real esbuild bundle and the map it writes next to it, as tools/build.mjs does.
+  writeFileSync(join(dir, 'source.ts'), 'export const one = 1;\n\nexport function called(): number {\n  return one + 1;\n}\n');
+  buildSync({ entryPoints: [join(dir, 'source.ts')], outfile: join(dir, 'main.cjs'), bundle: true, format: 'cjs', platform: 'node', sourcemap: true, logLevel: 'silent' });
+
+  it('maps a bundle position to its TypeScript file, named by path or by file: URL', () => {
+    for (const url of [join(dir, 'main.cjs'), pathToFileURL(join(dir, 'main.cjs')).href]) {
+      const map = mapFileBeside(url);
+      expect(map).toBeDefined();
+      // The bundle line that returns `one + 1` comes from line 3 (0-based) of source.ts.
+      const bundleLines = readFileSync(join(dir, 'main.cjs'), 'utf8').split('\n');
+      const line = bundleLines.findIndex((text) => text.includes('return one + 1'));
+      expect(map!.findEntry(line, bundleLines[line]!.indexOf('return'))).toMatchObject({ originalSource: expect.stringContaining('source.ts'), originalLine: 3 });
+    }
+  });
+
+  it('gives nothing for a script without a map beside it, or one not named by an absolute path', () => {
+    writeFileSync(join(dir, 'unmapped.cjs'), 'module.exports = 1;\n');
+    expect(mapFileBeside(join(dir, 'unmapped.cjs'))).toBeUndefined();
+    expect(mapFileBeside('node:internal/timers')).toBeUndefined();
+    expect(mapFileBeside('')).toBeUndefined();
   });
 });
 

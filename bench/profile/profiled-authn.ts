@@ -6,8 +6,9 @@
 //      { type: 'stop', file } → the profile, source-mapped to the TypeScript lines, written to file → { type: 'stopped' }.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { findSourceMap } from 'node:module';
+import { findSourceMap, type SourceMap } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { mapFileBeside } from './bundle-map';
 import type { CpuProfile } from './cpu-profile';
 import { sourceMapped } from './source-mapped';
 
@@ -41,11 +42,12 @@ async function stop(file: string): Promise<ProfilerReply> {
   const { profile } = await session.post('Profiler.stop');
   await session.post('Profiler.disable');
   // tsx registers a source map per transpiled file; V8 names CommonJS scripts by path, ES modules by URL.
-  writeFileSync(file, JSON.stringify(sourceMapped(profile as CpuProfile, (url) => findSourceMap(url) ?? (url.startsWith('/') ? findSourceMap(pathToFileURL(url).href) : undefined))));
+  // A bundle's map is read from the file esbuild wrote beside it, now that the load is over.
+  const bundleMaps = new Map<string, SourceMap | undefined>();
+  const bundleMap = (url: string) => {
+    if (!bundleMaps.has(url)) bundleMaps.set(url, mapFileBeside(url));
+    return bundleMaps.get(url);
+  };
+  writeFileSync(file, JSON.stringify(sourceMapped(profile as CpuProfile, (url) => findSourceMap(url) ?? (url.startsWith('/') ? findSourceMap(pathToFileURL(url).href) : undefined) ?? bundleMap(url))));
   return { type: 'stopped' };
 }
-
-import(pathToFileURL(entry).href).catch((error: unknown) => {
-  process.stderr.write(`profiled authn failed to load ${entry}: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});

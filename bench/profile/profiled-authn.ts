@@ -51,3 +51,8 @@ async function stop(file: string): Promise<ProfilerReply> {
   writeFileSync(file, JSON.stringify(sourceMapped(profile as CpuProfile, (url) => findSourceMap(url) ?? (url.startsWith('/') ? findSourceMap(pathToFileURL(url).href) : undefined) ?? bundleMap(url))));
   return { type: 'stopped' };
 }
+
+import(pathToFileURL(entry).href).catch((error: unknown) => {
+  process.stderr.write(`profiled authn failed to load ${entry}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -8,9 +8,8 @@
 //   (`--heap-growing-percent=300`): 3,400–4,100 → 4,400–5,400 uncached TokenReviews/s, for a
 //   heap that may reach ≈ 4× its live size (≈ 160 MB here, within the manifests' 512 MiB limit).
 // - No allocation-site pretenuring (docs/authn.md "Session 23"). When objects made at one
-//   allocation site once survived (events held while the control topic loaded, records buffered
-//   through a Kafka outage), V8 allocates that site's later objects straight in the old
-//   generation. A decision's objects live for one request: allocated old, they die old, and every
+//   allocation site once survived (held while 10,000 revocations loaded from the control topic),
+//   V8 allocates that site's later objects straight in the old generation. A decision's objects live for one request: allocated old, they die old, and every
 //   young object they point to survives its scavenge too — a decision's whole graph promoted,
 //   18 % of what a bench process allocated, until the next full collection.
 import { setFlagsFromString } from 'node:v8';

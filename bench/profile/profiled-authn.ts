@@ -6,7 +6,7 @@
 //      { type: 'stop', file } → the profile, source-mapped to the TypeScript lines, written to file → { type: 'stopped' }.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { findSourceMap, type SourceMap } from 'node:module';
+import { findSourceMap } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { mapFileBeside } from './bundle-map';
 import type { CpuProfile } from './cpu-profile';
@@ -42,13 +42,9 @@ async function stop(file: string): Promise<ProfilerReply> {
   const { profile } = await session.post('Profiler.stop');
   await session.post('Profiler.disable');
   // tsx registers a source map per transpiled file; V8 names CommonJS scripts by path, ES modules by URL.
-  // A bundle's map is read from the file esbuild wrote beside it, now that the load is over.
-  const bundleMaps = new Map<string, SourceMap | undefined>();
-  const bundleMap = (url: string) => {
-    if (!bundleMaps.has(url)) bundleMaps.set(url, mapFileBeside(url));
-    return bundleMaps.get(url);
-  };
-  writeFileSync(file, JSON.stringify(sourceMapped(profile as CpuProfile, (url) => findSourceMap(url) ?? (url.startsWith('/') ? findSourceMap(pathToFileURL(url).href) : undefined) ?? bundleMap(url))));
+  // A bundle's map is read from the file esbuild wrote beside it (once per script: sourceMapped
+  // asks once per URL), now that the load is over.
+  writeFileSync(file, JSON.stringify(sourceMapped(profile as CpuProfile, (url) => findSourceMap(url) ?? (url.startsWith('/') ? findSourceMap(pathToFileURL(url).href) : undefined) ?? mapFileBeside(url))));
   return { type: 'stopped' };
 }
 
